@@ -10,9 +10,11 @@ export default {
   root: "reports",
   output: "dist",
   title: "rapport",
-  theme: ["air", "near-midnight"],
+  style: "style.css",
   globalStylesheets: [],
   duckdb: {extensions: {json: null, parquet: null}},
+  // An inline icon: browsers ask for /favicon.ico otherwise, and a 404 is a console error.
+  head: `<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='3' fill='%234269d0'/%3E%3Cpath d='M4 12V6M8 12V4M12 12V8' stroke='white' stroke-width='2'/%3E%3C/svg%3E">`,
   search: false,
   pager: false,
   footer: "Built with rapport from your CRM exports.",

@@ -1,0 +1,39 @@
+import * as Plot from "npm:@observablehq/plot";
+
+export interface RevenueRow {
+  month: Date;
+  channel: string;
+  net_revenue: number;
+  orders: number;
+}
+
+/**
+ * Net revenue a month as bars stacked by acquisition channel, with a tooltip
+ * on every bar. rows: one per month × channel (as the Overview's SQL gives).
+ */
+export function revenueChart(rows: Iterable<RevenueRow>, {width = 640, height = 320} = {}) {
+  return Plot.plot({
+    width,
+    height,
+    marginLeft: 60,
+    x: {type: "utc", label: null},
+    y: {grid: true, label: "Net revenue ($)", tickFormat: "~s"},
+    color: {legend: true, label: "Channel"},
+    marks: [
+      Plot.rectY(
+        rows,
+        Plot.stackY({
+          x1: "month",
+          x2: (d: RevenueRow) => new Date(Date.UTC(d.month.getUTCFullYear(), d.month.getUTCMonth() + 1, 1)),
+          y: "net_revenue",
+          fill: "channel",
+          inset: 0.5,
+          tip: {format: {x1: (d: Date) => d.toLocaleDateString("en", {month: "long", year: "numeric", timeZone: "UTC"}), x2: false}}
+        })
+      ),
+      Plot.ruleY([0])
+    ],
+    ariaLabel: "Net revenue by month, stacked by acquisition channel",
+    ariaDescription: "A bar for each month; each bar's segments are the acquisition channels."
+  });
+}

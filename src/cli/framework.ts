@@ -1,0 +1,55 @@
+/**
+ * Runs Observable Framework (`observable build` or `observable preview`) the
+ * rapport way: offline, with npm imports answered from node_modules (see
+ * src/offline/), telemetry off, and the npm cache pruned of versions that
+ * package-lock.json no longer installs.
+ */
+import {spawn} from "node:child_process";
+import {createRequire} from "node:module";
+import {delimiter, join} from "node:path";
+import {pruneNpmCache} from "../offline/cache.js";
+import {indexPackages} from "../offline/packages.js";
+
+const require = createRequire(import.meta.url);
+
+export interface FrameworkOptions {
+  /** The project folder holding observablehq.config.ts and node_modules. */
+  cwd: string;
+  /** The Framework root, relative to cwd (observablehq.config.ts says "reports"). */
+  root?: string;
+  /** Extra environment for Framework and the data loaders it runs. */
+  env?: NodeJS.ProcessEnv;
+  /** Where Framework's output goes; inherit by default. */
+  stdio?: "inherit" | "pipe";
+  log?: (line: string) => void;
+}
+
+/** Spawns Framework with args (e.g. ["build"]) and resolves with its exit code. */
+export async function runFramework(args: string[], options: FrameworkOptions): Promise<number> {
+  const {cwd, root = "reports", env = {}, stdio = "inherit", log = (line) => console.error(line)} = options;
+  const removed = pruneNpmCache(join(cwd, root, ".observablehq", "cache"), indexPackages(cwd));
+  if (removed.length) log(`npm cache: dropped ${removed.join(", ")} (not installed)`);
+  const frameworkBin = join(require.resolve("@observablehq/framework/package.json"), "..", "dist", "bin", "observable.js");
+  const register = new URL("../offline/register.ts", import.meta.url).href;
+  const tsx = import.meta.resolve("tsx");
+  const child = spawn(process.execPath, ["--import", tsx, "--import", register, frameworkBin, ...args], {
+    cwd,
+    stdio: stdio === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      // Framework runs .ts data loaders with the `tsx` command it finds on PATH.
+      PATH: [join(cwd, "node_modules", ".bin"), process.env.PATH].filter(Boolean).join(delimiter),
+      OBSERVABLE_TELEMETRY_DISABLE: "true",
+      RAPPORT_PACKAGES_ROOT: cwd,
+      ...env
+    }
+  });
+  if (stdio === "pipe") {
+    child.stdout?.on("data", (chunk: Buffer) => process.stderr.write(chunk));
+    child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(chunk));
+  }
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}

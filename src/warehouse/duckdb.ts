@@ -1,0 +1,37 @@
+/**
+ * The one place a DuckDB connection is opened and closed (Node side, via
+ * @duckdb/node-api). Callers get a small query surface and never hold a
+ * connection past their callback.
+ */
+import {DuckDBInstance, type DuckDBConnection} from "@duckdb/node-api";
+
+export type Row = Record<string, unknown>;
+
+export interface Database {
+  /** Runs sql and returns its rows as plain JS objects (BIGINT as bigint: cast counts in SQL). */
+  all<T extends Row = Row>(sql: string): Promise<T[]>;
+  /** Runs sql for its effect. */
+  run(sql: string): Promise<void>;
+  readonly connection: DuckDBConnection;
+}
+
+/** Opens a database (in memory by default), passes it to f, and closes it however f ends. */
+export async function withDuckDB<T>(f: (db: Database) => Promise<T>, path = ":memory:"): Promise<T> {
+  const instance = await DuckDBInstance.create(path);
+  const connection = await instance.connect();
+  try {
+    return await f({
+      connection,
+      all: async <R extends Row>(sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJS() as R[],
+      run: async (sql: string) => void (await connection.run(sql))
+    });
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** Quotes a string as a SQL literal. */
+export function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}

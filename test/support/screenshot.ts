@@ -1,0 +1,35 @@
+/**
+ * Screenshots every page of a built site at laptop and phone widths, light
+ * and dark, for a person to look at: `npm run screenshots` (after a build).
+ * PNGs go to test/.screenshots/.
+ */
+import {mkdirSync, readdirSync} from "node:fs";
+import {join} from "node:path";
+import {serveStatic} from "../../src/cli/serve.js";
+import {launchChromium} from "./browser.js";
+import {waitForPage} from "./page.js";
+
+const dist = process.argv[2] ?? "dist";
+const out = join("test", ".screenshots");
+mkdirSync(out, {recursive: true});
+const pages = readdirSync(dist).filter((f) => f.endsWith(".html") && f !== "404.html").map((f) => f.replace(/\.html$/, ""));
+const site = await serveStatic(dist);
+const browser = await launchChromium();
+try {
+  for (const [device, width, height] of [["laptop", 1366, 900], ["phone", 390, 844]] as const) {
+    for (const scheme of ["light", "dark"] as const) {
+      const page = await browser.newPage({viewport: {width, height}, colorScheme: scheme, deviceScaleFactor: 1});
+      for (const name of pages) {
+        await page.goto(site.url + (name === "index" ? "" : name));
+        await waitForPage(page);
+        const file = join(out, `${name}-${device}-${scheme}.png`);
+        await page.screenshot({path: file, fullPage: true});
+        console.error(`screenshot: ${file}`);
+      }
+      await page.close();
+    }
+  }
+} finally {
+  await browser.close();
+  await site.close();
+}
