@@ -7,6 +7,7 @@
 import {spawn} from "node:child_process";
 import {createRequire} from "node:module";
 import {delimiter, join} from "node:path";
+import {pathToFileURL} from "node:url";
 import {pruneNpmCache} from "../offline/cache.js";
 import {indexPackages} from "../offline/packages.js";
 
@@ -31,7 +32,7 @@ export async function runFramework(args: string[], options: FrameworkOptions): P
   if (removed.length) log(`npm cache: dropped ${removed.join(", ")} (not installed)`);
   const frameworkBin = join(require.resolve("@observablehq/framework/package.json"), "..", "dist", "bin", "observable.js");
   const register = new URL("../offline/register.ts", import.meta.url).href;
-  const tsx = import.meta.resolve("tsx");
+  const tsx = pathToFileURL(require.resolve("tsx")).href;
   const child = spawn(process.execPath, ["--import", tsx, "--import", register, frameworkBin, ...args], {
     cwd,
     stdio: stdio === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"],

@@ -1,0 +1,73 @@
+import {readdirSync} from "node:fs";
+import {join} from "node:path";
+import type {Browser} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
+import {monthlyActivitySql} from "../../src/metrics/activity.js";
+import {withDuckDB} from "../../src/warehouse/duckdb.js";
+import {launchChromium} from "../support/browser.js";
+import {isLocal, visit} from "../support/visit.js";
+
+const siteUrl = inject("siteUrl");
+const distDir = inject("distDir");
+const pages = readdirSync(distDir)
+  .filter((f) => f.endsWith(".html") && f !== "404.html")
+  .map((f) => (f === "index.html" ? "" : f.replace(/\.html$/, "")));
+
+let browser: Browser;
+beforeAll(async () => void (browser = await launchChromium()));
+afterAll(async () => browser?.close());
+
+describe("every page of the built site", () => {
+  it("the build has pages", () => expect(pages).toContain(""));
+
+  for (const path of pages) {
+    it(`/${path} loads with no console error and no request leaving 127.0.0.1`, async () => {
+      const {page, errors, requests} = await visit(browser, siteUrl + path);
+      try {
+        expect(errors).toEqual([]);
+        expect(requests.length).toBeGreaterThan(0);
+        expect(requests.filter((r) => !isLocal(r, siteUrl))).toEqual([]);
+        expect(await page.locator("main h1").count()).toBeGreaterThan(0);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});
+
+describe("the Overview page", () => {
+  it("draws the revenue chart with a bar per month and channel, and the table", async () => {
+    const {page, errors} = await visit(browser, siteUrl);
+    try {
+      const bars = page.locator("main figure svg g[aria-label='rect'] rect, main svg[aria-label^='Net revenue'] g[aria-label='rect'] rect");
+      expect(await bars.count()).toBeGreaterThan(100);
+      expect(await page.locator("main table tbody tr").count()).toBeGreaterThan(5);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("shows DuckDB-wasm query results that equal the same SQL run by DuckDB in Node, and follow the channel filter", async () => {
+    const expected = await withDuckDB((db) =>
+      db.all<{channel: string; month: Date; net_revenue: number; active_customers: number}>(monthlyActivitySql(join("data", "sample")))
+    );
+    const latest = Math.max(...expected.map((r) => r.month.getTime()));
+    const total = (channel?: string) =>
+      expected.filter((r) => r.month.getTime() === latest && (!channel || r.channel === channel)).reduce((s, r) => s + r.net_revenue, 0);
+    const {page, errors} = await visit(browser, siteUrl);
+    try {
+      const card = page.locator("[data-metric=net_revenue] .big");
+      const dollars = async () => Number((await card.textContent())!.replace(/[$,]/g, ""));
+      expect(await dollars()).toBe(Math.round(total()));
+      const options = await page.locator("main select option").allTextContents();
+      expect(options).toEqual(["All channels", ...new Set(expected.map((r) => r.channel).sort())]);
+      await page.locator("main select").selectOption("referral");
+      await expect.poll(dollars, {timeout: 10_000}).toBe(Math.round(total("referral")));
+      expect(Math.round(total("referral"))).not.toBe(Math.round(total()));
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
