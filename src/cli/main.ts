@@ -61,14 +61,25 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
     process.stdout.write(help);
     return exitCodes.ok;
   }
+  try {
+    return await run(command, rest, values, cwd);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`rapport: ${error.message}\nRun rapport --help for usage.\n`);
+    return exitCodes.usage;
+  }
+}
+
+async function run(command: string, rest: string[], values: Record<string, string | boolean | undefined>, cwd: string): Promise<number> {
+  const option = (name: string) => values[name] as string | undefined;
   switch (command) {
     case "build":
       return (await runFramework(["build"], {cwd})) === 0 ? exitCodes.ok : exitCodes.buildFailed;
     case "preview":
-      return runFramework(["preview", "--port", values.port ?? "3000", ...(values.host ? ["--host", values.host] : [])], {cwd});
+      return runFramework(["preview", "--port", option("port") ?? "3000", ...(option("host") ? ["--host", option("host")!] : [])], {cwd});
     case "serve": {
-      const port = integer(values.port ?? "3000", "--port");
-      const site = await serveStatic(resolve(cwd, rest[0] ?? "dist"), {port, host: values.host ?? "127.0.0.1"});
+      const port = integer(option("port") ?? "3000", "--port");
+      const site = await serveStatic(resolve(cwd, rest[0] ?? "dist"), {port, host: option("host") ?? "127.0.0.1"});
       process.stderr.write(`rapport: serving ${rest[0] ?? "dist"} at ${site.url} (Ctrl-C to stop)\n`);
       await new Promise(() => {}); // until interrupted
       return exitCodes.ok;
@@ -76,8 +87,8 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
     case "sample": {
       const dir = resolve(cwd, rest[0] ?? "data/sample");
       const counts = await writeSample(dir, {
-        customers: integer(values.customers ?? "3000", "--customers"),
-        seed: integer(values.seed ?? "42", "--seed")
+        customers: integer(option("customers") ?? "3000", "--customers"),
+        seed: integer(option("seed") ?? "42", "--seed")
       });
       for (const [file, rows] of Object.entries(counts)) process.stderr.write(`rapport: wrote ${rows} rows to ${file}\n`);
       return exitCodes.ok;

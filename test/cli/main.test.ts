@@ -1,0 +1,70 @@
+import {afterEach, describe, expect, it, vi} from "vitest";
+import {exitCodes, main, version} from "../../src/cli/main.js";
+import {serveStatic} from "../../src/cli/serve.js";
+import {tempTree} from "../support/fixtures.js";
+
+afterEach(() => vi.restoreAllMocks());
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(process.stdout, "write").mockImplementation((s) => (out.push(String(s)), true));
+  vi.spyOn(process.stderr, "write").mockImplementation((s) => (err.push(String(s)), true));
+  return {out, err};
+}
+
+describe("rapport", () => {
+  it("rapport --version prints the package version", async () => {
+    const {out} = capture();
+    expect(await main(["--version"])).toBe(exitCodes.ok);
+    expect(out.join("")).toBe(`${version()}\n`);
+    expect(version()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("rapport --help lists the commands", async () => {
+    const {out} = capture();
+    expect(await main(["--help"])).toBe(exitCodes.ok);
+    expect(out.join("")).toMatch(/build[\s\S]*preview[\s\S]*serve[\s\S]*sample/);
+  });
+
+  it("rapport with an unknown command or option exits 64 and says so", async () => {
+    const {err} = capture();
+    expect(await main(["frobnicate"])).toBe(exitCodes.usage);
+    expect(await main(["build", "--nope"])).toBe(exitCodes.usage);
+    expect(await main(["sample", "--customers", "lots"])).toBe(exitCodes.usage);
+    expect(err.join("")).toMatch(/unknown command "frobnicate"[\s\S]*--nope[\s\S]*--customers must be a whole number/);
+  });
+
+  it("rapport sample DIR writes the four exports", async () => {
+    const dir = tempTree({});
+    const {err} = capture();
+    expect(await main(["sample", "out", "--customers", "20", "--seed", "1"], dir)).toBe(exitCodes.ok);
+    expect(err.join("")).toMatch(/wrote 20 rows to .*customers\.csv/);
+    expect(err.join("")).toMatch(/orders\.csv[\s\S]*nps_responses\.csv[\s\S]*tickets\.csv/);
+  });
+});
+
+describe("serveStatic", () => {
+  it("serveStatic(dir) serves files, clean URLs and a 404, and never a file outside dir", async () => {
+    const dir = tempTree({"site/index.html": "home", "site/retention.html": "retention", "site/a/index.html": "a", "site/404.html": "missing", "secret.txt": "no"});
+    const site = await serveStatic(`${dir}/site`);
+    try {
+      const get = async (path: string) => {
+        const r = await fetch(site.url + path);
+        return [r.status, await r.text()];
+      };
+      expect(site.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      expect(await get("")).toEqual([200, "home"]);
+      expect(await get("retention")).toEqual([200, "retention"]);
+      expect(await get("a/")).toEqual([200, "a"]);
+      expect(await get("nope")).toEqual([404, "missing"]);
+      expect(await get("..%2Fsecret.txt")).toEqual([404, "missing"]);
+    } finally {
+      await site.close();
+    }
+  });
+
+  it("serveStatic(dir) refuses a folder that holds no built site", async () => {
+    await expect(serveStatic(tempTree({"x.txt": ""}))).rejects.toThrow(/no index.html: build the site first/);
+  });
+});
