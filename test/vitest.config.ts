@@ -9,6 +9,7 @@ export default defineConfig({
   root,
   test: {
     env: {TZ: "UTC"},
+    reporters: ["default", "./test/support/summary.ts"],
     projects: [
       {
         extends: true,
