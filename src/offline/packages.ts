@@ -7,7 +7,7 @@
  * hoisted copy at the top is the one a bare `npm:name` import means.
  */
 import {existsSync, readdirSync, readFileSync} from "node:fs";
-import {join} from "node:path";
+import {join, resolve} from "node:path";
 
 export interface InstalledPackage {
   name: string;
@@ -55,7 +55,7 @@ export function indexPackages(root: string): PackageIndex {
     }
     visit(join(dir, "node_modules"), false);
   };
-  visit(join(root, "node_modules"), true);
+  visit(resolve(root, "node_modules"), true);
   for (const copies of byName.values()) copies.sort((a, b) => compareVersions(b.version, a.version));
   return {
     versions: (name) => byName.get(name) ?? [],

@@ -42,6 +42,8 @@ describe("the Overview page", () => {
       const bars = page.locator("main figure svg g[aria-label='rect'] rect, main svg[aria-label^='Net revenue'] g[aria-label='rect'] rect");
       expect(await bars.count()).toBeGreaterThan(100);
       expect(await page.locator("main table tbody tr").count()).toBeGreaterThan(5);
+      // The channel mix is computed with arquero in the browser: one bar per channel.
+      expect(await page.locator("main svg[aria-label^='Share of net revenue'] g[aria-label='bar'] rect").count()).toBe(5);
       expect(errors).toEqual([]);
     } finally {
       await page.close();
