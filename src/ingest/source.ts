@@ -1,0 +1,51 @@
+/**
+ * How one tool's export maps onto the data model. A source (HubSpot, Stripe,
+ * the generic CSV, ...) lists its exports; each export rule says which entity
+ * it holds, how to recognise it, and where each model field comes from.
+ * Everything here is data, parsed once; SQL is built from it in sql.ts.
+ */
+import type {Entity} from "../schema/model.js";
+
+export interface FieldMapping {
+  /** The export's column (or columns, the first present wins), matched case-insensitively. */
+  column?: string | readonly string[];
+  /** Or a SQL expression over the raw VARCHAR columns (quote them with col()). */
+  sql?: string;
+  /** Translates values (keys compared lower-cased and trimmed) before parsing. */
+  values?: Readonly<Record<string, string>>;
+  /** Multiplies a parsed number (0.01 turns cents into dollars). */
+  scale?: number;
+  /** Used when the column is absent or the value empty. */
+  default?: string;
+}
+
+export interface ExportRule {
+  entity: Entity;
+  /** What a person calls this export, for messages ("HubSpot contacts"). */
+  title: string;
+  /** File names that are this export (matched against the base name). */
+  name?: RegExp;
+  /** Columns whose presence identifies this export when the name does not. */
+  signature?: readonly string[];
+  /** Where model fields come from; a field not listed is read from a column of its own name. */
+  columns?: Readonly<Partial<Record<string, FieldMapping>>>;
+  /** strptime formats tried, in order, for times that are not ISO 8601. */
+  dateFormats?: readonly string[];
+  /** The decimal separator of numbers ("," for 1.234,56). */
+  decimal?: "." | ",";
+  /** Rows that are not records of their own (Shopify's extra line items), as a SQL condition, and why. */
+  skip?: {when: string; reason: string};
+  /** A DuckDB relation reading the file with every column VARCHAR, for formats read_csv cannot sniff. */
+  read?: (path: string) => string;
+}
+
+export interface SourceDefinition {
+  name: string;
+  title: string;
+  exports: readonly ExportRule[];
+}
+
+/** Quotes a raw column name for use in FieldMapping.sql. */
+export function col(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

@@ -1,0 +1,202 @@
+/**
+ * SQL builders for ingestion: read an export with every column as text, parse
+ * each model field, and flag every row that cannot be accepted with the
+ * column, the raw value and a reason a person can act on. Pure functions of
+ * their arguments: golden-tested in test/ingest/sql.test.ts.
+ *
+ * Parsing rules (the same for every source):
+ * - text: trimmed; empty is missing;
+ * - times: ISO 8601 with or without an offset (stored as UTC), then the
+ *   export's strptime formats, then a few offset formats tools write
+ *   ("2024-01-15 10:23:45 -0500");
+ * - numbers: currency symbols and ISO codes, spaces and thousands separators
+ *   are dropped; "(12.00)" is negative; the decimal separator is the export's;
+ * - whole numbers: numbers that must have no fraction;
+ * - enumerations: lower-cased after the source's value translation.
+ */
+import {columnsOf, type ColumnSpec} from "../schema/columns.js";
+import {rowRules, type Entity} from "../schema/model.js";
+import {literal} from "../warehouse/duckdb.js";
+import {col, type ExportRule, type FieldMapping} from "./source.js";
+
+export const offsetFormats = ["%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%dT%H:%M:%S%z"];
+
+export interface ReadOptions {
+  /** Name of the table to create. */
+  table: string;
+  /** Where DuckDB puts rows it cannot parse as CSV (wrong column count, bad quoting, bad encoding). */
+  rejectsTable: string;
+  encoding?: string;
+  delimiter?: string;
+}
+
+/** Creates table with `_line` (the record's line, header = 1) and every column as VARCHAR. */
+export function readSql(path: string, rule: Pick<ExportRule, "read">, {table, rejectsTable, encoding, delimiter}: ReadOptions): string {
+  const lower = path.toLowerCase();
+  const relation = rule.read
+    ? rule.read(path)
+    : lower.endsWith(".parquet")
+      ? `SELECT row_number() OVER () AS _line, COLUMNS(*)::VARCHAR FROM read_parquet(${literal(path)})`
+      : /\.(json|ndjson|jsonl)$/.test(lower)
+        ? `SELECT row_number() OVER () AS _line, COLUMNS(*)::VARCHAR FROM read_json_auto(${literal(path)})`
+        : `SELECT (row_number() OVER () + 1)::BIGINT AS _line, * FROM read_csv(${literal(path)}, all_varchar = true, header = true, ` +
+          `store_rejects = true, rejects_table = ${literal(rejectsTable)}, rejects_scan = ${literal(`${rejectsTable}_scan`)}` +
+          (encoding ? `, encoding = ${literal(encoding)}` : "") +
+          (delimiter ? `, delim = ${literal(delimiter)}` : "") +
+          `)`;
+  return `CREATE OR REPLACE TEMP TABLE ${table} AS ${relation}`;
+}
+
+/**
+ * When DuckDB's reader rejected records, the accepted ones were numbered as
+ * if those lines did not exist: renumber them to skip the rejected lines.
+ */
+export function renumberSql(table: string, rejectsTable: string): string {
+  return `UPDATE ${table} SET _line = fixed.line FROM (
+  SELECT line, row_number() OVER (ORDER BY line) + 1 AS counted
+  FROM range(2, (SELECT count(*) FROM ${table}) + (SELECT count(*) FROM (SELECT DISTINCT line FROM ${rejectsTable})) + 2) r(line)
+  WHERE line NOT IN (SELECT line FROM ${rejectsTable})
+) fixed WHERE ${table}._line = fixed.counted`;
+}
+
+/** Where each model field comes from in this export: an SQL expression over raw columns, or undefined. */
+export function resolveFields(entity: Entity, rule: ExportRule, header: readonly string[]): Map<string, {raw?: string; mapping: FieldMapping; from: string}> {
+  const byLower = new Map(header.map((h) => [h.trim().toLowerCase(), h]));
+  const resolved = new Map<string, {raw?: string; mapping: FieldMapping; from: string}>();
+  for (const spec of columnsOf(entity)) {
+    const mapping: FieldMapping = rule.columns?.[spec.name] ?? {};
+    if (mapping.sql) {
+      resolved.set(spec.name, {raw: mapping.sql, mapping, from: "(expression)"});
+      continue;
+    }
+    const candidates = mapping.column === undefined ? [spec.name] : typeof mapping.column === "string" ? [mapping.column] : mapping.column;
+    const found = candidates.map((c) => byLower.get(c.toLowerCase())).find((c) => c !== undefined);
+    resolved.set(spec.name, {raw: found === undefined ? undefined : col(found), mapping, from: found ?? candidates.join(" or ")});
+  }
+  return resolved;
+}
+
+/**
+ * Creates `staged`: one row per record with `_line`, the parsed fields, and
+ * `problem` (a struct of column, value and reason, or NULL for a good row).
+ */
+export function stageSql(entity: Entity, rule: ExportRule, fields: ReturnType<typeof resolveFields>, {source, table, staged}: {source: string; table: string; staged: string}): string {
+  const specs = columnsOf(entity);
+  const text = (name: string) => {
+    const {raw, mapping} = fields.get(name)!;
+    let x = raw === undefined ? "NULL::VARCHAR" : `nullif(trim(${raw}::VARCHAR), '')`;
+    if (mapping.values) {
+      const cases = Object.entries(mapping.values).map(([from, to]) => `WHEN ${literal(from.toLowerCase())} THEN ${literal(to)}`);
+      x = `CASE lower(${x}) ${cases.join(" ")} ELSE ${x} END`;
+    }
+    if (mapping.default !== undefined) x = `coalesce(${x}, ${literal(mapping.default)})`;
+    return x;
+  };
+  const raws = specs.map((s) => `${text(s.name)} AS "r_${s.name}"`);
+  const parsed = specs.map((s) => `${parse(s, `"r_${s.name}"`, rule, fields.get(s.name)!.mapping)} AS "${s.name}"`);
+  const checks = specs.flatMap((s) => fieldChecks(s, rule));
+  const rules = rowRules[entity].map((r) => `WHEN ${r.when} THEN ${problem(literal(r.column), `"r_${r.column}"`, literal(r.reason))}`);
+  const skip = rule.skip ? `, (${rule.skip.when}) AS _skip` : ", false AS _skip";
+  return `CREATE OR REPLACE TEMP TABLE ${staged} AS
+SELECT _line, _skip, ${specs.map((s) => `"${s.name}"`).join(", ")},
+  CASE ${[...checks, ...rules].join("\n    ")} END AS problem,
+  ${literal(source)} AS _source
+FROM (
+  SELECT *, ${parsed.join(", ")}
+  FROM (SELECT _line${skip}, ${raws.join(", ")} FROM ${table})
+)`;
+}
+
+function fieldChecks(spec: ColumnSpec, rule: ExportRule): string[] {
+  const raw = `"r_${spec.name}"`;
+  const value = `"${spec.name}"`;
+  const name = literal(spec.name);
+  const checks: string[] = [];
+  if (spec.required) checks.push(`WHEN ${raw} IS NULL THEN ${problem(name, "NULL", literal(`missing ${spec.name}`))}`);
+  const bad = {
+    string: undefined,
+    timestamp: `not a date${rule.dateFormats?.length ? ` in the formats ${rule.dateFormats.join(", ")}` : " (expected ISO 8601 such as 2024-01-15 or 2024-01-15T10:00:00Z; set dateFormats for others)"}`,
+    number: `not a number${rule.decimal === "," ? " (decimal comma expected)" : ""}`,
+    integer: "not a whole number",
+    enum: `unknown value (expected ${spec.values?.join(", ")})`
+  }[spec.kind];
+  if (bad) checks.push(`WHEN ${raw} IS NOT NULL AND ${value} IS NULL THEN ${problem(name, raw, literal(bad))}`);
+  if (spec.min !== undefined || spec.max !== undefined) {
+    const range = spec.max === undefined ? `at least ${spec.min}` : spec.min === undefined ? `at most ${spec.max}` : `between ${spec.min} and ${spec.max}`;
+    const out = [spec.min !== undefined ? `${value} < ${spec.min}` : "", spec.max !== undefined ? `${value} > ${spec.max}` : ""].filter(Boolean).join(" OR ");
+    checks.push(`WHEN ${out} THEN ${problem(name, raw, literal(`${spec.name} out of range: must be ${range}`))}`);
+  }
+  return checks;
+}
+
+function parse(spec: ColumnSpec, x: string, rule: ExportRule, mapping: FieldMapping): string {
+  switch (spec.kind) {
+    case "string":
+      return x;
+    case "enum":
+      return `CASE WHEN lower(${x}) IN (${spec.values!.map(literal).join(", ")}) THEN lower(${x}) END`;
+    case "timestamp": {
+      const formats = rule.dateFormats?.length ? `try_strptime(${x}, [${rule.dateFormats.map(literal).join(", ")}])::TIMESTAMP, ` : "";
+      return `coalesce(${formats}try_cast(${x} AS TIMESTAMPTZ)::TIMESTAMP, try_strptime(${x}, [${offsetFormats.map(literal).join(", ")}])::TIMESTAMP)`;
+    }
+    case "number":
+    case "integer": {
+      const n = `${number(x, rule.decimal ?? ".")}${mapping.scale !== undefined ? ` * ${mapping.scale}` : ""}`;
+      return spec.kind === "integer" ? `CASE WHEN ${n} = round(${n}) THEN (${n})::INTEGER END` : n;
+    }
+  }
+}
+
+/** Parses money-like text: "$1,234.50", "USD 1,234.50", "1.234,50 €", "(12.00)". */
+function number(x: string, decimal: "." | ","): string {
+  const stripped = `regexp_replace(${x}, '[$€£¥₹\\s\\x{00a0}]|^[A-Za-z]{3}\\s*|\\s*[A-Za-z]{3}$', '', 'g')`;
+  const signed = `regexp_replace(${stripped}, '^\\((.*)\\)$', '-\\1')`;
+  const normal = decimal === "," ? `replace(replace(${signed}, '.', ''), ',', '.')` : `replace(${signed}, ',', '')`;
+  return `try_cast(${normal} AS DOUBLE)`;
+}
+
+function problem(column: string, value: string, reason: string): string {
+  return `{'column': ${column}, 'value': left(${value}::VARCHAR, 200), 'reason': ${reason}}`;
+}
+
+/** Marks later rows that repeat an id already seen in the same file: identical, or with different content. */
+export function duplicatesSql(entity: Entity, staged: string): string {
+  const fields = columnsOf(entity).map((s) => `"${s.name}"`);
+  return `UPDATE ${staged} SET problem = d.problem FROM (
+  SELECT _line, CASE WHEN h = first_h
+    THEN {'column': 'id', 'value': id, 'reason': 'repeats line ' || first_line || ' exactly'}
+    ELSE {'column': 'id', 'value': id, 'reason': 'duplicate id with different content (first at line ' || first_line || ')'} END AS problem
+  FROM (
+    SELECT _line, id, hash(${fields.join(", ")}) AS h,
+      first_value(hash(${fields.join(", ")})) OVER w AS first_h, first_value(_line) OVER w AS first_line, row_number() OVER w AS n
+    FROM ${staged} WHERE problem IS NULL AND NOT _skip
+    WINDOW w AS (PARTITION BY id ORDER BY _line)
+  ) WHERE n > 1
+) d WHERE ${staged}._line = d._line`;
+}
+
+/** Marks rows whose customer_id names no known customer. */
+export function unknownCustomerSql(staged: string): string {
+  return `UPDATE ${staged} SET problem = {'column': 'customer_id', 'value': customer_id, 'reason': 'unknown customer (not in the customers export)'}
+WHERE problem IS NULL AND NOT _skip AND customer_id NOT IN (SELECT id FROM customers)`;
+}
+
+/**
+ * The warehouse table for an entity: the model's columns plus where each row
+ * came from. No PRIMARY KEY: upsertSql keeps ids unique, and an index would
+ * cost more than the load of a large export.
+ */
+export function createTableSql(entity: Entity): string {
+  const columns = columnsOf(entity).map((s) => `"${s.name}" ${s.duckdbType}`);
+  const extra = entity === "customers" ? ", _derived BOOLEAN DEFAULT false" : "";
+  return `CREATE TABLE IF NOT EXISTS ${entity} (${columns.join(", ")}, _source VARCHAR, _line BIGINT${extra})`;
+}
+
+/** Replaces rows by id with the staged good rows (an overlapping export updates, never duplicates). */
+export function upsertSql(entity: Entity, staged: string): string[] {
+  const names = columnsOf(entity).map((s) => `"${s.name}"`).join(", ");
+  return [
+    `DELETE FROM ${entity} WHERE id IN (SELECT id FROM ${staged} WHERE problem IS NULL AND NOT _skip)`,
+    `INSERT INTO ${entity} (${names}, _source, _line) SELECT ${names}, _source, _line FROM ${staged} WHERE problem IS NULL AND NOT _skip`
+  ];
+}
