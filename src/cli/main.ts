@@ -5,19 +5,26 @@
 import {readFileSync} from "node:fs";
 import {resolve} from "node:path";
 import {parseArgs} from "node:util";
+import {loadConfig} from "../config.js";
+import {IngestError} from "../ingest/errors.js";
+import {dataDir} from "../paths.js";
 import {runFramework} from "./framework.js";
+import {formatReport, runIngest} from "./ingest.js";
+import {progressLog} from "./progress.js";
 import {serveStatic} from "./serve.js";
 import {writeSample} from "../sample/write.js";
 
 /** Exit codes a scheduler can act on (sysexits.h numbering). */
-export const exitCodes = {ok: 0, usage: 64, badInput: 65, buildFailed: 70} as const;
+export const exitCodes = {ok: 0, usage: 64, badInput: 65, rejectThreshold: 66, buildFailed: 70} as const;
 
 const help = `rapport — customer-relationship reports from CRM exports
 
 Usage: rapport <command> [options]
 
 Commands:
-  build                 build the site from data/ into dist/ (offline: npm imports come from node_modules)
+  ingest PATH...        load CRM exports (files or folders) into the DuckDB warehouse
+  check PATH...         validate exports without loading them
+  build                 ingest data/sample (or $RAPPORT_DATA), then build the site into dist/ (offline)
   preview               live preview for editing report pages (Framework's dev server)
   serve [DIR]           serve a built site (default dist/) on http://127.0.0.1:3000
   sample [DIR]          write the seeded sample CRM exports (default data/sample/)
@@ -25,11 +32,16 @@ Commands:
 Options:
   -h, --help            show this help
   -v, --version         show the version
+  --config FILE         ingest, check, build: the config (default rapport.config.json if present)
+  --source NAME         ingest, check: read every file as this source (generic, hubspot, salesforce, stripe, shopify, cdnow)
+  --warehouse FILE      ingest: the warehouse (default .rapport/warehouse.duckdb)
+  --force               ingest: reload files even when unchanged
   --port N              serve, preview: the port (default 3000)
   --customers N         sample: how many customers (default 3000)
   --seed N              sample: the random seed (default 42)
 
-Exit codes: 0 ok, 64 usage error, 65 bad input, 70 build failed.
+Exit codes: 0 ok, 64 usage error, 65 bad input (unreadable file, missing column,
+unknown source), 66 too many rejected records, 70 site build failed.
 `;
 
 export async function main(argv: string[], cwd = process.cwd()): Promise<number> {
@@ -44,7 +56,11 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
         port: {type: "string"},
         host: {type: "string"},
         customers: {type: "string"},
-        seed: {type: "string"}
+        seed: {type: "string"},
+        config: {type: "string"},
+        source: {type: "string"},
+        warehouse: {type: "string"},
+        force: {type: "boolean"}
       }
     });
   } catch (error) {
@@ -64,6 +80,10 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
   try {
     return await run(command, rest, values, cwd);
   } catch (error) {
+    if (error instanceof IngestError) {
+      process.stderr.write(`rapport: ${error.message}\n`);
+      return error.kind === "threshold" ? exitCodes.rejectThreshold : exitCodes.badInput;
+    }
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`rapport: ${error.message}\nRun rapport --help for usage.\n`);
     return exitCodes.usage;
@@ -73,10 +93,48 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
 async function run(command: string, rest: string[], values: Record<string, string | boolean | undefined>, cwd: string): Promise<number> {
   const option = (name: string) => values[name] as string | undefined;
   switch (command) {
-    case "build":
-      return (await runFramework(["build"], {cwd})) === 0 ? exitCodes.ok : exitCodes.buildFailed;
-    case "preview":
-      return runFramework(["preview", "--port", option("port") ?? "3000", ...(option("host") ? ["--host", option("host")!] : [])], {cwd});
+    case "ingest":
+    case "check": {
+      if (rest.length === 0) throw new UsageError(`${command} needs at least one file or folder`);
+      const config = await loadConfig(cwd, option("config"));
+      const report = await runIngest({
+        paths: rest,
+        cwd,
+        configPath: option("config"),
+        source: option("source"),
+        warehouse: option("warehouse"),
+        force: values.force === true,
+        check: command === "check",
+        log: progressLog()
+      });
+      process.stdout.write(formatReport(report, config.rejectThreshold));
+      if (report.failed.length) return exitCodes.rejectThreshold;
+      if (command === "check" && report.files.some((f) => f.rejected > 0)) return exitCodes.badInput;
+      return exitCodes.ok;
+    }
+    case "build": {
+      const config = await loadConfig(cwd, option("config"));
+      const log = progressLog();
+      const data = dataDir();
+      log(`ingest: ${data}`);
+      const report = await runIngest({paths: [data], cwd, configPath: option("config"), log});
+      process.stderr.write(formatReport(report, config.rejectThreshold));
+      if (report.failed.length) return exitCodes.rejectThreshold;
+      const warehouse = resolve(cwd, config.warehouse);
+      log(`build: site from ${warehouse}`);
+      return (await runFramework(["build"], {cwd, env: {RAPPORT_WAREHOUSE: warehouse}})) === 0 ? exitCodes.ok : exitCodes.buildFailed;
+    }
+    case "preview": {
+      // Preview reads the same warehouse a build does; exports edited later are picked up by the next ingest.
+      const config = await loadConfig(cwd, option("config"));
+      const report = await runIngest({paths: [dataDir()], cwd, configPath: option("config"), log: progressLog()});
+      if (report.failed.length) {
+        process.stderr.write(formatReport(report, config.rejectThreshold));
+        return exitCodes.rejectThreshold;
+      }
+      const args = ["preview", "--port", option("port") ?? "3000", ...(option("host") ? ["--host", option("host")!] : [])];
+      return runFramework(args, {cwd, env: {RAPPORT_WAREHOUSE: resolve(cwd, config.warehouse)}});
+    }
     case "serve": {
       const port = integer(option("port") ?? "3000", "--port");
       const site = await serveStatic(resolve(cwd, rest[0] ?? "dist"), {port, host: option("host") ?? "127.0.0.1"});

@@ -34,7 +34,8 @@ export interface IngestOptions {
   force?: boolean;
   /** The load's timestamp (tests pass a fixed one). */
   now?: Date;
-  log?: (line: string) => void;
+  /** Progress lines; transient ones (a file being read) may be overwritten by the next. */
+  log?: (line: string, options?: {transient?: boolean}) => void;
 }
 
 export interface FileReport {
@@ -177,7 +178,7 @@ function unreadable(relativePath: string, error: unknown): IngestError {
   );
 }
 
-async function loadFile(db: Database, p: Plan, {force, check, now, log}: {force: boolean; check: boolean; now: Date; log: (line: string) => void}): Promise<FileReport> {
+async function loadFile(db: Database, p: Plan, {force, check, now, log}: {force: boolean; check: boolean; now: Date; log: NonNullable<IngestOptions["log"]>}): Promise<FileReport> {
   const started = performance.now();
   const {entity} = p.rule;
   const base: Omit<FileReport, "status" | "read" | "accepted" | "rejected" | "skipped" | "reasons" | "seconds"> = {
@@ -196,7 +197,7 @@ async function loadFile(db: Database, p: Plan, {force, check, now, log}: {force:
       return {...base, status: "unchanged", read: previous.read, accepted: previous.accepted, rejected: previous.rejected, skipped: previous.skipped, reasons: [], seconds: 0};
     }
   }
-  log(`${p.relativePath}: reading as ${p.rule.title} (${p.source.title})`);
+  log(`${p.relativePath}: reading as ${p.rule.title} (${p.source.title})…`, {transient: true});
   const read = {table: "raw", rejectsTable: "reader_rejects", ...readOptions(p.path, p.fileConfig)};
   await db.run("DROP TABLE IF EXISTS reader_rejects; DROP TABLE IF EXISTS reader_rejects_scan");
   try {

@@ -10,31 +10,25 @@
  *   orders were never paid.
  * A customer has one channel and one segment, so summing any of these counts
  * over channels or segments gives exact totals (no customer counted twice).
- * Months with no completed order have no row.
+ * Months with no completed order have no row. A customer with no channel or
+ * segment (derived from orders alone) is counted under "unknown".
  */
-import {join} from "node:path";
-import {literal} from "../warehouse/duckdb.js";
-
-/** SQL over customers.csv and orders.csv in dir, returning the rows described above. */
-export function monthlyActivitySql(dir: string): string {
-  const csv = (name: string) => `read_csv(${literal(join(dir, name))}, header = true)`;
-  return `WITH customers AS (
-  SELECT id::VARCHAR AS id, channel::VARCHAR AS channel, segment::VARCHAR AS segment FROM ${csv("customers.csv")}
-), orders AS (
-  SELECT customer_id::VARCHAR AS customer_id, ordered_at::TIMESTAMP AS ordered_at, amount::DOUBLE AS amount
-  FROM ${csv("orders.csv")} WHERE status = 'completed'
+/** SQL over the warehouse's customers and orders tables, returning the rows described above. */
+export function monthlyActivitySql(): string {
+  return `WITH completed AS (
+  SELECT customer_id, ordered_at, amount FROM orders WHERE status = 'completed'
 ), firsts AS (
-  SELECT customer_id, min(ordered_at) AS first_at FROM orders GROUP BY customer_id
+  SELECT customer_id, min(ordered_at) AS first_at FROM completed GROUP BY customer_id
 )
 SELECT
   date_trunc('month', o.ordered_at)::DATE AS month,
-  c.channel,
-  c.segment,
+  coalesce(c.channel, 'unknown') AS channel,
+  coalesce(c.segment, 'unknown') AS segment,
   count(*)::INTEGER AS orders,
   count(DISTINCT o.customer_id)::INTEGER AS active_customers,
   count(DISTINCT o.customer_id) FILTER (WHERE o.ordered_at = f.first_at)::INTEGER AS new_customers,
   round(sum(o.amount), 2)::DOUBLE AS net_revenue
-FROM orders o
+FROM completed o
 JOIN customers c ON c.id = o.customer_id
 JOIN firsts f ON f.customer_id = o.customer_id
 GROUP BY ALL

@@ -15,9 +15,13 @@ export interface Database {
   readonly connection: DuckDBConnection;
 }
 
-/** Opens a database (in memory by default), passes it to f, and closes it however f ends. */
-export async function withDuckDB<T>(f: (db: Database) => Promise<T>, path = ":memory:"): Promise<T> {
-  const instance = await DuckDBInstance.create(path);
+/**
+ * Opens a database (in memory by default), passes it to f, and closes it
+ * however f ends. readOnly lets several processes (Framework's data loaders)
+ * read one warehouse file at once.
+ */
+export async function withDuckDB<T>(f: (db: Database) => Promise<T>, path = ":memory:", {readOnly = false} = {}): Promise<T> {
+  const instance = await DuckDBInstance.create(path, readOnly ? {access_mode: "READ_ONLY"} : {});
   const connection = await instance.connect();
   try {
     return await f({

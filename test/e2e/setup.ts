@@ -1,11 +1,11 @@
 /**
- * Builds the site once with `rapport build` (offline, from data/sample/) and
+ * Builds the site once with `rapport build` (ingest data/sample/, then an offline Framework build) and
  * serves dist/ with the plain static server on 127.0.0.1 for the browser tests.
  * Fails at once, with what to do, when no Chromium can be found.
  */
 import {fileURLToPath} from "node:url";
 import type {TestProject} from "vitest/node";
-import {runFramework} from "../../src/cli/framework.js";
+import {main} from "../../src/cli/main.js";
 import {serveStatic, type StaticServer} from "../../src/cli/serve.js";
 import {findChromium} from "../support/browser.js";
 
@@ -21,7 +21,7 @@ let site: StaticServer | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
   findChromium(); // throws with install instructions when there is none
-  const code = await runFramework(["build"], {cwd: root, stdio: "pipe"});
+  const code = await main(["build"], root);
   if (code !== 0) throw new Error(`rapport build failed with exit code ${code}; its output is above`);
   const distDir = fileURLToPath(new URL("../../dist", import.meta.url));
   site = await serveStatic(distDir);

@@ -1,9 +1,8 @@
 import {readdirSync} from "node:fs";
-import {join} from "node:path";
 import type {Browser} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
 import {monthlyActivitySql} from "../../src/metrics/activity.js";
-import {withDuckDB} from "../../src/warehouse/duckdb.js";
+import {readWarehouse} from "../../src/warehouse/read.js";
 import {launchChromium} from "../support/browser.js";
 import {isLocal, visit} from "../support/visit.js";
 
@@ -51,8 +50,8 @@ describe("the Overview page", () => {
   });
 
   it("shows DuckDB-wasm query results that equal the same SQL run by DuckDB in Node, and follow the channel filter", async () => {
-    const expected = await withDuckDB((db) =>
-      db.all<{channel: string; month: Date; net_revenue: number; active_customers: number}>(monthlyActivitySql(join("data", "sample")))
+    const expected = await readWarehouse((db) =>
+      db.all<{channel: string; month: Date; net_revenue: number; active_customers: number}>(monthlyActivitySql())
     );
     const latest = Math.max(...expected.map((r) => r.month.getTime()));
     const total = (channel?: string) =>

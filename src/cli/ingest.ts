@@ -1,0 +1,50 @@
+/**
+ * `rapport ingest` and `rapport check`: load (or only validate) exports and
+ * print what happened to every file: records read, accepted, rejected and
+ * skipped, with the commonest reasons.
+ */
+import {sources} from "../../loaders/index.js";
+import {loadConfig} from "../config.js";
+import {ingest, type IngestReport} from "../ingest/ingest.js";
+import type {Log} from "./progress.js";
+
+export interface IngestCommand {
+  paths: string[];
+  cwd: string;
+  configPath?: string;
+  source?: string;
+  warehouse?: string;
+  force?: boolean;
+  check?: boolean;
+  log: Log;
+}
+
+export async function runIngest({paths, cwd, configPath, source, warehouse, force, check, log}: IngestCommand): Promise<IngestReport> {
+  const config = await loadConfig(cwd, configPath);
+  return ingest(paths, {
+    cwd,
+    config,
+    sources,
+    source,
+    warehouse: check ? null : (warehouse ?? config.warehouse),
+    force,
+    log
+  });
+}
+
+/** A plain-text table of the report, for people and for logs. */
+export function formatReport(report: IngestReport, threshold: number): string {
+  const rows = report.files.map((f) => [f.path, f.export, f.status, f.read, f.accepted, f.rejected, f.skipped].map(String));
+  const header = ["file", "export", "status", "read", "accepted", "rejected", "skipped"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
+  const out = [line(header), ...rows.map(line)];
+  for (const f of report.files) {
+    for (const r of f.reasons.slice(0, 5)) out.push(`  ${f.path}: ${r.count} × ${r.reason}`);
+    if (f.reasons.length > 5) out.push(`  ${f.path}: … ${f.reasons.length - 5} more reasons (see the _rejects table)`);
+  }
+  for (const f of report.failed) {
+    out.push(`FAILED: ${f.path} rejected ${(f.share * 100).toFixed(1)}% of its records, above the ${(threshold * 100).toFixed(1)}% threshold; nothing was written.`);
+  }
+  return out.join("\n") + "\n";
+}
