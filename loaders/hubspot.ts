@@ -5,10 +5,10 @@
  * completed order, "Closed lost" a cancelled one, and open deals are skipped.
  * A deal belongs to its first associated contact.
  */
-import {col, type SourceDefinition} from "../src/ingest/source.js";
+import type {SourceDefinition} from "../src/ingest/source.js";
 
 const dateFormats = ["%Y-%m-%d %H:%M", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M", "%m/%d/%Y"];
-const stage = `lower(replace(trim(${col("Deal Stage")}), ' ', ''))`;
+const stage = (column: (name: string) => string) => `lower(replace(trim(${column("Deal Stage")}), ' ', ''))`;
 
 export const hubspot: SourceDefinition = {
   name: "hubspot",
@@ -23,7 +23,7 @@ export const hubspot: SourceDefinition = {
       columns: {
         id: {column: "Record ID"},
         created_at: {column: "Create Date"},
-        name: {sql: `nullif(concat_ws(' ', nullif(trim(${col("First Name")}), ''), nullif(trim(${col("Last Name")}), '')), '')`},
+        name: {sql: (c) => `nullif(concat_ws(' ', nullif(trim(${c("First Name")}), ''), nullif(trim(${c("Last Name")}), '')), '')`},
         email: {column: "Email"},
         phone: {column: ["Phone Number", "Mobile Phone Number"]},
         segment: {column: ["Segment", "Company size", "Lifecycle Stage"]},
@@ -41,14 +41,14 @@ export const hubspot: SourceDefinition = {
       name: /deals?/i,
       signature: ["Record ID", "Deal Stage", "Amount"],
       dateFormats,
-      skip: {when: `${stage} NOT IN ('closedwon', 'closedlost')`, reason: "open deal (neither won nor lost yet)"},
+      skip: {when: (c) => `${stage(c)} NOT IN ('closedwon', 'closedlost')`, reason: "open deal (neither won nor lost yet)"},
       columns: {
         id: {column: "Record ID"},
-        customer_id: {sql: `nullif(trim(split_part(coalesce(${col("Associated Contact IDs")}, ''), ';', 1)), '')`},
+        customer_id: {sql: (c) => `nullif(trim(split_part(coalesce(${c("Associated Contact IDs")}, ${c("Associated Contact ID")}, ''), ';', 1)), '')`},
         ordered_at: {column: "Close Date"},
         amount: {column: "Amount"},
         currency: {column: ["Currency", "Deal currency code"]},
-        status: {sql: `CASE ${stage} WHEN 'closedwon' THEN 'completed' WHEN 'closedlost' THEN 'cancelled' ELSE ${col("Deal Stage")} END`}
+        status: {sql: (c) => `CASE ${stage(c)} WHEN 'closedwon' THEN 'completed' WHEN 'closedlost' THEN 'cancelled' ELSE ${c("Deal Stage")} END`}
       }
     }
   ]

@@ -11,6 +11,7 @@
 import {col, type SourceDefinition} from "../src/ingest/source.js";
 
 const financial = `lower(trim(coalesce(${col("Financial Status")}, '')))`;
+const number = (x: string) => `try_cast(replace(${x}, ',', '') AS DOUBLE)`;
 
 export const shopify: SourceDefinition = {
   name: "shopify",
@@ -25,7 +26,8 @@ export const shopify: SourceDefinition = {
         id: {sql: `coalesce(nullif(lower(trim(${col("Email")})), ''), 'shopify:' || trim(${col("Customer ID")}))`},
         name: {sql: `nullif(concat_ws(' ', nullif(trim(${col("First Name")}), ''), nullif(trim(${col("Last Name")}), '')), '')`},
         email: {column: "Email"},
-        phone: {column: ["Phone", "Default Address Phone"]},
+        // "CSV for Excel" prefixes phones and zips with ' so Excel keeps them as text.
+        phone: {sql: (c) => `ltrim(coalesce(nullif(trim(${c("Phone")}), ''), ${c("Default Address Phone")}), chr(39))`},
         region: {column: ["Default Address Country Code", "Country"]},
         segment: {column: ["Tags"]}
       }
@@ -40,9 +42,11 @@ export const shopify: SourceDefinition = {
         id: {column: ["Id", "Name"]},
         customer_id: {sql: `lower(trim(${col("Email")}))`},
         ordered_at: {column: "Created at"},
-        amount: {sql: `CASE WHEN ${financial} = 'partially_refunded' THEN (try_cast(${col("Total")} AS DOUBLE) - coalesce(try_cast(${col("Refunded Amount")} AS DOUBLE), 0))::VARCHAR ELSE ${col("Total")} END`},
+        amount: {
+          sql: (c) => `CASE WHEN ${financial} = 'partially_refunded' THEN (${number(c("Total"))} - coalesce(${number(c("Refunded Amount"))}, 0))::VARCHAR ELSE ${c("Total")} END`
+        },
         currency: {column: "Currency"},
-        status: {sql: `CASE WHEN nullif(trim(${col("Cancelled at")}), '') IS NOT NULL OR ${financial} = 'voided' THEN 'cancelled' WHEN ${financial} IN ('paid', 'partially_refunded') THEN 'completed' WHEN ${financial} = 'refunded' THEN 'refunded' ELSE ${col("Financial Status")} END`}
+        status: {sql: (c) => `CASE WHEN nullif(trim(${c("Cancelled at")}), '') IS NOT NULL OR ${financial} = 'voided' THEN 'cancelled' WHEN ${financial} IN ('paid', 'partially_refunded') THEN 'completed' WHEN ${financial} = 'refunded' THEN 'refunded' ELSE ${col("Financial Status")} END`}
       }
     }
   ]

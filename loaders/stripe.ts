@@ -8,8 +8,7 @@
  */
 import {col, type SourceDefinition} from "../src/ingest/source.js";
 
-const refunded = `coalesce(try_cast(replace(${col("Amount Refunded")}, ',', '') AS DOUBLE), 0)`;
-const amount = `try_cast(replace(${col("Amount")}, ',', '') AS DOUBLE)`;
+const number = (x: string) => `try_cast(replace(${x}, ',', '') AS DOUBLE)`;
 
 export const stripe: SourceDefinition = {
   name: "stripe",
@@ -42,7 +41,11 @@ export const stripe: SourceDefinition = {
         id: {column: "id"},
         customer_id: {column: "Customer ID"},
         ordered_at: {column: ["Created date (UTC)", "Created (UTC)", "Created"]},
-        amount: {sql: `CASE WHEN lower(trim(${col("Status")})) IN ('paid', 'succeeded') AND ${refunded} > 0 THEN (${amount} - ${refunded})::VARCHAR ELSE ${col("Amount")} END`},
+        amount: {
+          sql: (c) =>
+            `CASE WHEN lower(trim(${c("Status")})) IN ('paid', 'succeeded') AND coalesce(${number(c("Amount Refunded"))}, 0) > 0 ` +
+            `THEN (${number(c("Amount"))} - ${number(c("Amount Refunded"))})::VARCHAR ELSE ${c("Amount")} END`
+        },
         currency: {sql: `upper(trim(${col("Currency")}))`},
         status: {column: "Status", values: {paid: "completed", succeeded: "completed", refunded: "refunded", failed: "cancelled", canceled: "cancelled", cancelled: "cancelled"}}
       }

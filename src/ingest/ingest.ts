@@ -221,7 +221,7 @@ async function loadFile(db: Database, p: Plan, {force, check, now, log}: {force:
       );
     }
   }
-  await db.run(stageSql(entity, p.rule, fields, {source: p.relativePath, table: "raw", staged: "staged"}));
+  await db.run(stageSql(entity, p.rule, fields, {source: p.relativePath, table: "raw", staged: "staged", header}));
   await db.run("DROP TABLE raw");
   const distinct = await count(db, "SELECT count(DISTINCT id) = count(*) FROM staged WHERE problem IS NULL AND NOT _skip");
   if (!distinct) await db.run(duplicatesSql(entity, "staged"));

@@ -9,8 +9,12 @@ import type {Entity} from "../schema/model.js";
 export interface FieldMapping {
   /** The export's column (or columns, the first present wins), matched case-insensitively. */
   column?: string | readonly string[];
-  /** Or a SQL expression over the raw VARCHAR columns (quote them with col()). */
-  sql?: string;
+  /**
+   * Or a SQL expression over the raw VARCHAR columns: a string (quote names
+   * with col()), or a function given `column(name)`, which quotes a column
+   * the file has and gives NULL for one it lacks.
+   */
+  sql?: string | SqlOfColumns;
   /** Translates values (keys compared lower-cased and trimmed) before parsing. */
   values?: Readonly<Record<string, string>>;
   /** Multiplies a parsed number (0.01 turns cents into dollars). */
@@ -33,11 +37,18 @@ export interface ExportRule {
   dateFormats?: readonly string[];
   /** The decimal separator of numbers ("," for 1.234,56). */
   decimal?: "." | ",";
-  /** Rows that are not records of their own (Shopify's extra line items), as a SQL condition, and why. */
-  skip?: {when: string; reason: string};
+  /**
+   * Rows that are not records of their own (Shopify's extra line items, a
+   * report's footer), as a SQL condition over the raw columns, or a function
+   * of the file's header giving one; and why, for the summary.
+   */
+  skip?: {when: string | SqlOfColumns; reason: string};
   /** A DuckDB relation reading the file with every column VARCHAR, for formats read_csv cannot sniff. */
   read?: (path: string) => string;
 }
+
+/** Builds SQL from the file's columns: column(name) quotes a present column (any case) or gives NULL. */
+export type SqlOfColumns = (column: (name: string) => string, header: readonly string[]) => string;
 
 export interface SourceDefinition {
   name: string;

@@ -17,7 +17,7 @@
 import {columnsOf, type ColumnSpec} from "../schema/columns.js";
 import {rowRules, type Entity} from "../schema/model.js";
 import {literal} from "../warehouse/duckdb.js";
-import {col, type ExportRule, type FieldMapping} from "./source.js";
+import {col, type ExportRule, type FieldMapping, type SqlOfColumns} from "./source.js";
 
 export const offsetFormats = ["%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%dT%H:%M:%S%z"];
 
@@ -30,7 +30,13 @@ export interface ReadOptions {
   delimiter?: string;
 }
 
-/** Creates table with `_line` (the record's line, header = 1) and every column as VARCHAR. */
+/**
+ * Creates table with `_line` (the record's line, header = 1) and every column
+ * as VARCHAR. A CSV line with too few fields is padded with NULLs, so a
+ * truncated last line is rejected for the field it lacks; lines DuckDB cannot
+ * parse at all (too many fields, broken quoting, bad encoding) go to
+ * rejectsTable with their line.
+ */
 export function readSql(path: string, rule: Pick<ExportRule, "read">, {table, rejectsTable, encoding, delimiter}: ReadOptions): string {
   const lower = path.toLowerCase();
   const relation = rule.read
@@ -39,7 +45,7 @@ export function readSql(path: string, rule: Pick<ExportRule, "read">, {table, re
       ? `SELECT row_number() OVER () AS _line, COLUMNS(*)::VARCHAR FROM read_parquet(${literal(path)})`
       : /\.(json|ndjson|jsonl)$/.test(lower)
         ? `SELECT row_number() OVER () AS _line, COLUMNS(*)::VARCHAR FROM read_json_auto(${literal(path)})`
-        : `SELECT (row_number() OVER () + 1)::BIGINT AS _line, * FROM read_csv(${literal(path)}, all_varchar = true, header = true, ` +
+        : `SELECT (row_number() OVER () + 1)::BIGINT AS _line, * FROM read_csv(${literal(path)}, all_varchar = true, header = true, null_padding = true, ` +
           `store_rejects = true, rejects_table = ${literal(rejectsTable)}, rejects_scan = ${literal(`${rejectsTable}_scan`)}` +
           (encoding ? `, encoding = ${literal(encoding)}` : "") +
           (delimiter ? `, delim = ${literal(delimiter)}` : "") +
@@ -66,7 +72,7 @@ export function resolveFields(entity: Entity, rule: ExportRule, header: readonly
   for (const spec of columnsOf(entity)) {
     const mapping: FieldMapping = rule.columns?.[spec.name] ?? {};
     if (mapping.sql) {
-      resolved.set(spec.name, {raw: mapping.sql, mapping, from: "(expression)"});
+      resolved.set(spec.name, {raw: sqlOf(mapping.sql, header), mapping, from: "(expression)"});
       continue;
     }
     const candidates = mapping.column === undefined ? [spec.name] : typeof mapping.column === "string" ? [mapping.column] : mapping.column;
@@ -80,7 +86,12 @@ export function resolveFields(entity: Entity, rule: ExportRule, header: readonly
  * Creates `staged`: one row per record with `_line`, the parsed fields, and
  * `problem` (a struct of column, value and reason, or NULL for a good row).
  */
-export function stageSql(entity: Entity, rule: ExportRule, fields: ReturnType<typeof resolveFields>, {source, table, staged}: {source: string; table: string; staged: string}): string {
+export function stageSql(
+  entity: Entity,
+  rule: ExportRule,
+  fields: ReturnType<typeof resolveFields>,
+  {source, table, staged, header}: {source: string; table: string; staged: string; header: readonly string[]}
+): string {
   const specs = columnsOf(entity);
   const text = (name: string) => {
     const {raw, mapping} = fields.get(name)!;
@@ -96,7 +107,8 @@ export function stageSql(entity: Entity, rule: ExportRule, fields: ReturnType<ty
   const parsed = specs.map((s) => `${parse(s, `"r_${s.name}"`, rule, fields.get(s.name)!.mapping)} AS "${s.name}"`);
   const checks = specs.flatMap((s) => fieldChecks(s, rule));
   const rules = rowRules[entity].map((r) => `WHEN ${r.when} THEN ${problem(literal(r.column), `"r_${r.column}"`, literal(r.reason))}`);
-  const skip = rule.skip ? `, (${rule.skip.when}) AS _skip` : ", false AS _skip";
+  const skipWhen = rule.skip ? sqlOf(rule.skip.when, header) : undefined;
+  const skip = skipWhen ? `, coalesce(${skipWhen}, false) AS _skip` : ", false AS _skip";
   return `CREATE OR REPLACE TEMP TABLE ${staged} AS
 SELECT _line, _skip, ${specs.map((s) => `"${s.name}"`).join(", ")},
   CASE ${[...checks, ...rules].join("\n    ")} END AS problem,
@@ -105,6 +117,16 @@ FROM (
   SELECT *, ${parsed.join(", ")}
   FROM (SELECT _line${skip}, ${raws.join(", ")} FROM ${table})
 )`;
+}
+
+/** Resolves a mapping's SQL against the file's header. */
+export function sqlOf(sql: string | SqlOfColumns, header: readonly string[]): string {
+  if (typeof sql === "string") return sql;
+  const byLower = new Map(header.map((h) => [h.trim().toLowerCase(), h]));
+  return sql((name) => {
+    const found = byLower.get(name.toLowerCase());
+    return found === undefined ? "NULL::VARCHAR" : col(found);
+  }, header);
 }
 
 function fieldChecks(spec: ColumnSpec, rule: ExportRule): string[] {
