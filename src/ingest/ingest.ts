@@ -20,7 +20,7 @@ import {literal, withDuckDB, type Database} from "../warehouse/duckdb.js";
 import {detectExport} from "./detect.js";
 import {IngestError} from "./errors.js";
 import type {ExportRule, FieldMapping, SourceDefinition} from "./source.js";
-import {createTableSql, duplicatesSql, readSql, renumberSql, resolveFields, stageSql, unknownCustomerSql, upsertSql} from "./sql.js";
+import {createTableSql, duplicatesSql, readSql, readerReasonSql, renumberSql, resolveFields, stageSql, unknownCustomerSql, upsertSql} from "./sql.js";
 
 export interface IngestOptions {
   cwd: string;
@@ -128,7 +128,8 @@ async function plan(db: Database, path: string, cwd: string, config: RapportConf
     return {path, relativePath, ...rule, rule: withOverrides(rule.rule, fileConfig), fileConfig};
   }
   const byReader = candidates.flatMap((s) => s.exports.filter((r) => r.read && r.name?.test(basename(path))).map((r) => ({source: s, rule: r})))[0];
-  const detected = byReader ?? detectExport(relativePath, await readHeader(db, path, relativePath, fileConfig), candidates);
+  const header = statSync(path).size === 0 ? undefined : await readHeader(db, path, relativePath, fileConfig);
+  const detected = byReader ?? detectExport(relativePath, header, candidates);
   return {path, relativePath, source: detected.source, rule: withOverrides(detected.rule, fileConfig), fileConfig};
 }
 
@@ -190,12 +191,16 @@ async function loadFile(db: Database, p: Plan, {force, check, now, log}: {force:
   const sha256 = await hashFile(p.path);
   if (!check && !force) {
     const [previous] = await db.all<{sha256: string; read: number; accepted: number; rejected: number; skipped: number}>(
-      `SELECT sha256, "read", accepted, rejected, skipped FROM _files WHERE path = ${literal(p.relativePath)}`
+      `SELECT sha256, "read"::DOUBLE AS "read", accepted::DOUBLE AS accepted, rejected::DOUBLE AS rejected, skipped::DOUBLE AS skipped FROM _files WHERE path = ${literal(p.relativePath)}`
     );
     if (previous?.sha256 === sha256) {
       log(`${p.relativePath}: unchanged since the last load, skipped`);
       return {...base, status: "unchanged", read: previous.read, accepted: previous.accepted, rejected: previous.rejected, skipped: previous.skipped, reasons: [], seconds: 0};
     }
+  }
+  if (statSync(p.path).size === 0) {
+    log(`${p.relativePath}: WARNING the file is empty; nothing loaded from it (export it again if it should hold data)`);
+    return {...base, status: check ? "checked" : "loaded", read: 0, accepted: 0, rejected: 0, skipped: 0, reasons: [], seconds: 0};
   }
   log(`${p.relativePath}: reading as ${p.rule.title} (${p.source.title})…`, {transient: true});
   const read = {table: "raw", rejectsTable: "reader_rejects", ...readOptions(p.path, p.fileConfig)};
@@ -205,8 +210,22 @@ async function loadFile(db: Database, p: Plan, {force, check, now, log}: {force:
   } catch (error) {
     throw unreadable(p.relativePath, error);
   }
-  const readerRejects = p.rule.read || !/\.(csv|tsv|txt)$/i.test(p.path) ? 0 : await count(db, "SELECT count(*) FROM reader_rejects");
-  if (readerRejects > 0) await db.run(renumberSql("raw", "reader_rejects"));
+  let readerRejects = 0;
+  let footerLines = 0;
+  if (!p.rule.read && /\.(csv|tsv|txt)$/i.test(p.path)) {
+    if (p.rule.footer) {
+      // A report's footer stands alone on its lines: not a record, so not a reject.
+      await db.run(`CREATE OR REPLACE TEMP TABLE footer_lines AS SELECT DISTINCT line FROM reader_rejects WHERE error_type = 'MISSING COLUMNS' AND regexp_matches(csv_line, ${literal(p.rule.footer.source)}${p.rule.footer.flags.includes("i") ? ", 'i'" : ""})`);
+      footerLines = await count(db, "SELECT count(*) FROM footer_lines");
+      if (footerLines > 0) await db.run("DELETE FROM reader_rejects WHERE line IN (SELECT line FROM footer_lines)");
+    }
+    readerRejects = await count(db, "SELECT count(DISTINCT line) FROM reader_rejects");
+    if (readerRejects + footerLines > 0) {
+      if (footerLines > 0) await db.run("INSERT INTO reader_rejects (line) SELECT line FROM footer_lines"); // renumbering skips them too
+      await db.run(renumberSql("raw", "reader_rejects"));
+      if (footerLines > 0) await db.run("DELETE FROM reader_rejects WHERE error_type IS NULL");
+    }
+  }
 
   const header = (await db.all<{column_name: string}>("DESCRIBE raw")).map((c) => c.column_name).filter((c) => c !== "_line");
   const fields = resolveFields(entity, p.rule, header);
@@ -235,18 +254,20 @@ async function loadFile(db: Database, p: Plan, {force, check, now, log}: {force:
   const reasons = await db.all<{reason: string; count: bigint}>(
     `SELECT reason, count(*) AS count FROM (
        SELECT problem.reason AS reason FROM staged WHERE problem IS NOT NULL AND NOT _skip
-       ${readerRejects > 0 ? "UNION ALL SELECT 'malformed line: ' || lower(error_type) FROM reader_rejects" : ""}
+       ${readerRejects > 0 ? `UNION ALL SELECT ${readerReasonSql("error_type")} FROM (SELECT DISTINCT line, first(error_type) AS error_type FROM reader_rejects GROUP BY line)` : ""}
      ) GROUP BY reason ORDER BY count DESC, reason`
   );
-  const recordCount = Number(totals.records) + readerRejects;
+  const recordCount = Number(totals.records) + readerRejects + footerLines;
   const rejected = Number(totals.rejected) + readerRejects;
-  const skipped = Number(totals.skipped);
+  const skipped = Number(totals.skipped) + footerLines;
   const file = literal(p.relativePath);
   const at = `${literal(now.toISOString())}::TIMESTAMPTZ::TIMESTAMP`;
   await db.run(`DELETE FROM _rejects WHERE file = ${file}`);
   await db.run(`INSERT INTO _rejects SELECT ${file}, _line, ${literal(entity)}, problem.column, problem.value, problem.reason, ${at} FROM staged WHERE problem IS NOT NULL AND NOT _skip`);
   if (readerRejects > 0) {
-    await db.run(`INSERT INTO _rejects SELECT ${file}, line, ${literal(entity)}, column_name, left(csv_line, 200), 'malformed line: ' || error_message, ${at} FROM reader_rejects`);
+    await db.run(
+      `INSERT INTO _rejects SELECT ${file}, line, ${literal(entity)}, first(column_name), left(first(csv_line), 200), ${readerReasonSql("first(error_type)")}, ${at} FROM reader_rejects GROUP BY line`
+    );
   }
   for (const sql of upsertSql(entity, "staged")) await db.run(sql);
   await db.run("DROP TABLE staged");

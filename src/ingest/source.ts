@@ -43,6 +43,8 @@ export interface ExportRule {
    * of the file's header giving one; and why, for the summary.
    */
   skip?: {when: string | SqlOfColumns; reason: string};
+  /** Lines of a report's footer ("Grand Totals (4 records)"): skipped, not rejected, when they stand alone. */
+  footer?: RegExp;
   /** A DuckDB relation reading the file with every column VARCHAR, for formats read_csv cannot sniff. */
   read?: (path: string) => string;
 }

@@ -32,10 +32,9 @@ export interface ReadOptions {
 
 /**
  * Creates table with `_line` (the record's line, header = 1) and every column
- * as VARCHAR. A CSV line with too few fields is padded with NULLs, so a
- * truncated last line is rejected for the field it lacks; lines DuckDB cannot
- * parse at all (too many fields, broken quoting, bad encoding) go to
- * rejectsTable with their line.
+ * as VARCHAR. CSV lines DuckDB cannot take as records (too few or too many
+ * fields, as a truncated file or an unquoted delimiter leave, broken quoting,
+ * bad encoding) go to rejectsTable with their line.
  */
 export function readSql(path: string, rule: Pick<ExportRule, "read">, {table, rejectsTable, encoding, delimiter}: ReadOptions): string {
   const lower = path.toLowerCase();
@@ -45,7 +44,7 @@ export function readSql(path: string, rule: Pick<ExportRule, "read">, {table, re
       ? `SELECT row_number() OVER () AS _line, COLUMNS(*)::VARCHAR FROM read_parquet(${literal(path)})`
       : /\.(json|ndjson|jsonl)$/.test(lower)
         ? `SELECT row_number() OVER () AS _line, COLUMNS(*)::VARCHAR FROM read_json_auto(${literal(path)})`
-        : `SELECT (row_number() OVER () + 1)::BIGINT AS _line, * FROM read_csv(${literal(path)}, all_varchar = true, header = true, null_padding = true, ` +
+        : `SELECT (row_number() OVER () + 1)::BIGINT AS _line, * FROM read_csv(${literal(path)}, all_varchar = true, header = true, ` +
           `store_rejects = true, rejects_table = ${literal(rejectsTable)}, rejects_scan = ${literal(`${rejectsTable}_scan`)}` +
           (encoding ? `, encoding = ${literal(encoding)}` : "") +
           (delimiter ? `, delim = ${literal(delimiter)}` : "") +
@@ -179,6 +178,18 @@ function number(x: string, decimal: "." | ","): string {
 
 function problem(column: string, value: string, reason: string): string {
   return `{'column': ${column}, 'value': left(${value}::VARCHAR, 200), 'reason': ${reason}}`;
+}
+
+/** The reason a person reads for a line DuckDB's CSV reader rejected, by its error type. */
+export function readerReasonSql(errorType: string): string {
+  return `CASE ${errorType}
+    WHEN 'MISSING COLUMNS' THEN 'too few fields on the line (a truncated file?)'
+    WHEN 'TOO MANY COLUMNS' THEN 'too many fields on the line (an unquoted delimiter in a value?)'
+    WHEN 'UNQUOTED VALUE' THEN 'broken quoting'
+    WHEN 'INVALID ENCODING' THEN 'not valid UTF-8 (set "encoding" for this file in rapport.config.json)'
+    WHEN 'INVALID UNICODE' THEN 'not valid UTF-8 (set "encoding" for this file in rapport.config.json)'
+    WHEN 'LINE SIZE OVER MAXIMUM' THEN 'line too long'
+    ELSE 'unreadable line: ' || lower(${errorType}) END`;
 }
 
 /** Marks later rows that repeat an id already seen in the same file: identical, or with different content. */
