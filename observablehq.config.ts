@@ -18,5 +18,8 @@ export default {
   search: false,
   pager: false,
   footer: "Built with rapport from your CRM exports.",
-  pages: [{name: "Overview", path: "/"}]
+  pages: [
+    {name: "Overview", path: "/"},
+    {name: "Data quality", path: "/quality"}
+  ]
 };

@@ -16,10 +16,11 @@ export interface IngestCommand {
   warehouse?: string;
   force?: boolean;
   check?: boolean;
+  mirror?: boolean;
   log: Log;
 }
 
-export async function runIngest({paths, cwd, configPath, source, warehouse, force, check, log}: IngestCommand): Promise<IngestReport> {
+export async function runIngest({paths, cwd, configPath, source, warehouse, force, check, mirror, log}: IngestCommand): Promise<IngestReport> {
   const config = await loadConfig(cwd, configPath);
   return ingest(paths, {
     cwd,
@@ -28,6 +29,7 @@ export async function runIngest({paths, cwd, configPath, source, warehouse, forc
     source,
     warehouse: check ? null : (warehouse ?? config.warehouse),
     force,
+    mirror,
     log
   });
 }

@@ -9,6 +9,7 @@ import {loadConfig} from "../config.js";
 import {IngestError} from "../ingest/errors.js";
 import {dataDir} from "../paths.js";
 import {runFramework} from "./framework.js";
+import {refreshLoaderCache} from "./cache.js";
 import {formatReport, runIngest} from "./ingest.js";
 import {progressLog} from "./progress.js";
 import {serveStatic} from "./serve.js";
@@ -117,17 +118,20 @@ async function run(command: string, rest: string[], values: Record<string, strin
       const log = progressLog();
       const data = dataDir();
       log(`ingest: ${data}`);
-      const report = await runIngest({paths: [data], cwd, configPath: option("config"), log});
+      const report = await runIngest({paths: [data], cwd, configPath: option("config"), log, mirror: true});
       process.stderr.write(formatReport(report, config.rejectThreshold));
       if (report.failed.length) return exitCodes.rejectThreshold;
       const warehouse = resolve(cwd, config.warehouse);
+      if (refreshLoaderCache({cwd, root: "reports", warehouse, env: {RAPPORT_DATA: process.env.RAPPORT_DATA}})) {
+        log("build: data or code changed since the last build; data loaders will run again");
+      }
       log(`build: site from ${warehouse}`);
       return (await runFramework(["build"], {cwd, env: {RAPPORT_WAREHOUSE: warehouse}})) === 0 ? exitCodes.ok : exitCodes.buildFailed;
     }
     case "preview": {
       // Preview reads the same warehouse a build does; exports edited later are picked up by the next ingest.
       const config = await loadConfig(cwd, option("config"));
-      const report = await runIngest({paths: [dataDir()], cwd, configPath: option("config"), log: progressLog()});
+      const report = await runIngest({paths: [dataDir()], cwd, configPath: option("config"), log: progressLog(), mirror: true});
       if (report.failed.length) {
         process.stderr.write(formatReport(report, config.rejectThreshold));
         return exitCodes.rejectThreshold;

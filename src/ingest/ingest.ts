@@ -32,6 +32,12 @@ export interface IngestOptions {
   warehouse: string | null;
   /** Reload files even when unchanged. */
   force?: boolean;
+  /**
+   * Make the warehouse mirror exactly these paths (what a build wants): a
+   * changed file's rows are replaced by its new content, and the rows of a
+   * file no longer present are removed. Without it, loads only add and update.
+   */
+  mirror?: boolean;
   /** The load's timestamp (tests pass a fixed one). */
   now?: Date;
   /** Progress lines; transient ones (a file being read) may be overwritten by the next. */
@@ -63,10 +69,23 @@ export interface IngestReport {
 const exportExtensions = /\.(csv|tsv|txt|json|ndjson|jsonl|parquet)$/i;
 
 export async function ingest(paths: readonly string[], options: IngestOptions): Promise<IngestReport> {
-  const {cwd, config, sources, warehouse, force = false, now = new Date(), log = () => {}} = options;
+  const {cwd, config, sources, warehouse, force = false, mirror = false, now = new Date(), log = () => {}} = options;
   const files = await expandPaths(paths, cwd);
   if (files.length === 0) throw new IngestError(`no exports found in ${paths.join(", ")}: expected .csv, .json or .parquet files`);
   const target = warehouse === null ? null : resolve(cwd, warehouse);
+  const hashes = new Map(await Promise.all(files.map(async (f) => [f, await hashFile(f)] as const)));
+  let removed: string[] = [];
+  if (target !== null && existsSync(target)) {
+    const manifest = await withDuckDB((db) => db.all<ManifestRow>(manifestSql), target, {readOnly: true}).catch(() => [] as ManifestRow[]);
+    const current = new Set(files.map((f) => relative(cwd, f) || basename(f)));
+    removed = mirror ? manifest.map((m) => m.path).filter((p) => !current.has(p)) : [];
+    const unchanged = files.map((f) => manifest.find((m) => m.path === (relative(cwd, f) || basename(f)) && m.sha256 === hashes.get(f)));
+    if (!force && removed.length === 0 && unchanged.every(Boolean)) {
+      // Nothing to do: leave the warehouse file (and so every cache keyed on it) untouched.
+      for (const m of unchanged) log(`${m!.path}: unchanged since the last load, skipped`);
+      return {files: unchanged.map((m) => fromManifest(m!)), warehouse: target, failed: []};
+    }
+  }
   const work = target === null ? ":memory:" : `${target}.next-${process.pid}`;
   if (target !== null) {
     await mkdir(dirname(target), {recursive: true});
@@ -77,6 +96,11 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
     const report = await withDuckDB(async (db) => {
       await db.run("SET TimeZone = 'UTC'");
       await createTables(db);
+      for (const path of removed) {
+        log(`${path}: no longer among the exports; its rows are removed`);
+        for (const entity of loadOrder) await db.run(`DELETE FROM ${entity} WHERE _source = ${literal(path)}`);
+        await db.run(`DELETE FROM _files WHERE path = ${literal(path)}; DELETE FROM _rejects WHERE file = ${literal(path)}`);
+      }
       const plans = [];
       for (const file of files) plans.push(await plan(db, file, cwd, config, sources, options.source));
       plans.sort((a, b) => loadOrder.indexOf(a.rule.entity) - loadOrder.indexOf(b.rule.entity));
@@ -87,7 +111,7 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
           await deriveCustomers(db);
           derived = true;
         }
-        reports.push(await loadFile(db, p, {force, check: target === null, now, log}));
+        reports.push(await loadFile(db, p, {force, mirror, check: target === null, now, log, sha256: hashes.get(p.path)!}));
       }
       if (!derived) await deriveCustomers(db);
       await db.run("CHECKPOINT");
@@ -179,7 +203,7 @@ function unreadable(relativePath: string, error: unknown): IngestError {
   );
 }
 
-async function loadFile(db: Database, p: Plan, {force, check, now, log}: {force: boolean; check: boolean; now: Date; log: NonNullable<IngestOptions["log"]>}): Promise<FileReport> {
+async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, sha256}: {force: boolean; mirror: boolean; check: boolean; now: Date; log: NonNullable<IngestOptions["log"]>; sha256: string}): Promise<FileReport> {
   const started = performance.now();
   const {entity} = p.rule;
   const base: Omit<FileReport, "status" | "read" | "accepted" | "rejected" | "skipped" | "reasons" | "seconds"> = {
@@ -188,7 +212,6 @@ async function loadFile(db: Database, p: Plan, {force, check, now, log}: {force:
     export: p.rule.title,
     entity
   };
-  const sha256 = await hashFile(p.path);
   if (!check && !force) {
     const [previous] = await db.all<{sha256: string; read: number; accepted: number; rejected: number; skipped: number}>(
       `SELECT sha256, "read"::DOUBLE AS "read", accepted::DOUBLE AS accepted, rejected::DOUBLE AS rejected, skipped::DOUBLE AS skipped FROM _files WHERE path = ${literal(p.relativePath)}`
@@ -269,6 +292,7 @@ async function loadFile(db: Database, p: Plan, {force, check, now, log}: {force:
       `INSERT INTO _rejects SELECT ${file}, line, ${literal(entity)}, first(column_name), left(first(csv_line), 200), ${readerReasonSql("first(error_type)")}, ${at} FROM reader_rejects GROUP BY line`
     );
   }
+  if (mirror) await db.run(`DELETE FROM ${entity} WHERE _source = ${file}`); // the file's old rows go with its old version
   for (const sql of upsertSql(entity, "staged")) await db.run(sql);
   await db.run("DROP TABLE staged");
   const size = statSync(p.path).size;
@@ -300,8 +324,32 @@ async function createTables(db: Database): Promise<void> {
   );
 }
 
-/** Customers no export describes are derived from their orders; a missing creation time is the first order's. */
+type ManifestRow = {
+  path: string;
+  sha256: string;
+  source: string;
+  export: string;
+  entity: Entity;
+  read: number;
+  accepted: number;
+  rejected: number;
+  skipped: number;
+};
+
+const manifestSql = `SELECT path, sha256, source, export, entity, "read"::DOUBLE AS "read", accepted::DOUBLE AS accepted,
+  rejected::DOUBLE AS rejected, skipped::DOUBLE AS skipped FROM _files`;
+
+function fromManifest(m: ManifestRow): FileReport {
+  return {path: m.path, source: m.source, export: m.export, entity: m.entity, status: "unchanged", read: m.read, accepted: m.accepted, rejected: m.rejected, skipped: m.skipped, reasons: [], seconds: 0};
+}
+
+/**
+ * Customers no export describes are derived from their orders (and dropped
+ * again when their orders are gone); a missing creation time is the first
+ * order's.
+ */
 async function deriveCustomers(db: Database): Promise<void> {
+  await db.run(`DELETE FROM customers WHERE _derived AND id NOT IN (SELECT customer_id FROM orders)`);
   await db.run(`INSERT INTO customers (id, created_at, _source, _derived)
     SELECT customer_id, min(ordered_at), 'derived from orders', true FROM orders
     WHERE customer_id NOT IN (SELECT id FROM customers) GROUP BY customer_id`);

@@ -209,3 +209,34 @@ describe("ingest() with a config, and other formats", () => {
     expect(() => parseConfig({rejectThreshold: 2, files: [{match: "x", decimal: ";"}], extra: 1})).toThrow(/rejectThreshold: .*files\.0\.decimal: .*Unrecognized key/);
   });
 });
+
+describe("ingest({mirror: true}), as a build runs it", () => {
+  const load = (dir: string) => ingest(["data"], {cwd: dir, config: parseConfig({}), sources, warehouse: "w.duckdb", mirror: true});
+  const ids = (dir: string) => withDuckDB(async (db) => (await db.all<{id: string}>(`SELECT id FROM orders ORDER BY id`)).map((r) => r.id), join(dir, "w.duckdb"));
+
+  it("ingest({mirror}) drops the rows of a file that was removed and of lines removed from a changed file", async () => {
+    const dir = tempTree({
+      "data/orders.csv": "id,customer_id,ordered_at,amount\no1,c1,2024-01-01,10\no2,c2,2024-01-02,20\n",
+      "data/orders-extra.csv": "id,customer_id,ordered_at,amount\nx1,c3,2024-01-03,5\n"
+    });
+    await load(dir);
+    expect(await ids(dir)).toEqual(["o1", "o2", "x1"]);
+    writeFileSync(join(dir, "data/orders.csv"), "id,customer_id,ordered_at,amount\no1,c1,2024-01-01,10\n");
+    const {rmSync} = await import("node:fs");
+    rmSync(join(dir, "data/orders-extra.csv"));
+    await load(dir);
+    expect(await ids(dir)).toEqual(["o1"]);
+    const customers = await withDuckDB((db) => db.all(`SELECT id FROM customers ORDER BY id`), join(dir, "w.duckdb"));
+    expect(customers).toEqual([{id: "c1"}]);
+  });
+
+  it("ingest({mirror}) with nothing changed leaves the warehouse file untouched", async () => {
+    const dir = tempTree({"data/orders.csv": "id,customer_id,ordered_at,amount\no1,c1,2024-01-01,10\n"});
+    await load(dir);
+    const {statSync} = await import("node:fs");
+    const before = statSync(join(dir, "w.duckdb")).mtimeMs;
+    const report = await load(dir);
+    expect(report.files.map((f) => f.status)).toEqual(["unchanged"]);
+    expect(statSync(join(dir, "w.duckdb")).mtimeMs).toBe(before);
+  });
+});

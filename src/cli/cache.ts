@@ -1,0 +1,61 @@
+/**
+ * Keeps Framework's data-loader cache honest. Framework re-runs a data loader
+ * only when its cached output is missing (or, in preview, when the loader file
+ * itself changes), not when the warehouse or the library code the loader
+ * imports change. Before each build rapport computes a key over everything a
+ * loader's output depends on: the warehouse file (size and modification time;
+ * ingest leaves it untouched when no export changed), the loaders, the
+ * library in src/ and loaders/, and package-lock.json. When the key differs
+ * from the last build's, the cached loader outputs are dropped so every
+ * loader runs again; when it matches, the build reuses them at no cost.
+ */
+import {createHash} from "node:crypto";
+import {existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync} from "node:fs";
+import {join, relative} from "node:path";
+
+export interface CacheInputs {
+  /** The project folder. */
+  cwd: string;
+  /** The Framework root, relative to cwd. */
+  root: string;
+  /** The warehouse file the loaders read. */
+  warehouse: string;
+  /** Environment values that change what loaders produce. */
+  env?: Record<string, string | undefined>;
+}
+
+/** The key over the loaders' inputs (see the module comment). */
+export function loaderCacheKey({cwd, root, warehouse, env = {}}: CacheInputs): string {
+  const hash = createHash("sha256");
+  const add = (label: string, value: string | Buffer) => hash.update(`${label}\0`).update(value).update("\0");
+  if (existsSync(warehouse)) {
+    const {size, mtimeMs} = statSync(warehouse);
+    add("warehouse", `${size}:${mtimeMs}`);
+  } else {
+    add("warehouse", "missing");
+  }
+  for (const [name, value] of Object.entries(env).sort()) add(`env:${name}`, value ?? "");
+  const code = [join(root, "data"), "src", "loaders"].flatMap((dir) => sourceFiles(join(cwd, dir)));
+  for (const file of [...code, join(cwd, "package-lock.json")].filter((f) => existsSync(f)).sort()) add(relative(cwd, file), readFileSync(file));
+  return hash.digest("hex");
+}
+
+/** Drops Framework's cached loader outputs when the key changed; returns whether it did. */
+export function refreshLoaderCache(inputs: CacheInputs): boolean {
+  const cache = join(inputs.cwd, inputs.root, ".observablehq", "cache");
+  const keyFile = join(cache, "rapport-loaders.key");
+  const key = loaderCacheKey(inputs);
+  const previous = existsSync(keyFile) ? readFileSync(keyFile, "utf-8") : undefined;
+  if (previous === key) return false;
+  rmSync(join(cache, "data"), {recursive: true, force: true});
+  mkdirSync(cache, {recursive: true});
+  writeFileSync(keyFile, key);
+  return true;
+}
+
+function sourceFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, {withFileTypes: true, recursive: true})
+    .filter((e) => e.isFile() && /\.(ts|js|mjs|json|sql)$/.test(e.name))
+    .map((e) => join(e.parentPath, e.name));
+}

@@ -1,0 +1,23 @@
+/**
+ * Data quality: what every load did, for the Data quality page.
+ *
+ * - files: per export file, the records read, accepted, rejected and skipped
+ *   (read = accepted + rejected + skipped) and when it was loaded;
+ * - reasons: per file, each reject reason with its count and the first lines
+ *   it occurs on. Rejected values are left out on purpose: they may be
+ *   personal data, and the published site must not carry them;
+ * - coverage: per entity, the rows in the warehouse and the first and last
+ *   time they cover (UTC).
+ */
+import {timeColumn, loadOrder} from "../schema/model.js";
+
+export const qualityFilesSql = `SELECT path, source, export, entity, "read"::INTEGER AS "read", accepted::INTEGER AS accepted,
+  rejected::INTEGER AS rejected, skipped::INTEGER AS skipped, loaded_at
+FROM _files ORDER BY entity, path`;
+
+export const qualityReasonsSql = `SELECT file, reason, count(*)::INTEGER AS count, list(line::INTEGER ORDER BY line)[1:5] AS first_lines
+FROM _rejects GROUP BY file, reason ORDER BY file, count DESC, reason`;
+
+export const coverageSql = loadOrder
+  .map((entity) => `SELECT '${entity}' AS entity, count(*)::INTEGER AS rows, min(${timeColumn[entity]}) AS first, max(${timeColumn[entity]}) AS last FROM ${entity}`)
+  .join("\nUNION ALL\n");
