@@ -168,13 +168,13 @@ function withOverrides(rule: ExportRule, config: FileConfig | undefined): Export
 async function readHeader(db: Database, path: string, relativePath: string, config: FileConfig | undefined): Promise<string[]> {
   const rule: ExportRule = {entity: "orders", title: ""};
   try {
-    await db.run(`${readSql(path, rule, {table: "header_probe", rejectsTable: "header_rejects", ...readOptions(path, config)})} LIMIT 0`);
+    await db.run(readSql(path, rule, {table: "header_probe", rejectsTable: "header_rejects", ...readOptions(path, config)}));
     const columns = await db.all<{column_name: string}>(`DESCRIBE header_probe`);
     return columns.map((c) => c.column_name).filter((c) => c !== "_line");
   } catch (error) {
     throw unreadable(relativePath, error);
   } finally {
-    await db.run("DROP TABLE IF EXISTS header_probe; DROP TABLE IF EXISTS header_rejects; DROP TABLE IF EXISTS header_rejects_scan");
+    await db.run("DROP VIEW IF EXISTS header_probe; DROP TABLE IF EXISTS header_rejects; DROP TABLE IF EXISTS header_rejects_scan");
   }
 }
 
@@ -233,23 +233,6 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
   } catch (error) {
     throw unreadable(p.relativePath, error);
   }
-  let readerRejects = 0;
-  let footerLines = 0;
-  if (!p.rule.read && /\.(csv|tsv|txt)$/i.test(p.path)) {
-    if (p.rule.footer) {
-      // A report's footer stands alone on its lines: not a record, so not a reject.
-      await db.run(`CREATE OR REPLACE TEMP TABLE footer_lines AS SELECT DISTINCT line FROM reader_rejects WHERE error_type = 'MISSING COLUMNS' AND regexp_matches(csv_line, ${literal(p.rule.footer.source)}${p.rule.footer.flags.includes("i") ? ", 'i'" : ""})`);
-      footerLines = await count(db, "SELECT count(*) FROM footer_lines");
-      if (footerLines > 0) await db.run("DELETE FROM reader_rejects WHERE line IN (SELECT line FROM footer_lines)");
-    }
-    readerRejects = await count(db, "SELECT count(DISTINCT line) FROM reader_rejects");
-    if (readerRejects + footerLines > 0) {
-      if (footerLines > 0) await db.run("INSERT INTO reader_rejects (line) SELECT line FROM footer_lines"); // renumbering skips them too
-      await db.run(renumberSql("raw", "reader_rejects"));
-      if (footerLines > 0) await db.run("DELETE FROM reader_rejects WHERE error_type IS NULL");
-    }
-  }
-
   const header = (await db.all<{column_name: string}>("DESCRIBE raw")).map((c) => c.column_name).filter((c) => c !== "_line");
   const fields = resolveFields(entity, p.rule, header);
   for (const spec of columnsOf(entity)) {
@@ -263,8 +246,30 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
       );
     }
   }
-  await db.run(stageSql(entity, p.rule, fields, {source: p.relativePath, table: "raw", staged: "staged", header}));
-  await db.run("DROP TABLE raw");
+  // One pass over the file: the raw view is read while staging, which also fills reader_rejects.
+  try {
+    await db.run(stageSql(entity, p.rule, fields, {source: p.relativePath, table: "raw", staged: "staged", header}));
+  } catch (error) {
+    throw unreadable(p.relativePath, error);
+  }
+  await db.run("DROP VIEW raw");
+  let readerRejects = 0;
+  let footerLines = 0;
+  if (!p.rule.read && /\.(csv|tsv|txt)$/i.test(p.path)) {
+    if (p.rule.footer) {
+      // A report's footer stands alone on its lines: not a record, so not a reject.
+      await db.run(`CREATE OR REPLACE TEMP TABLE footer_lines AS SELECT DISTINCT line FROM reader_rejects WHERE error_type = 'MISSING COLUMNS' AND regexp_matches(csv_line, ${literal(p.rule.footer.source)}${p.rule.footer.flags.includes("i") ? ", 'i'" : ""})`);
+      footerLines = await count(db, "SELECT count(*) FROM footer_lines");
+      if (footerLines > 0) await db.run("DELETE FROM reader_rejects WHERE line IN (SELECT line FROM footer_lines)");
+    }
+    readerRejects = await count(db, "SELECT count(DISTINCT line) FROM reader_rejects");
+    if (readerRejects + footerLines > 0) {
+      if (footerLines > 0) await db.run("INSERT INTO reader_rejects (line) SELECT line FROM footer_lines"); // renumbering skips them too
+      await db.run(renumberSql("staged", "reader_rejects"));
+      if (footerLines > 0) await db.run("DELETE FROM reader_rejects WHERE error_type IS NULL");
+    }
+  }
+
   const distinct = await count(db, "SELECT count(DISTINCT id) = count(*) FROM staged WHERE problem IS NULL AND NOT _skip");
   if (!distinct) await db.run(duplicatesSql(entity, "staged"));
   if (entity !== "customers" && (entity !== "orders" || (await count(db, "SELECT count(*) FROM customers WHERE NOT _derived")) > 0)) {

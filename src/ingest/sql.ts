@@ -31,8 +31,8 @@ export interface ReadOptions {
 }
 
 /**
- * Creates table with `_line` (the record's line, header = 1) and every column
- * as VARCHAR. CSV lines DuckDB cannot take as records (too few or too many
+ * Creates a view with `_line` (the record's line, header = 1) and every column
+ * as VARCHAR, read when the view is scanned. CSV lines DuckDB cannot take as records (too few or too many
  * fields, as a truncated file or an unquoted delimiter leave, broken quoting,
  * bad encoding) go to rejectsTable with their line.
  */
@@ -49,7 +49,7 @@ export function readSql(path: string, rule: Pick<ExportRule, "read">, {table, re
           (encoding ? `, encoding = ${literal(encoding)}` : "") +
           (delimiter ? `, delim = ${literal(delimiter)}` : "") +
           `)`;
-  return `CREATE OR REPLACE TEMP TABLE ${table} AS ${relation}`;
+  return `CREATE OR REPLACE TEMP VIEW ${table} AS ${relation}`;
 }
 
 /**

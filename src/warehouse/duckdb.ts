@@ -23,15 +23,26 @@ export interface Database {
 export async function withDuckDB<T>(f: (db: Database) => Promise<T>, path = ":memory:", {readOnly = false} = {}): Promise<T> {
   const instance = await DuckDBInstance.create(path, readOnly ? {access_mode: "READ_ONLY"} : {});
   const connection = await instance.connect();
+  // RAPPORT_TRACE_SQL=1 logs every statement with its time, to see where a slow load spends it.
+  const trace = process.env.RAPPORT_TRACE_SQL ? traced : <R>(_: string, p: Promise<R>) => p;
   try {
     return await f({
       connection,
-      all: async <R extends Row>(sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJS() as R[],
-      run: async (sql: string) => void (await connection.run(sql))
+      all: async <R extends Row>(sql: string) => (await trace(sql, connection.runAndReadAll(sql))).getRowObjectsJS() as R[],
+      run: async (sql: string) => void (await trace(sql, connection.run(sql)))
     });
   } finally {
     connection.closeSync();
     instance.closeSync();
+  }
+}
+
+async function traced<R>(sql: string, run: Promise<R>): Promise<R> {
+  const started = performance.now();
+  try {
+    return await run;
+  } finally {
+    process.stderr.write(`sql ${(performance.now() - started).toFixed(0).padStart(6)} ms  ${sql.replace(/\s+/g, " ").slice(0, 110)}\n`);
   }
 }
 
