@@ -121,6 +121,14 @@ describe("ingest() stops, naming the file and what to do, when a file cannot be 
   it("ingest() stops on a file it cannot recognise, listing the ways to name or map it", () =>
     fails({"export.csv": "foo,bar\n1,2\n"}, /export\.csv: cannot tell which export this is \(columns: foo, bar\)\. Name it after an entity .*--source/));
 
+  it("ingest() stops on a file that is not text at all, naming it", async () => {
+    const dir = tempTree({});
+    writeFileSync(join(dir, "orders.parquet"), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 1, 2, 3, 0xff, 0xfe, 0, 0]));
+    const error = await ingest(["."], {cwd: dir, config: parseConfig({}), sources, warehouse: null}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IngestError);
+    expect((error as Error).message).toMatch(/^orders\.parquet: cannot read this file \(.*\)\. Check that it is a complete CSV, JSON or Parquet export/);
+  });
+
   it("ingest() stops on an unknown --source", () => fails({"orders.csv": "id\n1\n"}, /unknown source "zoho"; known sources: generic, hubspot/, {source: "zoho"}));
 
   it("ingest() stops on a path that does not exist", async () => {
@@ -198,6 +206,17 @@ describe("ingest() with a config, and other formats", () => {
       {id: "A-1", ordered_at: new Date("2024-01-15T00:00:00Z"), amount: 1234.5, status: "completed"},
       {id: "A-2", ordered_at: new Date("2024-02-03T00:00:00Z"), amount: 99.95, status: "completed"}
     ]);
+  });
+
+  it("ingest() reads Parquet exports named after the entity", async () => {
+    const dir = tempTree({});
+    await withDuckDB((db) =>
+      db.run(`COPY (SELECT 'o' || i AS id, 'c1' AS customer_id, TIMESTAMP '2024-01-01' + INTERVAL (i) DAY AS ordered_at, i * 1.5 AS amount FROM range(3) t(i)) TO '${dir}/orders.parquet' (FORMAT parquet)`)
+    );
+    const report = await ingest([dir], {cwd: dir, config: parseConfig({}), sources, warehouse: join(dir, "w.duckdb")});
+    expect(report.files[0]).toMatchObject({path: "orders.parquet", read: 3, accepted: 3, rejected: 0});
+    const rows = await withDuckDB((db) => db.all(`SELECT id, ordered_at, amount FROM orders ORDER BY id`), join(dir, "w.duckdb"));
+    expect(rows[2]).toEqual({id: "o2", ordered_at: new Date("2024-01-03T00:00:00Z"), amount: 3});
   });
 
   it("ingest() reads JSON exports named after the entity", async () => {
