@@ -1,0 +1,64 @@
+/**
+ * The recency–frequency–monetary summary the CLV models fit on, from the
+ * warehouse's completed orders (refunded and cancelled orders are not
+ * purchases).
+ *
+ * Purchases on the same day by the same customer are merged into one, with
+ * their amounts summed, as in the BG/NBD and Gamma-Gamma papers (BTYD's
+ * dc.MergeTransactionsOnSameDate). The calibration period runs from each
+ * customer's first purchase to calibrationEnd (inclusive; default: the last
+ * day with data). Per customer, in the chosen unit (days, or weeks = days/7):
+ * - x: purchase days in calibration after the first;
+ * - t_x: time from the first purchase to the last in calibration (0 if x = 0);
+ * - T: time from the first purchase to calibrationEnd;
+ * - zbar: mean amount of the repeat purchase days (the first day excluded);
+ * - holdout: purchase days after calibrationEnd, up to the last day with data.
+ * Customers whose first purchase falls after calibrationEnd are left out.
+ * Rows come grouped by identical values with their count n, so the models
+ * fit on thousands of groups, not millions of customers.
+ */
+import {literal} from "../warehouse/duckdb.js";
+import type {TimeUnit} from "../models/clv.js";
+
+export interface RfmOptions {
+  /** Last day of the calibration period, YYYY-MM-DD (default: the last day with data). */
+  calibrationEnd?: string;
+  unit: TimeUnit;
+}
+
+function perCustomerSql({calibrationEnd, unit}: RfmOptions): string {
+  const k = unit === "week" ? 7 : 1;
+  const end = calibrationEnd ? `${literal(calibrationEnd)}::DATE` : "max(day)";
+  return `WITH days AS (
+  SELECT customer_id, ordered_at::DATE AS day, sum(amount) AS spend
+  FROM orders WHERE status = 'completed' GROUP BY customer_id, ordered_at::DATE
+), bounds AS (
+  SELECT ${end} AS cal_end, max(day) AS data_end FROM days
+), firsts AS (
+  SELECT customer_id, min(day) AS first_day FROM days GROUP BY customer_id
+), per AS (
+  SELECT d.customer_id,
+    (count(*) FILTER (WHERE d.day <= b.cal_end) - 1)::INTEGER AS x,
+    date_diff('day', f.first_day, max(d.day) FILTER (WHERE d.day <= b.cal_end)) / ${k} AS t_x,
+    date_diff('day', f.first_day, b.cal_end) / ${k} AS "T",
+    coalesce(sum(d.spend) FILTER (WHERE d.day <= b.cal_end AND d.day > f.first_day) / nullif(count(*) FILTER (WHERE d.day <= b.cal_end) - 1, 0), 0) AS zbar,
+    (count(*) FILTER (WHERE d.day > b.cal_end))::INTEGER AS holdout,
+    date_diff('day', b.cal_end, b.data_end) / ${k} AS holdout_length
+  FROM days d JOIN firsts f USING (customer_id) CROSS JOIN bounds b
+  WHERE f.first_day <= b.cal_end
+  GROUP BY d.customer_id, f.first_day, b.cal_end, b.data_end
+)`;
+}
+
+/** Groups of identical (x, t_x, T): customers n, their holdout purchases, and the holdout length. */
+export function rfmGroupsSql(options: RfmOptions): string {
+  return `${perCustomerSql(options)}
+SELECT x, t_x::DOUBLE AS t_x, "T"::DOUBLE AS "T", count(*)::INTEGER AS n, sum(holdout)::INTEGER AS holdout, any_value(holdout_length)::DOUBLE AS holdout_length
+FROM per GROUP BY x, t_x, "T" ORDER BY x, t_x, "T"`;
+}
+
+/** Groups of identical (x, zbar) among customers with repeat purchases, for Gamma-Gamma. */
+export function spendGroupsSql(options: RfmOptions): string {
+  return `${perCustomerSql(options)}
+SELECT x, zbar::DOUBLE AS zbar, count(*)::INTEGER AS n FROM per WHERE x > 0 AND zbar > 0 GROUP BY x, zbar ORDER BY x, zbar`;
+}

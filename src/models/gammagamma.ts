@@ -1,0 +1,74 @@
+/**
+ * Gamma-Gamma: the model of spend per transaction (Fader, Hardie & Lee 2005,
+ * "RFM and CLV: Using Iso-Value Curves for Customer Base Analysis", JMR 42;
+ * Fader & Hardie 2013, "The Gamma-Gamma Model of Monetary Value").
+ *
+ * A customer's transactions are Gamma(p, ν) in value, with ν ~ Gamma(q, γ)
+ * across customers, independent of the purchase process. It is fit on
+ * customers with repeat purchases: x (their number) and zbar (their mean
+ * value), in the orders' currency. Groups with identical (x, zbar) are
+ * weighted by n. E(M | x, zbar) shrinks a customer's own mean towards the
+ * population mean pγ/(q − 1) the fewer purchases they have.
+ *
+ * On CDNOW's 946 repeat customers it gives p = 6.25, q = 3.74, γ = 15.44
+ * (LL −4055.92), the published values (test/models).
+ */
+import {nelderMead} from "./optimize.js";
+import {lgamma} from "./special.js";
+
+export interface SpendGroup {
+  /** Repeat transactions (> 0). */
+  x: number;
+  /** Their mean value. */
+  zbar: number;
+  n?: number;
+}
+
+export interface GammaGammaParameters {
+  p: number;
+  q: number;
+  v: number;
+}
+
+export interface GammaGammaFit extends GammaGammaParameters {
+  logLikelihood: number;
+  customers: number;
+  /** pv/(q − 1): the expected mean transaction value of a new customer. */
+  populationMean: number;
+}
+
+export function gammaGammaLogLikelihood({p, q, v}: GammaGammaParameters, groups: readonly SpendGroup[]): number {
+  let total = 0;
+  for (const {x, zbar, n = 1} of groups) {
+    const px = p * x;
+    total += n * (lgamma(px + q) - lgamma(px) - lgamma(q) + q * Math.log(v) + (px - 1) * Math.log(zbar) + px * Math.log(x) - (px + q) * Math.log(v + x * zbar));
+  }
+  return total;
+}
+
+/** Fits the model on customers with x > 0 and zbar > 0 (others are ignored). */
+export function fitGammaGamma(groups: readonly SpendGroup[]): GammaGammaFit {
+  const usable = groups.filter((g) => g.x > 0 && g.zbar > 0);
+  const customers = usable.reduce((s, g) => s + (g.n ?? 1), 0);
+  if (customers === 0) throw new Error("fitGammaGamma: no customer with a repeat purchase of positive value");
+  const objective = ([lp, lq, lv]: number[]) => {
+    const ll = gammaGammaLogLikelihood({p: Math.exp(lp), q: Math.exp(lq), v: Math.exp(lv)}, usable);
+    return Number.isFinite(ll) ? -ll / customers : 1e10;
+  };
+  let x = [0, 0, 0];
+  let best = Infinity;
+  for (let restart = 0; restart < 20; ++restart) {
+    const solution = nelderMead(objective, x, {maxIterations: 4000});
+    x = solution.x;
+    if (best - solution.fx < 1e-12) break;
+    best = solution.fx;
+  }
+  const [p, q, v] = x.map(Math.exp);
+  return {p, q, v, logLikelihood: gammaGammaLogLikelihood({p, q, v}, usable), customers, populationMean: q > 1 ? (p * v) / (q - 1) : Infinity};
+}
+
+/** E(M | x, zbar): the expected mean transaction value of a customer; the population mean when x = 0. */
+export function expectedSpend({p, q, v}: GammaGammaParameters, x: number, zbar: number): number {
+  if (x === 0) return (p * v) / (q - 1);
+  return (p * (v + x * zbar)) / (p * x + q - 1);
+}
