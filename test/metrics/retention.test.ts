@@ -1,0 +1,60 @@
+import {describe, expect, it} from "vitest";
+import {cohortSql, repeatRateSql} from "../../src/metrics/retention.js";
+import {withDuckDB} from "../../src/warehouse/duckdb.js";
+import {warehouseOf} from "../support/warehouse.js";
+
+// Three customers. a: Jan, Feb, Apr. b: Jan, refund in Feb, Mar. c: first order Feb (cancelled in Jan).
+// Data ends 2026-04-10, so April is incomplete.
+const files = {
+  "customers.csv": "id,created_at,channel\na,2026-01-01,organic\nb,2026-01-01,referral\nc,2026-01-01,organic\n",
+  "orders.csv": [
+    "id,customer_id,ordered_at,amount,status",
+    "1,a,2026-01-05,100,completed",
+    "2,a,2026-02-05,50,completed",
+    "3,a,2026-04-10,20,completed",
+    "4,b,2026-01-20,40,completed",
+    "5,b,2026-02-10,40,refunded",
+    "6,b,2026-03-01,10,completed",
+    "7,c,2026-01-25,70,cancelled",
+    "8,c,2026-02-14,30,completed"
+  ].join("\n")
+};
+
+describe("cohortSql", () => {
+  it("cohortSql({period: month}) gives the triangle: retention, unbounded, revenue, churn, and the incomplete period", async () => {
+    const {path} = await warehouseOf(files);
+    const rows = await withDuckDB((db) => db.all(cohortSql({period: "month", minCohort: 2})), path);
+    const view = rows.map((r) => [(r.cohort as Date).toISOString().slice(0, 7), r.k, r.customers, r.retained, r.unbounded, r.revenue, r.churn, r.small, r.incomplete]);
+    expect(view).toEqual([
+      ["2026-01", 0, 2, 2, 2, 140, null, false, false],
+      ["2026-01", 1, 2, 1, 2, 50, 0.5, false, false], // b's February order was refunded: not a purchase
+      ["2026-01", 2, 2, 1, 2, 10, 1, false, false], // of those active in Feb (a), none bought in Mar; b came back
+      ["2026-01", 3, 2, 1, 1, 20, 1, false, true], // only a, in April, which is not over
+      ["2026-02", 0, 1, 1, 1, 30, null, true, false],
+      ["2026-02", 1, 1, 0, 0, 0, 1, true, false],
+      ["2026-02", 2, 1, 0, 0, 0, null, true, true]
+    ]);
+    expect(rows[1].rate).toBe(0.5);
+    expect(rows[1].revenueRate).toBeCloseTo(50 / 140, 12);
+  });
+
+  it("cohortSql({period: quarter, by: channel}) splits cohorts by the customers' channel", async () => {
+    const {path} = await warehouseOf(files);
+    const rows = await withDuckDB((db) => db.all(cohortSql({period: "quarter", by: "channel"})), path);
+    expect(rows.map((r) => [r.group, (r.cohort as Date).toISOString().slice(0, 7), r.k, r.customers, r.retained, r.small, r.incomplete])).toEqual([
+      ["organic", "2026-01", 0, 2, 2, true, false],
+      ["organic", "2026-01", 1, 2, 1, true, true],
+      ["referral", "2026-01", 0, 1, 1, true, false],
+      ["referral", "2026-01", 1, 1, 0, true, true]
+    ]);
+  });
+
+  it("repeatRateSql(options) is the share of a cohort that ordered on a second day", async () => {
+    const {path} = await warehouseOf(files);
+    const rows = await withDuckDB((db) => db.all(repeatRateSql({period: "month"})), path);
+    expect(rows.map((r) => [(r.cohort as Date).toISOString().slice(0, 7), r.customers, r.repeaters, r.repeatRate])).toEqual([
+      ["2026-01", 2, 2, 1],
+      ["2026-02", 1, 0, 0]
+    ]);
+  });
+});
