@@ -11,6 +11,9 @@ import {dataDir} from "../paths.js";
 import {runFramework} from "./framework.js";
 import {refreshLoaderCache} from "./cache.js";
 import {formatReport, runIngest} from "./ingest.js";
+import {computeMetric, metricNames, toJson} from "./metrics.js";
+import {fitClv} from "../metrics/clv.js";
+import {readWarehouse} from "../warehouse/read.js";
 import {progressLog} from "./progress.js";
 import {serveStatic} from "./serve.js";
 import {writeSample} from "../sample/write.js";
@@ -25,6 +28,8 @@ Usage: rapport <command> [options]
 Commands:
   ingest PATH...        load CRM exports (files or folders) into the DuckDB warehouse
   check PATH...         validate exports without loading them
+  metrics NAME          print retention, clv, nps, service or scorecard rows from the warehouse
+  clv fit               fit BG/NBD and Gamma-Gamma on the warehouse's orders (--calibration-end for a holdout check)
   build                 ingest data/sample (or $RAPPORT_DATA), then build the site into dist/ (offline)
   preview               live preview for editing report pages (Framework's dev server)
   serve [DIR]           serve a built site (default dist/) on http://127.0.0.1:3000
@@ -37,6 +42,11 @@ Options:
   --source NAME         ingest, check: read every file as this source (generic, hubspot, salesforce, stripe, shopify, cdnow)
   --warehouse FILE      ingest: the warehouse (default .rapport/warehouse.duckdb)
   --force               ingest: reload files even when unchanged
+  --period P            metrics: week, month (default) or quarter
+  --by B                metrics: segment, region, channel or plan (service also ticket_channel)
+  --json                metrics, clv fit: print JSON (the default; tables are not implemented)
+  --calibration-end D   clv fit: last day of the calibration period (YYYY-MM-DD)
+  --unit U              clv fit: day or week (default week)
   --port N              serve, preview: the port (default 3000)
   --customers N         sample: how many customers (default 3000)
   --seed N              sample: the random seed (default 42)
@@ -61,7 +71,14 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
         config: {type: "string"},
         source: {type: "string"},
         warehouse: {type: "string"},
-        force: {type: "boolean"}
+        force: {type: "boolean"},
+        period: {type: "string"},
+        by: {type: "string"},
+        json: {type: "boolean"},
+        "calibration-end": {type: "string"},
+        unit: {type: "string"},
+        "min-cohort": {type: "string"},
+        "min-responses": {type: "string"}
       }
     });
   } catch (error) {
@@ -111,6 +128,36 @@ async function run(command: string, rest: string[], values: Record<string, strin
       process.stdout.write(formatReport(report, config.rejectThreshold));
       if (report.failed.length) return exitCodes.rejectThreshold;
       if (command === "check" && report.files.some((f) => f.rejected > 0)) return exitCodes.badInput;
+      return exitCodes.ok;
+    }
+    case "metrics": {
+      const [name] = rest;
+      if (!name) throw new UsageError(`metrics needs a name: ${metricNames.join(", ")}`);
+      const config = await loadConfig(cwd, option("config"));
+      const result = await readWarehouse(
+        (db) =>
+          computeMetric(db, name, {
+            period: option("period"),
+            by: option("by"),
+            minCohort: option("min-cohort") === undefined ? undefined : integer(option("min-cohort")!, "--min-cohort"),
+            minResponses: option("min-responses") === undefined ? undefined : integer(option("min-responses")!, "--min-responses")
+          }).catch((error: Error) => {
+            throw /^(invalid|unknown)/.test(error.message) ? new UsageError(error.message) : error;
+          }),
+        resolve(cwd, option("warehouse") ?? config.warehouse)
+      );
+      process.stdout.write(toJson(result) + "\n");
+      return exitCodes.ok;
+    }
+    case "clv": {
+      if (rest[0] !== "fit") throw new UsageError("clv takes one subcommand: clv fit");
+      const unit = option("unit") ?? "week";
+      if (unit !== "day" && unit !== "week") throw new UsageError(`--unit must be day or week, not ${JSON.stringify(unit)}`);
+      const end = option("calibration-end");
+      if (end !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(end)) throw new UsageError(`--calibration-end must be a date YYYY-MM-DD, not ${JSON.stringify(end)}`);
+      const config = await loadConfig(cwd, option("config"));
+      const result = await readWarehouse((db) => fitClv(db, {unit, calibrationEnd: end}), resolve(cwd, option("warehouse") ?? config.warehouse));
+      process.stdout.write(toJson(result) + "\n");
       return exitCodes.ok;
     }
     case "build": {

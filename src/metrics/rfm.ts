@@ -18,6 +18,7 @@
  * fit on thousands of groups, not millions of customers.
  */
 import {literal} from "../warehouse/duckdb.js";
+import {groupSql, type Breakdown} from "./periods.js";
 import type {TimeUnit} from "../models/clv.js";
 
 export interface RfmOptions {
@@ -26,7 +27,7 @@ export interface RfmOptions {
   unit: TimeUnit;
 }
 
-function perCustomerSql({calibrationEnd, unit}: RfmOptions): string {
+function perCustomerSql({calibrationEnd, unit}: RfmOptions, by?: Breakdown): string {
   const k = unit === "week" ? 7 : 1;
   const end = calibrationEnd ? `${literal(calibrationEnd)}::DATE` : "max(day)";
   return `WITH days AS (
@@ -43,8 +44,9 @@ function perCustomerSql({calibrationEnd, unit}: RfmOptions): string {
     date_diff('day', f.first_day, b.cal_end) / ${k} AS "T",
     coalesce(sum(d.spend) FILTER (WHERE d.day <= b.cal_end AND d.day > f.first_day) / nullif(count(*) FILTER (WHERE d.day <= b.cal_end) - 1, 0), 0) AS zbar,
     (count(*) FILTER (WHERE d.day > b.cal_end))::INTEGER AS holdout,
-    date_diff('day', b.cal_end, b.data_end) / ${k} AS holdout_length
-  FROM days d JOIN firsts f USING (customer_id) CROSS JOIN bounds b
+    date_diff('day', b.cal_end, b.data_end) / ${k} AS holdout_length,
+    any_value(${groupSql(by)}) AS "group"
+  FROM days d JOIN firsts f USING (customer_id) CROSS JOIN bounds b LEFT JOIN customers c ON c.id = d.customer_id
   WHERE f.first_day <= b.cal_end
   GROUP BY d.customer_id, f.first_day, b.cal_end, b.data_end
 )`;
@@ -55,6 +57,13 @@ export function rfmGroupsSql(options: RfmOptions): string {
   return `${perCustomerSql(options)}
 SELECT x, t_x::DOUBLE AS t_x, "T"::DOUBLE AS "T", count(*)::INTEGER AS n, sum(holdout)::INTEGER AS holdout, any_value(holdout_length)::DOUBLE AS holdout_length
 FROM per GROUP BY x, t_x, "T" ORDER BY x, t_x, "T"`;
+}
+
+/** Groups of identical (group, x, t_x, T, zbar) for predicting CLV per breakdown group. */
+export function customerGroupsSql(options: RfmOptions & {by?: Breakdown}): string {
+  return `${perCustomerSql(options, options.by)}
+SELECT "group", x, t_x::DOUBLE AS t_x, "T"::DOUBLE AS "T", zbar::DOUBLE AS zbar, count(*)::INTEGER AS n
+FROM per GROUP BY ALL ORDER BY "group", x, t_x, "T", zbar`;
 }
 
 /** Groups of identical (x, zbar) among customers with repeat purchases, for Gamma-Gamma. */

@@ -9,7 +9,7 @@ export type Row = Record<string, unknown>;
 
 export interface Database {
   /** Runs sql and returns its rows as plain JS objects (BIGINT as bigint: cast counts in SQL). */
-  all<T extends Row = Row>(sql: string): Promise<T[]>;
+  all<T = Row>(sql: string): Promise<T[]>;
   /** Runs sql for its effect. */
   run(sql: string): Promise<void>;
   readonly connection: DuckDBConnection;
@@ -28,7 +28,7 @@ export async function withDuckDB<T>(f: (db: Database) => Promise<T>, path = ":me
   try {
     return await f({
       connection,
-      all: async <R extends Row>(sql: string) => (await trace(sql, connection.runAndReadAll(sql))).getRowObjectsJS() as R[],
+      all: async <R,>(sql: string) => (await trace(sql, connection.runAndReadAll(sql))).getRowObjectsJS() as R[],
       run: async (sql: string) => void (await trace(sql, connection.run(sql)))
     });
   } finally {

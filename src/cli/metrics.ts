@@ -1,0 +1,85 @@
+/**
+ * `rapport metrics retention|clv|nps|service|scorecard` and `rapport clv fit`:
+ * every number the site shows, computed from the warehouse and printed as
+ * rows, so scripts and tests can read them.
+ */
+import {customerLifetimeValue} from "../models/clv.js";
+import {fitClv} from "../metrics/clv.js";
+import {cumulativeRevenueSql} from "../metrics/historical.js";
+import {npsCountsSql, npsFromCounts, npsTrend, type NpsCountRow} from "../metrics/nps.js";
+import {parseBreakdown, parsePeriod, type Breakdown} from "../metrics/periods.js";
+import {cohortSql, repeatRateSql} from "../metrics/retention.js";
+import {customerGroupsSql} from "../metrics/rfm.js";
+import {scorecard, scorecardSeriesSql} from "../metrics/scorecard.js";
+import {npsAfterServiceSql, serviceSql, type ServiceBreakdown} from "../metrics/service.js";
+import type {TimeUnit} from "../models/clv.js";
+import type {Database} from "../warehouse/duckdb.js";
+
+export const metricNames = ["retention", "clv", "nps", "service", "scorecard"] as const;
+export type MetricName = (typeof metricNames)[number];
+
+export interface MetricOptions {
+  period?: string;
+  by?: string;
+  minCohort?: number;
+  minResponses?: number;
+}
+
+export async function computeMetric(db: Database, name: string, options: MetricOptions): Promise<unknown> {
+  const period = parsePeriod(options.period ?? "month");
+  switch (name) {
+    case "retention": {
+      const by = parseBreakdown(options.by);
+      return {
+        triangle: await db.all(cohortSql({period, by, minCohort: options.minCohort})),
+        repeatRate: await db.all(repeatRateSql({period, by, minCohort: options.minCohort}))
+      };
+    }
+    case "nps": {
+      const by = parseBreakdown(options.by);
+      return npsTrend(await db.all<NpsCountRow>(npsCountsSql({period, by})), {minResponses: options.minResponses});
+    }
+    case "service": {
+      const by = options.by === "ticket_channel" ? ("ticket_channel" as ServiceBreakdown) : parseBreakdown(options.by);
+      const after = await db.all<{group: string; promoters: number; passives: number; detractors: number}>(npsAfterServiceSql());
+      return {
+        times: await db.all(serviceSql({period, by})),
+        npsAfterService: after.map((r) => ({group: r.group, ...npsFromCounts(r, {minResponses: options.minResponses})}))
+      };
+    }
+    case "scorecard":
+      return scorecard(await db.all(scorecardSeriesSql(period)));
+    case "clv":
+      return clvMetrics(db, parseBreakdown(options.by));
+    default:
+      throw new MetricError(`unknown metric "${name}" (expected ${metricNames.join(", ")})`);
+  }
+}
+
+/** Historical cumulative revenue by cohort, and the 12-month predicted CLV per group from a fit on all data. */
+async function clvMetrics(db: Database, by: Breakdown | undefined, unit: TimeUnit = "week") {
+  const fit = await fitClv(db, {unit});
+  const groups = await db.all<{group: string; x: number; t_x: number; T: number; zbar: number; n: number}>(customerGroupsSql({unit, by}));
+  const predicted = new Map<string, {group: string; customers: number; total: number}>();
+  for (const g of groups) {
+    const value = fit.gammaGamma ? customerLifetimeValue(fit.bgnbd, fit.gammaGamma, g, {unit, months: 12, discount: 0.01}) : NaN;
+    const cell = predicted.get(g.group) ?? {group: g.group, customers: 0, total: 0};
+    cell.customers += g.n;
+    cell.total += g.n * value;
+    predicted.set(g.group, cell);
+  }
+  return {
+    historical: await db.all(cumulativeRevenueSql({by})),
+    model: {bgnbd: fit.bgnbd, gammaGamma: fit.gammaGamma, unit},
+    predicted: [...predicted.values()].map((p) => ({group: p.group, customers: p.customers, meanClv12: p.total / p.customers, months: 12, monthlyDiscount: 0.01}))
+  };
+}
+
+export class MetricError extends Error {
+  override name = "MetricError";
+}
+
+/** JSON with dates as ISO strings and non-finite numbers as null. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_, v) => (typeof v === "number" && !Number.isFinite(v) ? null : typeof v === "bigint" ? Number(v) : v), 2);
+}

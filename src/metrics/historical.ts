@@ -1,0 +1,30 @@
+/**
+ * Historical customer value: what customers have actually spent.
+ *
+ * - cumulative revenue per customer by cohort: for each cohort (period of the
+ *   first completed order) and each month m since that period (0, 1, ...),
+ *   the cohort's net revenue in months 0..m divided by its size, in the
+ *   orders' currency. Net: completed orders only (refunded ones were paid
+ *   back, cancelled ones never paid). Months after the data's last day are
+ *   left out; the month holding it is flagged incomplete.
+ * - revenue to date: per customer, net revenue, completed orders and the
+ *   first and last order time (customer-level: for the CLI and models, never
+ *   published as is).
+ */
+import {cohortSql} from "./retention.js";
+import type {Breakdown} from "./periods.js";
+
+export function cumulativeRevenueSql({by, minCohort = 10}: {by?: Breakdown; minCohort?: number} = {}): string {
+  return `SELECT cohort, "group", k AS months, customers, revenue,
+  sum(revenue) OVER (PARTITION BY cohort, "group" ORDER BY k) / customers AS "cumulativePerCustomer",
+  small, incomplete
+FROM (${cohortSql({period: "month", by, minCohort})})
+ORDER BY "group", cohort, months`;
+}
+
+export const revenueToDateSql = `SELECT customer_id,
+  round(sum(amount) FILTER (WHERE status = 'completed'), 2)::DOUBLE AS revenue,
+  (count(*) FILTER (WHERE status = 'completed'))::INTEGER AS orders,
+  min(ordered_at) FILTER (WHERE status = 'completed') AS first_order,
+  max(ordered_at) FILTER (WHERE status = 'completed') AS last_order
+FROM orders GROUP BY customer_id ORDER BY customer_id`;
