@@ -132,7 +132,7 @@ async function run(command: string, rest: string[], values: Record<string, strin
     }
     case "metrics": {
       const [name] = rest;
-      if (!name) throw new UsageError(`metrics needs a name: ${metricNames.join(", ")}`);
+      if (!metricNames.includes(name as (typeof metricNames)[number])) throw new UsageError(`metrics needs one of ${metricNames.join(", ")}${name ? `, not ${JSON.stringify(name)}` : ""}`);
       const config = await loadConfig(cwd, option("config"));
       const result = await readWarehouse(
         (db) =>

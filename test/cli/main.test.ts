@@ -68,3 +68,42 @@ describe("serveStatic", () => {
     await expect(serveStatic(tempTree({"x.txt": ""}))).rejects.toThrow(/no index.html: build the site first/);
   });
 });
+
+describe("rapport metrics and rapport clv fit", () => {
+  it("rapport metrics nps --by segment prints the same rows npsTrend computes, as JSON", async () => {
+    const {warehouseOf} = await import("../support/warehouse.js");
+    const {dir} = await warehouseOf({
+      "customers.csv": "id,created_at,segment\nc1,2026-01-01,SMB\nc2,2026-01-01,Enterprise\n",
+      "orders.csv": "id,customer_id,ordered_at,amount\no1,c1,2026-01-01,1\n",
+      "nps_responses.csv": "id,customer_id,responded_at,score\nn1,c1,2026-01-05,10\nn2,c1,2026-01-20,6\nn3,c2,2026-01-21,9\n"
+    });
+    const {out} = capture();
+    expect(await main(["metrics", "nps", "--by", "segment", "--warehouse", "warehouse.duckdb", "--json"], dir)).toBe(exitCodes.ok);
+    const rows = JSON.parse(out.join(""));
+    expect(rows.map((r: {group: string; nps: number; responses: number; small: boolean}) => [r.group, r.nps, r.responses, r.small])).toEqual([
+      ["Enterprise", 100, 1, true],
+      ["SMB", 0, 2, true]
+    ]);
+  });
+
+  it("rapport metrics with a bad name or option exits 64", async () => {
+    const {err} = capture();
+    expect(await main(["metrics", "happiness", "--warehouse", "test/fixtures/none.duckdb"])).toBe(exitCodes.usage);
+    expect(await main(["clv", "fit", "--unit", "month"])).toBe(exitCodes.usage);
+    expect(err.join("")).toMatch(/--unit must be day or week/);
+  });
+
+  it("rapport clv fit --calibration-end 1997-09-30 --unit week fits CDNOW and reports the holdout", async () => {
+    const {ingest} = await import("../../src/ingest/ingest.js");
+    const {sources} = await import("../../loaders/index.js");
+    const {parseConfig} = await import("../../src/config.js");
+    const dir = tempTree({});
+    await ingest([new URL("../fixtures/cdnow/CDNOW_sample.txt", import.meta.url).pathname], {cwd: dir, config: parseConfig({}), sources, warehouse: "w.duckdb"});
+    const {out} = capture();
+    expect(await main(["clv", "fit", "--calibration-end", "1997-09-30", "--unit", "week", "--warehouse", "w.duckdb", "--json"], dir)).toBe(exitCodes.ok);
+    const fit = JSON.parse(out.join(""));
+    expect(fit.bgnbd.r).toBeCloseTo(0.2426, 4);
+    expect(fit.gammaGamma.q).toBeCloseTo(3.744, 3);
+    expect(fit.holdout.actual).toBe(1882);
+  });
+});
