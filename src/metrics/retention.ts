@@ -39,42 +39,40 @@ export function cohortSql({period, by, minCohort = 10}: CohortOptions): string {
 ), activity AS (
   SELECT o.customer_id, ${periodsBetweenSql(period, "m.cohort", p("o.ordered_at"))} AS k, sum(o.amount) AS revenue
   FROM completed o JOIN members m USING (customer_id) GROUP BY ALL
-), lasts AS (
-  SELECT customer_id, max(k) AS last_k FROM activity GROUP BY customer_id
+), steps AS (
+  -- Each active period of a customer with the next one they were active in.
+  SELECT customer_id, k, revenue, lead(k) OVER (PARTITION BY customer_id ORDER BY k) AS next_k FROM activity
 ), sizes AS (
   SELECT cohort, "group", count(*) AS customers FROM members GROUP BY ALL
 ), grid AS (
   SELECT s.cohort, s."group", s.customers, unnest(range(0, ${periodsBetweenSql(period, "s.cohort", p("b.as_of"))} + 1)) AS k, b.as_of
   FROM sizes s CROSS JOIN bounds b
 ), cells AS (
-  SELECT m.cohort, m."group", a.k, count(*) AS retained, sum(a.revenue) AS revenue
-  FROM activity a JOIN members m USING (customer_id) GROUP BY ALL
-), unbounded AS (
-  SELECT m.cohort, m."group", g.k, count(*) AS unbounded
-  FROM members m JOIN lasts l USING (customer_id) JOIN grid g ON g.cohort = m.cohort AND g."group" = m."group" AND l.last_k >= g.k
-  GROUP BY ALL
-), churned AS (
-  SELECT m.cohort, m."group", a.k + 1 AS k, count(*) AS previous, count(*) FILTER (WHERE b.customer_id IS NULL) AS lost
-  FROM activity a JOIN members m USING (customer_id)
-  LEFT JOIN activity b ON b.customer_id = a.customer_id AND b.k = a.k + 1
-  GROUP BY ALL
+  SELECT m.cohort, m."group", s.k, count(*) AS retained, sum(s.revenue) AS revenue,
+    count(*) FILTER (WHERE s.next_k IS NULL) AS last_here,
+    count(*) FILTER (WHERE s.next_k IS DISTINCT FROM s.k + 1) AS lost_next
+  FROM steps s JOIN members m USING (customer_id) GROUP BY ALL
+), filled AS (
+  SELECT g.*, coalesce(c.retained, 0) AS retained, coalesce(c.revenue, 0) AS revenue,
+    -- customers whose last active period is k or later: a running total from the far end
+    sum(coalesce(c.last_here, 0)) OVER (PARTITION BY g.cohort, g."group" ORDER BY g.k DESC) AS unbounded,
+    lag(coalesce(c.retained, 0)) OVER w AS previous, lag(coalesce(c.lost_next, 0)) OVER w AS lost
+  FROM grid g LEFT JOIN cells c ON c.cohort = g.cohort AND c."group" = g."group" AND c.k = g.k
+  WINDOW w AS (PARTITION BY g.cohort, g."group" ORDER BY g.k)
 )
-SELECT g.cohort, g."group", g.k::INTEGER AS k,
-  g.customers::INTEGER AS customers,
-  coalesce(c.retained, 0)::INTEGER AS retained,
-  coalesce(c.retained, 0) / g.customers AS rate,
-  coalesce(u.unbounded, 0)::INTEGER AS unbounded,
-  coalesce(u.unbounded, 0) / g.customers AS "unboundedRate",
-  round(coalesce(c.revenue, 0), 2)::DOUBLE AS revenue,
-  coalesce(c.revenue, 0) / nullif(first_value(coalesce(c.revenue, 0)) OVER (PARTITION BY g.cohort, g."group" ORDER BY g.k), 0) AS "revenueRate",
-  CASE WHEN g.k > 0 THEN coalesce(ch.lost, 0) / nullif(ch.previous, 0) END AS churn,
-  g.customers < ${minCohort} AS small,
-  ${periodEndSql(period, `(g.cohort + INTERVAL (g.k) ${period})::DATE`)} > g.as_of AS incomplete
-FROM grid g
-LEFT JOIN cells c ON c.cohort = g.cohort AND c."group" = g."group" AND c.k = g.k
-LEFT JOIN unbounded u ON u.cohort = g.cohort AND u."group" = g."group" AND u.k = g.k
-LEFT JOIN churned ch ON ch.cohort = g.cohort AND ch."group" = g."group" AND ch.k = g.k
-ORDER BY g."group", g.cohort, g.k`;
+SELECT cohort, "group", k::INTEGER AS k,
+  customers::INTEGER AS customers,
+  retained::INTEGER AS retained,
+  retained / customers AS rate,
+  unbounded::INTEGER AS unbounded,
+  unbounded / customers AS "unboundedRate",
+  round(revenue, 2)::DOUBLE AS revenue,
+  revenue / nullif(first_value(revenue) OVER (PARTITION BY cohort, "group" ORDER BY k), 0) AS "revenueRate",
+  CASE WHEN k > 0 THEN lost / nullif(previous, 0) END AS churn,
+  customers < ${minCohort} AS small,
+  ${periodEndSql(period, `(cohort + INTERVAL (k) ${period})::DATE`)} > as_of AS incomplete
+FROM filled
+ORDER BY "group", cohort, k`;
 }
 
 /** Per cohort (and group): its size and the share of customers who ordered on at least two different days. */

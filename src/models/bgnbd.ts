@@ -18,7 +18,7 @@
  * α = 4.414, a = 0.793, b = 2.426, LL = −9582.4 (test/models).
  */
 import {nelderMead} from "./optimize.js";
-import {hyp2f1, lgamma, logAddExp} from "./special.js";
+import {hyp2f1, lgamma} from "./special.js";
 
 export interface RfmGroup {
   /** Repeat purchases in the calibration period. */
@@ -41,21 +41,58 @@ export interface BgNbdParameters {
 export interface BgNbdFit extends BgNbdParameters {
   logLikelihood: number;
   customers: number;
+  /** Nelder–Mead iterations in all. */
   iterations: number;
+  /** False when the optimiser stopped at its iteration limit: treat the parameters with care. */
+  converged: boolean;
 }
 
 /** The log-likelihood of the groups under params (weighted by n). */
-export function bgnbdLogLikelihood({r, alpha, a, b}: BgNbdParameters, groups: readonly RfmGroup[]): number {
-  const lnBetaAB = lgamma(a) + lgamma(b) - lgamma(a + b);
-  let total = 0;
-  for (const {x, t_x, T, n = 1} of groups) {
-    const a1 = lgamma(r + x) - lgamma(r) + r * Math.log(alpha);
-    const a2 = lgamma(a) + lgamma(b + x) - lgamma(a + b + x) - lnBetaAB;
-    const a3 = -(r + x) * Math.log(alpha + T);
-    const a4 = x > 0 ? Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + t_x) : -Infinity;
-    total += n * (a1 + a2 + logAddExp(a3, a4));
-  }
-  return total;
+export function bgnbdLogLikelihood(params: BgNbdParameters, groups: readonly RfmGroup[]): number {
+  return prepare(groups)(params);
+}
+
+/**
+ * Returns the log-likelihood as a function of the parameters, with the data
+ * indexed once: the gamma-function terms depend on x only, and ln(α + T),
+ * ln(α + t_x) on the distinct values of T and t_x only, which a large customer
+ * base has few of (days in its history); so a call costs one exp and one log
+ * per group, whatever the number of customers in it.
+ */
+export function prepare(groups: readonly RfmGroup[]): (params: BgNbdParameters) => number {
+  const index = (values: number[]) => {
+    const distinct = [...new Set(values)];
+    const position = new Map(distinct.map((v, i) => [v, i]));
+    return {distinct, ids: Int32Array.from(values, (v) => position.get(v)!)};
+  };
+  const xs = index(groups.map((g) => g.x));
+  const Ts = index(groups.map((g) => g.T));
+  const txs = index(groups.map((g) => g.t_x));
+  const n = Float64Array.from(groups, (g) => g.n ?? 1);
+  const lnT = new Float64Array(Ts.distinct.length);
+  const lnTx = new Float64Array(txs.distinct.length);
+  const base = new Float64Array(xs.distinct.length);
+  const c4 = new Float64Array(xs.distinct.length);
+  return ({r, alpha, a, b}) => {
+    const lnBetaAB = lgamma(a) + lgamma(b) - lgamma(a + b);
+    const lnAlpha = Math.log(alpha);
+    xs.distinct.forEach((x, i) => {
+      base[i] = lgamma(r + x) - lgamma(r) + r * lnAlpha + lgamma(a) + lgamma(b + x) - lgamma(a + b + x) - lnBetaAB;
+      c4[i] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : -Infinity;
+    });
+    Ts.distinct.forEach((T, i) => (lnT[i] = Math.log(alpha + T)));
+    txs.distinct.forEach((t, i) => (lnTx[i] = Math.log(alpha + t)));
+    let total = 0;
+    for (let g = 0; g < n.length; ++g) {
+      const xi = xs.ids[g];
+      const rx = r + xs.distinct[xi];
+      const a3 = -rx * lnT[Ts.ids[g]];
+      const a4 = c4[xi] - rx * lnTx[txs.ids[g]];
+      // ln(e^a3 + e^a4) with one exp and one log
+      total += n[g] * (base[xi] + (a3 > a4 ? a3 + Math.log1p(Math.exp(a4 - a3)) : a4 + Math.log1p(Math.exp(a3 - a4))));
+    }
+    return total;
+  };
 }
 
 /** Fits BG/NBD to the groups by maximum likelihood. Throws on empty input or a failed fit. */
@@ -63,24 +100,33 @@ export function fitBgNbd(groups: readonly RfmGroup[], start: BgNbdParameters = {
   const customers = groups.reduce((s, g) => s + (g.n ?? 1), 0);
   if (customers === 0) throw new Error("fitBgNbd: no customers to fit");
   const scale = groups.reduce((s, g) => s + (g.n ?? 1) * g.T, 0) / customers; // start α near the typical T
+  const likelihood = prepare(groups);
+  // Parameters are kept within e^±20: beyond that the data show no drop-out or
+  // no heterogeneity, the model degenerates, and the fit is reported as not converged.
   const objective = (v: number[]) => {
-    const ll = bgnbdLogLikelihood(fromLogs(v), groups);
+    if (v.some((p) => Math.abs(p) > 20)) return 1e10;
+    const ll = likelihood(fromLogs(v));
     return Number.isFinite(ll) ? -ll / customers : 1e10;
   };
   let x = [Math.log(start.r), Math.log(start.alpha === 1 ? Math.max(scale / 10, 1e-3) : start.alpha), Math.log(start.a), Math.log(start.b)];
   let best = Infinity;
   let iterations = 0;
-  for (let restart = 0; restart < 20; ++restart) {
-    const solution = nelderMead(objective, x, {maxIterations: 4000});
-    iterations += 1;
+  let converged = false;
+  // Nelder–Mead can stall on a flat ridge; restarting from its own solution
+  // with a fresh simplex gets it moving again. Stop once a restart gains nothing.
+  for (let restart = 0; restart < 8; ++restart) {
+    const solution = nelderMead(objective, x, {maxIterations: 3000, tolerance: 1e-11, xTolerance: 1e-8});
+    iterations += solution.iterations;
     x = solution.x;
-    if (best - solution.fx < 1e-12) break;
+    converged = solution.converged;
+    if (best - solution.fx < 1e-10 * Math.abs(solution.fx)) break;
     best = solution.fx;
   }
+  if (x.some((p) => Math.abs(p) > 19.9)) converged = false;
   const params = fromLogs(x);
-  const logLikelihood = bgnbdLogLikelihood(params, groups);
+  const logLikelihood = likelihood(params);
   if (!Number.isFinite(logLikelihood)) throw new Error("fitBgNbd: the fit did not converge");
-  return {...params, logLikelihood, customers, iterations};
+  return {...params, logLikelihood, customers, iterations, converged};
 }
 
 function fromLogs([r, alpha, a, b]: number[]): BgNbdParameters {

@@ -52,6 +52,7 @@ export function fitGammaGamma(groups: readonly SpendGroup[]): GammaGammaFit {
   const customers = usable.reduce((s, g) => s + (g.n ?? 1), 0);
   if (customers === 0) throw new Error("fitGammaGamma: no customer with a repeat purchase of positive value");
   const objective = ([lp, lq, lv]: number[]) => {
+    if (Math.abs(lp) > 20 || Math.abs(lq) > 20 || Math.abs(lv) > 20) return 1e10;
     const ll = gammaGammaLogLikelihood({p: Math.exp(lp), q: Math.exp(lq), v: Math.exp(lv)}, usable);
     return Number.isFinite(ll) ? -ll / customers : 1e10;
   };
