@@ -7,15 +7,16 @@ import {customerLifetimeValue} from "../models/clv.js";
 import {fitClv} from "../metrics/clv.js";
 import {cumulativeRevenueSql} from "../metrics/historical.js";
 import {npsCountsSql, npsFromCounts, npsTrend, type NpsCountRow} from "../metrics/nps.js";
-import {parseBreakdown, parsePeriod, type Breakdown} from "../metrics/periods.js";
-import {cohortSql, repeatRateSql} from "../metrics/retention.js";
+import {parseBreakdown, parsePeriod, periodSql, type Breakdown} from "../metrics/periods.js";
+import {cohortSql, mrrRetentionSql, repeatRateSql} from "../metrics/retention.js";
+import {distinguishingWords, sentimentTrend} from "../metrics/sentiment.js";
 import {customerGroupsSql} from "../metrics/rfm.js";
 import {scorecard, scorecardSeriesSql} from "../metrics/scorecard.js";
 import {npsAfterServiceSql, serviceSql, type ServiceBreakdown} from "../metrics/service.js";
 import type {TimeUnit} from "../models/clv.js";
 import type {Database} from "../warehouse/duckdb.js";
 
-export const metricNames = ["retention", "clv", "nps", "service", "scorecard"] as const;
+export const metricNames = ["retention", "clv", "nps", "service", "scorecard", "emotion"] as const;
 export type MetricName = (typeof metricNames)[number];
 
 export interface MetricOptions {
@@ -30,9 +31,11 @@ export async function computeMetric(db: Database, name: string, options: MetricO
   switch (name) {
     case "retention": {
       const by = parseBreakdown(options.by);
+      const subscriptions = Number((await db.all<{n: bigint}>("SELECT count(*) AS n FROM subscriptions"))[0].n);
       return {
         triangle: await db.all(cohortSql({period, by, minCohort: options.minCohort})),
-        repeatRate: await db.all(repeatRateSql({period, by, minCohort: options.minCohort}))
+        repeatRate: await db.all(repeatRateSql({period, by, minCohort: options.minCohort})),
+        recurringRevenue: subscriptions > 0 ? await db.all(mrrRetentionSql({period, by})) : null
       };
     }
     case "nps": {
@@ -51,6 +54,18 @@ export async function computeMetric(db: Database, name: string, options: MetricO
       return scorecard(await db.all(scorecardSeriesSql(period)));
     case "clv":
       return clvMetrics(db, parseBreakdown(options.by));
+    case "emotion": {
+      const texts = await db.all<{period: Date; score: number; text: string | null; kind: string}>(
+        `SELECT ${periodSql(period, "responded_at")} AS period, score, comment AS text, 'nps' AS kind FROM nps_responses WHERE comment IS NOT NULL
+         UNION ALL SELECT ${periodSql(period, "opened_at")}, NULL, text, 'ticket' FROM tickets WHERE text IS NOT NULL`
+      );
+      const nps = texts.filter((t) => t.kind === "nps");
+      return {
+        npsComments: sentimentTrend(nps),
+        ticketTexts: sentimentTrend(texts.filter((t) => t.kind === "ticket")),
+        words: distinguishingWords(nps.filter((t) => t.score <= 6).map((t) => t.text!), nps.filter((t) => t.score >= 9).map((t) => t.text!))
+      };
+    }
     default:
       throw new MetricError(`unknown metric "${name}" (expected ${metricNames.join(", ")})`);
   }

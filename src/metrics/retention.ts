@@ -86,3 +86,40 @@ SELECT ${periodSql(period, "d.first_at")} AS cohort, ${groupSql(by)} AS "group",
 FROM days d LEFT JOIN customers c ON c.id = d.customer_id
 GROUP BY ALL ORDER BY "group", cohort`;
 }
+
+/**
+ * Recurring-revenue retention from subscriptions, per cohort (the period of a
+ * customer's first subscription start) and offset k:
+ * - mrr: the cohort's monthly recurring revenue in force at the end of period
+ *   k (subscriptions started on or before that day and not ended by it);
+ * - nrr (net revenue retention): mrr at k / mrr at k = 0, counting expansion;
+ * - grr (gross revenue retention): each customer's mrr capped at their own
+ *   k = 0 level, summed, over mrr at k = 0: contraction and churn only.
+ * In the subscriptions' currency; incomplete as in cohortSql.
+ */
+export function mrrRetentionSql({period, by}: {period: Period; by?: Breakdown}): string {
+  const p = (x: string) => periodSql(period, x);
+  return `WITH bounds AS (
+  SELECT greatest(max(started_at), coalesce(max(ended_at), max(started_at)))::DATE AS as_of FROM subscriptions
+), members AS (
+  SELECT s.customer_id, ${p("min(s.started_at)")} AS cohort, any_value(${groupSql(by)}) AS "group"
+  FROM subscriptions s LEFT JOIN customers c ON c.id = s.customer_id GROUP BY s.customer_id
+), grid AS (
+  SELECT m.customer_id, m.cohort, m."group", unnest(range(0, ${periodsBetweenSql(period, "m.cohort", p("b.as_of"))} + 1)) AS k, b.as_of
+  FROM members m CROSS JOIN bounds b
+), levels AS (
+  SELECT g.customer_id, g.cohort, g."group", g.k, g.as_of,
+    coalesce(sum(s.mrr) FILTER (WHERE s.started_at::DATE <= ${periodEndSql(period, `(g.cohort + INTERVAL (g.k) ${period})::DATE`)}
+      AND (s.ended_at IS NULL OR s.ended_at::DATE > ${periodEndSql(period, `(g.cohort + INTERVAL (g.k) ${period})::DATE`)})), 0) AS mrr
+  FROM grid g LEFT JOIN subscriptions s ON s.customer_id = g.customer_id GROUP BY ALL
+), capped AS (
+  SELECT *, least(mrr, first_value(mrr) OVER (PARTITION BY customer_id ORDER BY k)) AS kept FROM levels
+)
+SELECT cohort, "group", k::INTEGER AS k, count(*)::INTEGER AS customers, sum(mrr)::DOUBLE AS mrr,
+  sum(mrr) / nullif(first_value(sum(mrr)) OVER w, 0) AS nrr,
+  sum(kept) / nullif(first_value(sum(mrr)) OVER w, 0) AS grr,
+  ${periodEndSql(period, `(cohort + INTERVAL (k) ${period})::DATE`)} > any_value(as_of) AS incomplete
+FROM capped GROUP BY cohort, "group", k
+WINDOW w AS (PARTITION BY cohort, "group" ORDER BY k)
+ORDER BY "group", cohort, k`;
+}

@@ -58,3 +58,27 @@ describe("cohortSql", () => {
     ]);
   });
 });
+
+describe("mrrRetentionSql", () => {
+  it("mrrRetentionSql({period: month}) gives net retention with expansion and gross retention without it", async () => {
+    const {mrrRetentionSql} = await import("../../src/metrics/retention.js");
+    const {path} = await warehouseOf({
+      "orders.csv": "id,customer_id,ordered_at,amount\no1,a,2026-01-01,1\no2,b,2026-01-01,1\n",
+      // a: 100 from January, upgraded to 150 in March. b: 50 from January, cancelled end of February.
+      "subscriptions.csv": "id,customer_id,started_at,ended_at,mrr\ns1,a,2026-01-05,2026-03-01,100\ns2,a,2026-03-01,,150\ns3,b,2026-01-10,2026-02-20,50\n"
+    });
+    const rows = await withDuckDB((db) => db.all(mrrRetentionSql({period: "month"})), path);
+    expect(rows.map((r) => [r.k, r.customers, r.mrr, r.nrr, r.grr])).toEqual([
+      [0, 2, 150, 1, 1],
+      [1, 2, 100, 100 / 150, 100 / 150],
+      [2, 2, 150, 1, 100 / 150]
+    ]);
+  });
+
+  it("cohortSql on a single customer with a single order is a one-cell triangle", async () => {
+    const {path} = await warehouseOf({"orders.csv": "id,customer_id,ordered_at,amount\no1,a,2026-01-15,10\n"});
+    const rows = await withDuckDB((db) => db.all(cohortSql({period: "week"})), path);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({k: 0, customers: 1, retained: 1, rate: 1, unbounded: 1, revenue: 10, churn: null, small: true, incomplete: true});
+  });
+});
