@@ -8,10 +8,9 @@
  * ("2024-01-15 10:23:45 -0500"). The customers export has no creation date:
  * it is the first order's time.
  */
-import {col, type SourceDefinition} from "../src/ingest/source.js";
+import {col, plainNumber, type SourceDefinition} from "../src/ingest/source.js";
 
 const financial = `lower(trim(coalesce(${col("Financial Status")}, '')))`;
-const number = (x: string) => `try_cast(replace(${x}, ',', '') AS DOUBLE)`;
 
 export const shopify: SourceDefinition = {
   name: "shopify",
@@ -43,7 +42,7 @@ export const shopify: SourceDefinition = {
         customer_id: {sql: `lower(trim(${col("Email")}))`},
         ordered_at: {column: "Created at"},
         amount: {
-          sql: (c) => `CASE WHEN ${financial} = 'partially_refunded' THEN (${number(c("Total"))} - coalesce(${number(c("Refunded Amount"))}, 0))::VARCHAR ELSE ${c("Total")} END`
+          sql: (c) => `CASE WHEN ${financial} = 'partially_refunded' THEN (${plainNumber(c("Total"))} - coalesce(${plainNumber(c("Refunded Amount"))}, 0))::VARCHAR ELSE ${c("Total")} END`
         },
         currency: {column: "Currency"},
         status: {sql: (c) => `CASE WHEN nullif(trim(${c("Cancelled at")}), '') IS NOT NULL OR ${financial} = 'voided' THEN 'cancelled' WHEN ${financial} IN ('paid', 'partially_refunded') THEN 'completed' WHEN ${financial} = 'refunded' THEN 'refunded' ELSE ${col("Financial Status")} END`}

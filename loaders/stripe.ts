@@ -6,9 +6,8 @@
  * Canceled a cancelled one. A partial refund leaves a completed order worth
  * the amount kept.
  */
-import {col, type SourceDefinition} from "../src/ingest/source.js";
+import {col, plainNumber, type SourceDefinition} from "../src/ingest/source.js";
 
-const number = (x: string) => `try_cast(replace(${x}, ',', '') AS DOUBLE)`;
 
 export const stripe: SourceDefinition = {
   name: "stripe",
@@ -43,8 +42,8 @@ export const stripe: SourceDefinition = {
         ordered_at: {column: ["Created date (UTC)", "Created (UTC)", "Created"]},
         amount: {
           sql: (c) =>
-            `CASE WHEN lower(trim(${c("Status")})) IN ('paid', 'succeeded') AND coalesce(${number(c("Amount Refunded"))}, 0) > 0 ` +
-            `THEN (${number(c("Amount"))} - ${number(c("Amount Refunded"))})::VARCHAR ELSE ${c("Amount")} END`
+            `CASE WHEN lower(trim(${c("Status")})) IN ('paid', 'succeeded') AND coalesce(${plainNumber(c("Amount Refunded"))}, 0) > 0 ` +
+            `THEN (${plainNumber(c("Amount"))} - ${plainNumber(c("Amount Refunded"))})::VARCHAR ELSE ${c("Amount")} END`
         },
         currency: {sql: `upper(trim(${col("Currency")}))`},
         status: {column: "Status", values: {paid: "completed", succeeded: "completed", refunded: "refunded", failed: "cancelled", canceled: "cancelled", cancelled: "cancelled"}}

@@ -62,3 +62,8 @@ export interface SourceDefinition {
 export function col(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
+
+/** SQL reading a plain number written with thousands commas ("1,200.00"), or NULL. */
+export function plainNumber(sql: string): string {
+  return `try_cast(replace(${sql}, ',', '') AS DOUBLE)`;
+}
