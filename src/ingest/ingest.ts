@@ -106,12 +106,13 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
       plans.sort((a, b) => loadOrder.indexOf(a.rule.entity) - loadOrder.indexOf(b.rule.entity));
       const reports: FileReport[] = [];
       let derived = false;
-      for (const p of plans) {
+      for (const [i, p] of plans.entries()) {
         if (!derived && p.rule.entity !== "customers" && p.rule.entity !== "orders") {
           await deriveCustomers(db);
           derived = true;
         }
-        reports.push(await loadFile(db, p, {force, mirror, check: target === null, now, log, sha256: hashes.get(p.path)!}));
+        const step = `[${i + 1}/${plans.length}]`;
+        reports.push(await loadFile(db, p, {force, mirror, check: target === null, now, log: (line, o) => log(`${step} ${line}`, o), sha256: hashes.get(p.path)!}));
       }
       if (!derived) await deriveCustomers(db);
       await db.run("CHECKPOINT");

@@ -22,6 +22,8 @@ export interface HoldoutRow {
 export interface ClvFitResult {
   unit: RfmOptions["unit"];
   calibrationEnd: string | null;
+  /** Days t_x and T were rounded to for the fit (1: exact). */
+  binDays: number;
   customers: number;
   groups: number;
   bgnbd: BgNbdFit;
@@ -31,8 +33,16 @@ export interface ClvFitResult {
 
 type Group = {x: number; t_x: number; T: number; n: number; holdout: number; holdout_length: number};
 
+/** Above this many distinct (x, t_x, T), the fit groups customers in weekly bins (see RfmOptions.binDays). */
+export const maxExactGroups = 50_000;
+
 export async function fitClv(db: Database, options: RfmOptions): Promise<ClvFitResult> {
-  const groups = await db.all<Group>(rfmGroupsSql(options));
+  let binDays = options.binDays ?? 1;
+  let groups = await db.all<Group>(rfmGroupsSql({...options, binDays}));
+  if (options.binDays === undefined && groups.length > maxExactGroups) {
+    binDays = 7;
+    groups = await db.all<Group>(rfmGroupsSql({...options, binDays}));
+  }
   if (groups.length === 0) throw new Error("no completed orders to fit the CLV models on");
   const bgnbd = fitBgNbd(groups);
   const spend = await db.all<{x: number; zbar: number; n: number}>(spendGroupsSql(options));
@@ -60,6 +70,7 @@ export async function fitClv(db: Database, options: RfmOptions): Promise<ClvFitR
   return {
     unit: options.unit,
     calibrationEnd: options.calibrationEnd ?? null,
+    binDays,
     customers: bgnbd.customers,
     groups: groups.length,
     bgnbd,

@@ -37,13 +37,37 @@ export interface GammaGammaFit extends GammaGammaParameters {
   populationMean: number;
 }
 
-export function gammaGammaLogLikelihood({p, q, v}: GammaGammaParameters, groups: readonly SpendGroup[]): number {
-  let total = 0;
-  for (const {x, zbar, n = 1} of groups) {
-    const px = p * x;
-    total += n * (lgamma(px + q) - lgamma(px) - lgamma(q) + q * Math.log(v) + (px - 1) * Math.log(zbar) + px * Math.log(x) - (px + q) * Math.log(v + x * zbar));
-  }
-  return total;
+export function gammaGammaLogLikelihood(params: GammaGammaParameters, groups: readonly SpendGroup[]): number {
+  return prepare(groups)(params);
+}
+
+/**
+ * The log-likelihood as a function of the parameters, with the data indexed
+ * once: the gamma-function terms depend on x only (computed once per distinct
+ * x and call), ln x and ln zbar on the data only; a call then costs one log
+ * per group.
+ */
+function prepare(groups: readonly SpendGroup[]): (params: GammaGammaParameters) => number {
+  const xs = [...new Set(groups.map((g) => g.x))];
+  const xIndex = new Map(xs.map((x, i) => [x, i]));
+  const ids = Int32Array.from(groups, (g) => xIndex.get(g.x)!);
+  const x = Float64Array.from(groups, (g) => g.x);
+  const zbar = Float64Array.from(groups, (g) => g.zbar);
+  const lnZbar = Float64Array.from(groups, (g) => Math.log(g.zbar));
+  const lnX = Float64Array.from(groups, (g) => Math.log(g.x));
+  const n = Float64Array.from(groups, (g) => g.n ?? 1);
+  const gammas = new Float64Array(xs.length);
+  return ({p, q, v}) => {
+    const lnV = Math.log(v);
+    const lgq = lgamma(q);
+    xs.forEach((xi, i) => (gammas[i] = lgamma(p * xi + q) - lgamma(p * xi) - lgq));
+    let total = 0;
+    for (let g = 0; g < n.length; ++g) {
+      const px = p * x[g];
+      total += n[g] * (gammas[ids[g]] + q * lnV + (px - 1) * lnZbar[g] + px * lnX[g] - (px + q) * Math.log(v + x[g] * zbar[g]));
+    }
+    return total;
+  };
 }
 
 /** Fits the model on customers with x > 0 and zbar > 0 (others are ignored). */
@@ -51,9 +75,10 @@ export function fitGammaGamma(groups: readonly SpendGroup[]): GammaGammaFit {
   const usable = groups.filter((g) => g.x > 0 && g.zbar > 0);
   const customers = usable.reduce((s, g) => s + (g.n ?? 1), 0);
   if (customers === 0) throw new Error("fitGammaGamma: no customer with a repeat purchase of positive value");
+  const likelihood = prepare(usable);
   const objective = ([lp, lq, lv]: number[]) => {
     if (Math.abs(lp) > 20 || Math.abs(lq) > 20 || Math.abs(lv) > 20) return 1e10;
-    const ll = gammaGammaLogLikelihood({p: Math.exp(lp), q: Math.exp(lq), v: Math.exp(lv)}, usable);
+    const ll = likelihood({p: Math.exp(lp), q: Math.exp(lq), v: Math.exp(lv)});
     return Number.isFinite(ll) ? -ll / customers : 1e10;
   };
   let x = [0, 0, 0];
@@ -65,7 +90,7 @@ export function fitGammaGamma(groups: readonly SpendGroup[]): GammaGammaFit {
     best = solution.fx;
   }
   const [p, q, v] = x.map(Math.exp);
-  return {p, q, v, logLikelihood: gammaGammaLogLikelihood({p, q, v}, usable), customers, populationMean: q > 1 ? (p * v) / (q - 1) : Infinity};
+  return {p, q, v, logLikelihood: likelihood({p, q, v}), customers, populationMean: q > 1 ? (p * v) / (q - 1) : Infinity};
 }
 
 /** E(M | x, zbar): the expected mean transaction value of a customer; the population mean when x = 0. */

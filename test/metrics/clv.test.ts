@@ -63,5 +63,8 @@ describe("rfmGroupsSql", () => {
     ]);
     const weeks = await withDuckDB((db) => db.all(rfmGroupsSql({calibrationEnd: "2024-01-29", unit: "week"})), path);
     expect(weeks[1]).toMatchObject({t_x: 2, T: 4, holdout_length: 1});
+    // Weekly bins round 14 and 28 days to themselves, and c2's 0 to 0: the same groups.
+    const binned = await withDuckDB((db) => db.all(rfmGroupsSql({calibrationEnd: "2024-01-26", unit: "day", binDays: 7})), path);
+    expect(binned.map((g) => [g.x, g.t_x, g.T])).toEqual([[1, 14, 28]]); // T = 25 days rounds to 28; c2 starts after the end
   });
 });
