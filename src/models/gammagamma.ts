@@ -83,8 +83,10 @@ export function fitGammaGamma(groups: readonly SpendGroup[]): GammaGammaFit {
   };
   let x = [0, 0, 0];
   let best = Infinity;
-  for (let restart = 0; restart < 20; ++restart) {
-    const solution = nelderMead(objective, x, {maxIterations: 4000});
+  let iterations = 0;
+  for (let restart = 0; restart < 8 && iterations < 6000; ++restart) {
+    const solution = nelderMead(objective, x, {maxIterations: Math.min(3000, 6000 - iterations)});
+    iterations += solution.iterations;
     x = solution.x;
     if (best - solution.fx < 1e-12) break;
     best = solution.fx;

@@ -72,3 +72,19 @@ describe("the Overview page", () => {
     }
   });
 });
+
+describe("the Data quality page", () => {
+  it("shows the records read and rejected that the warehouse's load manifest holds", async () => {
+    const [totals] = await readWarehouse((db) => db.all<{read: number; rejected: number}>(`SELECT sum("read")::INTEGER AS "read", sum(rejected)::INTEGER AS rejected FROM _files`));
+    const {page, errors} = await visit(browser, siteUrl + "quality");
+    try {
+      const number = async (selector: string) => Number((await page.locator(selector).first().textContent())!.replace(/,/g, ""));
+      expect(await number("main .card .big")).toBe(totals.read);
+      expect(await number("[data-metric=rejected] .big")).toBe(totals.rejected);
+      expect(await page.locator("main table").count()).toBeGreaterThanOrEqual(2);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
