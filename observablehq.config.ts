@@ -8,7 +8,8 @@
  */
 export default {
   root: "reports",
-  output: "dist",
+  // rapport build writes a new folder and swaps it in only when the build succeeded.
+  output: process.env.RAPPORT_OUTPUT ?? "dist",
   title: "rapport",
   style: "style.css",
   globalStylesheets: [],

@@ -2,7 +2,8 @@
  * The rapport command line. Each subcommand is a function from arguments to
  * an exit code; nothing here calls process.exit, so tests run it in-process.
  */
-import {readFileSync} from "node:fs";
+import {existsSync, readFileSync} from "node:fs";
+import {rename, rm} from "node:fs/promises";
 import {resolve} from "node:path";
 import {parseArgs} from "node:util";
 import {loadConfig} from "../config.js";
@@ -173,7 +174,7 @@ async function run(command: string, rest: string[], values: Record<string, strin
         log("build: data or code changed since the last build; data loaders will run again");
       }
       log(`build: site from ${warehouse}`);
-      return (await runFramework(["build"], {cwd, env: {RAPPORT_WAREHOUSE: warehouse}})) === 0 ? exitCodes.ok : exitCodes.buildFailed;
+      return (await buildSite(cwd, warehouse, log)) ? exitCodes.ok : exitCodes.buildFailed;
     }
     case "preview": {
       // Preview reads the same warehouse a build does; exports edited later are picked up by the next ingest.
@@ -206,6 +207,28 @@ async function run(command: string, rest: string[], values: Record<string, strin
       process.stderr.write(`rapport: unknown command ${JSON.stringify(command)}\nRun rapport --help for usage.\n`);
       return exitCodes.usage;
   }
+}
+
+/**
+ * Builds into a new folder and swaps it in for dist/ only when Framework
+ * succeeded, so a failed refresh leaves the last good site in place.
+ */
+async function buildSite(cwd: string, warehouse: string, log: (line: string) => void): Promise<boolean> {
+  const next = `dist.next-${process.pid}`;
+  const previous = `dist.previous-${process.pid}`;
+  await rm(resolve(cwd, next), {recursive: true, force: true});
+  const code = await runFramework(["build"], {cwd, env: {RAPPORT_WAREHOUSE: warehouse, RAPPORT_OUTPUT: next}});
+  if (code !== 0) {
+    await rm(resolve(cwd, next), {recursive: true, force: true});
+    log(`build: FAILED (Framework exited with ${code}); the previous dist/ is unchanged`);
+    return false;
+  }
+  const dist = resolve(cwd, "dist");
+  if (existsSync(dist)) await rename(dist, resolve(cwd, previous));
+  await rename(resolve(cwd, next), dist);
+  await rm(resolve(cwd, previous), {recursive: true, force: true});
+  log("build: dist/ replaced with the new site");
+  return true;
 }
 
 export function version(): string {

@@ -1,0 +1,59 @@
+/**
+ * Scheduled refreshes, end to end on a copy of the project: a new export
+ * shows in the next build; a broken export fails the build with exit code 66
+ * (too many rejects) and leaves the last good dist/ exactly as it was.
+ */
+import {cpSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {tableFromIPC} from "apache-arrow";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {exitCodes, main} from "../../src/cli/main.js";
+
+const repo = new URL("../..", import.meta.url).pathname;
+let project: string;
+const saved = process.env.RAPPORT_DATA;
+
+beforeAll(() => {
+  project = mkdtempSync(join(tmpdir(), "rapport-refresh-"));
+  for (const entry of ["src", "loaders", "reports", "observablehq.config.ts", "package.json", "package-lock.json"]) {
+    cpSync(join(repo, entry), join(project, entry), {recursive: true, filter: (f) => !f.includes(".observablehq")});
+  }
+  cpSync(join(repo, "data", "sample"), join(project, "data", "sample"), {recursive: true});
+  symlinkSync(join(repo, "node_modules"), join(project, "node_modules"), "dir");
+  process.env.RAPPORT_DATA = join(project, "data", "sample");
+});
+afterAll(() => {
+  if (saved === undefined) delete process.env.RAPPORT_DATA;
+  else process.env.RAPPORT_DATA = saved;
+});
+
+/** Net revenue of October 2026 in the built site's data file. */
+function octoberRevenue(): number {
+  const dir = join(project, "dist", "_file", "data");
+  const file = readdirSync(dir).find((f) => f.startsWith("monthly-activity."))!;
+  const table = tableFromIPC(readFileSync(join(dir, file)));
+  return table.toArray().filter((r) => new Date(r.month).toISOString().startsWith("2026-10")).reduce((s, r) => s + r.net_revenue, 0);
+}
+
+function snapshot(): string {
+  const files = readdirSync(join(project, "dist"), {recursive: true, withFileTypes: true}).filter((e) => e.isFile());
+  return files.map((e) => `${join(e.parentPath, e.name)}:${readFileSync(join(e.parentPath, e.name)).length}`).sort().join("\n");
+}
+
+describe("rapport build on refreshed exports", () => {
+  it("a new export's orders show in the next build's figures", async () => {
+    expect(await main(["build"], project)).toBe(exitCodes.ok);
+    const before = octoberRevenue();
+    writeFileSync(join(project, "data", "sample", "orders-late.csv"), "id,customer_id,ordered_at,amount,currency,status\nlate-1,c-00001,2026-10-30T12:00:00Z,12345.67,USD,completed\n");
+    expect(await main(["build"], project)).toBe(exitCodes.ok);
+    expect(octoberRevenue()).toBeCloseTo(before + 12345.67, 2);
+  });
+
+  it("a broken export fails the build with exit code 66 and the previous dist/ stays as it was", async () => {
+    const before = snapshot();
+    writeFileSync(join(project, "data", "sample", "orders-broken.csv"), "id,customer_id,ordered_at,amount\nb1,c-00001,yesterday,1\nb2,c-00002,2026-10-01,lots\n");
+    expect(await main(["build"], project)).toBe(exitCodes.rejectThreshold);
+    expect(snapshot()).toBe(before);
+  });
+});
