@@ -45,7 +45,7 @@ export async function fitClv(db: Database, options: RfmOptions): Promise<ClvFitR
   }
   if (groups.length === 0) throw new Error("no completed orders to fit the CLV models on");
   const bgnbd = fitBgNbd(groups);
-  const spend = await db.all<{x: number; zbar: number; n: number}>(spendGroupsSql(options));
+  const spend = await db.all<{x: number; zbar: number; n: number}>(spendGroupsSql({...options, binDays}));
   const gammaGamma = spend.length > 0 ? fitGammaGamma(spend) : null;
   let holdout: ClvFitResult["holdout"] = null;
   if (options.calibrationEnd) {

@@ -74,8 +74,13 @@ SELECT "group", x, t_x::DOUBLE AS t_x, "T"::DOUBLE AS "T", zbar::DOUBLE AS zbar,
 FROM per GROUP BY ALL ORDER BY "group", x, t_x, "T", zbar`;
 }
 
-/** Groups of identical (x, zbar) among customers with repeat purchases, for Gamma-Gamma. */
+/**
+ * Groups of identical (x, zbar) among customers with repeat purchases, for
+ * Gamma-Gamma. With binDays above 1 (a large customer base), zbar is rounded
+ * to three significant digits so that customers share groups (0.05% at most).
+ */
 export function spendGroupsSql(options: RfmOptions): string {
+  const zbar = (options.binDays ?? 1) > 1 ? "round(zbar, 2 - floor(log10(zbar))::INTEGER)" : "zbar";
   return `${perCustomerSql(options)}
-SELECT x, zbar::DOUBLE AS zbar, count(*)::INTEGER AS n FROM per WHERE x > 0 AND zbar > 0 GROUP BY x, zbar ORDER BY x, zbar`;
+SELECT x, ${zbar}::DOUBLE AS zbar, count(*)::INTEGER AS n FROM per WHERE x > 0 AND zbar > 0 GROUP BY ALL ORDER BY x, zbar`;
 }

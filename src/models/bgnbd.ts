@@ -115,8 +115,8 @@ export function fitBgNbd(groups: readonly RfmGroup[], start: BgNbdParameters = {
   // Nelder–Mead can stall on a flat ridge; restarting from its own solution
   // with a fresh simplex gets it moving again. Stop once a restart gains nothing.
   // A budget of iterations in all, so a degenerate data set cannot hold a scheduled build for long.
-  for (let restart = 0; restart < 8 && iterations < 6000; ++restart) {
-    const solution = nelderMead(objective, x, {maxIterations: Math.min(3000, 6000 - iterations), tolerance: 1e-11, xTolerance: 1e-8});
+  for (let restart = 0; restart < 8 && iterations < 3000; ++restart) {
+    const solution = nelderMead(objective, x, {maxIterations: Math.min(1500, 3000 - iterations), tolerance: 1e-11, xTolerance: 1e-8});
     iterations += solution.iterations;
     x = solution.x;
     converged = solution.converged;

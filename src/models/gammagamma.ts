@@ -84,8 +84,8 @@ export function fitGammaGamma(groups: readonly SpendGroup[]): GammaGammaFit {
   let x = [0, 0, 0];
   let best = Infinity;
   let iterations = 0;
-  for (let restart = 0; restart < 8 && iterations < 6000; ++restart) {
-    const solution = nelderMead(objective, x, {maxIterations: Math.min(3000, 6000 - iterations)});
+  for (let restart = 0; restart < 8 && iterations < 3000; ++restart) {
+    const solution = nelderMead(objective, x, {maxIterations: Math.min(1500, 3000 - iterations)});
     iterations += solution.iterations;
     x = solution.x;
     if (best - solution.fx < 1e-12) break;
