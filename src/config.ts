@@ -48,6 +48,8 @@ const fileConfig = z.strictObject({
 export const configSchema = z.strictObject({
   warehouse: z.string().default(".rapport/warehouse.duckdb"),
   rejectThreshold: z.number().min(0).max(1).default(0.05),
+  /** A kind of data whose latest record is older than this many days at build time is flagged stale. */
+  staleAfterDays: z.number().positive().default(30),
   files: z.array(fileConfig).default([])
 });
 

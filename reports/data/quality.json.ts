@@ -1,10 +1,19 @@
-// The data-quality summary of the last load: files, reject reasons (no values), coverage per entity.
-import {coverageSql, qualityFilesSql, qualityReasonsSql} from "../../src/metrics/quality.js";
+// The data-quality summary of the last load: files, reject reasons (no values), coverage per entity, stale data.
+import {loadConfig} from "../../src/config.js";
+import {coverageSql, qualityFilesSql, qualityReasonsSql, staleSources, type CoverageRow} from "../../src/metrics/quality.js";
+import {projectRoot} from "../../src/paths.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
 
-const summary = await readWarehouse(async (db) => ({
-  files: await db.all(qualityFilesSql),
-  reasons: await db.all(qualityReasonsSql),
-  coverage: await db.all(coverageSql)
-}));
+const {staleAfterDays} = await loadConfig(projectRoot);
+const builtAt = new Date();
+const summary = await readWarehouse(async (db) => {
+  const coverage = await db.all<CoverageRow>(coverageSql);
+  return {
+    files: await db.all(qualityFilesSql),
+    reasons: await db.all(qualityReasonsSql),
+    coverage,
+    staleAfterDays,
+    stale: staleSources(coverage, builtAt, staleAfterDays)
+  };
+});
 process.stdout.write(JSON.stringify(summary));

@@ -2,7 +2,7 @@
  * The rapport command line. Each subcommand is a function from arguments to
  * an exit code; nothing here calls process.exit, so tests run it in-process.
  */
-import {existsSync, readFileSync} from "node:fs";
+import {existsSync, readFileSync, readdirSync, utimesSync, watch} from "node:fs";
 import {rename, rm} from "node:fs/promises";
 import {resolve} from "node:path";
 import {parseArgs} from "node:util";
@@ -165,8 +165,10 @@ async function run(command: string, rest: string[], values: Record<string, strin
       const config = await loadConfig(cwd, option("config"));
       const log = progressLog();
       const data = dataDir();
+      const started = performance.now();
       log(`ingest: ${data}`);
       const report = await runIngest({paths: [data], cwd, configPath: option("config"), log, mirror: true});
+      const ingested = performance.now();
       process.stderr.write(formatReport(report, config.rejectThreshold));
       if (report.failed.length) return exitCodes.rejectThreshold;
       const warehouse = resolve(cwd, config.warehouse);
@@ -174,18 +176,43 @@ async function run(command: string, rest: string[], values: Record<string, strin
         log("build: data or code changed since the last build; data loaders will run again");
       }
       log(`build: site from ${warehouse}`);
-      return (await buildSite(cwd, warehouse, log)) ? exitCodes.ok : exitCodes.buildFailed;
+      const built = await buildSite(cwd, warehouse, log);
+      const seconds = (from: number, to: number) => `${((to - from) / 1000).toFixed(1)} s`;
+      const loaded = report.files.filter((f) => f.status === "loaded").length;
+      const sum = (key: "accepted" | "rejected") => report.files.reduce((s, f) => s + f[key], 0);
+      log(
+        `summary: ${report.files.length} exports (${loaded} loaded, ${report.files.length - loaded} unchanged), ${sum("accepted")} records accepted, ` +
+          `${sum("rejected")} rejected; ingest ${seconds(started, ingested)}, site ${seconds(ingested, performance.now())}, total ${seconds(started, performance.now())}` +
+          (built ? "" : "; site build FAILED, previous dist/ kept")
+      );
+      return built ? exitCodes.ok : exitCodes.buildFailed;
     }
     case "preview": {
-      // Preview reads the same warehouse a build does; exports edited later are picked up by the next ingest.
+      // Preview reads the same warehouse a build does, and re-ingests when an export changes.
       const config = await loadConfig(cwd, option("config"));
-      const report = await runIngest({paths: [dataDir()], cwd, configPath: option("config"), log: progressLog(), mirror: true});
+      const log = progressLog();
+      const ingestData = () => runIngest({paths: [dataDir()], cwd, configPath: option("config"), log, mirror: true});
+      let report = await ingestData();
       if (report.failed.length) {
         process.stderr.write(formatReport(report, config.rejectThreshold));
         return exitCodes.rejectThreshold;
       }
+      const stop = watchExports(dataDir(), async () => {
+        const again = await ingestData().catch((error: Error) => (log(`preview: ${error.message}`), undefined));
+        if (!again || again.failed.length) return log("preview: exports not reloaded; the pages keep the last good data");
+        const changed = again.files.some((f) => f.status === "loaded") || again.files.length !== report.files.length;
+        report = again;
+        if (changed) {
+          touchLoaders(resolve(cwd, "reports", "data")); // Framework re-runs a loader whose file is newer than its output
+          log("preview: exports reloaded; the data loaders run again on the next page view");
+        }
+      });
       const args = ["preview", "--port", option("port") ?? "3000", ...(option("host") ? ["--host", option("host")!] : [])];
-      return runFramework(args, {cwd, env: {RAPPORT_WAREHOUSE: resolve(cwd, config.warehouse)}});
+      try {
+        return await runFramework(args, {cwd, env: {RAPPORT_WAREHOUSE: resolve(cwd, config.warehouse)}});
+      } finally {
+        stop();
+      }
     }
     case "serve": {
       const port = integer(option("port") ?? "3000", "--port");
@@ -207,6 +234,25 @@ async function run(command: string, rest: string[], values: Record<string, strin
       process.stderr.write(`rapport: unknown command ${JSON.stringify(command)}\nRun rapport --help for usage.\n`);
       return exitCodes.usage;
   }
+}
+
+/** Calls onChange (debounced, one at a time) when a file in dir changes; returns a function that stops watching. */
+function watchExports(dir: string, onChange: () => Promise<void>): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  let running = Promise.resolve();
+  const watcher = watch(dir, () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => (running = running.then(onChange)), 500);
+  });
+  return () => {
+    clearTimeout(timer);
+    watcher.close();
+  };
+}
+
+function touchLoaders(dir: string): void {
+  const now = new Date();
+  for (const file of readdirSync(dir)) if (/\.(ts|js)$/.test(file)) utimesSync(resolve(dir, file), now, now);
 }
 
 /**

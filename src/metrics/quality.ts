@@ -7,7 +7,9 @@
  *   it occurs on. Rejected values are left out on purpose: they may be
  *   personal data, and the published site must not carry them;
  * - coverage: per entity, the rows in the warehouse and the first and last
- *   time they cover (UTC).
+ *   time they cover (UTC);
+ * - stale: kinds of data whose latest record is more than staleAfterDays
+ *   (rapport.config.json, default 30) older than the build.
  */
 import {timeColumn, loadOrder} from "../schema/model.js";
 
@@ -21,3 +23,18 @@ FROM _rejects GROUP BY file, reason ORDER BY file, count DESC, reason`;
 export const coverageSql = loadOrder
   .map((entity) => `SELECT '${entity}' AS entity, count(*)::INTEGER AS rows, min(${timeColumn[entity]}) AS first, max(${timeColumn[entity]}) AS last FROM ${entity}`)
   .join("\nUNION ALL\n");
+
+export interface CoverageRow {
+  entity: string;
+  rows: number;
+  first: Date | null;
+  last: Date | null;
+}
+
+/** Kinds of data with rows whose latest record is more than staleAfterDays before asOf. */
+export function staleSources(coverage: readonly CoverageRow[], asOf: Date, staleAfterDays: number): {entity: string; last: Date; days: number}[] {
+  return coverage
+    .filter((c) => c.rows > 0 && c.last !== null)
+    .map((c) => ({entity: c.entity, last: c.last!, days: Math.floor((asOf.getTime() - c.last!.getTime()) / 86_400_000)}))
+    .filter((c) => c.days > staleAfterDays);
+}

@@ -68,3 +68,17 @@ describe("npsCountsSql", () => {
     ]);
   });
 });
+
+describe("staleSources", () => {
+  it("staleSources(coverage, asOf, days) lists kinds of data whose latest record is older than the limit", async () => {
+    const {staleSources} = await import("../../src/metrics/quality.js");
+    const asOf = new Date("2026-11-25T00:00:00Z");
+    const coverage = [
+      {entity: "orders", rows: 10, first: new Date("2026-01-01T00:00:00Z"), last: new Date("2026-11-20T00:00:00Z")},
+      {entity: "tickets", rows: 5, first: new Date("2026-01-01T00:00:00Z"), last: new Date("2026-09-01T00:00:00Z")},
+      {entity: "subscriptions", rows: 0, first: null, last: null}
+    ];
+    expect(staleSources(coverage, asOf, 30)).toEqual([{entity: "tickets", last: coverage[1].last, days: 85}]);
+    expect(staleSources(coverage, asOf, 100)).toEqual([]);
+  });
+});
