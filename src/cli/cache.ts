@@ -59,3 +59,23 @@ function sourceFiles(dir: string): string[] {
     .filter((e) => e.isFile() && /\.(ts|js|mjs|json|sql)$/.test(e.name))
     .map((e) => join(e.parentPath, e.name));
 }
+
+/**
+ * The key of a whole site build: the loaders' key plus every file under the
+ * Framework root (pages, components, styles) and the Framework config. When
+ * it matches the last successful build's and dist/ exists, the build can be
+ * skipped: nothing it depends on changed.
+ */
+export function siteKey(inputs: CacheInputs): string {
+  const hash = createHash("sha256").update(loaderCacheKey(inputs));
+  const root = join(inputs.cwd, inputs.root);
+  const files = existsSync(root)
+    ? readdirSync(root, {withFileTypes: true, recursive: true})
+        .filter((e) => e.isFile() && !join(e.parentPath, e.name).includes(".observablehq"))
+        .map((e) => join(e.parentPath, e.name))
+    : [];
+  for (const file of [...files, join(inputs.cwd, "observablehq.config.ts")].filter((f) => existsSync(f)).sort()) {
+    hash.update(`${relative(inputs.cwd, file)}\0`).update(readFileSync(file)).update("\0");
+  }
+  return hash.digest("hex");
+}

@@ -2,15 +2,15 @@
  * The rapport command line. Each subcommand is a function from arguments to
  * an exit code; nothing here calls process.exit, so tests run it in-process.
  */
-import {existsSync, readFileSync, readdirSync, utimesSync, watch} from "node:fs";
+import {existsSync, readFileSync, readdirSync, utimesSync, watch, writeFileSync} from "node:fs";
 import {rename, rm} from "node:fs/promises";
-import {resolve} from "node:path";
+import {dirname, resolve} from "node:path";
 import {parseArgs} from "node:util";
 import {loadConfig} from "../config.js";
 import {IngestError} from "../ingest/errors.js";
 import {dataDir} from "../paths.js";
 import {runFramework} from "./framework.js";
-import {refreshLoaderCache} from "./cache.js";
+import {refreshLoaderCache, siteKey} from "./cache.js";
 import {formatReport, runIngest} from "./ingest.js";
 import {computeMetric, metricNames, toJson} from "./metrics.js";
 import {fitClv} from "../metrics/clv.js";
@@ -175,8 +175,14 @@ async function run(command: string, rest: string[], values: Record<string, strin
       if (refreshLoaderCache({cwd, root: "reports", warehouse, env: {RAPPORT_DATA: process.env.RAPPORT_DATA}})) {
         log("build: data or code changed since the last build; data loaders will run again");
       }
-      log(`build: site from ${warehouse}`);
-      const built = await buildSite(cwd, warehouse, log);
+      const inputs = {cwd, root: "reports", warehouse, env: {RAPPORT_DATA: process.env.RAPPORT_DATA}};
+      const keyFile = resolve(dirname(warehouse), "site.key");
+      const key = siteKey(inputs);
+      const unchanged = existsSync(resolve(cwd, "dist", "index.html")) && existsSync(keyFile) && readFileSync(keyFile, "utf-8") === key;
+      if (unchanged) log("build: nothing the site depends on changed since the last build; dist/ kept as it is");
+      else log(`build: site from ${warehouse}`);
+      const built = unchanged || (await buildSite(cwd, warehouse, log));
+      if (built && !unchanged) writeFileSync(keyFile, key);
       const seconds = (from: number, to: number) => `${((to - from) / 1000).toFixed(1)} s`;
       const loaded = report.files.filter((f) => f.status === "loaded").length;
       const sum = (key: "accepted" | "rejected") => report.files.reduce((s, f) => s + f[key], 0);
