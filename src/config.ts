@@ -48,6 +48,12 @@ const fileConfig = z.strictObject({
 export const configSchema = z.strictObject({
   warehouse: z.string().default(".rapport/warehouse.duckdb"),
   rejectThreshold: z.number().min(0).max(1).default(0.05),
+  /**
+   * An internal build for a private deployment, allowed to show personal
+   * data: the privacy check then reports instead of failing, and the build
+   * says loudly that the output is not for public hosting.
+   */
+  private: z.boolean().default(false),
   /** A kind of data whose latest record is older than this many days at build time is flagged stale. */
   staleAfterDays: z.number().positive().default(30),
   files: z.array(fileConfig).default([])

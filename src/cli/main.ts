@@ -15,12 +15,13 @@ import {formatReport, runIngest} from "./ingest.js";
 import {computeMetric, metricNames, toJson} from "./metrics.js";
 import {fitClv} from "../metrics/clv.js";
 import {readWarehouse} from "../warehouse/read.js";
+import {personalValues, scanSite} from "../privacy/scan.js";
 import {progressLog} from "./progress.js";
 import {serveStatic} from "./serve.js";
 import {writeSample} from "../sample/write.js";
 
 /** Exit codes a scheduler can act on (sysexits.h numbering). */
-export const exitCodes = {ok: 0, usage: 64, badInput: 65, rejectThreshold: 66, buildFailed: 70} as const;
+export const exitCodes = {ok: 0, usage: 64, badInput: 65, rejectThreshold: 66, privacy: 67, buildFailed: 70} as const;
 
 const help = `rapport — customer-relationship reports from CRM exports
 
@@ -53,7 +54,8 @@ Options:
   --seed N              sample: the random seed (default 42)
 
 Exit codes: 0 ok, 64 usage error, 65 bad input (unreadable file, missing column,
-unknown source), 66 too many rejected records, 70 site build failed.
+unknown source), 66 too many rejected records, 67 personal data found in the
+built site, 70 site build failed.
 `;
 
 export async function main(argv: string[], cwd = process.cwd()): Promise<number> {
@@ -181,17 +183,18 @@ async function run(command: string, rest: string[], values: Record<string, strin
       const unchanged = existsSync(resolve(cwd, "dist", "index.html")) && existsSync(keyFile) && readFileSync(keyFile, "utf-8") === key;
       if (unchanged) log("build: nothing the site depends on changed since the last build; dist/ kept as it is");
       else log(`build: site from ${warehouse}`);
-      const built = unchanged || (await buildSite(cwd, warehouse, log));
-      if (built && !unchanged) writeFileSync(keyFile, key);
+      if (config.private) log("build: WARNING private build (rapport.config.json \"private\": true): the site may show personal data; NOT FOR PUBLIC HOSTING");
+      const built = unchanged ? "ok" : await buildSite(cwd, warehouse, log, config.private);
+      if (built === "ok" && !unchanged) writeFileSync(keyFile, key);
       const seconds = (from: number, to: number) => `${((to - from) / 1000).toFixed(1)} s`;
       const loaded = report.files.filter((f) => f.status === "loaded").length;
       const sum = (key: "accepted" | "rejected") => report.files.reduce((s, f) => s + f[key], 0);
       log(
         `summary: ${report.files.length} exports (${loaded} loaded, ${report.files.length - loaded} unchanged), ${sum("accepted")} records accepted, ` +
           `${sum("rejected")} rejected; ingest ${seconds(started, ingested)}, site ${seconds(ingested, performance.now())}, total ${seconds(started, performance.now())}` +
-          (built ? "" : "; site build FAILED, previous dist/ kept")
+          (built === "ok" ? "" : `; ${built === "privacy" ? "PRIVACY CHECK FAILED" : "site build FAILED"}, previous dist/ kept`)
       );
-      return built ? exitCodes.ok : exitCodes.buildFailed;
+      return built === "ok" ? exitCodes.ok : built === "privacy" ? exitCodes.privacy : exitCodes.buildFailed;
     }
     case "preview": {
       // Preview reads the same warehouse a build does, and re-ingests when an export changes.
@@ -265,7 +268,7 @@ function touchLoaders(dir: string): void {
  * Builds into a new folder and swaps it in for dist/ only when Framework
  * succeeded, so a failed refresh leaves the last good site in place.
  */
-async function buildSite(cwd: string, warehouse: string, log: (line: string) => void): Promise<boolean> {
+async function buildSite(cwd: string, warehouse: string, log: (line: string) => void, privateBuild: boolean): Promise<"ok" | "failed" | "privacy"> {
   const next = `dist.next-${process.pid}`;
   const previous = `dist.previous-${process.pid}`;
   await rm(resolve(cwd, next), {recursive: true, force: true});
@@ -273,14 +276,26 @@ async function buildSite(cwd: string, warehouse: string, log: (line: string) => 
   if (code !== 0) {
     await rm(resolve(cwd, next), {recursive: true, force: true});
     log(`build: FAILED (Framework exited with ${code}); the previous dist/ is unchanged`);
-    return false;
+    return "failed";
+  }
+  const findings = scanSite(resolve(cwd, next), await readWarehouse(personalValues, warehouse));
+  if (findings.length > 0) {
+    for (const f of findings.slice(0, 20)) log(`privacy: ${f.kind} ${f.masked} in ${f.file}`);
+    if (!privateBuild) {
+      await rm(resolve(cwd, next), {recursive: true, force: true});
+      log(`build: FAILED the privacy check: ${findings.length} personal values in the built site (listed above, masked); the previous dist/ is unchanged`);
+      return "privacy";
+    }
+    log(`build: WARNING ${findings.length} personal values in this private build; NOT FOR PUBLIC HOSTING`);
+  } else {
+    log("privacy: no e-mail, phone, name or customer id of the warehouse appears in the built site");
   }
   const dist = resolve(cwd, "dist");
   if (existsSync(dist)) await rename(dist, resolve(cwd, previous));
   await rename(resolve(cwd, next), dist);
   await rm(resolve(cwd, previous), {recursive: true, force: true});
   log("build: dist/ replaced with the new site");
-  return true;
+  return "ok";
 }
 
 export function version(): string {

@@ -1,9 +1,11 @@
 /**
- * Scheduled refreshes, end to end on a copy of the project: a new export
- * shows in the next build; a broken export fails the build with exit code 66
- * (too many rejects) and leaves the last good dist/ exactly as it was.
+ * Scheduled refreshes and privacy, end to end on a copy of the project: a new
+ * export shows in the next build; a broken export fails the build with exit
+ * code 66 (too many rejects) and leaves the last good dist/ exactly as it
+ * was; distinctive personal values in the exports appear nowhere in the built
+ * site, and a page that leaks one fails the build with 67.
  */
-import {cpSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync} from "node:fs";
+import {appendFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {tableFromIPC} from "apache-arrow";
@@ -55,5 +57,36 @@ describe("rapport build on refreshed exports", () => {
     writeFileSync(join(project, "data", "sample", "orders-broken.csv"), "id,customer_id,ordered_at,amount\nb1,c-00001,yesterday,1\nb2,c-00002,2026-10-01,lots\n");
     expect(await main(["build"], project)).toBe(exitCodes.rejectThreshold);
     expect(snapshot()).toBe(before);
+    rmSync(join(project, "data", "sample", "orders-broken.csv"));
+  });
+});
+
+describe("rapport build and personal data", () => {
+  const person = {name: "Zebediah Quackenbush", email: "zebediah.quackenbush@distinct-example.net", phone: "+1 202 555 0199", id: "cust-zq-7731"};
+
+  it("the inputs' distinctive personal values appear nowhere in dist/: data files, HTML, JavaScript, source maps", async () => {
+    const sample = join(project, "data", "sample");
+    appendFileSync(join(sample, "customers.csv"), `${person.id},2026-10-01T10:00:00Z,${person.name},${person.email},${person.phone},SMB,basic,EMEA,referral\n`);
+    appendFileSync(join(sample, "orders.csv"), `o-zq-1,${person.id},2026-10-02T10:00:00Z,49.00,USD,completed\n`);
+    appendFileSync(join(sample, "nps_responses.csv"), `n-zq-1,${person.id},2026-10-05T10:00:00Z,3,"Call me on ${person.phone} or write to ${person.email}, ${person.name}"\n`);
+    expect(await main(["build"], project)).toBe(exitCodes.ok);
+    const files = readdirSync(join(project, "dist"), {recursive: true, withFileTypes: true}).filter((e) => e.isFile());
+    expect(files.some((e) => e.name.endsWith(".js"))).toBe(true);
+    const needles = [person.name, person.email, person.phone, person.phone.replace(/\D/g, ""), person.id].map((n) => n.toLowerCase());
+    for (const e of files) {
+      const text = readFileSync(join(e.parentPath, e.name), "latin1").toLowerCase();
+      for (const needle of needles) expect(text.includes(needle), `${needle} in ${e.name}`).toBe(false);
+    }
+  });
+
+  it("a build into which a personal value is planted fails the privacy check with exit code 67 and keeps the previous dist/", async () => {
+    const before = snapshot();
+    writeFileSync(join(project, "reports", "leak.md"), `# Leak\n\nWrite to ${person.email}.\n`);
+    try {
+      expect(await main(["build"], project)).toBe(exitCodes.privacy);
+      expect(snapshot()).toBe(before);
+    } finally {
+      rmSync(join(project, "reports", "leak.md"));
+    }
   });
 });

@@ -1,0 +1,88 @@
+/**
+ * The privacy check every build runs before a new site replaces the old: it
+ * reads every file of the built site (HTML, JavaScript, CSS, data files,
+ * source maps; not images or wasm) and looks for the personal values the
+ * warehouse holds: customers' e-mail addresses, phone numbers (by their
+ * digits), full names, and raw customer ids. Any hit fails the build.
+ *
+ * Matching is by whole tokens, so a name or id inside a longer word does not
+ * count: e-mails are found with a pattern and looked up; digit runs of 7 or
+ * more (with spaces, dots, dashes, brackets) are compared by digits alone;
+ * names and ids are compared as sequences of one to three words.
+ */
+import {readFileSync, readdirSync} from "node:fs";
+import {extname, join, relative} from "node:path";
+import type {Database} from "../warehouse/duckdb.js";
+
+export interface PersonalValues {
+  emails: Set<string>;
+  phones: Set<string>;
+  names: Set<string>;
+  ids: Set<string>;
+}
+
+export interface Finding {
+  file: string;
+  kind: "e-mail" | "phone" | "name" | "customer id";
+  /** The value with most characters masked, safe to print in a build log. */
+  masked: string;
+}
+
+const binary = new Set([".wasm", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".otf"]);
+
+export async function personalValues(db: Database): Promise<PersonalValues> {
+  const rows = await db.all<{id: string; name: string | null; email: string | null; phone: string | null}>(
+    `SELECT id, name, email, phone FROM customers WHERE NOT _derived OR name IS NOT NULL OR email IS NOT NULL`
+  );
+  const values: PersonalValues = {emails: new Set(), phones: new Set(), names: new Set(), ids: new Set()};
+  for (const {id, name, email, phone} of rows) {
+    if (email) values.emails.add(email.trim().toLowerCase());
+    const digits = phone?.replace(/\D/g, "") ?? "";
+    if (digits.length >= 7) values.phones.add(digits);
+    const words = name ? words_(name) : [];
+    if (words.length >= 2) values.names.add(words.join(" "));
+    const idWords = words_(id);
+    // Purely numeric ids are left out: numbers like them fill every JavaScript bundle.
+    if (idWords.length > 0 && id.length >= 4 && !/^\d+$/.test(id)) values.ids.add(idWords.join(" "));
+  }
+  return values;
+}
+
+export function scanSite(dir: string, values: PersonalValues): Finding[] {
+  const findings: Finding[] = [];
+  for (const entry of readdirSync(dir, {withFileTypes: true, recursive: true})) {
+    if (!entry.isFile() || binary.has(extname(entry.name).toLowerCase())) continue;
+    const path = join(entry.parentPath, entry.name);
+    const file = relative(dir, path);
+    const text = new TextDecoder("utf-8").decode(readFileSync(path)).toLowerCase();
+    for (const email of text.match(/[\p{L}\d._%+-]+@[\p{L}\d-]+(?:\.[\p{L}\d-]+)+/gu) ?? []) {
+      if (values.emails.has(email)) findings.push({file, kind: "e-mail", masked: mask(email)});
+    }
+    for (const run of text.match(/\+?\d[\d\s().-]{5,}\d/g) ?? []) {
+      const digits = run.replace(/\D/g, "");
+      if (values.phones.has(digits)) findings.push({file, kind: "phone", masked: mask(digits)});
+    }
+    const tokens = words_(text);
+    for (let i = 0; i < tokens.length; ++i) {
+      for (let n = 1; n <= 3 && i + n <= tokens.length; ++n) {
+        const phrase = tokens.slice(i, i + n).join(" ");
+        if (n >= 2 && values.names.has(phrase)) findings.push({file, kind: "name", masked: mask(phrase)});
+        if (values.ids.has(phrase)) findings.push({file, kind: "customer id", masked: mask(phrase)});
+      }
+    }
+  }
+  return findings;
+}
+
+function words_(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}'@._-]+/u)
+    .flatMap((w) => w.split(/[._]/))
+    .map((w) => w.replace(/^['@-]+|['@-]+$/g, ""))
+    .filter(Boolean);
+}
+
+function mask(value: string): string {
+  return value.length <= 4 ? "****" : `${value.slice(0, 2)}${"*".repeat(Math.max(3, value.length - 4))}${value.slice(-2)}`;
+}

@@ -1,0 +1,38 @@
+import {describe, expect, it} from "vitest";
+import {personalValues, scanSite} from "../../src/privacy/scan.js";
+import {withDuckDB} from "../../src/warehouse/duckdb.js";
+import {tempTree} from "../support/fixtures.js";
+import {warehouseOf} from "../support/warehouse.js";
+
+const customers = "id,created_at,name,email,phone\ncust-alpha,2026-01-01,Zoë Quackenbush,zoe.q@unique-example.org,+44 20 7946 0999\n4711,2026-01-01,Ben Ng,,\n";
+
+describe("scanSite", () => {
+  it("scanSite(dir, values) finds e-mails, phones by their digits, full names and raw ids, in any text file", async () => {
+    const {path} = await warehouseOf({"customers.csv": customers, "orders.csv": "id,customer_id,ordered_at,amount\no1,cust-alpha,2026-01-01,1\n"});
+    const values = await withDuckDB(personalValues, path);
+    const site = tempTree({
+      "index.html": "<p>Contact ZOE.Q@unique-example.org</p>",
+      "_file/data/x.json": '{"phone": "(+44) 20-7946-0999"}',
+      "_npm/lib.js.map": '{"sources": ["zoë quackenbush"]}',
+      "page.js": "const who = 'cust-alpha';",
+      "clean.js": "const benign = 'Bengal'; const n = 4711; // Ben and Ng alone are not a full name"
+    });
+    const findings = scanSite(site, values).map((f) => [f.file, f.kind]);
+    expect(findings).toEqual(
+      expect.arrayContaining([
+        ["index.html", "e-mail"],
+        ["_file/data/x.json", "phone"],
+        ["_npm/lib.js.map", "name"],
+        ["page.js", "customer id"]
+      ])
+    );
+    expect(findings.filter(([file]) => file === "clean.js")).toEqual([]);
+    expect(scanSite(site, values).every((f) => !f.masked.includes("unique-example"))).toBe(true);
+  });
+
+  it("scanSite(dir, values) passes a site with no personal value", async () => {
+    const {path} = await warehouseOf({"customers.csv": customers, "orders.csv": "id,customer_id,ordered_at,amount\no1,cust-alpha,2026-01-01,1\n"});
+    const values = await withDuckDB(personalValues, path);
+    expect(scanSite(tempTree({"index.html": "<h1>Customer overview</h1><p>3 customers, NPS 42</p>"}), values)).toEqual([]);
+  });
+});
