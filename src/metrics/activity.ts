@@ -34,3 +34,33 @@ JOIN firsts f ON f.customer_id = o.customer_id
 GROUP BY ALL
 ORDER BY month, channel, segment`;
 }
+
+/**
+ * Monthly activity as the site publishes it: one row per month for all
+ * channels together, and one per month and channel in which every row
+ * describes at least minGroup (default 10) active customers. A channel with
+ * fewer that month is merged into "other"; when "other" is still too small its
+ * figures are withheld (null) and the row is marked suppressed. The all-channel
+ * rows are exact totals (withheld too if a whole month is below minGroup).
+ */
+export function publishedActivitySql({minGroup = 10}: {minGroup?: number} = {}): string {
+  const sums = `sum(orders)::INTEGER AS orders, sum(active_customers)::INTEGER AS active_customers, sum(new_customers)::INTEGER AS new_customers, sum(net_revenue)::DOUBLE AS net_revenue`;
+  const publish = (table: string) => `SELECT month, channel,
+    CASE WHEN active_customers >= ${minGroup} THEN orders END AS orders,
+    CASE WHEN active_customers >= ${minGroup} THEN active_customers END AS active_customers,
+    CASE WHEN active_customers >= ${minGroup} THEN new_customers END AS new_customers,
+    CASE WHEN active_customers >= ${minGroup} THEN round(net_revenue, 2) END AS net_revenue,
+    active_customers < ${minGroup} AS suppressed
+  FROM ${table}`;
+  return `WITH base AS (
+  SELECT month, channel, ${sums} FROM (${monthlyActivitySql()}) GROUP BY month, channel
+), merged AS (
+  SELECT month, CASE WHEN active_customers < ${minGroup} THEN 'other' ELSE channel END AS channel, ${sums} FROM base GROUP BY ALL
+), totals AS (
+  SELECT month, 'All channels' AS channel, ${sums} FROM base GROUP BY month
+)
+${publish("merged")}
+UNION ALL
+${publish("totals")}
+ORDER BY month, channel`;
+}

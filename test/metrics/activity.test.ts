@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {monthlyActivitySql} from "../../src/metrics/activity.js";
+import {monthlyActivitySql, publishedActivitySql} from "../../src/metrics/activity.js";
 import {withDuckDB} from "../../src/warehouse/duckdb.js";
 import {warehouseOf} from "../support/warehouse.js";
 
@@ -26,6 +26,20 @@ describe("monthlyActivitySql", () => {
       {month: "2026-02", channel: "organic", segment: "Enterprise", orders: 1, active_customers: 1, new_customers: 1, net_revenue: 5.5},
       {month: "2026-02", channel: "organic", segment: "SMB", orders: 1, active_customers: 1, new_customers: 0, net_revenue: 30.25},
       {month: "2026-02", channel: "referral", segment: "SMB", orders: 1, active_customers: 1, new_customers: 1, net_revenue: 20}
+    ]);
+  });
+});
+
+describe("publishedActivitySql", () => {
+  it("publishedActivitySql({minGroup}) keeps exact monthly totals, merges small channels into other, and withholds what is still too small", async () => {
+    const {path} = await warehouseOf(files);
+    const rows = await withDuckDB((db) => db.all(publishedActivitySql({minGroup: 2})), path);
+    expect(rows.map((r) => [(r.month as Date).toISOString().slice(0, 7), r.channel, r.active_customers, r.net_revenue, r.suppressed])).toEqual([
+      ["2026-01", "All channels", null, null, true], // one customer in January: withheld even in total
+      ["2026-01", "other", null, null, true],
+      ["2026-02", "All channels", 3, 55.75, false],
+      ["2026-02", "organic", 2, 35.75, false],
+      ["2026-02", "other", null, null, true] // referral had one customer
     ]);
   });
 });
