@@ -10,6 +10,7 @@ import {npsCountsSql, npsFromCounts, npsTrend, type NpsCountRow} from "../metric
 import {parseBreakdown, parsePeriod, periodSql, type Breakdown} from "../metrics/periods.js";
 import {cohortSql, mrrRetentionSql, repeatRateSql} from "../metrics/retention.js";
 import {distinguishingWords, sentimentTrend} from "../metrics/sentiment.js";
+import {scrubber} from "../privacy/scrub.js";
 import {customerGroupsSql} from "../metrics/rfm.js";
 import {scorecard, scorecardSeriesSql} from "../metrics/scorecard.js";
 import {npsAfterServiceSql, serviceSql, type ServiceBreakdown} from "../metrics/service.js";
@@ -59,6 +60,10 @@ export async function computeMetric(db: Database, name: string, options: MetricO
         `SELECT ${periodSql(period, "responded_at")} AS period, score, comment AS text, 'nps' AS kind FROM nps_responses WHERE comment IS NOT NULL
          UNION ALL SELECT ${periodSql(period, "opened_at")}, NULL, text, 'ticket' FROM tickets WHERE text IS NOT NULL`
       );
+      // Words are counted on scrubbed text, so no e-mail, phone or customer name can surface as a word.
+      const names = await db.all<{name: string}>("SELECT name FROM customers WHERE name IS NOT NULL");
+      const scrub = scrubber(names.map((n) => n.name));
+      for (const t of texts) t.text = scrub(t.text);
       const nps = texts.filter((t) => t.kind === "nps");
       return {
         npsComments: sentimentTrend(nps),

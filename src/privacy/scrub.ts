@@ -1,0 +1,64 @@
+/**
+ * Free text on the way to the site: comments and ticket texts are scrubbed
+ * of e-mail addresses, URLs, phone numbers and the names of customers
+ * (full names, and first or last names of three letters or more written as
+ * a capitalised word), each replaced by a bracketed placeholder.
+ *
+ * And ids on the way to the site: where a page needs a per-customer row, the
+ * customer's id is replaced by a keyed hash (HMAC-SHA-256, first 16 hex
+ * digits) whose key stays on the build machine, so the published id cannot be
+ * traced back to the CRM without the key.
+ */
+import {createHmac, randomBytes} from "node:crypto";
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from "node:fs";
+import {dirname} from "node:path";
+
+const email = /[\p{L}\d._%+-]+@[\p{L}\d-]+(?:\.[\p{L}\d-]+)+/gu;
+const url = /\b(?:https?:\/\/|www\.)[^\s<>"')]+/gi;
+const phone = /\+?\d[\d\s().-]{5,}\d/g;
+
+export interface Scrubber {
+  (text: string | null | undefined): string | null;
+}
+
+/** A scrubber that also removes these customer names. */
+export function scrubber(names: Iterable<string>): Scrubber {
+  const full = new Set<string>();
+  const parts = new Set<string>();
+  for (const name of names) {
+    const words = name.trim().split(/\s+/).filter(Boolean);
+    if (words.length >= 2) full.add(words.join(" ").toLowerCase());
+    for (const w of words) if (w.length >= 3) parts.add(w.toLowerCase());
+  }
+  const fullPattern = full.size ? new RegExp(`(?<![\\p{L}])(?:${[...full].map(escape).join("|")})(?![\\p{L}])`, "giu") : undefined;
+  return (text) => {
+    if (text == null) return null;
+    let out = text.replace(email, "[email]").replace(url, "[link]").replace(phone, (m) => (m.replace(/\D/g, "").length >= 7 && !isDate(m) ? "[phone]" : m));
+    if (fullPattern) out = out.replace(fullPattern, "[name]");
+    out = out.replace(/(?<![\p{L}])\p{Lu}[\p{L}'-]{2,}(?![\p{L}])/gu, (word) => (parts.has(word.toLowerCase()) ? "[name]" : word));
+    return out;
+  };
+}
+
+function isDate(s: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$/.test(s.trim());
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\s+/g, "\\s+");
+}
+
+/** The pseudonym of an id under key: HMAC-SHA-256, 16 hex digits. */
+export function pseudonym(id: string, key: string): string {
+  return createHmac("sha256", key).update(id).digest("hex").slice(0, 16);
+}
+
+/** The build machine's pseudonym key: RAPPORT_PSEUDONYM_KEY, else a random key kept in file (created once). */
+export function pseudonymKey(file: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.RAPPORT_PSEUDONYM_KEY) return env.RAPPORT_PSEUDONYM_KEY;
+  if (existsSync(file)) return readFileSync(file, "utf-8").trim();
+  const key = randomBytes(32).toString("hex");
+  mkdirSync(dirname(file), {recursive: true});
+  writeFileSync(file, key, {mode: 0o600});
+  return key;
+}
