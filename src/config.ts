@@ -54,6 +54,8 @@ export const configSchema = z.strictObject({
    * says loudly that the output is not for public hosting.
    */
   private: z.boolean().default(false),
+  /** Published breakdowns merge or withhold groups of fewer customers than this. */
+  minGroupSize: z.number().int().min(1).default(10),
   /** A kind of data whose latest record is older than this many days at build time is flagged stale. */
   staleAfterDays: z.number().positive().default(30),
   files: z.array(fileConfig).default([])
