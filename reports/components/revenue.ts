@@ -3,25 +3,27 @@ import * as Plot from "npm:@observablehq/plot";
 export interface RevenueRow {
   month: Date;
   channel: string;
-  net_revenue: number;
-  orders: number;
+  /** null where the figure is withheld (too few customers). */
+  net_revenue: number | null;
 }
 
 /**
  * Net revenue a month as bars stacked by acquisition channel, with a tooltip
- * on every bar. rows: one per month × channel (as the Overview's SQL gives).
+ * on every bar. rows: one per month × channel (as the Overview's SQL gives);
+ * withheld figures are left out. channels fixes the colour of each channel,
+ * so every chart on a page colours a channel the same way.
  */
-export function revenueChart(rows: Iterable<RevenueRow>, {width = 640, height = 320} = {}) {
+export function revenueChart(rows: Iterable<RevenueRow>, {width = 640, height = 320, channels}: {width?: number; height?: number; channels?: string[]} = {}) {
   return Plot.plot({
     width,
     height,
     marginLeft: 60,
     x: {type: "utc", label: null},
     y: {grid: true, label: "Net revenue ($)", tickFormat: "~s"},
-    color: {legend: true, label: "Channel"},
+    color: {legend: true, label: "Channel", ...(channels ? {domain: channels} : {})},
     marks: [
       Plot.rectY(
-        rows,
+        Array.from(rows).filter((d) => d.net_revenue != null),
         Plot.stackY({
           x1: "month",
           x2: (d: RevenueRow) => new Date(Date.UTC(d.month.getUTCFullYear(), d.month.getUTCMonth() + 1, 1)),
