@@ -5,7 +5,7 @@
  * imports change. Before each build rapport computes a key over everything a
  * loader's output depends on: the warehouse file (size and modification time;
  * ingest leaves it untouched when no export changed), the loaders, the
- * library in src/ and loaders/, and package-lock.json. When the key differs
+ * library in src/ and loaders/, rapport.config.*, and package-lock.json. When the key differs
  * from the last build's, the cached loader outputs are dropped so every
  * loader runs again; when it matches, the build reuses them at no cost.
  */
@@ -36,7 +36,8 @@ export function loaderCacheKey({cwd, root, warehouse, env = {}}: CacheInputs): s
   }
   for (const [name, value] of Object.entries(env).sort()) add(`env:${name}`, value ?? "");
   const code = [join(root, "data"), "src", "loaders"].flatMap((dir) => sourceFiles(join(cwd, dir)));
-  for (const file of [...code, join(cwd, "package-lock.json")].filter((f) => existsSync(f)).sort()) add(relative(cwd, file), readFileSync(file));
+  const configs = ["rapport.config.json", "rapport.config.ts", "rapport.config.js"].map((f) => join(cwd, f));
+  for (const file of [...code, ...configs, join(cwd, "package-lock.json")].filter((f) => existsSync(f)).sort()) add(relative(cwd, file), readFileSync(file));
   return hash.digest("hex");
 }
 

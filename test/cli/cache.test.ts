@@ -8,7 +8,7 @@ describe("loaderCacheKey and refreshLoaderCache", () => {
   const project = () =>
     tempTree({"reports/data/a.json.ts": "loader", "src/m.ts": "library", "package-lock.json": "{}", "w.duckdb": "db", "reports/.observablehq/cache/data/a.json": "old"});
 
-  it("loaderCacheKey(inputs) changes with the warehouse, a loader, the library, the lockfile and the data folder", () => {
+  it("loaderCacheKey(inputs) changes with the warehouse, a loader, the library, the config, the lockfile and the data folder", () => {
     const dir = project();
     const inputs = {cwd: dir, root: "reports", warehouse: join(dir, "w.duckdb"), env: {RAPPORT_DATA: "data/sample"}};
     const key = loaderCacheKey(inputs);
@@ -21,7 +21,10 @@ describe("loaderCacheKey and refreshLoaderCache", () => {
     expect(loaderCacheKey(inputs)).not.toBe(afterTouch);
     const afterLibrary = loaderCacheKey(inputs);
     writeFileSync(join(dir, "reports/data/a.json.ts"), "loader v2");
-    expect(loaderCacheKey(inputs)).not.toBe(afterLibrary);
+    const afterLoader = loaderCacheKey(inputs);
+    expect(afterLoader).not.toBe(afterLibrary);
+    writeFileSync(join(dir, "rapport.config.json"), '{"staleAfterDays": 10}');
+    expect(loaderCacheKey(inputs)).not.toBe(afterLoader);
   });
 
   it("refreshLoaderCache(inputs) drops cached loader outputs once per change, and keeps them when nothing changed", () => {

@@ -27,6 +27,8 @@ describe("every page of the built site", () => {
         expect(requests.length).toBeGreaterThan(0);
         expect(requests.filter((r) => !isLocal(r, siteUrl))).toEqual([]);
         expect(await page.locator("main h1").count()).toBeGreaterThan(0);
+        // Interpolations that Markdown mangled show up as source text.
+        expect(await page.locator("main").innerText()).not.toMatch(/\$\{|html`|=>/);
       } finally {
         await page.close();
       }
