@@ -21,6 +21,7 @@ export default {
   footer: "Built with rapport from your CRM exports.",
   pages: [
     {name: "Overview", path: "/"},
+    {name: "Retention", path: "/retention"},
     {name: "Data quality", path: "/quality"}
   ]
 };

@@ -2,6 +2,7 @@ import {readdirSync} from "node:fs";
 import type {Browser} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
 import {publishedActivitySql} from "../../src/metrics/activity.js";
+import {cohortSql} from "../../src/metrics/retention.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
 import {launchChromium} from "../support/browser.js";
 import {isLocal, visit} from "../support/visit.js";
@@ -89,6 +90,27 @@ describe("the Data quality page", () => {
       expect(await number("main .card .big")).toBe(totals.read);
       expect(await number("[data-metric=rejected] .big")).toBe(totals.rejected);
       expect(await page.locator("main table").count()).toBeGreaterThanOrEqual(2);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe("the Retention page", () => {
+  it("draws the cohort triangle, and its figure follows the cohort granularity as the metrics compute it", async () => {
+    const expected = async (period: "month" | "quarter") => {
+      const rows = await readWarehouse((db) => db.all<{k: number; rate: number; customers: number; incomplete: boolean; small: boolean}>(cohortSql({period})));
+      const complete = rows.filter((d) => d.k === 1 && !d.incomplete && !d.small);
+      return (100 * complete.reduce((s, d) => s + d.rate * d.customers, 0)) / complete.reduce((s, d) => s + d.customers, 0);
+    };
+    const {page, errors} = await visit(browser, siteUrl + "retention");
+    try {
+      expect(await page.locator("main svg[aria-label^='Cohort retention heatmap'] g[aria-label='cell'] rect").count()).toBeGreaterThan(600);
+      const figure = async () => Number((await page.locator("main .card .big").first().textContent())!.replace("%", ""));
+      expect(await figure()).toBeCloseTo(await expected("month"), 1);
+      await page.locator("main input[type=radio][value='2']").first().check(); // quarter
+      await expect.poll(figure, {timeout: 10_000}).toBeCloseTo(await expected("quarter"), 1);
       expect(errors).toEqual([]);
     } finally {
       await page.close();

@@ -1,0 +1,81 @@
+import * as Plot from "npm:@observablehq/plot";
+
+export interface CohortCell {
+  cohort: Date;
+  k: number;
+  customers: number;
+  rate: number | null;
+  unboundedRate: number | null;
+  revenueRate: number | null;
+  incomplete: boolean;
+  small: boolean;
+}
+
+export type CohortMetric = "rate" | "unboundedRate" | "revenueRate";
+
+const labels: Record<CohortMetric, string> = {
+  rate: "Customers who ordered in the period",
+  unboundedRate: "Customers who ordered in the period or later",
+  revenueRate: "Revenue against the first period"
+};
+
+/**
+ * The cohort triangle as a heatmap: a row per cohort (newest at the bottom), a
+ * column per period since the first order, coloured by metric. Periods not
+ * over yet are drawn hatched and faded so they never read as a drop; cohorts
+ * too small to show are grey. A tooltip on every cell.
+ */
+export function cohortHeatmap(rows: readonly CohortCell[], {width = 640, metric = "rate" as CohortMetric, period = "month"} = {}) {
+  const cohorts = new Set(rows.map((d) => +d.cohort)).size;
+  const maxK = rows.reduce((m, d) => Math.max(m, d.k), 0);
+  const every = Math.max(1, Math.ceil((maxK + 1) * 18 / Math.max(1, width - 80))); // a label every ~18 px
+  const format = (d: Date) =>
+    period === "week" ? d.toISOString().slice(0, 10) : period === "quarter" ? `${d.getUTCFullYear()} Q${Math.floor(d.getUTCMonth() / 3) + 1}` : d.toLocaleDateString("en", {month: "short", year: "numeric", timeZone: "UTC"});
+  return Plot.plot({
+    width,
+    height: Math.max(200, Math.min(16 * cohorts, 1400)) + 60,
+    marginLeft: 80,
+    padding: 0.04,
+    x: {label: `${period[0].toUpperCase()}${period.slice(1)}s since the first order`, axis: "top", tickFormat: (k: number) => (k % every ? "" : String(k))},
+    y: {label: "Cohort", tickFormat: format, type: "band"},
+    color: {type: "linear", scheme: "blues", domain: metric === "revenueRate" ? [0, 1] : [0, metric === "unboundedRate" ? 1 : 0.6], clamp: true, legend: true, label: labels[metric], tickFormat: "%"},
+    marks: [
+      Plot.cell(rows, {x: "k", y: "cohort", fill: (d: CohortCell) => (d.small ? null : d[metric]), fillOpacity: (d: CohortCell) => (d.incomplete ? 0.35 : 1), inset: 0.5}),
+      Plot.cell(rows.filter((d) => d.small), {x: "k", y: "cohort", fill: "var(--theme-foreground-faintest)", inset: 0.5}),
+      Plot.cell(rows.filter((d) => d.incomplete), {x: "k", y: "cohort", stroke: "currentColor", strokeDasharray: "2,2", strokeOpacity: 0.5, inset: 1}),
+      Plot.tip(
+        rows,
+        Plot.pointer({
+          x: "k",
+          y: "cohort",
+          title: (d: CohortCell) =>
+            `${format(d.cohort)} cohort, ${d.customers.toLocaleString("en")} customers\n${period} ${d.k}: ` +
+            (d.small ? "too few customers to show" : `${((d[metric] ?? 0) * 100).toFixed(1)}%`) +
+            (d.incomplete ? "\n(period not over yet)" : "")
+        })
+      )
+    ],
+    ariaLabel: `Cohort retention heatmap: ${labels[metric].toLowerCase()}, by cohort and ${period}s since the first order`
+  });
+}
+
+/** Retention curves: one line per cohort (the latest `cohorts`), the unfinished periods dashed. */
+export function retentionCurves(rows: readonly CohortCell[], {width = 640, metric = "rate" as CohortMetric, cohorts = 6} = {}) {
+  const latest = [...new Set(rows.filter((d) => !d.small).map((d) => +d.cohort))].sort((a, b) => a - b).slice(-cohorts - 1, -1);
+  const shown = rows.filter((d) => latest.includes(+d.cohort) && d[metric] != null);
+  const label = (d: CohortCell) => d.cohort.toISOString().slice(0, 10);
+  return Plot.plot({
+    width,
+    height: 300,
+    x: {label: "Periods since the first order", interval: 1},
+    y: {label: labels[metric], tickFormat: "%", grid: true},
+    color: {legend: true, label: "Cohort (first period)", type: "ordinal", scheme: "viridis"},
+    marks: [
+      Plot.line(shown.filter((d) => !d.incomplete), {x: "k", y: metric, stroke: label, tip: true}),
+      Plot.line(shown, {x: "k", y: metric, stroke: label, strokeDasharray: "3,3", strokeOpacity: 0.5}),
+      Plot.dot(shown, {x: "k", y: metric, fill: label, r: 2}),
+      Plot.ruleY([0])
+    ],
+    ariaLabel: "Retention curves of the latest cohorts"
+  });
+}
