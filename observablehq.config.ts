@@ -22,6 +22,7 @@ export default {
   pages: [
     {name: "Overview", path: "/"},
     {name: "Retention", path: "/retention"},
+    {name: "NPS", path: "/nps"},
     {name: "Data quality", path: "/quality"}
   ]
 };
