@@ -55,10 +55,10 @@ export function scanSite(dir: string, values: PersonalValues): Finding[] {
     const path = join(entry.parentPath, entry.name);
     const file = relative(dir, path);
     const text = new TextDecoder("utf-8").decode(readFileSync(path)).toLowerCase();
-    for (const email of text.match(/[\p{L}\d._%+-]+@[\p{L}\d-]+(?:\.[\p{L}\d-]+)+/gu) ?? []) {
+    for (const email of emails(text)) {
       if (values.emails.has(email)) findings.push({file, kind: "e-mail", masked: mask(email)});
     }
-    for (const run of text.match(/\+?\d[\d\s().-]{5,}\d/g) ?? []) {
+    for (const run of text.match(/\+?\d[\d\s().-]{5,24}\d/g) ?? []) {
       const digits = run.replace(/\D/g, "");
       if (values.phones.has(digits)) findings.push({file, kind: "phone", masked: mask(digits)});
     }
@@ -72,6 +72,21 @@ export function scanSite(dir: string, values: PersonalValues): Finding[] {
     }
   }
   return findings;
+}
+
+/**
+ * The e-mail addresses in text, found from each "@" outwards: a pattern that
+ * starts at the local part would rescan long runs of identifier characters in
+ * minified code from every position (quadratic time).
+ */
+function emails(text: string): string[] {
+  const found: string[] = [];
+  for (const match of text.matchAll(/@[\p{L}\d-]+(?:\.[\p{L}\d-]+)+/gu)) {
+    let start = match.index;
+    while (start > 0 && match.index - start < 64 && /[\p{L}\d._%+-]/u.test(text[start - 1])) --start;
+    if (start < match.index) found.push(text.slice(start, match.index + match[0].length));
+  }
+  return found;
 }
 
 function words_(text: string): string[] {
