@@ -23,7 +23,7 @@ export default defineConfig({
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           globalSetup: ["test/e2e/setup.ts"],
-          testTimeout: 60_000,
+          testTimeout: 180_000, // several tests run whole builds
           hookTimeout: 300_000,
           fileParallelism: false
         }
