@@ -4,14 +4,15 @@
  * skipped, with the commonest reasons.
  */
 import {sources} from "../../loaders/index.js";
-import {loadConfig} from "../config.js";
+import type {RapportConfig} from "../config.js";
 import {ingest, type IngestReport} from "../ingest/ingest.js";
 import type {Log} from "./progress.js";
 
 export interface IngestCommand {
   paths: string[];
   cwd: string;
-  configPath?: string;
+  /** The loaded config (the caller has it already, for the threshold in the report). */
+  config: RapportConfig;
   source?: string;
   warehouse?: string;
   force?: boolean;
@@ -20,8 +21,7 @@ export interface IngestCommand {
   log: Log;
 }
 
-export async function runIngest({paths, cwd, configPath, source, warehouse, force, check, mirror, log}: IngestCommand): Promise<IngestReport> {
-  const config = await loadConfig(cwd, configPath);
+export function runIngest({paths, cwd, config, source, warehouse, force, check, mirror, log}: IngestCommand): Promise<IngestReport> {
   return ingest(paths, {
     cwd,
     config,

@@ -121,7 +121,7 @@ async function run(command: string, rest: string[], values: Record<string, strin
       const report = await runIngest({
         paths: rest,
         cwd,
-        configPath: option("config"),
+        config,
         source: option("source"),
         warehouse: option("warehouse"),
         force: values.force === true,
@@ -169,7 +169,7 @@ async function run(command: string, rest: string[], values: Record<string, strin
       const data = dataDir();
       const started = performance.now();
       log(`ingest: ${data}`);
-      const report = await runIngest({paths: [data], cwd, configPath: option("config"), log, mirror: true});
+      const report = await runIngest({paths: [data], cwd, config, log, mirror: true});
       const ingested = performance.now();
       process.stderr.write(formatReport(report, config.rejectThreshold));
       if (report.failed.length) return exitCodes.rejectThreshold;
@@ -200,7 +200,8 @@ async function run(command: string, rest: string[], values: Record<string, strin
       // Preview reads the same warehouse a build does, and re-ingests when an export changes.
       const config = await loadConfig(cwd, option("config"));
       const log = progressLog();
-      const ingestData = () => runIngest({paths: [dataDir()], cwd, configPath: option("config"), log, mirror: true});
+      // The config is read again on each reload, so edits to it are picked up too.
+      const ingestData = async () => runIngest({paths: [dataDir()], cwd, config: await loadConfig(cwd, option("config")), log, mirror: true});
       let report = await ingestData();
       if (report.failed.length) {
         process.stderr.write(formatReport(report, config.rejectThreshold));

@@ -55,7 +55,7 @@ export function scanSite(dir: string, values: PersonalValues): Finding[] {
     const path = join(entry.parentPath, entry.name);
     const file = relative(dir, path);
     const text = new TextDecoder("utf-8").decode(readFileSync(path)).toLowerCase();
-    for (const email of emails(text)) {
+    for (const {value: email} of findEmails(text)) {
       if (values.emails.has(email)) findings.push({file, kind: "e-mail", masked: mask(email)});
     }
     for (const run of text.match(/\+?\d[\d\s().-]{5,24}\d/g) ?? []) {
@@ -75,16 +75,18 @@ export function scanSite(dir: string, values: PersonalValues): Finding[] {
 }
 
 /**
- * The e-mail addresses in text, found from each "@" outwards: a pattern that
- * starts at the local part would rescan long runs of identifier characters in
- * minified code from every position (quadratic time).
+ * The e-mail addresses in text with where they are, found from each "@"
+ * outwards: a pattern that starts at the local part would rescan long runs
+ * of identifier characters in minified code from every position (quadratic
+ * time). Shared with the scrubber (scrub.ts).
  */
-function emails(text: string): string[] {
-  const found: string[] = [];
+export function findEmails(text: string): {start: number; end: number; value: string}[] {
+  const found: {start: number; end: number; value: string}[] = [];
   for (const match of text.matchAll(/@[\p{L}\d-]+(?:\.[\p{L}\d-]+)+/gu)) {
     let start = match.index;
     while (start > 0 && match.index - start < 64 && /[\p{L}\d._%+-]/u.test(text[start - 1])) --start;
-    if (start < match.index) found.push(text.slice(start, match.index + match[0].length));
+    const end = match.index + match[0].length;
+    if (start < match.index) found.push({start, end, value: text.slice(start, end)});
   }
   return found;
 }

@@ -12,8 +12,8 @@
 import {createHmac, randomBytes} from "node:crypto";
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from "node:fs";
 import {dirname} from "node:path";
+import {findEmails} from "./scan.js";
 
-const email = /[\p{L}\d._%+-]+@[\p{L}\d-]+(?:\.[\p{L}\d-]+)+/gu;
 const url = /\b(?:https?:\/\/|www\.)[^\s<>"')]+/gi;
 const phone = /\+?\d[\d\s().-]{5,}\d/g;
 
@@ -33,11 +33,21 @@ export function scrubber(names: Iterable<string>): Scrubber {
   const fullPattern = full.size ? new RegExp(`(?<![\\p{L}])(?:${[...full].map(escape).join("|")})(?![\\p{L}])`, "giu") : undefined;
   return (text) => {
     if (text == null) return null;
-    let out = text.replace(email, "[email]").replace(url, "[link]").replace(phone, (m) => (m.replace(/\D/g, "").length >= 7 && !isDate(m) ? "[phone]" : m));
+    let out = replaceEmails(text).replace(url, "[link]").replace(phone, (m) => (m.replace(/\D/g, "").length >= 7 && !isDate(m) ? "[phone]" : m));
     if (fullPattern) out = out.replace(fullPattern, "[name]");
     out = out.replace(/(?<![\p{L}])\p{Lu}[\p{L}'-]{2,}(?![\p{L}])/gu, (word) => (parts.has(word.toLowerCase()) ? "[name]" : word));
     return out;
   };
+}
+
+function replaceEmails(text: string): string {
+  let out = "";
+  let at = 0;
+  for (const {start, end} of findEmails(text)) {
+    out += `${text.slice(at, start)}[email]`;
+    at = end;
+  }
+  return out + text.slice(at);
 }
 
 function isDate(s: string): boolean {
