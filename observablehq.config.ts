@@ -22,7 +22,11 @@ export default {
   pages: [
     {name: "Overview", path: "/"},
     {name: "Retention", path: "/retention"},
-    {name: "NPS", path: "/nps"},
-    {name: "Data quality", path: "/quality"}
+    {name: "Lifetime value", path: "/clv"},
+    {name: "NPS and voice of the customer", path: "/nps"},
+    {name: "Service", path: "/service"},
+    {name: "Data quality", path: "/quality"},
+    {name: "Methodology", path: "/methodology"},
+    {name: "Explore", path: "/explore"}
   ]
 };

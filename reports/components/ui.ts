@@ -1,0 +1,118 @@
+/**
+ * The pieces every report page shares: the filters readers expect (who, when,
+ * granularity), a card that frames a chart with its text alternative and a CSV
+ * download of the data it draws. None of them fetches; each takes rows the
+ * page already has.
+ *
+ * Groups follow `rapport metrics … --by`: loaders publish rows for all
+ * customers (by = "all", group = "all") and for each value of each breakdown
+ * (by = "segment" | "region" | "channel", group = its value), so the figure a
+ * page shows for "Region: EMEA" is the CLI's row with group "EMEA" under
+ * `--by region`.
+ */
+import * as Inputs from "npm:@observablehq/inputs";
+import {csvFormat} from "npm:d3";
+import {html} from "npm:htl";
+
+export interface GroupChoice {
+  by: string;
+  group: string;
+}
+
+const breakdownNames: Record<string, string> = {segment: "Segment", region: "Region", channel: "Channel", plan: "Plan", ticket_channel: "Support channel"};
+
+/** The choices for a group filter, from rows that carry `by` and `group`: all customers first, then each breakdown's values. */
+export function groupChoices(rows: Iterable<{by: string; group: string}>): Map<string, GroupChoice> {
+  const seen = new Map<string, GroupChoice>([["All customers", {by: "all", group: "all"}]]);
+  const sorted = Array.from(rows, ({by, group}) => ({by, group}))
+    .filter((d) => d.by !== "all")
+    .sort((a, b) => a.by.localeCompare(b.by) || a.group.localeCompare(b.group));
+  for (const d of sorted) seen.set(`${breakdownNames[d.by] ?? d.by}: ${d.group}`, d);
+  return seen;
+}
+
+/** A select of groups (Inputs.select over groupChoices); its value is a GroupChoice. */
+export function groupSelect(rows: Iterable<{by: string; group: string}>, {label = "Customers"}: {label?: string} = {}) {
+  return Inputs.select(groupChoices(rows), {label});
+}
+
+/** Whether a row belongs to the chosen group. */
+export function inGroup(choice: GroupChoice) {
+  return (d: {by: string; group: string}) => d.by === choice.by && d.group === choice.group;
+}
+
+export interface DateRange {
+  from: Date;
+  to: Date;
+}
+
+/** Two date inputs, from and to, bounded by the data's first and last dates; the value is {from, to}. */
+export function dateRange(dates: Iterable<Date>, {label = "Period"}: {label?: string} = {}) {
+  const all = Array.from(dates, (d) => +d).filter(Number.isFinite);
+  const min = new Date(Math.min(...all));
+  const max = new Date(Math.max(...all));
+  return Inputs.form(
+    {
+      from: Inputs.date({label: `${label} from`, value: min, min, max}),
+      to: Inputs.date({label: "to", value: max, min, max})
+    },
+    {template: (inputs: Record<string, HTMLElement>) => html`<div class="rapport-range">${Object.values(inputs)}</div>`}
+  );
+}
+
+/** Whether a date falls within a range (both ends included; the ends are whole days in UTC). */
+export function inRange(range: DateRange) {
+  const from = +range.from;
+  const to = +range.to + 86_400_000 - 1;
+  return (date: Date) => +date >= from && +date <= to;
+}
+
+/** Rows as CSV text: dates as ISO dates (YYYY-MM-DD, or full timestamps when they have a time). */
+export function toCsv(rows: readonly Record<string, unknown>[]): string {
+  const iso = (d: Date) => (d.getUTCHours() || d.getUTCMinutes() || d.getUTCSeconds() ? d.toISOString() : d.toISOString().slice(0, 10));
+  return csvFormat(rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? iso(v) : v]))) as never);
+}
+
+/** A button that saves rows as a CSV file, built when clicked so large tables cost nothing until asked for. */
+export function downloadButton(rows: readonly Record<string, unknown>[] | (() => readonly Record<string, unknown>[]), filename: string, {label = "Download CSV"} = {}) {
+  const button = html`<button type="button" class="rapport-download" data-download=${filename}>${label}</button>` as HTMLButtonElement;
+  button.onclick = () => {
+    const data = typeof rows === "function" ? rows() : rows;
+    const url = URL.createObjectURL(new Blob([toCsv(data)], {type: "text/csv;charset=utf-8"}));
+    const a = html`<a href=${url} download=${filename.endsWith(".csv") ? filename : `${filename}.csv`}></a>` as HTMLAnchorElement;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+  return button;
+}
+
+export interface ChartCardOptions {
+  title: string;
+  subtitle?: string;
+  /** The rows the chart draws, offered as a CSV download. */
+  data: readonly Record<string, unknown>[] | (() => readonly Record<string, unknown>[]);
+  /** The download's file name (without .csv). */
+  filename: string;
+  /** A sentence or two saying what the chart shows, for screen readers and for readers who want the gist. */
+  summary: string;
+}
+
+/**
+ * A card holding a chart (an element, or a function of width for `resize`),
+ * its title, a plain-words summary as the figure's caption (its text
+ * alternative, linked with aria-describedby) and a CSV download of its data.
+ */
+export function chartCard(chart: Element, {title, subtitle, data, filename, summary}: ChartCardOptions) {
+  const id = filename.replace(/[^a-z0-9-]/gi, "-");
+  // The card is the figure: its title names it and the summary describes it, whatever the chart redraws inside.
+  return html`<div class="card rapport-chart" role="figure" aria-labelledby=${`title-${id}`} aria-describedby=${`summary-${id}`} data-chart=${filename}>
+    <div class="rapport-chart-head">
+      <div><h2 id=${`title-${id}`}>${title}</h2>${subtitle ? html`<h3>${subtitle}</h3>` : ""}</div>
+      ${downloadButton(data, filename)}
+    </div>
+    ${chart}
+    <p class="rapport-summary" id=${`summary-${id}`}>${summary}</p>
+  </div>`;
+}
