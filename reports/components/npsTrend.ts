@@ -1,4 +1,12 @@
 import * as Plot from "npm:@observablehq/plot";
+import type {PooledNps} from "./npsMath.js";
+
+/** "March 2026" for a month, "Q1 2026" for a quarter. */
+export function periodName(d: Date, period: "month" | "quarter" | "week" = "month"): string {
+  if (period === "quarter") return `Q${Math.floor(d.getUTCMonth() / 3) + 1} ${d.getUTCFullYear()}`;
+  if (period === "week") return `week of ${d.toLocaleDateString("en", {dateStyle: "medium", timeZone: "UTC"})}`;
+  return d.toLocaleDateString("en", {month: "long", year: "numeric", timeZone: "UTC"});
+}
 
 export interface NpsPoint {
   period: Date;
@@ -17,7 +25,8 @@ export interface NpsPoint {
  * too few responses to trust; the unfinished period is dashed. Tooltips give
  * the figure, its interval and the number of responses.
  */
-export function npsTrend(rows: readonly NpsPoint[], {width = 640, height = 300} = {}) {
+export function npsTrend(rows: readonly NpsPoint[], {width = 640, height = 300, period = "month"}: {width?: number; height?: number; period?: "month" | "quarter"} = {}) {
+  const name = (d: Date) => periodName(d, period);
   const shown = rows.filter((d) => !d.withheld && d.nps !== undefined) as Required<NpsPoint>[];
   const complete = shown.filter((d) => !d.incomplete);
   return Plot.plot({
@@ -39,13 +48,123 @@ export function npsTrend(rows: readonly NpsPoint[], {width = 640, height = 300} 
         fill: (d: Required<NpsPoint>) => (d.significant ? "var(--theme-foreground-focus)" : "var(--theme-background)"),
         tip: true,
         title: (d: Required<NpsPoint>) =>
-          `${d.period.toLocaleDateString("en", {month: "long", year: "numeric", timeZone: "UTC"})}\nNPS ${d.nps.toFixed(0)} (95% interval ${Math.max(-100, d.nps - d.moe).toFixed(0)} to ${Math.min(100, d.nps + d.moe).toFixed(0)})\n${d.responses} responses` +
-          (d.significant ? "\nchange from the month before larger than chance" : "") +
+          `${name(d.period)}\nNPS ${d.nps.toFixed(0)} (95% interval ${Math.max(-100, d.nps - d.moe).toFixed(0)} to ${Math.min(100, d.nps + d.moe).toFixed(0)})\n${d.responses} responses` +
+          (d.significant ? `\nchange from the ${period} before larger than chance` : "") +
           (d.small ? "\nfew responses: read with care" : "") +
-          (d.incomplete ? "\nmonth not over yet" : "")
+          (d.incomplete ? `\n${period} not over yet` : "")
       })
     ],
-    ariaLabel: "Net Promoter Score by month with its 95% interval as a band",
-    ariaDescription: "Filled dots mark changes larger than chance; the last month is dashed while it is not over."
+    ariaLabel: `Net Promoter Score by ${period} with its 95% interval as a band`,
+    ariaDescription: `Filled dots mark changes larger than chance; the last ${period} is dashed while it is not over.`
+  });
+}
+
+export interface SharePoint {
+  period: Date;
+  promoterShare: number;
+  passiveShare: number;
+  detractorShare: number;
+}
+
+const groupColors = {domain: ["Promoters", "Passives", "Detractors"], range: ["#3ca951", "#9498a0", "#e15759"]};
+
+/** Shares of promoters, passives and detractors per period, stacked to 100%. */
+export function npsShares(rows: readonly SharePoint[], {width = 640, height = 240, period = "month"}: {width?: number; height?: number; period?: "month" | "quarter"} = {}) {
+  const long = rows.flatMap((d) => [
+    {period: d.period, group: "Promoters", share: d.promoterShare},
+    {period: d.period, group: "Passives", share: d.passiveShare},
+    {period: d.period, group: "Detractors", share: d.detractorShare}
+  ]);
+  return Plot.plot({
+    width,
+    height,
+    marginLeft: 50,
+    x: {type: "utc", label: null},
+    y: {label: "Share of responses", tickFormat: "%", grid: true},
+    color: {legend: true, ...groupColors},
+    marks: [
+      Plot.areaY(long, {x: "period", y: "share", fill: "group", order: groupColors.domain, curve: "step"}),
+      Plot.tip(long, Plot.pointerX(Plot.stackY({x: "period", y: "share", fill: "group", order: groupColors.domain, title: (d: {period: Date; group: string; share: number}) => `${periodName(d.period, period)}\n${d.group}: ${(d.share * 100).toFixed(0)}%`})))
+    ],
+    ariaLabel: `Shares of promoters, passives and detractors by ${period}`
+  });
+}
+
+export interface GroupNps extends PooledNps {
+  group: string;
+}
+
+/** NPS of each group over a range, each with its 95% interval, sorted from highest; groups too small to show are left out. */
+export function npsByGroup(rows: readonly GroupNps[], {width = 640, label = "Group"}: {width?: number; label?: string} = {}) {
+  const shown = rows.filter((d) => d.nps !== undefined) as (GroupNps & {nps: number; moe: number})[];
+  return Plot.plot({
+    width,
+    height: 40 + 28 * shown.length,
+    marginLeft: 110,
+    x: {label: "Net Promoter Score", domain: [-100, 100], grid: true},
+    y: {label: null, domain: shown.slice().sort((a, b) => b.nps - a.nps).map((d) => d.group)},
+    marks: [
+      Plot.ruleX([0]),
+      Plot.ruleY(shown, {y: "group", x1: (d: GroupNps) => Math.max(-100, d.nps! - d.moe!), x2: (d: GroupNps) => Math.min(100, d.nps! + d.moe!), stroke: "var(--theme-foreground-focus)", strokeOpacity: 0.4, strokeWidth: 6}),
+      Plot.dot(shown, {
+        y: "group",
+        x: "nps",
+        r: 5,
+        fill: "var(--theme-foreground-focus)",
+        tip: true,
+        title: (d: GroupNps) => `${label}: ${d.group}\nNPS ${d.nps!.toFixed(0)} (95% interval ${Math.max(-100, d.nps! - d.moe!).toFixed(0)} to ${Math.min(100, d.nps! + d.moe!).toFixed(0)})\n${d.responses} responses`
+      })
+    ],
+    ariaLabel: `Net Promoter Score by ${label.toLowerCase()} with 95% intervals`
+  });
+}
+
+/** Mean sentiment of comments per month (−1 … +1 per word, AFINN), as bars above or below zero. */
+export function sentimentChart(rows: readonly {period: Date; texts: number; meanScore: number}[], {width = 640, height = 220} = {}) {
+  return Plot.plot({
+    width,
+    height,
+    marginLeft: 50,
+    x: {type: "utc", label: null},
+    y: {label: "Mean sentiment of comments", grid: true},
+    color: {type: "diverging", scheme: "RdYlGn", domain: [-0.5, 0.5]},
+    marks: [
+      Plot.rectY(rows, {
+        x1: "period",
+        x2: (d: {period: Date}) => new Date(Date.UTC(d.period.getUTCFullYear(), d.period.getUTCMonth() + 1, 1)),
+        y: "meanScore",
+        fill: "meanScore",
+        inset: 0.5,
+        tip: true,
+        title: (d: {period: Date; texts: number; meanScore: number}) => `${periodName(d.period)}\nmean sentiment ${d.meanScore.toFixed(2)}\n${d.texts} comments`
+      }),
+      Plot.ruleY([0])
+    ],
+    ariaLabel: "Mean sentiment of NPS comments by month"
+  });
+}
+
+export interface WordRow {
+  word: string;
+  z: number;
+  detractorCount: number;
+  promoterCount: number;
+}
+
+/** The words detractors use more (right, red) and promoters use more (left, green), by weighted log-odds z-score. */
+export function wordsChart(words: {detractors: readonly WordRow[]; promoters: readonly WordRow[]}, {width = 640}: {width?: number} = {}) {
+  const rows = [...words.detractors, ...words.promoters];
+  return Plot.plot({
+    width,
+    height: 40 + 18 * rows.length,
+    marginLeft: 100,
+    x: {label: "← promoters use it more · detractors use it more →", grid: true},
+    y: {label: null, domain: rows.slice().sort((a, b) => b.z - a.z).map((d) => d.word)},
+    color: {domain: [false, true], range: ["#3ca951", "#e15759"]},
+    marks: [
+      Plot.barX(rows, {y: "word", x: "z", fill: (d: WordRow) => d.z > 0, tip: true, title: (d: WordRow) => `"${d.word}"\nused ${d.detractorCount} times by detractors, ${d.promoterCount} by promoters\nz-score ${d.z.toFixed(1)}`}),
+      Plot.ruleX([0])
+    ],
+    ariaLabel: "Words that separate detractors from promoters"
   });
 }

@@ -3,7 +3,6 @@ import type {Browser} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
 import {publishedActivitySql} from "../../src/metrics/activity.js";
 import {cohortSql} from "../../src/metrics/retention.js";
-import {npsCountsSql, npsTrend, type NpsCountRow} from "../../src/metrics/nps.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
 import {launchChromium} from "../support/browser.js";
 import {isLocal, visit} from "../support/visit.js";
@@ -112,23 +111,6 @@ describe("the Retention page", () => {
       expect(await figure()).toBeCloseTo(await expected("month"), 1);
       await page.locator("main input[type=radio][value='2']").first().check(); // quarter
       await expect.poll(figure, {timeout: 10_000}).toBeCloseTo(await expected("quarter"), 1);
-      expect(errors).toEqual([]);
-    } finally {
-      await page.close();
-    }
-  });
-});
-
-describe("the NPS page", () => {
-  it("shows the last complete month's NPS and margin as the metrics compute them, and draws the trend", async () => {
-    const trend = npsTrend(await readWarehouse((db) => db.all<NpsCountRow>(npsCountsSql({period: "month"}))));
-    const last = trend.filter((d) => !d.incomplete).at(-1)!;
-    const {page, errors} = await visit(browser, siteUrl + "nps");
-    try {
-      const text = (await page.locator("[data-metric=nps]").textContent())!;
-      expect(Number((await page.locator("[data-metric=nps] .big").textContent())!.replace("−", "-"))).toBe(Math.round(last.nps!));
-      expect(text).toContain(`± ${last.moe!.toFixed(0)} points, ${last.responses} responses`);
-      expect(await page.locator("main svg[aria-label^='Net Promoter Score by month'] g[aria-label='dot'] circle").count()).toBe(trend.length);
       expect(errors).toEqual([]);
     } finally {
       await page.close();

@@ -1,7 +1,8 @@
 /**
  * Screenshots every page of a built site at laptop and phone widths, light
  * and dark, for a person to look at: `npm run screenshots` (after a build).
- * PNGs go to test/.screenshots/.
+ * PNGs go to test/.screenshots/. `npm run screenshots -- dist nps,retention`
+ * takes only those pages.
  */
 import {mkdirSync, readdirSync} from "node:fs";
 import {join} from "node:path";
@@ -12,7 +13,11 @@ import {waitForPage} from "./page.js";
 const dist = process.argv[2] ?? "dist";
 const out = join("test", ".screenshots");
 mkdirSync(out, {recursive: true});
-const pages = readdirSync(dist).filter((f) => f.endsWith(".html") && f !== "404.html").map((f) => f.replace(/\.html$/, ""));
+const only = process.argv[3]?.split(",");
+const pages = readdirSync(dist)
+  .filter((f) => f.endsWith(".html") && f !== "404.html")
+  .map((f) => f.replace(/\.html$/, ""))
+  .filter((name) => !only || only.includes(name));
 const site = await serveStatic(dist);
 const browser = await launchChromium();
 try {
@@ -25,6 +30,12 @@ try {
         const file = join(out, `${name}-${device}-${scheme}.png`);
         await page.screenshot({path: file, fullPage: true});
         console.error(`screenshot: ${file}`);
+        // Long pages also in slices a person can read at full size.
+        const total = await page.evaluate(() => document.documentElement.scrollHeight);
+        const slice = device === "phone" ? 1200 : 1800;
+        for (let y = 0, i = 1; total > slice * 1.5 && y < total; y += slice, i++) {
+          await page.screenshot({path: file.replace(/\.png$/, `.${i}.png`), fullPage: true, clip: {x: 0, y, width, height: Math.min(slice, total - y)}});
+        }
       }
       await page.close();
     }

@@ -1,0 +1,103 @@
+import type {Browser} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
+import {computeMetric} from "../../src/cli/metrics.js";
+import type {NpsTrendRow} from "../../src/metrics/nps.js";
+import {readWarehouse} from "../../src/warehouse/read.js";
+import {launchChromium} from "../support/browser.js";
+import {downloadCsv} from "../support/download.js";
+import {visit} from "../support/visit.js";
+
+const siteUrl = inject("siteUrl");
+let browser: Browser;
+beforeAll(async () => void (browser = await launchChromium()));
+afterAll(async () => browser?.close());
+
+const nps = (by: string | undefined, period: string) => readWarehouse((db) => computeMetric(db, "nps", {by, period})) as Promise<NpsTrendRow[]>;
+const lastComplete = (rows: NpsTrendRow[], group: string) => rows.filter((d) => d.group === group && !d.incomplete && d.responses >= 10).at(-1)!;
+const big = async (page: import("playwright-core").Page, metric: string) => Number((await page.locator(`[data-metric=${metric}] .big`).textContent())!.replace("−", "-").replace("+", ""));
+
+describe("the NPS page", () => {
+  it("shows the last complete month's NPS, margin and change as `rapport metrics nps` computes them, and draws every month", async () => {
+    const trend = await nps(undefined, "month");
+    const last = lastComplete(trend, "all");
+    const {page, errors} = await visit(browser, siteUrl + "nps");
+    try {
+      expect(await big(page, "nps")).toBe(Math.round(last.nps!));
+      expect(await page.locator("[data-metric=nps]").textContent()).toContain(`± ${last.moe!.toFixed(0)} points, ${last.responses} responses`);
+      expect(await big(page, "change")).toBe(Math.round(last.change!));
+      const shown = trend.filter((d) => d.responses >= 10);
+      expect(await page.locator("main svg[aria-label^='Net Promoter Score by month'] g[aria-label='dot'] circle").count()).toBe(shown.length);
+      expect(await page.locator("main svg[aria-label^='Shares of promoters'] g[aria-label='area'] path").count()).toBe(3);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("follows the customers and granularity filters to the figures of `rapport metrics nps --by region --period quarter`", async () => {
+    const trend = await nps("region", "quarter");
+    const region = [...new Set(trend.map((d) => d.group))].sort()[1];
+    const last = lastComplete(trend, region);
+    const {page, errors} = await visit(browser, siteUrl + "nps");
+    try {
+      const before = await big(page, "nps");
+      await page.locator("main select").first().selectOption({label: `Region: ${region}`});
+      await page.locator("main input[type=radio][value]").nth(1).check(); // Quarter
+      await expect.poll(() => page.locator("[data-metric=nps] h2").textContent(), {timeout: 10_000}).toContain(`Q${Math.floor(last.period.getUTCMonth() / 3) + 1} ${last.period.getUTCFullYear()}`);
+      expect(await big(page, "nps")).toBe(Math.round(last.nps!));
+      expect(await page.locator("[data-metric=nps]").textContent()).toContain(`${last.responses} responses, ${region}`);
+      expect(Math.round(last.nps!)).not.toBe(before);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("pools the chosen date range into one NPS, and compares segments over it", async () => {
+    const months = (await nps(undefined, "month")).filter((d) => d.period >= new Date("2025-01-01") && d.period < new Date("2026-01-01"));
+    const sum = (k: "promoters" | "passives" | "detractors") => months.reduce((s, d) => s + d[k], 0);
+    const pooled = (100 * (sum("promoters") - sum("detractors"))) / (sum("promoters") + sum("passives") + sum("detractors"));
+    const {page, errors} = await visit(browser, siteUrl + "nps");
+    try {
+      const dates = page.locator("main .rapport-range input[type=date]");
+      await dates.nth(0).fill("2025-01-01");
+      await dates.nth(1).fill("2025-12-31");
+      await expect.poll(() => big(page, "pooled"), {timeout: 10_000}).toBe(Math.round(pooled));
+      expect(await page.locator("[data-metric=pooled]").textContent()).toContain("January 2025 to December 2025");
+      const csv = await downloadCsv(page, "nps-by-group");
+      expect(csv.filename).toBe("nps-by-group.csv");
+      expect(csv.header).toEqual(["segment", "responses", "promoters", "passives", "detractors", "nps", "nps_low", "nps_high"]);
+      const segments = (await nps("segment", "month")).filter((d) => d.period >= new Date("2025-01-01") && d.period < new Date("2026-01-01") && d.responses >= 10);
+      for (const row of csv.rows) {
+        const own = segments.filter((d) => d.group === row.segment);
+        expect(Number(row.responses)).toBe(own.reduce((s, d) => s + d.responses, 0));
+      }
+      expect(csv.rows.length).toBe(new Set(segments.map((d) => d.group)).size);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("lists the words, the sentiment by month and searchable, scrubbed comments", async () => {
+    const emotion = (await readWarehouse((db) => computeMetric(db, "emotion", {period: "month"}))) as {words: {detractors: {word: string}[]; promoters: {word: string}[]}};
+    const {page, errors} = await visit(browser, siteUrl + "nps");
+    try {
+      const words = await page.locator("main svg[aria-label^='Words that separate'] g[aria-label='y-axis tick label'] text").allTextContents();
+      expect(new Set(words)).toEqual(new Set([...emotion.words.detractors, ...emotion.words.promoters].map((w) => w.word)));
+      expect(await page.locator("main svg[aria-label^='Mean sentiment'] g[aria-label='rect'] rect").count()).toBeGreaterThan(20);
+      const table = page.locator("[data-chart=comments] table tbody tr");
+      const all = await table.count();
+      expect(all).toBeGreaterThan(5);
+      await page.locator("[data-chart=comments] input[type=search]").fill("billing");
+      await expect.poll(async () => (await page.locator("[data-chart=comments] table tbody").innerText()).split("\n").filter(Boolean).every((l) => /billing/i.test(l) || !/\w{4,}/.test(l)), {timeout: 5_000}).toBe(true);
+      const csv = await downloadCsv(page, "comments");
+      expect(csv.rows.length).toBeGreaterThan(0);
+      expect(csv.rows.every((r) => /billing/i.test(r.text))).toBe(true);
+      expect(csv.header).not.toContain("customer_id");
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
