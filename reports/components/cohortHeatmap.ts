@@ -67,15 +67,61 @@ export function retentionCurves(rows: readonly CohortCell[], {width = 640, metri
   return Plot.plot({
     width,
     height: 300,
-    x: {label: "Periods since the first order", interval: 1},
+    x: {label: "Periods since the first order", interval: 1, tickFormat: "d"},
     y: {label: labels[metric], tickFormat: "%", grid: true},
     color: {legend: true, label: "Cohort (first period)", type: "ordinal", scheme: "viridis"},
     marks: [
-      Plot.line(shown.filter((d) => !d.incomplete), {x: "k", y: metric, stroke: label, tip: true}),
+      Plot.line(shown.filter((d) => !d.incomplete), {x: "k", y: metric, stroke: label}),
       Plot.line(shown, {x: "k", y: metric, stroke: label, strokeDasharray: "3,3", strokeOpacity: 0.5}),
-      Plot.dot(shown, {x: "k", y: metric, fill: label, r: 2}),
+      Plot.dot(shown, {x: "k", y: metric, fill: label, r: 2, tip: true, title: (d: CohortCell) => `${label(d)} cohort, ${d.customers.toLocaleString("en")} customers\nperiod ${d.k}: ${((d[metric] ?? 0) * 100).toFixed(1)}%${d.incomplete ? "\n(period not over yet)" : ""}`}),
       Plot.ruleY([0])
     ],
     ariaLabel: "Retention curves of the latest cohorts"
+  });
+}
+
+export interface GroupCurvePoint {
+  group: string;
+  k: number;
+  customers: number;
+  rate: number;
+}
+
+/** Retention curves of groups (segments, say): each point pools the complete cells of every cohort in the group. */
+export function groupCurves(rows: readonly GroupCurvePoint[], {width = 640, label = "Group", metricLabel = labels.rate} = {}) {
+  return Plot.plot({
+    width,
+    height: 300,
+    x: {label: "Periods since the first order", interval: 1, tickFormat: "d"},
+    y: {label: metricLabel, tickFormat: "%", grid: true},
+    color: {legend: true, label, type: "ordinal", scheme: "tableau10"},
+    marks: [
+      Plot.line(rows, {x: "k", y: "rate", stroke: "group"}),
+      Plot.dot(rows, {x: "k", y: "rate", fill: "group", r: 2, tip: true, title: (d: GroupCurvePoint) => `${label}: ${d.group}\nperiod ${d.k}: ${(d.rate * 100).toFixed(1)}%\nover ${d.customers.toLocaleString("en")} customers`}),
+      Plot.ruleY([0])
+    ],
+    ariaLabel: `Retention curves by ${label.toLowerCase()}`
+  });
+}
+
+/** One value per period over time as a line with dots, the unfinished last period dashed, a tooltip on every dot. */
+export function periodTrend(
+  rows: readonly {period: Date; value: number; count: number; incomplete?: boolean}[],
+  {width = 640, height = 240, label = "", countLabel = "customers", format = (d: Date) => d.toISOString().slice(0, 10)}: {width?: number; height?: number; label?: string; countLabel?: string; format?: (d: Date) => string} = {}
+) {
+  const complete = rows.filter((d) => !d.incomplete);
+  return Plot.plot({
+    width,
+    height,
+    marginLeft: 50,
+    x: {type: "utc", label: null},
+    y: {label, tickFormat: "%", grid: true, domain: [0, Math.max(0.05, ...rows.map((d) => d.value))], nice: true},
+    marks: [
+      Plot.lineY(complete, {x: "period", y: "value", stroke: "var(--theme-foreground-focus)"}),
+      Plot.lineY(rows.slice(-2).filter(() => rows.at(-1)?.incomplete), {x: "period", y: "value", stroke: "var(--theme-foreground-focus)", strokeDasharray: "4,3"}),
+      Plot.dot(rows, {x: "period", y: "value", r: 2.5, fill: "var(--theme-foreground-focus)", tip: true, title: (d: {period: Date; value: number; count: number; incomplete?: boolean}) => `${format(d.period)}: ${(d.value * 100).toFixed(1)}%\nof ${d.count.toLocaleString("en")} ${countLabel}${d.incomplete ? "\n(not over yet)" : ""}`}),
+      Plot.ruleY([0])
+    ],
+    ariaLabel: label
   });
 }

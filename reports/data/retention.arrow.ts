@@ -1,21 +1,31 @@
-// The cohort retention triangle for weekly, monthly and quarterly cohorts, as an Arrow IPC stream.
-// Cohorts smaller than minGroupSize (rapport.config.json, default 10) keep their size but have their
-// rates withheld, so no figure describes a handful of people. Definitions: src/metrics/retention.ts.
+// The cohort retention triangle as `rapport metrics retention --by <breakdown> --period <period>` computes it
+// (src/metrics/retention.ts), as an Arrow IPC stream: weekly cohorts for all customers, monthly and
+// quarterly cohorts also per segment, region and acquisition channel (weekly ones per group would make the
+// page large at scale and too thin to read). Cohorts smaller than minGroupSize (rapport.config.json, default
+// 10) keep their size but have their figures withheld, so no figure describes a handful of people.
 import {loadConfig} from "../../src/config.js";
 import {toArrowStream} from "../../src/format/arrow.js";
-import {cohortSql} from "../../src/metrics/retention.js";
+import {cohortSql, repeatRateSql} from "../../src/metrics/retention.js";
+import type {Breakdown, Period} from "../../src/metrics/periods.js";
 import {projectRoot} from "../../src/paths.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
 
 const {minGroupSize} = await loadConfig(projectRoot);
-const withheld = (column: string) => `CASE WHEN small THEN NULL ELSE ${column} END AS "${column}"`;
+const withheld = (column: string) => `CASE WHEN t.small THEN NULL ELSE t."${column}" END AS "${column}"`;
+const tables: [Period, Breakdown | undefined][] = [
+  ["week", undefined],
+  ...(["month", "quarter"] as const).flatMap((p) => [undefined, "segment", "region", "channel"].map((by) => [p, by as Breakdown | undefined] as [Period, Breakdown | undefined]))
+];
 const rows = await readWarehouse(async (db) => {
   const all: Record<string, unknown>[] = [];
-  for (const period of ["week", "month", "quarter"] as const) {
+  for (const [period, by] of tables) {
     all.push(
       ...(await db.all<Record<string, unknown>>(
-        `SELECT '${period}' AS granularity, cohort, k, customers, ${["rate", "unboundedRate", "revenueRate", "churn"].map(withheld).join(", ")}, incomplete, small
-         FROM (${cohortSql({period, minCohort: minGroupSize})})`
+        `SELECT '${period}' AS granularity, '${by ?? "all"}' AS "by", t."group", t.cohort, t.k, t.customers,
+           ${["retained", "rate", "unboundedRate", "revenueRate", "churn"].map(withheld).join(", ")},
+           CASE WHEN r.small THEN NULL ELSE r."repeatRate" END AS "repeatRate", t.incomplete, t.small
+         FROM (${cohortSql({period, by, minCohort: minGroupSize})}) t
+         LEFT JOIN (${repeatRateSql({period, by, minCohort: minGroupSize})}) r ON r.cohort = t.cohort AND r."group" = t."group" AND t.k = 0`
       ))
     );
   }

@@ -1,0 +1,95 @@
+import type {Browser, Page} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
+import {computeMetric} from "../../src/cli/metrics.js";
+import {readWarehouse} from "../../src/warehouse/read.js";
+import {launchChromium} from "../support/browser.js";
+import {downloadCsv} from "../support/download.js";
+import {visit} from "../support/visit.js";
+
+const siteUrl = inject("siteUrl");
+let browser: Browser;
+beforeAll(async () => void (browser = await launchChromium()));
+afterAll(async () => browser?.close());
+
+interface Cell {
+  group: string;
+  cohort: Date;
+  k: number;
+  customers: number;
+  retained: number;
+  rate: number;
+  churn: number | null;
+  incomplete: boolean;
+  small: boolean;
+}
+const triangle = async (period: string, by?: string) => ((await readWarehouse((db) => computeMetric(db, "retention", {period, by}))) as {triangle: Cell[]}).triangle;
+/** The share of customers of complete cohorts who ordered again in the period after their first, in percent. */
+const nextPeriod = (cells: Cell[], group: string) => {
+  const complete = cells.filter((d) => d.group === group && d.k === 1 && !d.incomplete && !d.small);
+  return (100 * complete.reduce((s, d) => s + d.retained, 0)) / complete.reduce((s, d) => s + d.customers, 0);
+};
+const figure = async (page: Page, metric: string) => Number((await page.locator(`[data-metric=${metric}] .big`).textContent())!.replace("%", ""));
+
+describe("the Retention page", () => {
+  it("draws the cohort triangle, and its figure follows the cohort granularity as `rapport metrics retention --period` computes it", async () => {
+    const {page, errors} = await visit(browser, siteUrl + "retention");
+    try {
+      expect(await page.locator("main svg[aria-label^='Cohort retention heatmap'] g[aria-label='cell'] rect").count()).toBeGreaterThan(600);
+      expect(await figure(page, "next-period")).toBeCloseTo(nextPeriod(await triangle("month"), "all"), 1);
+      await page.locator("main input[type=radio][value='2']").first().check(); // quarter
+      await expect.poll(() => figure(page, "next-period"), {timeout: 10_000}).toBeCloseTo(nextPeriod(await triangle("quarter"), "all"), 1);
+      expect(await page.locator("main svg[aria-label='Churn'] g[aria-label='dot'] circle").count()).toBeGreaterThan(5);
+      expect(await page.locator("main svg[aria-label='Ordered again, ever'] g[aria-label='dot'] circle").count()).toBeGreaterThan(5);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("follows the customers filter to the figures of `rapport metrics retention --by channel`, and the churn of the last month", async () => {
+    const cells = await triangle("month", "channel");
+    const channels = [...new Set(cells.map((d) => d.group))].sort();
+    const channel = channels.includes("referral") ? "referral" : channels[0];
+    const {page, errors} = await visit(browser, siteUrl + "retention");
+    try {
+      const all = await figure(page, "next-period");
+      await page.locator("main select").first().selectOption({label: `Channel: ${channel}`});
+      await expect.poll(() => figure(page, "next-period"), {timeout: 10_000}).toBeCloseTo(nextPeriod(cells, channel), 1);
+      expect(nextPeriod(cells, channel)).not.toBeCloseTo(all, 1);
+      // Churn of the last complete month, pooled over the channel's cohorts: lost over the month before's buyers.
+      const mine = cells.filter((d) => d.group === channel && !d.small);
+      const last = new Date(Math.max(...mine.filter((d) => !d.incomplete).map((d) => Date.UTC(d.cohort.getUTCFullYear(), d.cohort.getUTCMonth() + d.k, 1))));
+      let lost = 0;
+      let before = 0;
+      for (const d of mine.filter((d) => d.k > 0 && Date.UTC(d.cohort.getUTCFullYear(), d.cohort.getUTCMonth() + d.k, 1) === last.getTime())) {
+        const prev = mine.find((p) => +p.cohort === +d.cohort && p.k === d.k - 1)!;
+        if (d.churn === null || prev.retained === 0) continue;
+        lost += Math.round(d.churn * prev.retained);
+        before += prev.retained;
+      }
+      expect(await figure(page, "churn")).toBeCloseTo((100 * lost) / before, 1);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("limits cohorts to the date range and downloads the triangle it draws", async () => {
+    const cells = (await triangle("month")).filter((d) => d.cohort >= new Date("2025-01-01") && d.cohort <= new Date("2025-06-30"));
+    const {page, errors} = await visit(browser, siteUrl + "retention");
+    try {
+      const dates = page.locator("main .rapport-range input[type=date]");
+      await dates.nth(0).fill("2025-01-01");
+      await dates.nth(1).fill("2025-06-30");
+      await expect.poll(() => figure(page, "cohorts"), {timeout: 10_000}).toBe(6);
+      expect(await figure(page, "next-period")).toBeCloseTo(nextPeriod(cells, "all"), 1);
+      const csv = await downloadCsv(page, "cohort-triangle");
+      expect(csv.header.slice(0, 5)).toEqual(["cohort", "k", "customers", "retained", "rate"]);
+      expect(csv.rows.length).toBe(cells.length);
+      expect(new Set(csv.rows.map((r) => r.cohort))).toEqual(new Set(["2025-01-01", "2025-02-01", "2025-03-01", "2025-04-01", "2025-05-01", "2025-06-01"]));
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
