@@ -51,11 +51,16 @@ export function hoursWords(hours: number): string {
   return hours === 1 ? "1 hour" : `${hours} hours`;
 }
 
-/** A period's name: "week of 26 Oct 2026", "October 2026", "Q3 2026". */
+/** A period's name: "week of Oct 26, 2026", "October 2026", "Q3 2026". */
 export function periodName(date: Date, granularity: Granularity): string {
   if (granularity === "quarter") return `Q${Math.floor(date.getUTCMonth() / 3) + 1} ${date.getUTCFullYear()}`;
   if (granularity === "month") return date.toLocaleDateString("en", {month: "long", year: "numeric", timeZone: "UTC"});
   return `week of ${date.toLocaleDateString("en", {day: "numeric", month: "short", year: "numeric", timeZone: "UTC"})}`;
+}
+
+/** A period's name inside a sentence: "the week of Oct 26, 2026", "October 2026". */
+export function periodInSentence(date: Date, granularity: Granularity): string {
+  return granularity === "week" ? `the ${periodName(date, granularity)}` : periodName(date, granularity);
 }
 
 /** The latest complete period with figures (the unfinished one only when nothing else has them). */
@@ -70,12 +75,19 @@ interface Series {
   color: string;
 }
 
+/** In place of a chart with nothing to draw: says why, and what to choose instead. */
+function emptyNote(granularity: Granularity, what: string) {
+  const hint = granularity === "quarter" ? "choose a larger group of customers" : "choose longer periods or a larger group of customers";
+  return html`<p class="rapport-empty">Every ${granularity} here has fewer than the minimum number of ${what} to show a figure: ${hint}.</p>`;
+}
+
 /** Lines over time, one per series: solid over complete periods, dashed into the unfinished one. */
 function seriesPlot(
   rows: readonly ServicePoint[],
   series: readonly Series[],
   {width, height, granularity, y, title, ariaLabel, ariaDescription}: {width: number; height: number; granularity: Granularity; y: Plot.ScaleOptions; title: (d: ServicePoint, s: Series) => string; ariaLabel: string; ariaDescription: string}
 ) {
+  if (!rows.some((d) => series.some((s) => d[s.key] !== undefined))) return emptyNote(granularity, series[0].key.startsWith("csat") ? "ratings" : "tickets");
   const long = series.flatMap((s) => rows.map((d) => ({...d, series: s.label, value: d[s.key] as number | undefined, text: d[s.key] === undefined ? "" : title(d, s)})));
   const last = rows.at(-1);
   const unfinished = last?.incomplete ? long.filter((d) => +d.period >= +(rows.at(-2)?.period ?? last.period)) : [];
@@ -96,15 +108,8 @@ function seriesPlot(
     marks: [
       Plot.lineY(long.filter((d) => !d.incomplete), {x: "period", y: "value", z: "series", stroke: "series", strokeWidth: 2, tip: true, title: "text"}),
       Plot.lineY(unfinished, {x: "period", y: "value", z: "series", stroke: "series", strokeWidth: 2, strokeDasharray: "4,3", tip: true, title: "text"}),
-      Plot.dot(long.filter((d) => d.value !== undefined && (few || d.incomplete || alone(d))), {
-        x: "period",
-        y: "value",
-        stroke: "series",
-        fill: (d: {incomplete: boolean}) => (d.incomplete ? "var(--theme-background)" : "currentColor"),
-        r: 2.5,
-        tip: true,
-        title: "text"
-      })
+      Plot.dot(long.filter((d) => d.value !== undefined && !d.incomplete && (few || alone(d))), {x: "period", y: "value", fill: "series", r: 2.5, tip: true, title: "text"}),
+      Plot.dot(long.filter((d) => d.value !== undefined && d.incomplete), {x: "period", y: "value", stroke: "series", fill: "var(--theme-background)", r: 2.5, tip: true, title: "text"})
     ],
     ariaLabel,
     ariaDescription
@@ -140,6 +145,7 @@ export function timesChart(rows: readonly ServicePoint[], {what, granularity, wi
 /** CSAT per period: the share of ratings of 4 or 5 out of 5, and under it the mean rating. */
 export function csatChart(rows: readonly ServicePoint[], {granularity, width = 640}: {granularity: Granularity; width?: number}) {
   const shown = rows.map((d) => (d.csatWithheld ? {...d, csatSatisfied: undefined, csatMean: undefined} : d));
+  if (!shown.some((d) => d.csatSatisfied !== undefined)) return emptyNote(granularity, "ratings");
   const title = (d: ServicePoint) =>
     `${periodName(d.period, granularity)}${d.incomplete ? " (not over yet)" : ""}\n` +
     `${Math.round(100 * d.csatSatisfied!)}% satisfied (rated 4 or 5)\nmean rating ${d.csatMean!.toFixed(2)} of 5\n` +
