@@ -1,0 +1,97 @@
+// Support service for the Service page: first-response and resolution times (median and 90th
+// percentile), CSAT, per week, month and quarter, for all customers and for each segment, region,
+// acquisition channel and support channel; and NPS after slow and fast first answers at several
+// cut-offs. Definitions: src/metrics/service.ts. Rows whose tickets (or, for CSAT, ratings) number
+// fewer than minGroupSize (rapport.config.json, default 10) keep their count and lose their figures,
+// and so does an NPS class with fewer responses: no figure describes a handful of people.
+import {loadConfig} from "../../src/config.js";
+import {npsDifference, npsFromCounts, type NpsCounts} from "../../src/metrics/nps.js";
+import {periods} from "../../src/metrics/periods.js";
+import {npsAfterServiceSql, serviceSql, type ServiceBreakdown} from "../../src/metrics/service.js";
+import {projectRoot} from "../../src/paths.js";
+import {readWarehouse} from "../../src/warehouse/read.js";
+
+interface ServiceRow {
+  period: Date;
+  group: string;
+  tickets: number;
+  firstResponseMedian: number | null;
+  firstResponseP90: number | null;
+  resolutionMedian: number | null;
+  resolutionP90: number | null;
+  ratings: number;
+  csatMean: number | null;
+  csatSatisfied: number | null;
+  csatResponseRate: number | null;
+  incomplete: boolean;
+}
+
+/** The cut-offs, in hours, past which a first answer counts as slow; 24 is the metric's own (and the CLI's). */
+const slowCutoffs = [1, 4, 8, 24];
+const breakdowns: (ServiceBreakdown | undefined)[] = [undefined, "segment", "region", "channel", "ticket_channel"];
+
+const {minGroupSize} = await loadConfig(projectRoot);
+// Hours to the nearest 3.6 seconds and shares to 0.01 points: far finer than the page shows, and a third of the bytes.
+const round = (value: number | null | undefined, digits: number) => (value == null || !Number.isFinite(value) ? undefined : Math.round(value * 10 ** digits) / 10 ** digits);
+const day = (date: Date) => date.toISOString().slice(0, 10);
+
+const published = await readWarehouse(async (db) => {
+  const times: Record<string, unknown>[] = [];
+  for (const granularity of periods) {
+    for (const by of breakdowns) {
+      for (const r of await db.all<ServiceRow>(serviceSql({period: granularity, by}))) {
+        const timesShown = r.tickets >= minGroupSize;
+        const csatShown = r.ratings >= minGroupSize;
+        times.push({
+          granularity,
+          by: by ?? "all",
+          group: r.group,
+          period: day(r.period),
+          incomplete: r.incomplete,
+          tickets: r.tickets,
+          firstResponseMedian: timesShown ? round(r.firstResponseMedian, 3) : undefined,
+          firstResponseP90: timesShown ? round(r.firstResponseP90, 3) : undefined,
+          resolutionMedian: timesShown ? round(r.resolutionMedian, 3) : undefined,
+          resolutionP90: timesShown ? round(r.resolutionP90, 3) : undefined,
+          ratings: r.ratings,
+          csatSatisfied: csatShown ? round(r.csatSatisfied, 4) : undefined,
+          csatMean: csatShown ? round(r.csatMean, 4) : undefined,
+          csatResponseRate: csatShown ? round(r.csatResponseRate, 4) : undefined,
+          withheld: !timesShown,
+          csatWithheld: !csatShown
+        });
+      }
+    }
+  }
+
+  const npsAfterService: Record<string, unknown>[] = [];
+  const gaps: Record<string, unknown>[] = [];
+  for (const slowHours of slowCutoffs) {
+    const classes = new Map<string, ReturnType<typeof npsFromCounts>>();
+    for (const r of await db.all<NpsCounts & {group: string}>(npsAfterServiceSql({slowHours}))) {
+      const figure = npsFromCounts(r);
+      const shown = figure.responses >= minGroupSize;
+      if (shown) classes.set(r.group, figure);
+      npsAfterService.push({
+        slowHours,
+        group: r.group,
+        responses: figure.responses,
+        nps: shown ? round(figure.nps, 2) : undefined,
+        moe: shown ? round(figure.moe, 2) : undefined,
+        promoterShare: shown ? round(figure.promoterShare, 4) : undefined,
+        detractorShare: shown ? round(figure.detractorShare, 4) : undefined,
+        withheld: !shown
+      });
+    }
+    const fast = classes.get("fast");
+    const slow = classes.get("slow");
+    const difference = fast && slow ? npsDifference(fast, slow) : undefined;
+    if (difference) gaps.push({slowHours, fast: round(fast!.nps, 2), slow: round(slow!.nps, 2), gap: round(difference.difference, 2), significant: difference.significant});
+  }
+
+  const [{latest}] = await db.all<{latest: Date | null}>("SELECT max(opened_at) AS latest FROM tickets");
+  return {latestTicket: latest, minGroupSize, slowCutoffs, times, npsAfterService, gaps};
+});
+
+console.error(`service: ${published.times.length} rows of times, ${published.npsAfterService.length} of NPS after service`);
+process.stdout.write(JSON.stringify(published));

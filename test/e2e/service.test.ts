@@ -1,0 +1,280 @@
+import {readdirSync, readFileSync} from "node:fs";
+import {join} from "node:path";
+import {gzipSync} from "node:zlib";
+import type {Browser, Page} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
+import {computeMetric} from "../../src/cli/metrics.js";
+import {loadConfig} from "../../src/config.js";
+import {npsDifference, npsFromCounts, type NpsCounts} from "../../src/metrics/nps.js";
+import {npsAfterServiceSql} from "../../src/metrics/service.js";
+import {projectRoot} from "../../src/paths.js";
+import {readWarehouse} from "../../src/warehouse/read.js";
+import {launchChromium} from "../support/browser.js";
+import {visit} from "../support/visit.js";
+
+const siteUrl = inject("siteUrl");
+const distDir = inject("distDir");
+
+interface TimesRow {
+  period: Date;
+  group: string;
+  tickets: number;
+  firstResponseMedian: number | null;
+  firstResponseP90: number | null;
+  resolutionMedian: number | null;
+  resolutionP90: number | null;
+  ratings: number;
+  csatSatisfied: number | null;
+  csatMean: number | null;
+  incomplete: boolean;
+}
+
+let browser: Browser;
+let minGroupSize: number;
+beforeAll(async () => {
+  browser = await launchChromium();
+  ({minGroupSize} = await loadConfig(projectRoot));
+});
+afterAll(async () => browser?.close());
+
+async function times(by: string, period: string): Promise<TimesRow[]> {
+  return ((await readWarehouse((db) => computeMetric(db, "service", {by, period}))) as {times: TimesRow[]}).times;
+}
+
+/** The row the cards should show: the group's latest complete period with at least minGroupSize tickets. */
+function expectedLatest(rows: TimesRow[], group: string): TimesRow {
+  const shown = rows.filter((r) => r.group === group && r.tickets >= minGroupSize).sort((a, b) => +a.period - +b.period);
+  return shown.filter((r) => !r.incomplete).at(-1) ?? shown.at(-1)!;
+}
+
+/** A displayed duration ("29 minutes", "12.0 hours", "2.1 days") in hours, with half its last displayed digit as tolerance. */
+function parseDuration(text: string): {hours: number; tolerance: number} {
+  const match = /^([\d.]+) (minutes?|hours|days)$/.exec(text.trim());
+  if (!match) throw new Error(`not a duration: ${text}`);
+  const value = Number(match[1]);
+  if (match[2].startsWith("minute")) return {hours: value / 60, tolerance: 0.5 / 60};
+  if (match[2] === "hours") return {hours: value, tolerance: 0.05};
+  return {hours: value * 24, tolerance: 0.05 * 24};
+}
+
+function expectDuration(text: string, hours: number) {
+  const shown = parseDuration(text);
+  // The page data keeps hours to 3 decimals: allow that on top of the display's rounding.
+  expect(Math.abs(shown.hours - hours)).toBeLessThanOrEqual(shown.tolerance + 0.001);
+}
+
+const quarterName = (d: Date) => `Q${Math.floor(d.getUTCMonth() / 3) + 1} ${d.getUTCFullYear()}`;
+const monthName = (d: Date) => d.toLocaleDateString("en", {month: "long", year: "numeric", timeZone: "UTC"});
+
+async function choose(page: Page, groupLabel: string, granularity: "Week" | "Month" | "Quarter") {
+  await page.locator("main select").first().selectOption({label: groupLabel});
+  await page.getByRole("radio", {name: granularity}).check();
+}
+
+async function checkCards(page: Page, expected: TimesRow, periodLabel: string) {
+  const card = (metric: string) => page.locator(`[data-metric=${metric}]`);
+  await expect.poll(() => card("first-response").getAttribute("data-period"), {timeout: 10_000}).toBe(periodLabel);
+  expectDuration((await card("first-response").locator(".big").textContent())!, expected.firstResponseMedian!);
+  const firstText = (await card("first-response").locator(".muted").textContent())!;
+  expect(firstText).toContain(`half of the ${expected.tickets.toLocaleString("en")} tickets`);
+  expectDuration(/9 in 10 within (.+)$/.exec(firstText)![1], expected.firstResponseP90!);
+  expect(await card("resolution").getAttribute("data-period")).toBe(periodLabel);
+  expectDuration((await card("resolution").locator(".big").textContent())!, expected.resolutionMedian!);
+  expectDuration(/9 in 10 within (.+)$/.exec((await card("resolution").locator(".muted").textContent())!)![1], expected.resolutionP90!);
+  const csat = (await card("csat").locator(".big").textContent())!;
+  if (expected.ratings >= minGroupSize) {
+    expect(Math.abs(Number(csat.replace("%", "")) - 100 * expected.csatSatisfied!)).toBeLessThanOrEqual(0.51);
+    expect(await card("csat").locator(".muted").textContent()).toContain(`of ${expected.ratings.toLocaleString("en")} ratings`);
+  } else {
+    expect(csat).toBe("—");
+  }
+}
+
+describe("the Service page", () => {
+  it("draws every chart with marks, and one dot per NPS class it publishes", async () => {
+    const counts = await readWarehouse(async (db) => {
+      let shown = 0;
+      for (const slowHours of [1, 4, 8, 24]) {
+        for (const r of await db.all<NpsCounts & {group: string}>(npsAfterServiceSql({slowHours}))) {
+          if (r.group !== "no recent ticket" && r.promoters + r.passives + r.detractors >= minGroupSize) shown++;
+        }
+      }
+      return shown;
+    });
+    const {page, errors} = await visit(browser, siteUrl + "service");
+    try {
+      for (const chart of ["service-first-response", "service-resolution", "service-csat"]) {
+        const lines = page.locator(`[data-chart=${chart}] svg g[aria-label=line] path`);
+        expect(await lines.count(), chart).toBeGreaterThan(0);
+        expect((await lines.first().getAttribute("d"))!.length, chart).toBeGreaterThan(100);
+      }
+      expect(await page.locator("[data-chart=service-nps-after] svg g[aria-label=dot] circle").count()).toBe(counts);
+      expect(await page.locator("[data-chart=service-nps-after] svg g[aria-label=rule] line").count()).toBeGreaterThan(counts);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("shows, for Region and quarter, then Support channel and month, the latest period's times and CSAT that the metrics compute", async () => {
+    const byRegion = await times("region", "quarter");
+    const region = [...new Set(byRegion.map((r) => r.group))].sort()[0];
+    const everyone = expectedLatest(await times("none", "month"), "all");
+    const byTicketChannel = await times("ticket_channel", "month");
+    const {page, errors} = await visit(browser, siteUrl + "service");
+    try {
+      // The default: all customers by month.
+      await checkCards(page, everyone, monthName(everyone.period));
+
+      const expected = expectedLatest(byRegion, region);
+      await choose(page, `Region: ${region}`, "Quarter");
+      await checkCards(page, expected, quarterName(expected.period));
+      // The latest quarter is not over, so the cards show the one before.
+      expect(byRegion.some((r) => r.group === region && r.incomplete && +r.period > +expected.period)).toBe(true);
+
+      const phone = expectedLatest(byTicketChannel, "phone");
+      await choose(page, "Support channel: phone", "Month");
+      await checkCards(page, phone, monthName(phone.period));
+      expect(phone.firstResponseMedian).not.toBeCloseTo(everyone.firstResponseMedian!, 2);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("shows the NPS gap between fast and slow first answers at the longest cut-off with both classes published", async () => {
+    const gaps = await readWarehouse(async (db) => {
+      const out: {slowHours: number; gap: number; significant: boolean}[] = [];
+      for (const slowHours of [1, 4, 8, 24]) {
+        const rows = await db.all<NpsCounts & {group: string}>(npsAfterServiceSql({slowHours}));
+        const figure = (group: string) => {
+          const row = rows.find((r) => r.group === group);
+          const f = row && npsFromCounts(row);
+          return f && f.responses >= minGroupSize ? f : undefined;
+        };
+        const fast = figure("fast");
+        const slow = figure("slow");
+        if (fast && slow) {
+          const {difference, significant} = npsDifference(fast, slow)!;
+          out.push({slowHours, gap: difference, significant});
+        }
+      }
+      return out;
+    });
+    const expected = gaps.find((g) => g.slowHours === 24) ?? gaps.at(-1)!;
+    const {page, errors} = await visit(browser, siteUrl + "service");
+    try {
+      const card = page.locator("[data-metric=nps-gap]");
+      expect(Number(await card.getAttribute("data-slow-hours"))).toBe(expected.slowHours);
+      expect(Number((await card.locator(".big").textContent())!.replace("−", "-"))).toBe(Math.round(expected.gap));
+      expect(await card.textContent()).toContain(expected.significant ? "larger than chance" : "within chance");
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("downloads the first-answer chart's rows as CSV for the chosen group, granularity and dates", async () => {
+    const rows = (await times("segment", "month")).filter((r) => r.group === "SMB");
+    const {page, errors} = await visit(browser, siteUrl + "service");
+    try {
+      await choose(page, "Segment: SMB", "Month");
+      await expect.poll(() => page.locator("[data-metric=first-response] .muted").textContent(), {timeout: 10_000}).toContain(`${expectedLatest(rows, "SMB").tickets} tickets`);
+      const csv = async () => {
+        const [download] = await Promise.all([page.waitForEvent("download"), page.locator("button[data-download=service-first-response]").click()]);
+        expect(download.suggestedFilename()).toBe("service-first-response.csv");
+        return readFileSync((await download.path())!, "utf-8").trim().split("\n");
+      };
+      let lines = await csv();
+      expect(lines[0]).toBe("period,group,tickets,incomplete,withheld,firstResponseMedianHours,firstResponseP90Hours");
+      expect(lines.length - 1).toBe(rows.length);
+      const last = rows.at(-1)!;
+      const [period, group, tickets, , withheld, median] = lines.at(-1)!.split(",");
+      expect([period, group, Number(tickets), withheld]).toEqual([last.period.toISOString().slice(0, 10), "SMB", last.tickets, String(last.tickets < minGroupSize)]);
+      if (last.tickets >= minGroupSize) expect(Number(median)).toBeCloseTo(last.firstResponseMedian!, 2);
+      // Withheld rows carry their ticket count and no figure.
+      const small = lines.slice(1).filter((l) => l.split(",")[4] === "true");
+      for (const l of small) expect(l.split(",").slice(5).join("")).toBe("");
+      expect(small.length).toBe(rows.filter((r) => r.tickets < minGroupSize).length);
+
+      // From 1 January 2026 on, only the months from then are left.
+      await page.locator("main input[type=date]").first().fill("2026-01-01");
+      await expect.poll(async () => (await csv()).length - 1, {timeout: 10_000}).toBe(rows.filter((r) => +r.period >= Date.UTC(2026, 0, 1)).length);
+      lines = await csv();
+      expect(lines[1].startsWith("2026-01-01,SMB,")).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("publishes its data under 1 MB compressed, with no time figure for fewer than minGroupSize tickets and no CSAT for fewer ratings", () => {
+    const file = readdirSync(join(distDir, "_file", "data")).find((f) => /^service\.[0-9a-f]+\.json$/.test(f))!;
+    const text = readFileSync(join(distDir, "_file", "data", file));
+    expect(gzipSync(text).length).toBeLessThan(1_000_000);
+    const data = JSON.parse(text.toString()) as {times: Record<string, unknown>[]; npsAfterService: Record<string, unknown>[]};
+    expect(data.times.length).toBeGreaterThan(1000);
+    for (const row of data.times) {
+      if ((row.tickets as number) < minGroupSize) expect([row.firstResponseMedian, row.firstResponseP90, row.resolutionMedian, row.resolutionP90]).toEqual([undefined, undefined, undefined, undefined]);
+      else expect(row.firstResponseMedian).toEqual(expect.any(Number));
+      if ((row.ratings as number) < minGroupSize) expect([row.csatSatisfied, row.csatMean]).toEqual([undefined, undefined]);
+    }
+    for (const row of data.npsAfterService) if ((row.responses as number) < minGroupSize) expect(row.nps).toBeUndefined();
+    expect(data.npsAfterService.some((r) => r.withheld)).toBe(true); // the sample has one class under 10 answers
+  });
+});
+
+const definitions = [
+  "net-revenue",
+  "active-customers",
+  "new-customers",
+  "cohort-retention",
+  "churn",
+  "repeat-rate",
+  "revenue-retention",
+  "historical-clv",
+  "predictive-clv",
+  "probability-alive",
+  "nps",
+  "nps-interval",
+  "rolling-nps",
+  "service-times",
+  "csat",
+  "nps-after-service",
+  "sentiment",
+  "distinguishing-words",
+  "scorecard",
+  "glossary"
+];
+
+describe("the Methodology page", () => {
+  it("has a section for each metric, and every link on it resolves", async () => {
+    const {page, errors} = await visit(browser, siteUrl + "methodology");
+    try {
+      for (const id of definitions) {
+        const heading = page.locator(`main h2#${id}, main h3#${id}`);
+        expect(await heading.count(), id).toBe(1);
+        // A definition, not just a heading: the text up to the next heading.
+        const words = await heading.evaluate((h) => {
+          let text = "";
+          for (let n = h.nextElementSibling; n && !/^H[23]$/.test(n.tagName); n = n.nextElementSibling) text += n.textContent;
+          return text.split(/\s+/).length;
+        });
+        expect(words, id).toBeGreaterThan(30);
+      }
+      const hrefs = await page.locator("main a[href]").evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+      const pages = new Set<string>();
+      for (const href of hrefs) {
+        const url = new URL(href);
+        expect(url.origin, href).toBe(new URL(siteUrl).origin);
+        if (url.hash && url.pathname === new URL(page.url()).pathname) expect(await page.locator(`[id="${decodeURIComponent(url.hash.slice(1))}"]`).count(), href).toBe(1);
+        pages.add(url.origin + url.pathname);
+      }
+      for (const path of ["", "retention", "clv", "nps", "service", "quality", "explore"]) expect(pages, path).toContain(new URL(path, siteUrl).href);
+      for (const url of pages) expect((await page.request.get(url)).status(), url).toBe(200);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
