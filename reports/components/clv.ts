@@ -64,8 +64,12 @@ export function averagePath(points: readonly HistoricalPoint[], {minCohorts = 3}
   return Array.from({length: maxMonths + 1}, (_, months) => ({months, ...revenueAfter(points, months)!})).filter((d) => d.customers && d.cohorts >= minCohorts);
 }
 
-/** Cumulative revenue per customer by months since the first order: a thin line per cohort, the average path bold, unfinished months dashed. */
-export function historicalChart(points: readonly HistoricalPoint[], {width = 640, height = 340} = {}) {
+/**
+ * Cumulative revenue per customer by months since the first order: a thin
+ * line per cohort coloured by its year (pass every year so colours stay put
+ * when a filter drops some), the average path bold, unfinished months dashed.
+ */
+export function historicalChart(points: readonly HistoricalPoint[], {width = 640, height = 340, years = undefined as string[] | undefined} = {}) {
   const average = averagePath(points);
   const key = (d: HistoricalPoint) => +d.cohort;
   const year = (d: HistoricalPoint) => String(d.cohort.getUTCFullYear());
@@ -79,17 +83,17 @@ export function historicalChart(points: readonly HistoricalPoint[], {width = 640
     marginLeft: 56,
     x: {label: "Months since the first order", domain: [0, Math.max(12, ...points.map((d) => d.months))], tickFormat: (m: number) => String(m + 1)},
     y: {label: "Revenue per customer so far ($)", grid: true, tickFormat: "$,.0f"},
-    color: {type: "categorical", legend: true, label: "Year of the first order"},
+    color: {type: "categorical", domain: years, legend: true, label: "Year of the first order"},
     marks: [
       Plot.ruleY([0]),
-      Plot.line(complete, {x: "months", y: "value", z: key, stroke: year, strokeWidth: 1, strokeOpacity: 0.55, tip: true, title: tip}),
-      Plot.line(unfinished, {x: "months", y: "value", z: key, stroke: year, strokeWidth: 1, strokeOpacity: 0.55, strokeDasharray: "3,3", tip: true, title: tip}),
+      Plot.line(complete, {x: "months", y: "value", z: key, stroke: year, strokeWidth: 1, strokeOpacity: 0.55, tip: {anchor: "top"}, title: tip}),
+      Plot.line(unfinished, {x: "months", y: "value", z: key, stroke: year, strokeWidth: 1, strokeOpacity: 0.55, strokeDasharray: "3,3", tip: {anchor: "top"}, title: tip}),
       Plot.line(average, {
         x: "months",
         y: "value",
         stroke: "var(--theme-foreground)",
         strokeWidth: 2.5,
-        tip: true,
+        tip: {anchor: "bottom"}, // above the point, so it never covers a cohort's tip below
         title: (d: (typeof average)[number]) => `Average of ${d.cohorts} cohorts (${d.customers.toLocaleString("en")} customers)\nfirst ${d.months + 1} months: ${money(d.value)} per customer`
       })
     ],
@@ -170,6 +174,7 @@ export interface GroupBar {
 
 /** Mean 12-month CLV of every group, a bar each, the chosen group highlighted, all customers as a rule. */
 export function clvByGroupChart(bars: readonly GroupBar[], overall: number | null, {width = 640} = {}) {
+  const anySelected = bars.some((d) => d.selected);
   return Plot.plot({
     width,
     height: 24 * bars.length + 60,
@@ -180,7 +185,8 @@ export function clvByGroupChart(bars: readonly GroupBar[], overall: number | nul
       Plot.barX(bars, {
         y: "label",
         x: "meanClv12",
-        fill: (d: GroupBar) => (d.selected ? "var(--theme-foreground-focus)" : "var(--theme-foreground-faint)"),
+        fill: "var(--theme-foreground-focus)",
+        fillOpacity: (d: GroupBar) => (d.selected || !anySelected ? 1 : 0.35),
         tip: true,
         title: (d: GroupBar) => `${d.label}\n${money(d.meanClv12)} per customer over the next 12 months\n${d.customers.toLocaleString("en")} customers`
       }),
