@@ -18,7 +18,7 @@
  * fit on thousands of groups, not millions of customers.
  */
 import {literal} from "../warehouse/duckdb.js";
-import {groupSql, type Breakdown} from "./periods.js";
+import {breakdowns, groupSql, type Breakdown} from "./periods.js";
 import type {TimeUnit} from "../models/clv.js";
 
 export interface RfmOptions {
@@ -34,7 +34,7 @@ export interface RfmOptions {
   binDays?: number;
 }
 
-function perCustomerSql({calibrationEnd, unit, binDays = 1}: RfmOptions, by?: Breakdown): string {
+function perCustomerSql({calibrationEnd, unit, binDays = 1}: RfmOptions, by?: Breakdown, {profile = false} = {}): string {
   const k = unit === "week" ? 7 : 1;
   const bin = (days: string) => (binDays === 1 ? days : `round(${days} / ${binDays}) * ${binDays}`);
   const end = calibrationEnd ? `${literal(calibrationEnd)}::DATE` : "max(day)";
@@ -53,7 +53,14 @@ function perCustomerSql({calibrationEnd, unit, binDays = 1}: RfmOptions, by?: Br
     coalesce(sum(d.spend) FILTER (WHERE d.day <= b.cal_end AND d.day > f.first_day) / nullif(count(*) FILTER (WHERE d.day <= b.cal_end) - 1, 0), 0) AS zbar,
     (count(*) FILTER (WHERE d.day > b.cal_end))::INTEGER AS holdout,
     date_diff('day', b.cal_end, b.data_end) / ${k} AS holdout_length,
-    any_value(${groupSql(by)}) AS "group"
+    any_value(${groupSql(by)}) AS "group"${
+      profile
+        ? `,
+    date_trunc('month', f.first_day)::DATE AS cohort,
+    date_diff('day', max(d.day) FILTER (WHERE d.day <= b.cal_end), b.cal_end) AS days_since_last,
+    ${breakdowns.map((b) => `any_value(${groupSql(b)}) AS "${b}"`).join(", ")}`
+        : ""
+    }
   FROM days d JOIN firsts f USING (customer_id) CROSS JOIN bounds b LEFT JOIN customers c ON c.id = d.customer_id
   WHERE f.first_day <= b.cal_end
   GROUP BY d.customer_id, f.first_day, b.cal_end, b.data_end
@@ -83,4 +90,18 @@ export function spendGroupsSql(options: RfmOptions): string {
   const zbar = (options.binDays ?? 1) > 1 ? "round(zbar, 2 - floor(log10(zbar))::INTEGER)" : "zbar";
   return `${perCustomerSql(options)}
 SELECT x, ${zbar}::DOUBLE AS zbar, count(*)::INTEGER AS n FROM per WHERE x > 0 AND zbar > 0 GROUP BY ALL ORDER BY x, zbar`;
+}
+
+/**
+ * Groups of identical (cohort, segment, plan, region, channel, x, t_x, T,
+ * zbar, days_since_last) for the Lifetime value page: one pass gives every
+ * breakdown at once. cohort is the month of the first purchase (as in
+ * cohortSql); days_since_last the days from the last purchase in calibration
+ * to its end; breakdown values are 'unknown' when missing, as in groupSql.
+ */
+export function customerProfileGroupsSql(options: RfmOptions): string {
+  return `${perCustomerSql(options, undefined, {profile: true})}
+SELECT cohort, ${breakdowns.map((b) => `"${b}"`).join(", ")}, x, t_x::DOUBLE AS t_x, "T"::DOUBLE AS "T", zbar::DOUBLE AS zbar,
+  days_since_last::INTEGER AS days_since_last, count(*)::INTEGER AS n
+FROM per GROUP BY ALL ORDER BY ALL`;
 }

@@ -47,3 +47,23 @@ export function customerLifetimeValue(
   }
   return clv;
 }
+
+/**
+ * The discounted expected purchases of customerLifetimeValue without the
+ * spend: Σ_{i=1..H} (E[Y(i·m)] − E[Y((i−1)·m)]) / (1 + d)^i. It depends on
+ * (x, t_x, T) only, so a page that values a million customers computes it
+ * once per distinct triple and multiplies by each customer's expected spend:
+ * CLV = discountedPurchases × E(M | x, zbar), equal to customerLifetimeValue
+ * up to rounding.
+ */
+export function discountedPurchases(purchases: BgNbdParameters, customer: RfmGroup, {unit, months = 12, discount = 0.01}: ClvOptions): number {
+  const m = monthInUnits(unit);
+  let total = 0;
+  let previous = 0;
+  for (let i = 1; i <= months; ++i) {
+    const cumulative = expectedPurchases(purchases, i * m, customer);
+    total += (cumulative - previous) / Math.pow(1 + discount, i);
+    previous = cumulative;
+  }
+  return total;
+}

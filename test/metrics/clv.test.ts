@@ -3,7 +3,7 @@ import {sources} from "../../loaders/index.js";
 import {parseConfig} from "../../src/config.js";
 import {ingest} from "../../src/ingest/ingest.js";
 import {fitClv} from "../../src/metrics/clv.js";
-import {rfmGroupsSql} from "../../src/metrics/rfm.js";
+import {customerGroupsSql, customerProfileGroupsSql, rfmGroupsSql} from "../../src/metrics/rfm.js";
 import {withDuckDB} from "../../src/warehouse/duckdb.js";
 import {tempTree} from "../support/fixtures.js";
 import {warehouseOf} from "../support/warehouse.js";
@@ -66,5 +66,28 @@ describe("rfmGroupsSql", () => {
     // Weekly bins round 14 and 28 days to themselves, and c2's 0 to 0: the same groups.
     const binned = await withDuckDB((db) => db.all(rfmGroupsSql({calibrationEnd: "2024-01-26", unit: "day", binDays: 7})), path);
     expect(binned.map((g) => [g.x, g.t_x, g.T])).toEqual([[1, 14, 28]]); // T = 25 days rounds to 28; c2 starts after the end
+  });
+});
+
+describe("customerProfileGroupsSql", () => {
+  it("customerProfileGroupsSql(options) adds the first purchase's month, days since the last purchase and every breakdown to the RFM summary", async () => {
+    const {path} = await warehouseOf({
+      "customers.csv": ["id,created_at,segment,plan,region,channel", "c1,2024-01-01T00:00:00Z,SMB,basic,EMEA,organic", "c2,2024-01-02T00:00:00Z,Enterprise,,APAC,referral"].join("\n"),
+      "orders.csv": [
+        "id,customer_id,ordered_at,amount,status",
+        "o1,c1,2024-01-01T09:00:00Z,10,completed",
+        "o3,c1,2024-01-15T10:00:00Z,20,completed",
+        "o6,c2,2024-02-03T10:00:00Z,7,completed",
+        "o7,c2,2024-02-05T10:00:00Z,9,completed"
+      ].join("\n")
+    });
+    const rows = await withDuckDB((db) => db.all<Record<string, unknown>>(customerProfileGroupsSql({unit: "day"})), path);
+    expect(rows).toEqual([
+      {cohort: new Date("2024-01-01"), segment: "SMB", plan: "basic", region: "EMEA", channel: "organic", x: 1, t_x: 14, T: 35, zbar: 20, days_since_last: 21, n: 1},
+      {cohort: new Date("2024-02-01"), segment: "Enterprise", plan: "unknown", region: "APAC", channel: "referral", x: 1, t_x: 2, T: 2, zbar: 9, days_since_last: 0, n: 1}
+    ]);
+    // The same customers, grouped by one breakdown, as customerGroupsSql sees them.
+    const bySegment = await withDuckDB((db) => db.all<Record<string, unknown>>(customerGroupsSql({unit: "day", by: "segment"})), path);
+    expect(bySegment.map((r) => [r.group, r.x, r.t_x, r.T, r.zbar])).toEqual(rows.map((r) => [r.segment, r.x, r.t_x, r.T, r.zbar]).sort());
   });
 });

@@ -1,7 +1,7 @@
 import {readFileSync} from "node:fs";
 import {describe, expect, it} from "vitest";
 import {bgnbdLogLikelihood, expectedPurchases, expectedPurchasesNew, fitBgNbd, probabilityAlive, type RfmGroup} from "../../src/models/bgnbd.js";
-import {customerLifetimeValue, monthInUnits} from "../../src/models/clv.js";
+import {customerLifetimeValue, discountedPurchases, monthInUnits} from "../../src/models/clv.js";
 import {expectedSpend, fitGammaGamma, gammaGammaLogLikelihood} from "../../src/models/gammagamma.js";
 
 // Reference numbers: test/fixtures/cdnow/SOURCES.md and the papers it cites.
@@ -92,6 +92,17 @@ describe("customerLifetimeValue", () => {
     expect(discounted).toBeLessThan(undiscounted);
     expect(discounted).toBeGreaterThan(undiscounted / 1.01 ** 12);
     expect(customerLifetimeValue(paper, spend, customer, {unit: "week", months: 0})).toBe(0);
+  });
+
+  it("discountedPurchases(params, customer, options) × expectedSpend equals customerLifetimeValue, with or without repeat purchases", () => {
+    const spend = {p: 6.25, q: 3.74, v: 15.44};
+    for (const customer of [{x: 2, t_x: 30.43, T: 38.86, zbar: 22.35}, {x: 0, t_x: 0, T: 20, zbar: 0}, {x: 7, t_x: 3, T: 70, zbar: 40}]) {
+      for (const options of [{unit: "week" as const}, {unit: "day" as const, months: 24, discount: 0.02}]) {
+        const clv = customerLifetimeValue(paper, spend, customer, options);
+        expect(discountedPurchases(paper, customer, options) * expectedSpend(spend, customer.x, customer.zbar)).toBeCloseTo(clv, 10);
+      }
+    }
+    expect(discountedPurchases(paper, {x: 1, t_x: 1, T: 2}, {unit: "week", months: 0})).toBe(0);
   });
 
   it("monthInUnits(unit) is 30.4375 days or 4.348 weeks", () => {

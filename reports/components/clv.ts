@@ -1,0 +1,345 @@
+/**
+ * Charts and figures of the Lifetime value page, from the aggregates of
+ * reports/data/clv.json.ts. Every figure follows the page's two filters: a
+ * group of customers (by, group, as in `rapport metrics clv --by …`) and a
+ * range of cohorts (the month of the first order). None of them fetches.
+ */
+import * as Plot from "npm:@observablehq/plot";
+import type {DateRange, GroupChoice} from "./ui.js";
+
+const money = (value: number) => `$${Math.round(value).toLocaleString("en")}`;
+const monthYear = (d: Date) => d.toLocaleDateString("en", {month: "short", year: "numeric", timeZone: "UTC"});
+const breakdownNames: Record<string, string> = {all: "All customers", segment: "Segment", region: "Region", channel: "Channel", plan: "Plan"};
+
+/** A group's label as the Customers filter names it ("Segment: SMB"). */
+export function groupLabel({by, group}: GroupChoice): string {
+  return by === "all" ? "All customers" : `${breakdownNames[by] ?? by}: ${group}`;
+}
+
+// ----- Historical revenue ---------------------------------------------------
+
+export interface HistoricalCohort {
+  by: string;
+  group: string;
+  cohort: string;
+  customers: number;
+  /** Cumulative net revenue per customer in months 0, 1, … since the first order; null when the cohort is too small to show. */
+  values: number[] | null;
+  lastIncomplete: boolean;
+}
+
+export interface HistoricalPoint {
+  cohort: Date;
+  customers: number;
+  months: number;
+  value: number;
+  incomplete: boolean;
+}
+
+/** The cohorts of a group within a range, one point per cohort and month (withheld cohorts left out). */
+export function historicalPoints(cohorts: readonly HistoricalCohort[], choice: GroupChoice, within: (date: Date) => boolean): HistoricalPoint[] {
+  return cohorts
+    .filter((c) => c.by === choice.by && c.group === choice.group && c.values && within(new Date(c.cohort)))
+    .flatMap((c) => c.values!.map((value, months) => ({cohort: new Date(c.cohort), customers: c.customers, months, value, incomplete: c.lastIncomplete && months === c.values!.length - 1})));
+}
+
+/**
+ * Cumulative revenue per customer after a number of months (month 0 is the
+ * month of the first order, so 11 means the first 12 months), over the
+ * cohorts that have completed that month, weighted by their size.
+ */
+export function revenueAfter(points: readonly HistoricalPoint[], months: number): {value: number; customers: number; cohorts: number} | null {
+  const done = points.filter((d) => d.months === months && !d.incomplete);
+  const customers = done.reduce((s, d) => s + d.customers, 0);
+  return customers ? {value: done.reduce((s, d) => s + d.value * d.customers, 0) / customers, customers, cohorts: done.length} : null;
+}
+
+/**
+ * The size-weighted average path of the cohorts, month by month, over
+ * complete months only, as long as at least minCohorts cohorts have reached
+ * the month (the oldest cohort alone is no average).
+ */
+export function averagePath(points: readonly HistoricalPoint[], {minCohorts = 3} = {}): {months: number; value: number; customers: number; cohorts: number}[] {
+  const maxMonths = points.reduce((m, d) => Math.max(m, d.months), -1);
+  return Array.from({length: maxMonths + 1}, (_, months) => ({months, ...revenueAfter(points, months)!})).filter((d) => d.customers && d.cohorts >= minCohorts);
+}
+
+/**
+ * Cumulative revenue per customer by months since the first order: a thin
+ * line per cohort coloured by its year (pass every year so colours stay put
+ * when a filter drops some), the average path bold, unfinished months dashed.
+ */
+export function historicalChart(points: readonly HistoricalPoint[], {width = 640, height = 340, years = undefined as string[] | undefined} = {}) {
+  const average = averagePath(points);
+  const key = (d: HistoricalPoint) => +d.cohort;
+  const year = (d: HistoricalPoint) => String(d.cohort.getUTCFullYear());
+  const tip = (d: HistoricalPoint) =>
+    `${monthYear(d.cohort)} cohort, ${d.customers.toLocaleString("en")} customers\nmonth ${d.months + 1} since the first order: ${money(d.value)} per customer so far` + (d.incomplete ? "\n(month not over yet)" : "");
+  const complete = points.filter((d) => !d.incomplete);
+  const unfinished = points.filter((d) => points.some((e) => e.incomplete && +e.cohort === +d.cohort && e.months - d.months <= 1));
+  return Plot.plot({
+    width,
+    height,
+    marginLeft: 56,
+    x: {label: "Months since the first order", domain: [0, Math.max(12, ...points.map((d) => d.months))], tickFormat: (m: number) => String(m + 1)},
+    y: {label: "Revenue per customer so far ($)", grid: true, tickFormat: "$,.0f"},
+    color: {type: "categorical", domain: years, legend: true, label: "Year of the first order"},
+    marks: [
+      Plot.ruleY([0]),
+      Plot.line(complete, {x: "months", y: "value", z: key, stroke: year, strokeWidth: 1, strokeOpacity: 0.55, tip: {anchor: "top"}, title: tip}),
+      Plot.line(unfinished, {x: "months", y: "value", z: key, stroke: year, strokeWidth: 1, strokeOpacity: 0.55, strokeDasharray: "3,3", tip: {anchor: "top"}, title: tip}),
+      Plot.line(average, {
+        x: "months",
+        y: "value",
+        stroke: "var(--theme-foreground)",
+        strokeWidth: 2.5,
+        tip: {anchor: "bottom"}, // above the point, so it never covers a cohort's tip below
+        title: (d: (typeof average)[number]) => `Average of ${d.cohorts} cohorts (${d.customers.toLocaleString("en")} customers)\nfirst ${d.months + 1} months: ${money(d.value)} per customer`
+      })
+    ],
+    ariaLabel: "Cumulative revenue per customer by months since the first order, one line per cohort",
+    ariaDescription: "A thin line per monthly cohort coloured by the year it started, the bold line the cohorts' average weighted by size; unfinished months dashed."
+  });
+}
+
+// ----- Predicted CLV ----------------------------------------------------------
+
+export interface GroupTotal {
+  by: string;
+  group: string;
+  customers: number;
+  meanClv12: number | null;
+  expectedActive: number | null;
+  oneTime: number | null;
+  withheld: boolean;
+}
+
+export interface CohortSums {
+  by: string;
+  group: string;
+  cohort: string;
+  customers: number;
+  clv: number | null;
+  alive: number | null;
+  oneTime: number | null;
+}
+
+export interface Predicted {
+  customers: number;
+  meanClv12: number;
+  expectedActive: number;
+  oneTime: number;
+  /** Customers of the range left out because their cohort is too small to show. */
+  leftOut: number;
+}
+
+/**
+ * The predicted figures of a group over a range of cohorts. Over the whole
+ * range they are the group's totals, `rapport metrics clv --by …`'s figures;
+ * over part of it, the sums of the cohorts in the range, less the cohorts too
+ * small to show.
+ */
+export function predictedFor(groups: readonly GroupTotal[], cohorts: readonly CohortSums[], choice: GroupChoice, range: DateRange | null, allCohorts: readonly Date[]): Predicted | null {
+  const total = groups.find((g) => g.by === choice.by && g.group === choice.group);
+  if (!total || total.withheld) return null;
+  const first = Math.min(...allCohorts.map(Number));
+  const last = Math.max(...allCohorts.map(Number));
+  if (!range || (+range.from <= first && +range.to >= last)) {
+    return {customers: total.customers, meanClv12: total.meanClv12!, expectedActive: total.expectedActive!, oneTime: total.oneTime!, leftOut: 0};
+  }
+  const within = (c: CohortSums) => {
+    const t = +new Date(c.cohort);
+    return t >= +range.from && t <= +range.to + 86_400_000 - 1;
+  };
+  const rows = cohorts.filter((c) => c.by === choice.by && c.group === choice.group && within(c));
+  const shown = rows.filter((c) => c.clv !== null);
+  const customers = shown.reduce((s, c) => s + c.customers, 0);
+  if (!customers) return null;
+  return {
+    customers,
+    meanClv12: shown.reduce((s, c) => s + c.clv!, 0) / customers,
+    expectedActive: shown.reduce((s, c) => s + c.alive!, 0),
+    oneTime: shown.reduce((s, c) => s + c.oneTime!, 0),
+    leftOut: rows.reduce((s, c) => s + c.customers, 0) - customers
+  };
+}
+
+export interface GroupBar {
+  label: string;
+  breakdown: string;
+  customers: number;
+  meanClv12: number;
+  selected: boolean;
+}
+
+/** Mean 12-month CLV of every group, a bar each, the chosen group highlighted, all customers as a rule. */
+export function clvByGroupChart(bars: readonly GroupBar[], overall: number | null, {width = 640} = {}) {
+  const anySelected = bars.some((d) => d.selected);
+  return Plot.plot({
+    width,
+    height: 24 * bars.length + 60,
+    marginLeft: Math.min(width * 0.5, 12 + 6.5 * Math.max(0, ...bars.map((d) => d.label.length))),
+    x: {label: "Predicted value per customer, next 12 months ($)", grid: true, tickFormat: "$,.0f"},
+    y: {label: null, domain: bars.map((d) => d.label)},
+    marks: [
+      Plot.barX(bars, {
+        y: "label",
+        x: "meanClv12",
+        fill: "var(--theme-foreground-focus)",
+        fillOpacity: (d: GroupBar) => (d.selected || !anySelected ? 1 : 0.35),
+        tip: true,
+        title: (d: GroupBar) => `${d.label}\n${money(d.meanClv12)} per customer over the next 12 months\n${d.customers.toLocaleString("en")} customers`
+      }),
+      Plot.ruleX([0]),
+      overall == null
+        ? null
+        : Plot.ruleX([overall], {stroke: "currentColor", strokeDasharray: "4,3", tip: true, title: () => `All customers: ${money(overall)} per customer`})
+    ],
+    ariaLabel: "Predicted 12-month value per customer by segment, region, channel and plan",
+    ariaDescription: "One bar per group; the chosen group highlighted; the dashed rule is the average over all customers."
+  });
+}
+
+export interface HistogramRow {
+  bin: number;
+  customers: number | null;
+}
+
+/** Customers by predicted 12-month value, in round bins (the last one open-ended); bins of too few customers are marked, not drawn. */
+export function clvHistogram(rows: readonly HistogramRow[], {width: binWidth, count}: {width: number; count: number}, {width = 640, height = 280} = {}) {
+  const total = rows.reduce((s, d) => s + (d.customers ?? 0), 0);
+  const label = (bin: number) => (bin === count - 1 ? `${money(bin * binWidth)} or more` : `${money(bin * binWidth)} to ${money((bin + 1) * binWidth)}`);
+  const shown = rows.filter((d) => d.customers !== null);
+  const withheld = rows.filter((d) => d.customers === null);
+  return Plot.plot({
+    width,
+    height,
+    marginLeft: 56,
+    x: {label: "Predicted value over the next 12 months ($)", domain: [0, count * binWidth], tickFormat: (v: number) => (v >= (count - 1) * binWidth && v > 0 ? `${money(v)}+` : money(v))},
+    y: {label: "Customers", grid: true},
+    marks: [
+      Plot.rectY(shown, {
+        x1: (d: HistogramRow) => d.bin * binWidth,
+        x2: (d: HistogramRow) => (d.bin + 1) * binWidth,
+        y: "customers",
+        inset: 1,
+        fill: "var(--theme-foreground-focus)",
+        fillOpacity: (d: HistogramRow) => (d.bin === count - 1 ? 0.6 : 1),
+        tip: true,
+        title: (d: HistogramRow) => `${label(d.bin)}\n${d.customers!.toLocaleString("en")} customers (${((100 * d.customers!) / total).toFixed(1)}% of those shown)`
+      }),
+      Plot.dot(withheld, {
+        x: (d: HistogramRow) => (d.bin + 0.5) * binWidth,
+        y: 0,
+        symbol: "times",
+        r: 3,
+        stroke: "var(--theme-foreground-muted)",
+        tip: true,
+        title: (d: HistogramRow) => `${label(d.bin)}\nfewer than the minimum group size: not shown`
+      }),
+      Plot.ruleY([0])
+    ],
+    ariaLabel: "Histogram of customers by predicted 12-month value",
+    ariaDescription: "Bars count customers in each value band; the last band is open-ended; small grey crosses on the axis are bands with too few customers to show."
+  });
+}
+
+// ----- Probability alive ----------------------------------------------------
+
+export interface AliveCell {
+  x: number;
+  recency: number;
+  customers: number;
+  alive: number | null;
+}
+
+/**
+ * The observed customers' mean probability of still being active, by repeat
+ * purchases (rows, the last one "or more") and months since the last purchase
+ * (columns, in bins); cells of too few customers grey. One-time buyers are
+ * left out: the model counts them all as active.
+ */
+export function aliveHeatmap(cells: readonly AliveCell[], {recencyEdges, maxFrequency}: {recencyEdges: number[]; maxFrequency: number}, {width = 640} = {}) {
+  const columns = recencyEdges.map((edge, i) => (i === recencyEdges.length - 1 ? `${edge}+` : edge === 0 ? `<${recencyEdges[1]}` : `${edge}–${recencyEdges[i + 1]}`));
+  const rowLabel = (x: number) => (x === maxFrequency ? `${x}+` : String(x));
+  const rows = Array.from({length: maxFrequency}, (_, i) => rowLabel(i + 1));
+  const shown = cells.filter((d) => d.x > 0);
+  const text = width >= 520;
+  return Plot.plot({
+    width,
+    height: 26 * rows.length + 110,
+    marginLeft: 50,
+    marginBottom: text ? 40 : 56,
+    padding: 0.04,
+    x: {label: "Months since the last purchase", domain: columns, axis: "bottom", tickRotate: text ? 0 : -45},
+    y: {label: "Repeat purchases", domain: rows},
+    color: {type: "linear", scheme: "viridis", domain: [0, 1], legend: true, label: "Chance of still being a customer", tickFormat: "%"},
+    marks: [
+      Plot.cell(shown, {
+        x: (d: AliveCell) => columns[d.recency],
+        y: (d: AliveCell) => rowLabel(d.x),
+        fill: (d: AliveCell) => d.alive,
+        inset: 0.5,
+        tip: true,
+        title: (d: AliveCell) =>
+          `${rowLabel(d.x)} repeat purchases, last one ${columns[d.recency]} months ago\n` +
+          (d.alive === null ? `fewer customers than the minimum group size: not shown` : `${d.customers.toLocaleString("en")} customers, on average ${(100 * d.alive).toFixed(0)}% likely still active`)
+      }),
+      Plot.cell(
+        shown.filter((d) => d.alive === null),
+        {x: (d: AliveCell) => columns[d.recency], y: (d: AliveCell) => rowLabel(d.x), fill: "var(--theme-foreground-faint)", fillOpacity: 0.35, inset: 0.5}
+      ),
+      text
+        ? Plot.text(
+            shown.filter((d) => d.alive !== null),
+            {x: (d: AliveCell) => columns[d.recency], y: (d: AliveCell) => rowLabel(d.x), text: (d: AliveCell) => `${(100 * d.alive!).toFixed(0)}%`, fill: (d: AliveCell) => (d.alive! > 0.6 ? "black" : "white"), fontSize: 10}
+          )
+        : null
+    ],
+    ariaLabel: "Heatmap of the chance a customer is still active, by repeat purchases and months since the last purchase",
+    ariaDescription: "Observed customers' average; grey cells have too few customers to show."
+  });
+}
+
+// ----- Holdout check ----------------------------------------------------------
+
+export interface HoldoutRow {
+  x: number;
+  customers: number;
+  actual: number | null;
+  predicted: number | null;
+}
+
+/** Predicted against actual purchases per customer in the holdout weeks, by repeat purchases before them (7 stands for 7 or more). */
+export function holdoutChart(rows: readonly HoldoutRow[], {weeks}: {weeks: number}, {width = 640, height = 300} = {}) {
+  const shown = rows.filter((d) => d.actual !== null);
+  const label = (x: number) => (x === 7 ? "7+" : String(x));
+  const long = shown.flatMap((d) => [
+    {x: d.x, customers: d.customers, series: "Actual", value: d.actual!},
+    {x: d.x, customers: d.customers, series: "Predicted", value: d.predicted!}
+  ]);
+  type Point = (typeof long)[number];
+  return Plot.plot({
+    width,
+    height,
+    marginLeft: 50,
+    x: {label: "Repeat purchases before the holdout", ticks: shown.map((d) => d.x), tickFormat: label},
+    y: {label: `Purchases per customer in the ${weeks} weeks after`, grid: true},
+    color: {legend: true, domain: ["Actual", "Predicted"], range: ["var(--theme-foreground-focus)", "#e15759"]},
+    marks: [
+      Plot.ruleY([0]),
+      Plot.line(long.filter((d) => d.series === "Actual"), {x: "x", y: "value", stroke: "series"}),
+      Plot.line(long.filter((d) => d.series === "Predicted"), {x: "x", y: "value", stroke: "series", strokeDasharray: "5,3"}),
+      Plot.dot(long, {
+        x: "x",
+        y: "value",
+        fill: "series",
+        r: 4,
+        tip: true,
+        title: (d: Point) => `${label(d.x)} repeat purchases before (${d.customers.toLocaleString("en")} customers)\n${d.series}: ${d.value.toFixed(2)} purchases per customer`
+      })
+    ],
+    ariaLabel: "Predicted against actual purchases per customer in the holdout period, by repeat purchases before it",
+    ariaDescription: "Two lines: actual purchases (solid) and the model's prediction (dashed)."
+  });
+}

@@ -1,0 +1,203 @@
+// Customer lifetime value for the Lifetime value page, as `rapport metrics clv --by …` computes it:
+// historical cumulative revenue per customer by monthly cohort (src/metrics/historical.ts), and the
+// 12-month predicted CLV of one BG/NBD + Gamma-Gamma fit on all data (src/metrics/clv.ts), for all
+// customers and each group of each breakdown. Only aggregates leave: totals per group, sums per group
+// and cohort month (so the page can filter by cohort), a histogram of per-customer CLV, mean
+// probability-alive per frequency × recency cell, and a holdout check from a second fit that stops
+// before the last quarter of the data. Any figure describing fewer than minGroupSize customers is
+// withheld (its count kept, its value null).
+import {loadConfig} from "../../src/config.js";
+import {fitClv} from "../../src/metrics/clv.js";
+import {cumulativeRevenueSql} from "../../src/metrics/historical.js";
+import {breakdowns, type Breakdown} from "../../src/metrics/periods.js";
+import {customerProfileGroupsSql} from "../../src/metrics/rfm.js";
+import {probabilityAlive} from "../../src/models/bgnbd.js";
+import {daysPerMonth, discountedPurchases} from "../../src/models/clv.js";
+import {expectedSpend} from "../../src/models/gammagamma.js";
+import {projectRoot} from "../../src/paths.js";
+import {readWarehouse} from "../../src/warehouse/read.js";
+
+const started = performance.now();
+const {minGroupSize} = await loadConfig(projectRoot);
+const unit = "week";
+const months = 12;
+const monthlyDiscount = 0.01;
+/** Months since the first order the historical curves go up to: enough for leadership, and the page stays small. */
+const maxMonths = 36;
+/** Repeat purchases 0 … 9, then "10 or more". */
+const maxFrequency = 10;
+/** Months since the last purchase: the lower edges of the recency bins (the last is open). */
+const recencyEdges = [0, 1, 2, 3, 6, 9, 12, 18, 24, 36];
+
+type Profile = {cohort: Date; x: number; t_x: number; T: number; zbar: number; days_since_last: number; n: number} & Record<Breakdown, string>;
+type Historical = {cohort: Date; group: string; months: number; customers: number; cumulativePerCustomer: number; small: boolean; incomplete: boolean};
+
+const {fit, profiles, historical, bounds, holdoutFit} = await readWarehouse(async (db) => {
+  const fit = await fitClv(db, {unit});
+  const profiles = await db.all<Profile>(customerProfileGroupsSql({unit}));
+  const historical: (Historical & {by: string})[] = [];
+  for (const by of [undefined, ...breakdowns]) {
+    for (const row of await db.all<Historical>(cumulativeRevenueSql({by, minCohort: minGroupSize}))) {
+      if (row.months <= maxMonths) historical.push({...row, by: by ?? "all"});
+    }
+  }
+  const [bounds] = await db.all<{first: Date; last: Date}>(`SELECT min(ordered_at)::DATE AS first, max(ordered_at)::DATE AS last FROM orders WHERE status = 'completed'`);
+  // The holdout: the last quarter of the data's span, in whole weeks; the model is refit on what came before.
+  const holdoutDays = 7 * Math.max(1, Math.round((0.25 * (+bounds.last - +bounds.first)) / 86_400_000 / 7));
+  const calibrationEnd = isoDate(new Date(+bounds.last - holdoutDays * 86_400_000));
+  return {fit, profiles, historical, bounds, holdoutFit: await fitClv(db, {unit, calibrationEnd})};
+});
+
+// Per customer group: CLV = discounted expected purchases (per distinct x, t_x, T) × expected spend.
+const purchases = new Map<string, number>();
+const clvOf = (p: Profile) => {
+  if (!fit.gammaGamma) return NaN;
+  const key = `${p.x} ${p.t_x} ${p.T}`;
+  let value = purchases.get(key);
+  if (value === undefined) purchases.set(key, (value = discountedPurchases(fit.bgnbd, p, {unit, months, discount: monthlyDiscount})));
+  return value * expectedSpend(fit.gammaGamma, p.x, p.zbar);
+};
+const clv = Float64Array.from(profiles, clvOf);
+const alive = Float64Array.from(profiles, (p) => probabilityAlive(fit.bgnbd, p));
+const memberships = (p: Profile) => [{by: "all", group: "all"}, ...breakdowns.map((by) => ({by, group: p[by]}))];
+
+// Histogram bins, the same for every group: a round width, up to the 99th percentile of all customers, the last bin open.
+const bins = clvBins(profiles, clv);
+const binOf = (value: number) => Math.min(Math.floor(value / bins.width), bins.count - 1);
+const recencyOf = (days: number) => recencyEdges.findLastIndex((edge) => days / daysPerMonth >= edge);
+
+interface Sums {
+  by: string;
+  group: string;
+  customers: number;
+  clv: number;
+  alive: number;
+  oneTime: number;
+}
+const totals = new Map<string, Sums>();
+const cells = new Map<string, Sums & {cohort: string}>();
+const histogram = new Map<string, {by: string; group: string; bin: number; customers: number}>();
+const aliveCells = new Map<string, {by: string; group: string; x: number; recency: number; customers: number; alive: number}>();
+const add = <T extends {customers: number}>(map: Map<string, T>, key: string, empty: () => T, f: (t: T) => void) => {
+  let t = map.get(key);
+  if (!t) map.set(key, (t = empty()));
+  f(t);
+};
+profiles.forEach((p, i) => {
+  const cohort = isoDate(p.cohort);
+  for (const {by, group} of memberships(p)) {
+    const sum = (s: Sums) => {
+      s.customers += p.n;
+      s.clv += p.n * clv[i];
+      s.alive += p.n * alive[i];
+      if (p.x === 0) s.oneTime += p.n;
+    };
+    add(totals, `${by}\t${group}`, () => ({by, group, customers: 0, clv: 0, alive: 0, oneTime: 0}), sum);
+    add(cells, `${by}\t${group}\t${cohort}`, () => ({by, group, cohort, customers: 0, clv: 0, alive: 0, oneTime: 0}), sum);
+    const bin = binOf(clv[i]);
+    add(histogram, `${by}\t${group}\t${bin}`, () => ({by, group, bin, customers: 0}), (h) => (h.customers += p.n));
+    const x = Math.min(p.x, maxFrequency);
+    const recency = recencyOf(p.days_since_last);
+    add(aliveCells, `${by}\t${group}\t${x}\t${recency}`, () => ({by, group, x, recency, customers: 0, alive: 0}), (c) => {
+      c.customers += p.n;
+      c.alive += p.n * alive[i];
+    });
+  }
+});
+
+const shown = (n: number) => n >= minGroupSize;
+const round = (value: number, digits: number) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
+const publishedGroups = new Set([...totals.values()].filter((t) => shown(t.customers)).map((t) => `${t.by}\t${t.group}`));
+const inPublished = (d: {by: string; group: string}) => publishedGroups.has(`${d.by}\t${d.group}`);
+const holdout = holdoutFit.holdout!;
+
+const page = {
+  asOf: isoDate(bounds.last),
+  minGroupSize,
+  model: {
+    unit,
+    months,
+    monthlyDiscount,
+    customers: fit.customers,
+    bgnbd: fit.bgnbd,
+    gammaGamma: fit.gammaGamma
+  },
+  // Every group, as `rapport metrics clv --by …` prints it: meanClv12 is its `predicted` figure.
+  groups: [...totals.values()].map((t) =>
+    shown(t.customers)
+      ? {by: t.by, group: t.group, customers: t.customers, meanClv12: t.clv / t.customers, expectedActive: t.alive, oneTime: t.oneTime, withheld: false}
+      : {by: t.by, group: t.group, customers: t.customers, meanClv12: null, expectedActive: null, oneTime: null, withheld: true}
+  ),
+  // Sums per group and cohort month, for the cohort filter; small cells keep their size only.
+  cohorts: [...cells.values()].filter(inPublished).map((c) =>
+    shown(c.customers)
+      ? {by: c.by, group: c.group, cohort: c.cohort, customers: c.customers, clv: round(c.clv, 2), alive: round(c.alive, 3), oneTime: c.oneTime}
+      : {by: c.by, group: c.group, cohort: c.cohort, customers: c.customers, clv: null, alive: null, oneTime: null}
+  ),
+  distribution: {
+    width: bins.width,
+    count: bins.count,
+    rows: [...histogram.values()].filter(inPublished).map((h) => ({...h, customers: shown(h.customers) ? h.customers : null}))
+  },
+  alive: {
+    maxFrequency,
+    recencyEdges,
+    rows: [...aliveCells.values()].filter(inPublished).map((c) => ({by: c.by, group: c.group, x: c.x, recency: c.recency, customers: c.customers, alive: shown(c.customers) ? round(c.alive / c.customers, 4) : null}))
+  },
+  // One row per group and cohort, its cumulative revenue per customer month by month (only the latest month can be unfinished).
+  historical: [...groupRows(historical, (h) => `${h.by}\t${h.group}\t${isoDate(h.cohort)}`).values()].map((rows) => ({
+    by: rows[0].by,
+    group: rows[0].group,
+    cohort: isoDate(rows[0].cohort),
+    customers: rows[0].customers,
+    values: rows[0].small ? null : rows.map((h) => round(h.cumulativePerCustomer, 4)),
+    lastIncomplete: rows.at(-1)!.incomplete
+  })),
+  holdout: {
+    calibrationEnd: holdoutFit.calibrationEnd,
+    weeks: holdout.length,
+    customers: holdoutFit.customers,
+    actual: holdout.actual,
+    predicted: holdout.predicted,
+    converged: holdoutFit.bgnbd.converged,
+    byFrequency: holdout.byFrequency.map((r) =>
+      shown(r.customers) ? {x: r.x, customers: r.customers, actual: r.actual / r.customers, predicted: r.predicted / r.customers} : {x: r.x, customers: r.customers, actual: null, predicted: null}
+    )
+  }
+};
+
+const json = JSON.stringify(page);
+console.error(`clv: ${profiles.length} customer groups, ${purchases.size} distinct histories, ${json.length} bytes in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+process.stdout.write(json);
+
+function groupRows<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = groups.get(k);
+    if (list) list.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
+}
+
+function isoDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/** Round bins for per-customer CLV: about 20 of them up to the 99th percentile, the last open-ended. */
+function clvBins(rows: readonly {n: number}[], values: Float64Array): {width: number; count: number} {
+  const order = [...values.keys()].filter((i) => Number.isFinite(values[i])).sort((a, b) => values[a] - values[b]);
+  const total = order.reduce((s, i) => s + rows[i].n, 0);
+  let seen = 0;
+  let p99 = 0;
+  for (const i of order) {
+    seen += rows[i].n;
+    p99 = values[i];
+    if (seen >= 0.99 * total) break;
+  }
+  const rough = Math.max(p99, 1) / 20;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const width = [1, 2, 2.5, 5, 10].map((m) => m * power).find((w) => w >= rough)!;
+  return {width, count: Math.ceil(p99 / width) + 1};
+}
