@@ -32,6 +32,14 @@ const maxBars = 40;
 
 /** Which chart fits a result, or null when none does. */
 export function planChart(columns: readonly ResultColumn[], rows: readonly Record<string, unknown>[]): ChartPlan | null {
+  const plan = pick(columns, rows);
+  if (!plan) return null;
+  // Say what is not drawn: a withheld figure is null, and a chart without it must not look complete.
+  const blank = rows.filter((d) => d[plan.x] == null || d[plan.y] == null).length;
+  return blank ? {...plan, description: `${plan.description}; ${blank} ${blank === 1 ? "row" : "rows"} with no value left out`} : plan;
+}
+
+function pick(columns: readonly ResultColumn[], rows: readonly Record<string, unknown>[]): ChartPlan | null {
   // One row draws a lone mark: the table says it better.
   if (rows.length < 2) return null;
   const of = (kind: ColumnKind) => columns.filter((c) => c.kind === kind).map((c) => c.name);
