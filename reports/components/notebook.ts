@@ -21,9 +21,14 @@ import type {CatalogueEntry} from "./notebook-tables.js";
 import {errorMessage, runSql, type Client, type Result, type Run} from "./notebook-run.js";
 import {decodeNotebook, encodeNotebook} from "./notebook-url.js";
 
-export interface NotebookOptions {
+/** The database once its tables are loaded and it is locked down, and the tables' list. */
+export interface Database {
+  client: Client;
   /** The published tables, in the order the table list shows them. */
   catalogue: readonly CatalogueEntry[];
+}
+
+export interface NotebookOptions {
   /** The cells of a notebook opened without one in its address. */
   starter: readonly string[];
   /** The most rows a result keeps. */
@@ -81,13 +86,26 @@ function responsive(draw: (width: number) => Element): HTMLElement {
   return box;
 }
 
-export function notebook(client: Client, {catalogue, starter, cap = 10_000}: NotebookOptions): HTMLElement {
+/**
+ * The notebook, shown at once: cells can be edited while the database starts,
+ * and run when it is ready (Framework's loading spinner shows meanwhile).
+ */
+export function notebook(database: Promise<Database>, {starter, cap = 10_000}: NotebookOptions): HTMLElement {
   const cells: Cell[] = [];
   let focused: Cell | undefined;
-  let queue: Promise<unknown> = Promise.resolve();
+  let client: Client;
+  let catalogue: readonly CatalogueEntry[] = [];
+  // Runs go one at a time, after the database is ready; a database that fails to start is reported once, below.
+  let queue: Promise<unknown> = database.then((db) => ({client, catalogue} = db)).catch(() => {});
+  // One thing at a time: DuckDB-wasm runs queries one after another anyway, and each cell's time is then its own.
+  function enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const done = queue.then(task);
+    queue = done.catch(() => {});
+    return done;
+  }
   let serial = 0;
 
-  const list = html`<div class="nb-table-list" aria-live="polite"><p class="nb-muted">Reading the tables…</p></div>` as HTMLElement;
+  const list = html`<div class="nb-table-list" aria-live="polite"><p class="nb-muted"><observablehq-loading></observablehq-loading> Reading the tables…</p></div>` as HTMLElement;
   const cellsBox = html`<div class="nb-cells"></div>` as HTMLElement;
   const notice = html`<p class="nb-notice" role="status" hidden></p>` as HTMLElement;
   const linkStatus = html`<span class="nb-muted" role="status"></span>` as HTMLElement;
@@ -147,11 +165,12 @@ export function notebook(client: Client, {catalogue, starter, cap = 10_000}: Not
   }
 
   function fit(editor: HTMLTextAreaElement) {
-    editor.rows = Math.min(24, Math.max(3, editor.value.split("\n").length));
+    // No wrapping (SQL reads by its lines), so the lines are the rows; one more for a scroll bar.
+    editor.rows = Math.min(24, Math.max(3, editor.value.split("\n").length + 1));
   }
 
   function addCell(sql: string, {after, focus = false}: {after?: Cell; focus?: boolean} = {}): Cell {
-    const editor = html`<textarea class="nb-sql" spellcheck="false" autocapitalize="off" autocomplete="off" placeholder="SELECT … FROM activity"></textarea>` as HTMLTextAreaElement;
+    const editor = html`<textarea class="nb-sql" wrap="off" spellcheck="false" autocapitalize="off" autocomplete="off" placeholder="SELECT … FROM activity"></textarea>` as HTMLTextAreaElement;
     editor.value = sql;
     fit(editor);
     const runButton = html`<button type="button" data-action="run" title="Run (Ctrl+Enter or ⌘+Enter)">▶ Run</button>` as HTMLButtonElement;
@@ -232,8 +251,12 @@ export function notebook(client: Client, {catalogue, starter, cap = 10_000}: Not
   function runCell(cell: Cell): Promise<unknown> {
     const sql = cell.editor.value;
     save();
-    const task = queue.then(async () => {
-      if (!cell.root.isConnected) return;
+    if (sql.trim()) {
+      cell.root.dataset.state = "queued";
+      cell.status.replaceChildren(html`<observablehq-loading></observablehq-loading> Waiting to run…`);
+    }
+    return enqueue(async () => {
+      if (!cell.root.isConnected || !client) return;
       if (!sql.trim()) {
         cell.root.dataset.state = "new";
         cell.status.textContent = "Type a query, then Run.";
@@ -242,13 +265,13 @@ export function notebook(client: Client, {catalogue, starter, cap = 10_000}: Not
       }
       cell.root.dataset.state = "running";
       cell.root.classList.remove("nb-stale");
-      cell.status.textContent = "Running…";
+      cell.status.replaceChildren(html`<observablehq-loading></observablehq-loading> Running…`);
       cell.runButton.textContent = "■ Stop";
       cell.run = runSql(client, sql, {cap});
       try {
         show(cell, await cell.run.result);
         cell.root.dataset.state = "done";
-        if (/\b(create|drop|alter|insert|update|delete)\b/i.test(sql)) void describeTables();
+        if (/\b(create|drop|alter|insert|update|delete)\b/i.test(sql)) void enqueue(describeTables);
       } catch (error) {
         cell.root.dataset.state = "error";
         cell.status.textContent = "";
@@ -259,8 +282,6 @@ export function notebook(client: Client, {catalogue, starter, cap = 10_000}: Not
         cell.runButton.textContent = "▶ Run";
       }
     });
-    queue = task.catch(() => {});
-    return task;
   }
 
   function runAll() {
@@ -295,6 +316,7 @@ export function notebook(client: Client, {catalogue, starter, cap = 10_000}: Not
   // ---- the table list ---------------------------------------------------
 
   async function describeTables() {
+    if (!client) return;
     try {
       const {rows: info} = await runSql(client, `SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' ORDER BY table_name, ordinal_position`).result;
       const names = [...new Set(info.map((d) => d.table_name as string))];
@@ -340,8 +362,18 @@ export function notebook(client: Client, {catalogue, starter, cap = 10_000}: Not
     const sqls = linked && "value" in linked ? linked.value.cells : starter;
     for (const sql of sqls) addCell(sql);
     clearTimeout(saveTimer); // opening a notebook is no edit: the address stays as it came
-    await describeTables();
-    await runAll();
+    const listed = enqueue(describeTables);
+    const run = runAll();
+    try {
+      await database;
+    } catch (error) {
+      notice.hidden = false;
+      notice.textContent = `The database could not start in this browser: ${errorMessage(error)}`;
+      list.replaceChildren();
+      cells.forEach((cell) => ((cell.root.dataset.state = "error"), cell.status.replaceChildren()));
+      return;
+    }
+    await Promise.all([listed, run]);
   })();
 
   return root;
