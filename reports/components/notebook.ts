@@ -248,9 +248,10 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
 
   // ---- running ----------------------------------------------------------
 
-  function runCell(cell: Cell): Promise<unknown> {
+  /** Runs a cell; `remember` writes the notebook to the address (not when a notebook is just being opened). */
+  function runCell(cell: Cell, {remember = true} = {}): Promise<unknown> {
     const sql = cell.editor.value;
-    save();
+    if (remember) save();
     if (sql.trim()) {
       cell.root.dataset.state = "queued";
       cell.status.replaceChildren(html`<observablehq-loading></observablehq-loading> Waiting to run…`);
@@ -284,8 +285,8 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
     });
   }
 
-  function runAll() {
-    return Promise.all(cells.map((cell) => runCell(cell)));
+  function runAll({remember = true} = {}) {
+    return Promise.all(cells.map((cell) => runCell(cell, {remember})));
   }
 
   function show(cell: Cell, {columns, rows, capped, ms}: Result) {
@@ -363,7 +364,7 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
     for (const sql of sqls) addCell(sql);
     clearTimeout(saveTimer); // opening a notebook is no edit: the address stays as it came
     const listed = enqueue(describeTables);
-    const run = runAll();
+    const run = runAll({remember: false});
     try {
       await database;
     } catch (error) {

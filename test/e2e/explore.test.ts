@@ -72,6 +72,18 @@ describe("the Explore page", () => {
       await activity.locator("summary").click();
       expect(await activity.locator("li").allTextContents()).toContain("net_revenue DOUBLE");
       for (const table of ["retention", "nps", "quality_files", "quality_coverage"]) expect(await page.locator(`.nb-table[data-table=${table}]`).count()).toBe(1);
+      expect(await first.locator(".nb-status").textContent()).toMatch(/^\d+ rows · \d+(\.\d+)? m?s/);
+
+      // A table's button adds a cell that queries it; a column's button types its name where the caret is.
+      await activity.locator(".nb-query-table").click();
+      const added = page.locator("[data-cell]").nth(3);
+      await expect.poll(() => added.getAttribute("data-state")).toBe("done");
+      expect(await added.locator("textarea").inputValue()).toBe("SELECT *\nFROM activity\nLIMIT 100");
+      expect(await added.locator("[data-rows]").getAttribute("data-rows")).toBe(String(Math.min(100, rows)));
+      await added.locator("textarea").fill("SELECT  FROM activity");
+      await added.locator("textarea").evaluate((t: HTMLTextAreaElement) => t.setSelectionRange(7, 7));
+      await activity.locator(".nb-column", {hasText: /^net_revenue$/}).click();
+      expect(await added.locator("textarea").inputValue()).toBe("SELECT net_revenue FROM activity");
       expect(errors).toEqual([]);
       expect(requests.filter((r) => !isLocal(r, siteUrl))).toEqual([]);
     } finally {
