@@ -99,8 +99,11 @@ export function runSql(client: Client, sql: string, {cap = 10_000} = {}): Run {
         if (capped || stopped) break;
       }
       if (capped) await connection.cancelSent().catch(() => false);
-      if (stopped) throw new Error("Stopped.");
+      if (stopped) throw new Error("stopped");
       return {columns, rows, capped, ms: performance.now() - start};
+    } catch (error) {
+      if (stopped) throw new Error("Stopped before the query finished.");
+      throw error;
     } finally {
       await connection.close();
     }

@@ -217,6 +217,29 @@ describe("the Explore page", () => {
     }
   });
 
+  it("stops a long query with the cell's Stop button, and runs the next one", async () => {
+    const {page, errors} = await visit(browser, exploreUrl);
+    try {
+      await settled(page);
+      await page.locator("[data-action=add]").first().click();
+      const cell = page.locator("[data-cell]").last();
+      await cell.locator("textarea").fill("SELECT sum(range % 7) AS s FROM range(20000000000)");
+      await cell.locator("[data-action=run]").click();
+      await expect.poll(() => cell.getAttribute("data-state")).toBe("running");
+      expect(await cell.locator("[data-action=run]").textContent()).toBe("■ Stop");
+      await cell.locator("[data-action=run]").click();
+      await expect.poll(() => cell.getAttribute("data-state"), {timeout: 20_000}).toBe("error");
+      expect(await cell.locator(".nb-error").textContent()).toBe("Stopped before the query finished.");
+      await cell.locator("textarea").fill("SELECT 41 + 1 AS answer");
+      await cell.locator("textarea").press("Control+Enter");
+      await expect.poll(() => cell.getAttribute("data-state")).toBe("done");
+      expect((await tableText(cell))[1]).toEqual(["42"]);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it("cannot reach outside the page: reading a URL, loading an extension or unlocking the settings is refused", async () => {
     const {page, errors, requests} = await visit(browser, exploreUrl);
     try {
