@@ -1,0 +1,111 @@
+/**
+ * The quick chart of a notebook result, picked from its column kinds:
+ * a date and a number → a line (one per value of a text column, when there
+ * are at most 12); a text column and a number → bars (the first 40 rows);
+ * two numbers → dots. Anything else gets no chart. Every mark has a tooltip.
+ */
+import * as Plot from "npm:@observablehq/plot";
+
+export type ColumnKind = "time" | "number" | "category" | "other";
+
+export interface ResultColumn {
+  name: string;
+  kind: ColumnKind;
+  /** DuckDB's name for the type, as the table list shows it. */
+  type: string;
+}
+
+export interface ChartPlan {
+  mark: "line" | "bar" | "dot";
+  x: string;
+  y: string;
+  /** The text column that splits lines into series. */
+  series?: string;
+  /** Rows drawn, when fewer than the result's. */
+  shown?: number;
+  /** What the chart shows, in words: its caption and text alternative. */
+  description: string;
+}
+
+const maxSeries = 12;
+const maxBars = 40;
+
+/** Which chart fits a result, or null when none does. */
+export function planChart(columns: readonly ResultColumn[], rows: readonly Record<string, unknown>[]): ChartPlan | null {
+  const plan = pick(columns, rows);
+  if (!plan) return null;
+  // Say what is not drawn: a withheld figure is null, and a chart without it must not look complete.
+  const blank = rows.filter((d) => d[plan.x] == null || d[plan.y] == null).length;
+  return blank ? {...plan, description: `${plan.description}; ${blank} ${blank === 1 ? "row" : "rows"} with no value left out`} : plan;
+}
+
+function pick(columns: readonly ResultColumn[], rows: readonly Record<string, unknown>[]): ChartPlan | null {
+  // One row draws a lone mark: the table says it better.
+  if (rows.length < 2) return null;
+  const of = (kind: ColumnKind) => columns.filter((c) => c.kind === kind).map((c) => c.name);
+  const [times, numbers, categories] = [of("time"), of("number"), of("category")];
+  if (times.length && numbers.length) {
+    const [x, y] = [times[0], numbers[0]];
+    const series = categories.find((c) => {
+      const n = new Set(rows.map((d) => d[c])).size;
+      return n > 1 && n <= maxSeries;
+    });
+    const repeats = new Set(rows.map((d) => +(d[x] as Date))).size < rows.length;
+    // Several rows per date with nothing to split them by would zigzag as a line: dots instead.
+    if (repeats && !series) return {mark: "dot", x, y, description: `${y} by ${x}, a dot per row`};
+    return {mark: "line", x, y, series, description: `${y} by ${x}${series ? `, a line per ${series}` : ""}`};
+  }
+  if (categories.length && numbers.length) {
+    const [x, y] = [numbers[0], categories[0]];
+    const shown = rows.length > maxBars ? maxBars : undefined;
+    return {mark: "bar", x, y, shown, description: `${x} by ${y}${shown ? ` (the first ${shown} of ${rows.length} rows)` : ""}`};
+  }
+  if (numbers.length >= 2) return {mark: "dot", x: numbers[0], y: numbers[1], description: `${numbers[1]} against ${numbers[0]}, a dot per row`};
+  return null;
+}
+
+/** Draws a plan at a width. */
+export function drawChart(plan: ChartPlan, rows: readonly Record<string, unknown>[], {width = 640} = {}) {
+  const {x, y, series} = plan;
+  const present = rows.filter((d) => d[x] != null && d[y] != null);
+  const common = {width, ariaLabel: `Quick chart: ${plan.description}`, ariaDescription: `Drawn from the cell's result.`};
+  switch (plan.mark) {
+    case "line":
+      return Plot.plot({
+        ...common,
+        height: 280,
+        marginLeft: 60,
+        x: {type: "utc", label: x},
+        // Start at zero when every value is at least zero, so a line's ups and downs are not overstated.
+        y: {label: y, grid: true, zero: present.every((d) => (d[y] as number) >= 0)},
+        color: series ? {legend: true, label: series} : undefined,
+        marks: [
+          // Markers only while they stay apart; the tooltip follows the pointer along the line.
+          Plot.lineY(present, {x, y, ...(series ? {stroke: series, z: series} : {}), sort: x, marker: present.length <= 60 ? "dot" : undefined, tip: true})
+        ]
+      });
+    case "bar": {
+      const bars = present.slice(0, plan.shown ?? present.length);
+      const labels = bars.map((d) => String(d[y]));
+      const longest = Math.max(...labels.map((l) => l.length));
+      return Plot.plot({
+        ...common,
+        height: 40 + 24 * new Set(labels).size,
+        marginLeft: Math.min(Math.max(60, 7 * longest + 10), Math.round(width / 3)),
+        marginRight: 20,
+        x: {label: x, grid: true},
+        y: {label: null, domain: [...new Set(labels)], tickFormat: (l: string) => (l.length > 24 ? `${l.slice(0, 23)}…` : l)},
+        marks: [Plot.barX(bars, {y: (d: Record<string, unknown>) => String(d[y]), x, fill: "var(--theme-foreground-focus)", tip: {channels: {[y]: (d: Record<string, unknown>) => String(d[y])}}}), Plot.ruleX([0])]
+      });
+    }
+    case "dot":
+      return Plot.plot({
+        ...common,
+        height: 300,
+        marginLeft: 60,
+        x: {label: x, grid: true, ...(present[0]?.[x] instanceof Date ? {type: "utc"} : {})},
+        y: {label: y, grid: true},
+        marks: [Plot.dot(present, {x, y, fill: "currentColor", fillOpacity: 0.6, r: 3, tip: true})]
+      });
+  }
+}
