@@ -39,6 +39,8 @@ const {values} = parseArgs({
     seed: {type: "string", default: "42"},
     dir: {type: "string"},
     keep: {type: "boolean", default: false},
+    // With --dir: keep the CSVs a previous run generated there with the same options (generation is not timed against anything).
+    reuse: {type: "boolean", default: false},
     out: {type: "string", default: join(repo, "bench", "results.json")},
     readme: {type: "string", default: join(repo, "bench", "README.md")}
   }
@@ -62,12 +64,23 @@ const context: BenchContext = {
   ticketsPerCustomer: number("tickets-per-customer")
 };
 const log = join(project, "bench.log");
+const generated = join(project, "stage-generate.json");
+const reuse = values.reuse && existsSync(generated) && existsSync(join(project, "context.json")) && readFileSync(join(project, "context.json"), "utf-8") === JSON.stringify(context);
 console.error(`bench: ${context.customers.toLocaleString("en")} customers in ${project} (stage output in ${log})`);
 makeProject();
 
 const results: Record<string, StageResult & {info: Record<string, unknown>}> = {};
 try {
-  for (const name of Object.keys(stages)) results[name] = await runStage(name);
+  for (const name of Object.keys(stages)) {
+    if (name === "generate" && reuse) {
+      const stored = JSON.parse(readFileSync(generated, "utf-8")) as {seconds: number; peakRssMB?: number; maxRssMB?: number; info: Record<string, unknown>};
+      const csvBytes = entities.reduce((s, e) => s + statSync(join(context.data, `${e}.csv`)).size, 0);
+      results[name] = {seconds: stored.seconds, peakRssMB: stored.peakRssMB ?? stored.maxRssMB ?? 0, info: {...stored.info, csvBytes, reused: true}};
+      console.error(`bench: generate: reusing the CSVs in ${context.data}`);
+    } else {
+      results[name] = await runStage(name);
+    }
+  }
 } finally {
   if (!values.keep) rmSync(project, {recursive: true, force: true});
 }
@@ -122,6 +135,8 @@ function strip(r: StageResult): StageResult {
 
 /** A copy of the site's sources (data loaders import src/ relative to themselves), node_modules linked. */
 function makeProject(): void {
+  // A reused folder keeps its CSVs only: no warehouse, loader cache or site from the last run.
+  for (const entry of [".rapport", "dist", "reports", "src", "loaders", "bench.log"]) rmSync(join(project, entry), {recursive: true, force: true});
   mkdirSync(join(project, ".rapport"), {recursive: true});
   for (const entry of ["src", "loaders", "reports", "observablehq.config.ts", "package.json", "package-lock.json"]) {
     cpSync(join(repo, entry), join(project, entry), {recursive: true, filter: (f) => !f.includes(".observablehq")});
@@ -152,8 +167,11 @@ async function runStage(name: string): Promise<StageResult & {info: Record<strin
     throw new Error(`bench: stage ${name} failed (exit code ${code}); its output is above and in ${log}`);
   }
   const result = JSON.parse(readFileSync(resultFile, "utf-8")) as {seconds: number; maxRssMB: number; info: Record<string, unknown>};
-  if (name === "generate") result.info.csvBytes = entities.reduce((s, e) => s + statSync(join(context.data, `${e}.csv`)).size, 0);
   const peakRssMB = Math.max(result.maxRssMB, treePeakMB);
+  if (name === "generate") {
+    result.info.csvBytes = entities.reduce((s, e) => s + statSync(join(context.data, `${e}.csv`)).size, 0);
+    writeFileSync(resultFile, JSON.stringify({seconds: result.seconds, peakRssMB, info: result.info}));
+  }
   console.error(`bench: ${name.padEnd(17)} ${result.seconds.toFixed(2).padStart(8)} s  peak ${peakRssMB.toFixed(0).padStart(5)} MB  (${((performance.now() - started) / 1000).toFixed(0)} s with start-up)`);
   return {seconds: result.seconds, peakRssMB, info: result.info};
 }

@@ -75,6 +75,18 @@ FROM per GROUP BY ALL ORDER BY "group", x, t_x, "T", zbar`;
 }
 
 /**
+ * Groups of identical (group, x, t_x, T) with the sum of their zbar, for
+ * predicting CLV per breakdown group in few groups: a customer's expected
+ * spend is linear in zbar, so customers with the same purchase history but
+ * different spend need not be told apart (see totalExpectedSpend).
+ */
+export function valueGroupsSql(options: RfmOptions & {by?: Breakdown}): string {
+  return `${perCustomerSql(options, options.by)}
+SELECT "group", x, t_x::DOUBLE AS t_x, "T"::DOUBLE AS "T", count(*)::INTEGER AS n, sum(zbar)::DOUBLE AS "zbarSum"
+FROM per GROUP BY ALL ORDER BY "group", x, t_x, "T"`;
+}
+
+/**
  * Groups of identical (x, zbar) among customers with repeat purchases, for
  * Gamma-Gamma. With binDays above 1 (a large customer base), zbar is rounded
  * to three significant digits so that customers share groups (0.05% at most).

@@ -47,3 +47,21 @@ export function customerLifetimeValue(
   }
   return clv;
 }
+
+/**
+ * The purchases part of customerLifetimeValue: Σ_{i=1..H} (E[Y(i·m)] −
+ * E[Y((i−1)·m)]) / (1 + d)^i, which depends on (x, t_x, T) only, so that
+ * the CLV of many customers sharing them is this times their total expected
+ * spend (totalExpectedSpend in gammagamma.ts).
+ */
+export function discountedPurchases(purchases: BgNbdParameters, customer: RfmGroup, {unit, months = 12, discount = 0.01}: ClvOptions): number {
+  const m = monthInUnits(unit);
+  let total = 0;
+  let previous = 0;
+  for (let i = 1; i <= months; ++i) {
+    const cumulative = expectedPurchases(purchases, i * m, customer);
+    total += (cumulative - previous) / Math.pow(1 + discount, i);
+    previous = cumulative;
+  }
+  return total;
+}
