@@ -12,7 +12,7 @@ import {parseBreakdown, parsePeriod, periodSql, type Breakdown} from "../metrics
 import {cohortSql, mrrRetentionSql, repeatRateSql} from "../metrics/retention.js";
 import {distinguishingWords, sentimentTrend} from "../metrics/sentiment.js";
 import {scrubber} from "../privacy/scrub.js";
-import {valueGroupsSql} from "../metrics/rfm.js";
+import {rfmCustomersSql, valueGroupsSql} from "../metrics/rfm.js";
 import {scorecard, scorecardSeriesSql} from "../metrics/scorecard.js";
 import {npsAfterServiceSql, serviceSql, type ServiceBreakdown} from "../metrics/service.js";
 import type {TimeUnit} from "../models/clv.js";
@@ -79,13 +79,21 @@ export async function computeMetric(db: Database, name: string, options: MetricO
 
 /**
  * Historical cumulative revenue by cohort, and the 12-month predicted CLV per group from a fit on all data.
- * Customers are grouped by (group, x, t_x, T) with their spend summed, and expected purchases are computed
- * once per distinct (x, t_x, T): at a million customers that is a fraction of the hypergeometric series
- * a per-customer evaluation would sum.
+ * The orders are summarised per customer once, for both the fit and the groups; customers are grouped by
+ * (group, x, t_x, T) with their spend summed, and expected purchases are computed once per distinct
+ * (x, t_x, T).
  */
 async function clvMetrics(db: Database, by: Breakdown | undefined, unit: TimeUnit = "week") {
-  const fit = await fitClv(db, {unit});
-  const groups = await db.all<{group: string; x: number; t_x: number; T: number; n: number; zbarSum: number}>(valueGroupsSql({unit, by}));
+  // One pass over the orders for the fit and the groups.
+  const table = "_clv_customers";
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${rfmCustomersSql({}, by)}`);
+  let fit, groups;
+  try {
+    fit = await fitClv(db, {unit, table});
+    groups = await db.all<{group: string; x: number; t_x: number; T: number; n: number; zbarSum: number}>(valueGroupsSql({unit, by}, table));
+  } finally {
+    await db.run(`DROP TABLE IF EXISTS ${table}`);
+  }
   const predicted = new Map<string, {group: string; customers: number; total: number}>();
   const purchases = new Map<string, number>();
   const options = {unit, months: 12, discount: 0.01};

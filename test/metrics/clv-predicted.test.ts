@@ -4,7 +4,9 @@ import {computeMetric} from "../../src/cli/metrics.js";
 import {parseConfig} from "../../src/config.js";
 import {ingest} from "../../src/ingest/ingest.js";
 import {fitClv} from "../../src/metrics/clv.js";
-import {customerGroupsSql} from "../../src/metrics/rfm.js";
+import {customerGroupsSql, rfmCustomersSql, rfmGroupsSql, spendGroupsSql} from "../../src/metrics/rfm.js";
+import {fitBgNbd} from "../../src/models/bgnbd.js";
+import {fitGammaGamma} from "../../src/models/gammagamma.js";
 import {customerLifetimeValue} from "../../src/models/clv.js";
 import {withDuckDB} from "../../src/warehouse/duckdb.js";
 import {tempTree} from "../support/fixtures.js";
@@ -41,5 +43,27 @@ describe("rapport metrics clv: predicted CLV per group", async () => {
         expect(Math.abs(g.meanClv12 / (e.total / e.customers) - 1)).toBeLessThan(1e-12);
       }
     }
+  });
+});
+
+describe("fitClv reads the orders once", async () => {
+  const path = `${tempTree({})}/cdnow.duckdb`;
+  await ingest(["test/fixtures/cdnow/CDNOW_sample.txt"], {cwd: root, config: parseConfig({}), sources, warehouse: path});
+
+  it("fitClv(db, options) fits exactly what the inline summaries give, with or without a table of rfmCustomersSql rows", async () => {
+    const options = {calibrationEnd: "1997-09-30", unit: "week" as const};
+    const {fit, fromTable, bgnbd, gammaGamma} = await withDuckDB(async (db) => {
+      const fit = await fitClv(db, options);
+      await db.run(`CREATE TEMP TABLE mine AS ${rfmCustomersSql(options)}`);
+      const fromTable = await fitClv(db, {...options, table: "mine"});
+      // Independently, from the one-query summaries of the orders.
+      const bgnbd = fitBgNbd(await db.all(rfmGroupsSql(options)));
+      const gammaGamma = fitGammaGamma(await db.all(spendGroupsSql(options)));
+      return {fit, fromTable, bgnbd, gammaGamma};
+    }, path);
+    expect(fit.bgnbd).toEqual(bgnbd);
+    expect(fit.gammaGamma).toEqual(gammaGamma);
+    expect(fromTable).toEqual(fit);
+    expect(fit.binDays).toBe(1);
   });
 });
