@@ -3,7 +3,8 @@
  * every number the site shows, computed from the warehouse and printed as
  * rows, so scripts and tests can read them.
  */
-import {customerLifetimeValue} from "../models/clv.js";
+import {discountedPurchases} from "../models/clv.js";
+import {totalExpectedSpend} from "../models/gammagamma.js";
 import {fitClv} from "../metrics/clv.js";
 import {cumulativeRevenueSql} from "../metrics/historical.js";
 import {npsCountsSql, npsFromCounts, npsTrend, type NpsCountRow} from "../metrics/nps.js";
@@ -11,7 +12,7 @@ import {parseBreakdown, parsePeriod, periodSql, type Breakdown} from "../metrics
 import {cohortSql, mrrRetentionSql, repeatRateSql} from "../metrics/retention.js";
 import {distinguishingWords, sentimentTrend} from "../metrics/sentiment.js";
 import {scrubber} from "../privacy/scrub.js";
-import {customerGroupsSql} from "../metrics/rfm.js";
+import {rfmCustomersSql, valueGroupsSql} from "../metrics/rfm.js";
 import {scorecard, scorecardSeriesSql} from "../metrics/scorecard.js";
 import {npsAfterServiceSql, serviceSql, type ServiceBreakdown} from "../metrics/service.js";
 import type {TimeUnit} from "../models/clv.js";
@@ -76,16 +77,37 @@ export async function computeMetric(db: Database, name: string, options: MetricO
   }
 }
 
-/** Historical cumulative revenue by cohort, and the 12-month predicted CLV per group from a fit on all data. */
+/**
+ * Historical cumulative revenue by cohort, and the 12-month predicted CLV per group from a fit on all data.
+ * The orders are summarised per customer once, for both the fit and the groups; customers are grouped by
+ * (group, x, t_x, T) with their spend summed, and expected purchases are computed once per distinct
+ * (x, t_x, T).
+ */
 async function clvMetrics(db: Database, by: Breakdown | undefined, unit: TimeUnit = "week") {
-  const fit = await fitClv(db, {unit});
-  const groups = await db.all<{group: string; x: number; t_x: number; T: number; zbar: number; n: number}>(customerGroupsSql({unit, by}));
+  // One pass over the orders for the fit and the groups.
+  const table = "_clv_customers";
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${rfmCustomersSql({}, by)}`);
+  let fit, groups;
+  try {
+    fit = await fitClv(db, {unit, table});
+    groups = await db.all<{group: string; x: number; t_x: number; T: number; n: number; zbarSum: number}>(valueGroupsSql({unit, by}, table));
+  } finally {
+    await db.run(`DROP TABLE IF EXISTS ${table}`);
+  }
   const predicted = new Map<string, {group: string; customers: number; total: number}>();
+  const purchases = new Map<string, number>();
+  const options = {unit, months: 12, discount: 0.01};
   for (const g of groups) {
-    const value = fit.gammaGamma ? customerLifetimeValue(fit.bgnbd, fit.gammaGamma, g, {unit, months: 12, discount: 0.01}) : NaN;
+    let value = NaN;
+    if (fit.gammaGamma) {
+      const key = `${g.x} ${g.t_x} ${g.T}`;
+      let part = purchases.get(key);
+      if (part === undefined) purchases.set(key, (part = discountedPurchases(fit.bgnbd, g, options)));
+      value = part * totalExpectedSpend(fit.gammaGamma, g.x, g.n, g.zbarSum);
+    }
     const cell = predicted.get(g.group) ?? {group: g.group, customers: 0, total: 0};
     cell.customers += g.n;
-    cell.total += g.n * value;
+    cell.total += value;
     predicted.set(g.group, cell);
   }
   return {

@@ -9,7 +9,7 @@
 import {expectedPurchases, fitBgNbd, type BgNbdFit} from "../models/bgnbd.js";
 import {fitGammaGamma, type GammaGammaFit} from "../models/gammagamma.js";
 import type {Database} from "../warehouse/duckdb.js";
-import {rfmGroupsSql, spendGroupsSql, type RfmOptions} from "./rfm.js";
+import {distinctHistoriesSql, rfmCustomersSql, rfmGroupsSql, spendGroupsSql, type RfmOptions} from "./rfm.js";
 
 export interface HoldoutRow {
   /** Repeat purchases in calibration; 7 stands for 7 or more. */
@@ -36,16 +36,29 @@ type Group = {x: number; t_x: number; T: number; n: number; holdout: number; hol
 /** Above this many distinct (x, t_x, T), the fit groups customers in weekly bins (see RfmOptions.binDays). */
 export const maxExactGroups = 50_000;
 
-export async function fitClv(db: Database, options: RfmOptions): Promise<ClvFitResult> {
-  let binDays = options.binDays ?? 1;
-  let groups = await db.all<Group>(rfmGroupsSql({...options, binDays}));
-  if (options.binDays === undefined && groups.length > maxExactGroups) {
-    binDays = 7;
-    groups = await db.all<Group>(rfmGroupsSql({...options, binDays}));
+/**
+ * Fits BG/NBD and Gamma-Gamma on the warehouse's orders. The per-customer
+ * summary is computed once into a temporary table (or read from options.table,
+ * a table of rfmCustomersSql rows with the same calibrationEnd, when the
+ * caller has one) and grouped from there for each model.
+ */
+export async function fitClv(db: Database, options: RfmOptions & {table?: string}): Promise<ClvFitResult> {
+  const table = options.table ?? "_rfm_customers";
+  if (!options.table) await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${rfmCustomersSql(options)}`);
+  try {
+    return await fitFrom(db, options, table);
+  } finally {
+    if (!options.table) await db.run(`DROP TABLE IF EXISTS ${table}`);
   }
+}
+
+async function fitFrom(db: Database, options: RfmOptions, table: string): Promise<ClvFitResult> {
+  let binDays = options.binDays ?? 1;
+  if (options.binDays === undefined && (await db.all<{n: number}>(distinctHistoriesSql(table)))[0].n > maxExactGroups) binDays = 7;
+  const groups = await db.all<Group>(rfmGroupsSql({...options, binDays}, table));
   if (groups.length === 0) throw new Error("no completed orders to fit the CLV models on");
   const bgnbd = fitBgNbd(groups);
-  const spend = await db.all<{x: number; zbar: number; n: number}>(spendGroupsSql({...options, binDays}));
+  const spend = await db.all<{x: number; zbar: number; n: number}>(spendGroupsSql({...options, binDays}, table));
   const gammaGamma = spend.length > 0 ? fitGammaGamma(spend) : null;
   let holdout: ClvFitResult["holdout"] = null;
   if (options.calibrationEnd) {

@@ -34,9 +34,14 @@ export interface RfmOptions {
   binDays?: number;
 }
 
-function perCustomerSql({calibrationEnd, unit, binDays = 1}: RfmOptions, by?: Breakdown, {profile = false} = {}): string {
-  const k = unit === "week" ? 7 : 1;
-  const bin = (days: string) => (binDays === 1 ? days : `round(${days} / ${binDays}) * ${binDays}`);
+/**
+ * One row per customer, in days: x, t_x_days, T_days, zbar, holdout,
+ * holdout_days and the breakdown "group". Every summary below is grouped
+ * from these rows; a caller that needs several summaries (the CLV fit needs
+ * three) stores them once in a temporary table and passes its name, so the
+ * orders are read once instead of once a summary.
+ */
+export function rfmCustomersSql({calibrationEnd}: Pick<RfmOptions, "calibrationEnd">, by?: Breakdown, {profile = false} = {}): string {
   const end = calibrationEnd ? `${literal(calibrationEnd)}::DATE` : "max(day)";
   return `WITH days AS (
   SELECT customer_id, ordered_at::DATE AS day, sum(amount) AS spend
@@ -45,40 +50,63 @@ function perCustomerSql({calibrationEnd, unit, binDays = 1}: RfmOptions, by?: Br
   SELECT ${end} AS cal_end, max(day) AS data_end FROM days
 ), firsts AS (
   SELECT customer_id, min(day) AS first_day FROM days GROUP BY customer_id
+)
+SELECT d.customer_id,
+  (count(*) FILTER (WHERE d.day <= b.cal_end) - 1)::INTEGER AS x,
+  date_diff('day', f.first_day, max(d.day) FILTER (WHERE d.day <= b.cal_end)) AS t_x_days,
+  date_diff('day', f.first_day, b.cal_end) AS "T_days",
+  coalesce(sum(d.spend) FILTER (WHERE d.day <= b.cal_end AND d.day > f.first_day) / nullif(count(*) FILTER (WHERE d.day <= b.cal_end) - 1, 0), 0) AS zbar,
+  (count(*) FILTER (WHERE d.day > b.cal_end))::INTEGER AS holdout,
+  date_diff('day', b.cal_end, b.data_end) AS holdout_days,
+  any_value(${groupSql(by)}) AS "group"${profile ? `,
+  date_trunc('month', f.first_day)::DATE AS cohort,
+  date_diff('day', max(d.day) FILTER (WHERE d.day <= b.cal_end), b.cal_end) AS days_since_last,
+  ${breakdowns.map((x) => `any_value(${groupSql(x)}) AS "${x}"`).join(", ")}` : ""}
+FROM days d JOIN firsts f USING (customer_id) CROSS JOIN bounds b LEFT JOIN customers c ON c.id = d.customer_id
+WHERE f.first_day <= b.cal_end
+GROUP BY d.customer_id, f.first_day, b.cal_end, b.data_end`;
+}
+
+/** The per-customer rows in the unit asked, t_x and T binned, as the CTE "per"; from a table of rfmCustomersSql rows when given. */
+function perCustomerSql({calibrationEnd, unit, binDays = 1}: RfmOptions, by?: Breakdown, table?: string, {profile = false} = {}): string {
+  const k = unit === "week" ? 7 : 1;
+  const bin = (days: string) => (binDays === 1 ? days : `round(${days} / ${binDays}) * ${binDays}`);
+  return `WITH customers_rfm AS (${table ? `SELECT * FROM ${table}` : rfmCustomersSql({calibrationEnd}, by, {profile})}
 ), per AS (
-  SELECT d.customer_id,
-    (count(*) FILTER (WHERE d.day <= b.cal_end) - 1)::INTEGER AS x,
-    ${bin("date_diff('day', f.first_day, max(d.day) FILTER (WHERE d.day <= b.cal_end))")} / ${k} AS t_x,
-    ${bin("date_diff('day', f.first_day, b.cal_end)")} / ${k} AS "T",
-    coalesce(sum(d.spend) FILTER (WHERE d.day <= b.cal_end AND d.day > f.first_day) / nullif(count(*) FILTER (WHERE d.day <= b.cal_end) - 1, 0), 0) AS zbar,
-    (count(*) FILTER (WHERE d.day > b.cal_end))::INTEGER AS holdout,
-    date_diff('day', b.cal_end, b.data_end) / ${k} AS holdout_length,
-    any_value(${groupSql(by)}) AS "group"${
-      profile
-        ? `,
-    date_trunc('month', f.first_day)::DATE AS cohort,
-    date_diff('day', max(d.day) FILTER (WHERE d.day <= b.cal_end), b.cal_end) AS days_since_last,
-    ${breakdowns.map((b) => `any_value(${groupSql(b)}) AS "${b}"`).join(", ")}`
-        : ""
-    }
-  FROM days d JOIN firsts f USING (customer_id) CROSS JOIN bounds b LEFT JOIN customers c ON c.id = d.customer_id
-  WHERE f.first_day <= b.cal_end
-  GROUP BY d.customer_id, f.first_day, b.cal_end, b.data_end
+  SELECT customer_id, x, ${bin("t_x_days")} / ${k} AS t_x, ${bin('"T_days"')} / ${k} AS "T", zbar, holdout, holdout_days / ${k} AS holdout_length, "group"${profile ? `, cohort, days_since_last, ${breakdowns.map((x) => `"${x}"`).join(", ")}` : ""}
+  FROM customers_rfm
 )`;
 }
 
+/** How many distinct (x, t_x, T) a table of rfmCustomersSql rows has: the groups an exact fit works on. */
+export function distinctHistoriesSql(table: string): string {
+  return `SELECT count(*)::INTEGER AS n FROM (SELECT DISTINCT x, t_x_days, "T_days" FROM ${table})`;
+}
+
 /** Groups of identical (x, t_x, T): customers n, their holdout purchases, and the holdout length. */
-export function rfmGroupsSql(options: RfmOptions): string {
-  return `${perCustomerSql(options)}
+export function rfmGroupsSql(options: RfmOptions, table?: string): string {
+  return `${perCustomerSql(options, undefined, table)}
 SELECT x, t_x::DOUBLE AS t_x, "T"::DOUBLE AS "T", count(*)::INTEGER AS n, sum(holdout)::INTEGER AS holdout, any_value(holdout_length)::DOUBLE AS holdout_length
 FROM per GROUP BY x, t_x, "T" ORDER BY x, t_x, "T"`;
 }
 
 /** Groups of identical (group, x, t_x, T, zbar) for predicting CLV per breakdown group. */
-export function customerGroupsSql(options: RfmOptions & {by?: Breakdown}): string {
-  return `${perCustomerSql(options, options.by)}
+export function customerGroupsSql(options: RfmOptions & {by?: Breakdown}, table?: string): string {
+  return `${perCustomerSql(options, options.by, table)}
 SELECT "group", x, t_x::DOUBLE AS t_x, "T"::DOUBLE AS "T", zbar::DOUBLE AS zbar, count(*)::INTEGER AS n
 FROM per GROUP BY ALL ORDER BY "group", x, t_x, "T", zbar`;
+}
+
+/**
+ * Groups of identical (group, x, t_x, T) with the sum of their zbar, for
+ * predicting CLV per breakdown group in few groups: a customer's expected
+ * spend is linear in zbar, so customers with the same purchase history but
+ * different spend need not be told apart (see totalExpectedSpend).
+ */
+export function valueGroupsSql(options: RfmOptions & {by?: Breakdown}, table?: string): string {
+  return `${perCustomerSql(options, options.by, table)}
+SELECT "group", x, t_x::DOUBLE AS t_x, "T"::DOUBLE AS "T", count(*)::INTEGER AS n, sum(zbar)::DOUBLE AS "zbarSum"
+FROM per GROUP BY ALL ORDER BY "group", x, t_x, "T"`;
 }
 
 /**
@@ -86,9 +114,9 @@ FROM per GROUP BY ALL ORDER BY "group", x, t_x, "T", zbar`;
  * Gamma-Gamma. With binDays above 1 (a large customer base), zbar is rounded
  * to three significant digits so that customers share groups (0.05% at most).
  */
-export function spendGroupsSql(options: RfmOptions): string {
+export function spendGroupsSql(options: RfmOptions, table?: string): string {
   const zbar = (options.binDays ?? 1) > 1 ? "round(zbar, 2 - floor(log10(zbar))::INTEGER)" : "zbar";
-  return `${perCustomerSql(options)}
+  return `${perCustomerSql(options, undefined, table)}
 SELECT x, ${zbar}::DOUBLE AS zbar, count(*)::INTEGER AS n FROM per WHERE x > 0 AND zbar > 0 GROUP BY ALL ORDER BY x, zbar`;
 }
 
@@ -100,7 +128,7 @@ SELECT x, ${zbar}::DOUBLE AS zbar, count(*)::INTEGER AS n FROM per WHERE x > 0 A
  * to its end; breakdown values are 'unknown' when missing, as in groupSql.
  */
 export function customerProfileGroupsSql(options: RfmOptions): string {
-  return `${perCustomerSql(options, undefined, {profile: true})}
+  return `${perCustomerSql(options, undefined, undefined, {profile: true})}
 SELECT cohort, ${breakdowns.map((b) => `"${b}"`).join(", ")}, x, t_x::DOUBLE AS t_x, "T"::DOUBLE AS "T", zbar::DOUBLE AS zbar,
   days_since_last::INTEGER AS days_since_last, count(*)::INTEGER AS n
 FROM per GROUP BY ALL ORDER BY ALL`;

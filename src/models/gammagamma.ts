@@ -100,3 +100,13 @@ export function expectedSpend({p, q, v}: GammaGammaParameters, x: number, zbar: 
   if (x === 0) return (p * v) / (q - 1);
   return (p * (v + x * zbar)) / (p * x + q - 1);
 }
+
+/**
+ * Σ E(M | x, zbar) over n customers with the same x whose zbar sum to
+ * zbarSum: E(M) is linear in zbar, so the sum needs only that total
+ * (n times the population mean when x = 0).
+ */
+export function totalExpectedSpend({p, q, v}: GammaGammaParameters, x: number, n: number, zbarSum: number): number {
+  if (x === 0) return (n * p * v) / (q - 1);
+  return (p * (n * v + x * zbarSum)) / (p * x + q - 1);
+}

@@ -2,12 +2,13 @@
 export function formatCsv(rows: readonly Record<string, string | number | null | undefined>[]): string {
   if (rows.length === 0) return "";
   const columns = Object.keys(rows[0]);
-  const lines = [columns.map(field).join(",")];
-  for (const row of rows) lines.push(columns.map((c) => field(row[c])).join(","));
+  const lines = [columns.map(csvField).join(",")];
+  for (const row of rows) lines.push(columns.map((c) => csvField(row[c])).join(","));
   return lines.join("\n") + "\n";
 }
 
-function field(value: string | number | null | undefined): string {
+/** One field, quoted only when it holds a quote, comma or line break, or starts or ends with spaces. */
+export function csvField(value: string | number | null | undefined): string {
   const s = value == null ? "" : String(value);
   return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replaceAll('"', '""')}"` : s;
 }

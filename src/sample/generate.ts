@@ -15,6 +15,9 @@
  * - NPS drifts down slowly over the three years.
  *
  * Pure: the same options give the same rows. Times are UTC ISO strings.
+ * `simulateSample` hands the rows over one at a time, customer by customer,
+ * so a benchmark-sized CRM (millions of orders) need not sit in memory as
+ * objects; `generateSample` collects them, ordered and numbered by time.
  */
 import {random, type Random} from "./random.js";
 
@@ -25,6 +28,25 @@ export interface SampleOptions {
   start?: string;
   /** End of the data (exclusive), YYYY-MM-DD. */
   end?: string;
+  /**
+   * Multiplies each customer's purchase rate and divides their chance of
+   * dropping out after a purchase (default 1: about 2.75 orders a customer
+   * over the three years). See sampleScale in scale.ts to aim at a number of
+   * orders per customer.
+   */
+  activity?: number;
+  /** Multiplies the chance (0.3) that a completed order brings a survey answer (default 1; at most one every 90 days). */
+  surveys?: number;
+  /** Multiplies the rate of support tickets (default 1: about one a year while a customer is active). */
+  tickets?: number;
+}
+
+/** Receives the rows of simulateSample as they are made: customers in id order, the rest per customer, with their time in ms. */
+export interface SampleSink {
+  customer(row: Record<string, string | number>): void;
+  order(t: number, row: Record<string, string | number>): void;
+  response(t: number, row: Record<string, string | number>): void;
+  ticket(t: number, row: Record<string, string | number>): void;
 }
 
 export interface SampleData {
@@ -59,15 +81,45 @@ const comments = {
 };
 const ticketTexts = ["Where is my order?", "I was charged twice this month", "How do I change my plan?", "The app crashes when I export", "Please cancel my subscription", "Wrong item delivered", "Cannot log in after the update", "Invoice address needs correcting"];
 
-export function generateSample({customers: count, seed, start = "2023-11-01", end = "2026-11-01"}: SampleOptions): SampleData {
-  const rng = random(seed);
-  const t0 = Date.parse(`${start}T00:00:00Z`);
-  const t1 = Date.parse(`${end}T00:00:00Z`);
-  const months = Math.round((t1 - t0) / MONTH);
+export function generateSample(options: SampleOptions): SampleData {
   const customers: SampleData["customers"] = [];
   const orders: {t: number; row: Record<string, string | number>}[] = [];
   const responses: {t: number; row: Record<string, string | number>}[] = [];
   const tickets: {t: number; row: Record<string, string | number>}[] = [];
+  simulateSample(options, {
+    customer: (row) => customers.push(row),
+    order: (t, row) => orders.push({t, row}),
+    response: (t, row) => responses.push({t, row}),
+    ticket: (t, row) => tickets.push({t, row})
+  });
+  // A stable sort: rows at the same instant keep the order they were made in.
+  const numbered = <T extends {t: number; row: Record<string, string | number>}>(rows: T[], prefix: string, width: number) =>
+    rows
+      .sort((a, b) => a.t - b.t)
+      .map(({row}, i) => ({id: sampleId(prefix, i + 1, width), ...row}));
+  return {
+    customers,
+    orders: numbered(orders, ...sampleIds.orders),
+    nps_responses: numbered(responses, ...sampleIds.nps_responses),
+    tickets: numbered(tickets, ...sampleIds.tickets)
+  };
+}
+
+/** Id prefix and zero-padded width of the rows numbered by time. */
+export const sampleIds = {orders: ["o", 7], nps_responses: ["n", 6], tickets: ["t", 6]} as const;
+
+export function sampleId(prefix: string, i: number, width: number): string {
+  return `${prefix}-${String(i).padStart(width, "0")}`;
+}
+
+/** Runs the simulation and passes every row to sink as it is made (unnumbered, unsorted across customers). */
+export function simulateSample({customers: count, seed, start = "2023-11-01", end = "2026-11-01", activity = 1, surveys = 1, tickets: ticketScale = 1}: SampleOptions, sink: SampleSink): void {
+  const rng = random(seed);
+  const t0 = Date.parse(`${start}T00:00:00Z`);
+  const t1 = Date.parse(`${end}T00:00:00Z`);
+  const months = Math.round((t1 - t0) / MONTH);
+  const surveyChance = 0.3 * surveys;
+  const ticketRate = (0.08 * ticketScale) / MONTH;
 
   const acquisition = Array.from({length: months}, (_, m) => [m, (1 + m / months) * seasonality(addMonths(t0, m))] as const);
   const created = Array.from({length: count}, () => {
@@ -75,14 +127,16 @@ export function generateSample({customers: count, seed, start = "2023-11-01", en
     const from = addMonths(t0, m);
     return from + rng() * (addMonths(t0, m + 1) - from);
   }).sort((a, b) => a - b);
+  const channelWeights = channels.map((c) => [c, c[1]] as const);
+  const segmentWeights = segments.map((s) => [s, s[1]] as const);
 
   created.forEach((createdAt, i) => {
     const id = `c-${String(i + 1).padStart(5, "0")}`;
-    const [channel, , rateScale, dropA, dropB, npsShift] = rng.pick(channels.map((c) => [c, c[1]] as const));
-    const [segment, , spendScale] = rng.pick(segments.map((s) => [s, s[1]] as const));
+    const [channel, , rateScale, dropA, dropB, npsShift] = rng.pick(channelWeights);
+    const [segment, , spendScale] = rng.pick(segmentWeights);
     const first = firstNames[rng.int(0, firstNames.length - 1)];
     const last = lastNames[rng.int(0, lastNames.length - 1)];
-    customers.push({
+    const person = {
       id,
       created_at: iso(createdAt),
       name: `${first} ${last}`,
@@ -92,10 +146,11 @@ export function generateSample({customers: count, seed, start = "2023-11-01", en
       plan: rng.pick(plans),
       region: rng.pick(regions),
       channel
-    });
+    };
+    sink.customer(person);
 
-    const rate = rng.gamma(1.5, (0.35 * rateScale) / 1.5); // purchases a month while alive
-    const dropout = rng.beta(dropA, dropB);
+    const rate = rng.gamma(1.5, (0.35 * rateScale) / 1.5) * activity; // purchases a month while alive
+    const dropout = rng.beta(dropA, dropB) / activity;
     const meanSpend = rng.gamma(3, 40 / 3) * spendScale;
     const satisfaction = rng.normal() + npsShift;
     const slowTickets: number[] = [];
@@ -103,36 +158,27 @@ export function generateSample({customers: count, seed, start = "2023-11-01", en
     let t = createdAt;
     let alive = true;
     while (alive && t < t1) {
-      const status = t !== createdAt ? rng.pick([["completed", 93], ["refunded", 4], ["cancelled", 3]] as const) : "completed";
-      orders.push({t, row: {customer_id: id, ordered_at: iso(t), amount: round2(rng.gamma(6, meanSpend / 6)), currency: "USD", status}});
-      if (status === "completed" && t - lastSurvey > 90 * DAY && rng() < 0.3) {
+      const status = t !== createdAt ? rng.pick(statuses) : "completed";
+      sink.order(t, {customer_id: id, ordered_at: iso(t), amount: round2(rng.gamma(6, meanSpend / 6)), currency: "USD", status});
+      if (status === "completed" && t - lastSurvey > 90 * DAY && rng() < surveyChance) {
         lastSurvey = t;
         const respondedAt = t + rng.int(1, 6) * DAY + rng() * DAY;
-        if (respondedAt < t1) responses.push({t: respondedAt, row: survey(rng, id, respondedAt, satisfaction, t0, slowTickets, customers[i])});
+        if (respondedAt < t1) sink.response(respondedAt, survey(rng, id, respondedAt, satisfaction, t0, slowTickets, person));
       }
       alive = rng() >= dropout;
       const next = nextPurchase(rng, t, rate);
       // Tickets arrive while the customer is active, at about one a year.
-      for (let s = t + rng.exponential(0.08 / MONTH); s < Math.min(next, t1); s += rng.exponential(0.08 / MONTH)) {
+      for (let s = t + rng.exponential(ticketRate); s < Math.min(next, t1); s += rng.exponential(ticketRate)) {
         const ticket = supportTicket(rng, id, s, t1);
-        tickets.push({t: s, row: ticket.row});
+        sink.ticket(s, ticket.row);
         if (ticket.waitedHours > 24) slowTickets.push(s);
       }
       t = next;
     }
   });
-
-  const numbered = <T extends {t: number; row: Record<string, string | number>}>(rows: T[], prefix: string, width: number) =>
-    rows
-      .sort((a, b) => a.t - b.t)
-      .map(({row}, i) => ({id: `${prefix}-${String(i + 1).padStart(width, "0")}`, ...row}));
-  return {
-    customers,
-    orders: numbered(orders, "o", 7),
-    nps_responses: numbered(responses, "n", 6),
-    tickets: numbered(tickets, "t", 6)
-  };
 }
+
+const statuses = [["completed", 93], ["refunded", 4], ["cancelled", 3]] as const;
 
 function nextPurchase(rng: Random, from: number, rate: number): number {
   // Thinning: a Poisson process whose intensity follows the seasons.

@@ -1,0 +1,66 @@
+/** The benchmark's results file and its table (Markdown, for the terminal and bench/README.md). */
+import {existsSync, readFileSync, writeFileSync} from "node:fs";
+import type {PageMeasure} from "./pages.js";
+
+export interface StageResult {
+  seconds: number;
+  /** Peak resident memory in MB (2^20 bytes), the stage's own process and its children. */
+  peakRssMB: number;
+}
+
+export interface BenchResults {
+  size: {customers: number; orders: number; nps_responses: number; tickets: number; csvBytes: number; seed: number; scale: Record<string, number>};
+  machine: {cores: number; cpu: string; ramGB: number; node: string; platform: string; date: string};
+  baseline: StageResult & {what: string; parts: Record<string, number>};
+  stages: (StageResult & {name: string; ratio: number; inPipeline: boolean; info: Record<string, unknown>})[];
+  pipeline: StageResult & {stages: string[]; ratio: number; targets: {ratio: number; peakRssMB: number}};
+  pages: PageMeasure[];
+  pageTargets: {gzipBytes: number; chartsDrawnMs: number};
+}
+
+const n = (x: number) => x.toLocaleString("en");
+const mb = (x: number) => (x >= 1024 ? `${(x / 1024).toFixed(2)} GB` : `${x.toFixed(0)} MB`);
+const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
+
+export function formatTable(r: BenchResults): string {
+  const {size, machine, baseline, pipeline} = r;
+  const lines = [
+    `${n(size.customers)} customers, ${n(size.orders)} orders, ${n(size.nps_responses)} NPS responses, ${n(size.tickets)} tickets ` +
+      `(${(size.csvBytes / 1e6).toFixed(0)} MB of CSV); ${machine.cores} cores, ${machine.ramGB} GB RAM, Node ${machine.node}, ${machine.date.slice(0, 16).replace("T", " ")} UTC.`,
+    "",
+    "| stage | seconds | × DuckDB alone | peak RSS |",
+    "| --- | ---: | ---: | ---: |",
+    `| DuckDB alone: read the CSVs, monthly retention, revenue, NPS | ${baseline.seconds.toFixed(1)} | 1.00 | ${mb(baseline.peakRssMB)} |`
+  ];
+  for (const s of r.stages) {
+    const name = s.name === "generate" ? "generate the CSVs (not part of the pipeline)" : s.name;
+    lines.push(`| ${name} | ${s.seconds.toFixed(1)} | ${s.ratio.toFixed(2)} | ${mb(s.peakRssMB)} |`);
+    if (s.name === "clv fit") {
+      lines.push(
+        `| **pipeline: ingest + all metrics + CLV fit** | **${pipeline.seconds.toFixed(1)}** | **${pipeline.ratio.toFixed(2)}** (target ≤ ${pipeline.targets.ratio}: ${verdict(pipeline.ratio <= pipeline.targets.ratio)}) | **${mb(pipeline.peakRssMB)}** (target < ${mb(pipeline.targets.peakRssMB)}: ${verdict(pipeline.peakRssMB < pipeline.targets.peakRssMB)}) |`
+      );
+    }
+  }
+  const parts = Object.entries(baseline.parts).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(", ");
+  lines.push("", `DuckDB alone: ${parts}.`, "");
+  lines.push("| page | requests | downloaded (gzip) | charts drawn | charts |", "| --- | ---: | ---: | ---: | ---: |");
+  for (const p of r.pages) {
+    lines.push(
+      `| ${p.path} | ${p.requests} | ${(p.gzipBytes / 1e3).toFixed(0)} kB${p.gzipBytes < r.pageTargets.gzipBytes ? "" : " **over 1 MB**"} | ` +
+        `${(p.chartsDrawnMs / 1000).toFixed(2)} s${p.chartsDrawnMs <= r.pageTargets.chartsDrawnMs ? "" : " **over 1.5 s**"} | ${p.charts} |`
+    );
+  }
+  return lines.join("\n");
+}
+
+const start = "<!-- bench:table -->";
+const end = "<!-- /bench:table -->";
+
+/** Replaces the table between the bench:table markers of a README (appending them when missing). */
+export function updateReadme(path: string, table: string): void {
+  const text = existsSync(path) ? readFileSync(path, "utf-8") : "# Benchmarks\n";
+  const block = `${start}\n${table}\n${end}`;
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  writeFileSync(path, i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + end.length) : `${text.trimEnd()}\n\n${block}\n`);
+}

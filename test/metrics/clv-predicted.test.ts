@@ -1,0 +1,80 @@
+import {describe, expect, it} from "vitest";
+import {sources} from "../../loaders/index.js";
+import {computeMetric} from "../../src/cli/metrics.js";
+import {parseConfig} from "../../src/config.js";
+import {ingest} from "../../src/ingest/ingest.js";
+import {fitClv} from "../../src/metrics/clv.js";
+import {customerGroupsSql, rfmCustomersSql, rfmGroupsSql, spendGroupsSql} from "../../src/metrics/rfm.js";
+import {fitBgNbd} from "../../src/models/bgnbd.js";
+import {fitGammaGamma} from "../../src/models/gammagamma.js";
+import {customerLifetimeValue} from "../../src/models/clv.js";
+import {withDuckDB} from "../../src/warehouse/duckdb.js";
+import {tempTree} from "../support/fixtures.js";
+
+const root = new URL("../..", import.meta.url).pathname;
+
+describe("rapport metrics clv: predicted CLV per group", async () => {
+  const path = `${tempTree({})}/sample.duckdb`;
+  await ingest(["data/sample"], {cwd: root, config: parseConfig({}), sources, warehouse: path});
+
+  it("computeMetric(db, 'clv', {by}) gives each group's mean 12-month CLV as customer-by-customer customerLifetimeValue does", async () => {
+    for (const by of [undefined, "segment", "channel"]) {
+      const {got, expected} = await withDuckDB(async (db) => {
+        const got = (await computeMetric(db, "clv", {by})) as {predicted: {group: string; customers: number; meanClv12: number}[]; model: Awaited<ReturnType<typeof fitClv>>};
+        // Independently: with the metric's own fit (DuckDB's parallel sums make refits differ in the last digits),
+        // every (group, x, t_x, T, zbar) evaluated on its own, as before grouping.
+        const fit = got.model;
+        const rows = await db.all<{group: string; x: number; t_x: number; T: number; zbar: number; n: number}>(
+          customerGroupsSql({unit: "week", by: by as "segment" | "channel" | undefined})
+        );
+        const totals = new Map<string, {customers: number; total: number}>();
+        for (const r of rows) {
+          const cell = totals.get(r.group) ?? {customers: 0, total: 0};
+          cell.customers += r.n;
+          cell.total += r.n * customerLifetimeValue(fit.bgnbd, fit.gammaGamma!, r, {unit: "week", months: 12, discount: 0.01});
+          totals.set(r.group, cell);
+        }
+        return {got: got.predicted, expected: totals};
+      }, path, {readOnly: true});
+      expect(got.map((g) => g.group).sort()).toEqual([...expected.keys()].sort());
+      for (const g of got) {
+        const e = expected.get(g.group)!;
+        expect(g.customers).toBe(e.customers);
+        expect(Math.abs(g.meanClv12 / (e.total / e.customers) - 1)).toBeLessThan(1e-12);
+      }
+    }
+  });
+});
+
+describe("fitClv reads the orders once", async () => {
+  const path = `${tempTree({})}/cdnow.duckdb`;
+  await ingest(["test/fixtures/cdnow/CDNOW_sample.txt"], {cwd: root, config: parseConfig({}), sources, warehouse: path});
+
+  it("fitClv(db, options) fits exactly what the inline summaries give, with or without a table of rfmCustomersSql rows", async () => {
+    const options = {calibrationEnd: "1997-09-30", unit: "week" as const};
+    const {fit, fromTable, bgnbd, gammaGamma} = await withDuckDB(async (db) => {
+      const fit = await fitClv(db, options);
+      await db.run(`CREATE TEMP TABLE mine AS ${rfmCustomersSql(options)}`);
+      const fromTable = await fitClv(db, {...options, table: "mine"});
+      // Independently, from the one-query summaries of the orders.
+      const bgnbd = fitBgNbd(await db.all(rfmGroupsSql(options)));
+      const gammaGamma = fitGammaGamma(await db.all(spendGroupsSql(options)));
+      return {fit, fromTable, bgnbd, gammaGamma};
+    }, path);
+    // DuckDB sums in parallel, so a customer's mean spend can differ in its last bits between two
+    // queries and the optimiser lands a few ulps apart: equal to 6 significant digits, not bit for bit.
+    const close = (a: Record<string, unknown>, b: Record<string, unknown>) => {
+      for (const [key, value] of Object.entries(b)) {
+        if (typeof value === "number" && key !== "iterations") expect(Math.abs((a[key] as number) / value - 1), key).toBeLessThan(1e-6);
+        else if (key !== "iterations") expect(a[key], key).toEqual(value);
+      }
+    };
+    close(fit.bgnbd as never, bgnbd as never);
+    close(fit.gammaGamma as never, gammaGamma as never);
+    close(fromTable.bgnbd as never, fit.bgnbd as never);
+    close(fromTable.gammaGamma as never, fit.gammaGamma as never);
+    expect(fromTable.holdout!.actual).toBe(fit.holdout!.actual);
+    expect(Math.abs(fromTable.holdout!.predicted / fit.holdout!.predicted - 1)).toBeLessThan(1e-6);
+    expect(fit.binDays).toBe(1);
+  });
+});
