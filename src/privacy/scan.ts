@@ -8,7 +8,10 @@
  * Matching is by whole tokens, so a name or id inside a longer word does not
  * count: e-mails are found with a pattern and looked up; digit runs of 7 or
  * more (with spaces, dots, dashes, brackets) are compared by digits alone;
- * names and ids are compared as sequences of one to three words.
+ * names and ids are compared as sequences of one to three words. Ids are not
+ * looked for in the libraries Framework copies from node_modules (`_npm/`,
+ * `_observablehq/`): nothing of the warehouse reaches them, and short ids
+ * such as "c-65536" occur in minified code ("var d=c-65536").
  */
 import {readFileSync, readdirSync} from "node:fs";
 import {extname, join, relative} from "node:path";
@@ -62,12 +65,13 @@ export function scanSite(dir: string, values: PersonalValues): Finding[] {
       const digits = run.replace(/\D/g, "");
       if (values.phones.has(digits)) findings.push({file, kind: "phone", masked: mask(digits)});
     }
+    const library = /^_(npm|observablehq)[\\/]/.test(file);
     const tokens = words_(text);
     for (let i = 0; i < tokens.length; ++i) {
       for (let n = 1; n <= 3 && i + n <= tokens.length; ++n) {
         const phrase = tokens.slice(i, i + n).join(" ");
         if (n >= 2 && values.names.has(phrase)) findings.push({file, kind: "name", masked: mask(phrase)});
-        if (values.ids.has(phrase)) findings.push({file, kind: "customer id", masked: mask(phrase)});
+        if (!library && values.ids.has(phrase)) findings.push({file, kind: "customer id", masked: mask(phrase)});
       }
     }
   }

@@ -30,6 +30,17 @@ describe("scanSite", () => {
     expect(scanSite(site, values).every((f) => !f.masked.includes("unique-example"))).toBe(true);
   });
 
+  it("scanSite(dir, values) does not look for ids in the libraries copied from node_modules, where short ids occur as code", async () => {
+    const {path} = await warehouseOf({"customers.csv": "id,created_at\nc-65536,2026-01-01\n", "orders.csv": "id,customer_id,ordered_at,amount\no1,c-65536,2026-01-01,1\n"});
+    const values = await withDuckDB(personalValues, path);
+    const site = tempTree({
+      "_npm/@duckdb/duckdb-wasm@1.29.0/dist/worker.js": "else{var d=c-65536;l+=String.fromCharCode(55296|d>>10)}",
+      "_observablehq/client.js": "x=c-65536",
+      "_file/data/leak.json": '[{"customer": "c-65536"}]'
+    });
+    expect(scanSite(site, values).map((f) => [f.file, f.kind])).toEqual([["_file/data/leak.json", "customer id"]]);
+  });
+
   it("scanSite(dir, values) passes a site with no personal value", async () => {
     const {path} = await warehouseOf({"customers.csv": customers, "orders.csv": "id,customer_id,ordered_at,amount\no1,cust-alpha,2026-01-01,1\n"});
     const values = await withDuckDB(personalValues, path);
