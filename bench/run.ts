@@ -141,9 +141,7 @@ function makeProject(): void {
   for (const entry of ["src", "loaders", "reports", "observablehq.config.ts", "package.json", "package-lock.json"]) {
     cpSync(join(repo, entry), join(project, entry), {recursive: true, filter: (f) => !f.includes(".observablehq")});
   }
-  // A private build: the privacy check still runs (and is timed) but warns instead of failing. From 65,536
-  // customers on, the sample's ids (c-65536) occur in DuckDB-wasm's minified worker code ("c-65536"), a false positive.
-  writeFileSync(join(project, "rapport.config.json"), JSON.stringify({private: true}) + "\n");
+  // The default config: the build runs (and times) the privacy check, which fails the stage on a leak.
   if (!existsSync(join(project, "node_modules"))) symlinkSync(join(repo, "node_modules"), join(project, "node_modules"), "dir");
   writeFileSync(join(project, "context.json"), JSON.stringify(context));
 }
