@@ -13,6 +13,8 @@
  * Months with no completed order have no row. A customer with no channel or
  * segment (derived from orders alone) is counted under "unknown".
  */
+import {groupSql, type Breakdown} from "./periods.js";
+
 /** SQL over the warehouse's customers and orders tables, returning the rows described above. */
 export function monthlyActivitySql(): string {
   return `WITH completed AS (
@@ -63,4 +65,33 @@ ${publish("merged")}
 UNION ALL
 ${publish("totals")}
 ORDER BY month, channel`;
+}
+
+/**
+ * Monthly activity per value of one breakdown (segment or region, say), as
+ * the site publishes it: one row per month and group, with the same measures
+ * as monthlyActivitySql. A group with fewer than minGroup (default 10) active
+ * customers in a month has its figures withheld (null, suppressed); unlike
+ * channels on the Overview's stacked chart, groups are not merged, since a
+ * reader picks one group at a time. Customers without the breakdown are
+ * "unknown".
+ */
+export function groupActivitySql({by, minGroup = 10}: {by: Breakdown; minGroup?: number}): string {
+  const shown = (column: string) => `CASE WHEN active_customers >= ${minGroup} THEN ${column} END AS ${column}`;
+  return `WITH completed AS (
+  SELECT customer_id, ordered_at, amount FROM orders WHERE status = 'completed'
+), firsts AS (
+  SELECT customer_id, min(ordered_at) AS first_at FROM completed GROUP BY customer_id
+), counted AS (
+  SELECT date_trunc('month', o.ordered_at)::DATE AS month, ${groupSql(by)} AS "group",
+    count(*)::INTEGER AS orders,
+    count(DISTINCT o.customer_id)::INTEGER AS active_customers,
+    count(DISTINCT o.customer_id) FILTER (WHERE o.ordered_at = f.first_at)::INTEGER AS new_customers,
+    round(sum(o.amount), 2)::DOUBLE AS net_revenue
+  FROM completed o JOIN firsts f USING (customer_id) LEFT JOIN customers c ON c.id = o.customer_id
+  GROUP BY ALL
+)
+SELECT month, '${by}' AS "by", "group", ${["orders", "active_customers", "new_customers", "net_revenue"].map(shown).join(", ")},
+  active_customers < ${minGroup} AS suppressed
+FROM counted ORDER BY month, "group"`;
 }

@@ -1,7 +1,7 @@
 import {readdirSync} from "node:fs";
 import type {Browser} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
-import {publishedActivitySql} from "../../src/metrics/activity.js";
+import {groupActivitySql, publishedActivitySql} from "../../src/metrics/activity.js";
 import {computeMetric} from "../../src/cli/metrics.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
 import {downloadCsv} from "../support/download.js";
@@ -63,10 +63,34 @@ describe("the Overview page", () => {
       const dollars = async () => Number((await card.textContent())!.replace(/[$,]/g, ""));
       expect(await dollars()).toBe(Math.round(revenue("All channels")));
       const options = await page.locator("main select option").allTextContents();
-      expect(options).toEqual(["All channels", ...new Set(expected.map((r) => r.channel).filter((c) => c !== "All channels" && c !== "other").sort())]);
-      await page.locator("main select").selectOption("referral");
+      const channels = [...new Set(expected.map((r) => r.channel).filter((c) => c !== "All channels" && c !== "other"))].sort();
+      expect(options.slice(0, channels.length + 1)).toEqual(["All customers", ...channels.map((c) => `Channel: ${c}`)]);
+      expect(options.filter((o) => o.startsWith("Segment: ")).length).toBeGreaterThan(1);
+      expect(options.filter((o) => o.startsWith("Region: ")).length).toBeGreaterThan(1);
+      await page.locator("main select").selectOption({label: "Channel: referral"});
       await expect.poll(dollars, {timeout: 10_000}).toBe(Math.round(revenue("referral")));
       expect(Math.round(revenue("referral"))).not.toBe(Math.round(revenue("All channels")));
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("follows the Customers filter to a segment: its latest month, the segment mix and the monthly table, as groupActivitySql computes them", async () => {
+    const rows = await readWarehouse((db) => db.all<{month: Date; group: string; net_revenue: number | null; active_customers: number | null}>(groupActivitySql({by: "segment"})));
+    const latest = Math.max(...rows.map((r) => r.month.getTime()));
+    const segment = rows.find((r) => r.month.getTime() === latest && r.net_revenue !== null)!.group;
+    const mine = rows.filter((r) => r.group === segment);
+    const {page, errors} = await visit(browser, siteUrl);
+    try {
+      await page.locator("main select").selectOption({label: `Segment: ${segment}`});
+      const dollars = async () => Number((await page.locator("[data-metric=net_revenue] .big").textContent())!.replace(/[$,]/g, ""));
+      await expect.poll(dollars, {timeout: 10_000}).toBe(Math.round(mine.find((r) => r.month.getTime() === latest)!.net_revenue!));
+      expect(Number((await page.locator("[data-metric=active_customers] .big").textContent())!.replace(/,/g, ""))).toBe(mine.find((r) => r.month.getTime() === latest)!.active_customers);
+      expect(await page.locator("main svg[aria-label^='Share of net revenue by segment'] g[aria-label='bar'] rect").count()).toBe(new Set(rows.map((r) => r.group)).size);
+      const csv = await downloadCsv(page, "net-revenue-by-month");
+      expect(csv.rows.length).toBe(mine.length);
+      expect(csv.rows.reduce((sum, r) => sum + Number(r.net_revenue || 0), 0)).toBeCloseTo(mine.reduce((sum, r) => sum + (r.net_revenue ?? 0), 0), 1);
       expect(errors).toEqual([]);
     } finally {
       await page.close();

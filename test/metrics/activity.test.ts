@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {monthlyActivitySql, publishedActivitySql} from "../../src/metrics/activity.js";
+import {groupActivitySql, monthlyActivitySql, publishedActivitySql} from "../../src/metrics/activity.js";
 import {withDuckDB} from "../../src/warehouse/duckdb.js";
 import {warehouseOf} from "../support/warehouse.js";
 
@@ -41,5 +41,19 @@ describe("publishedActivitySql", () => {
       ["2026-02", "organic", 2, 35.75, false],
       ["2026-02", "other", null, null, true] // referral had one customer
     ]);
+  });
+});
+
+describe("groupActivitySql", () => {
+  it("groupActivitySql({by, minGroup}) counts each segment's month like monthlyActivitySql, withholding groups below minGroup", async () => {
+    const {path} = await warehouseOf(files);
+    const rows = await withDuckDB((db) => db.all(groupActivitySql({by: "segment", minGroup: 2})), path);
+    expect(rows.map((r) => [(r.month as Date).toISOString().slice(0, 7), r.by, r.group, r.orders, r.active_customers, r.new_customers, r.net_revenue, r.suppressed])).toEqual([
+      ["2026-01", "segment", "SMB", null, null, null, null, true], // c1 alone: c2's January order was refunded
+      ["2026-02", "segment", "Enterprise", null, null, null, null, true],
+      ["2026-02", "segment", "SMB", 2, 2, 1, 50.25, false]
+    ]);
+    const open = await withDuckDB((db) => db.all(groupActivitySql({by: "region", minGroup: 1})), path);
+    expect(open.map((r) => [r.group, r.active_customers])).toEqual([["unknown", 1], ["unknown", 3]]);
   });
 });
