@@ -57,19 +57,27 @@ export async function computeMetric(db: Database, name: string, options: MetricO
     case "clv":
       return clvMetrics(db, parseBreakdown(options.by));
     case "emotion": {
-      const texts = await db.all<{period: Date; score: number; text: string | null; kind: string}>(
-        `SELECT ${periodSql(period, "responded_at")} AS period, score, comment AS text, 'nps' AS kind FROM nps_responses WHERE comment IS NOT NULL
-         UNION ALL SELECT ${periodSql(period, "opened_at")}, NULL, text, 'ticket' FROM tickets WHERE text IS NOT NULL`
+      // Each distinct text is scrubbed and scored once, with the number of times it was written that period.
+      const texts = await db.all<{period: Date; score: number; text: string | null; kind: string; n: number}>(
+        `SELECT period, score, text, kind, count(*)::INTEGER AS n FROM (
+           SELECT ${periodSql(period, "responded_at")} AS period, score, comment AS text, 'nps' AS kind FROM nps_responses WHERE comment IS NOT NULL
+           UNION ALL SELECT ${periodSql(period, "opened_at")}, NULL, text, 'ticket' FROM tickets WHERE text IS NOT NULL
+         ) GROUP BY ALL ORDER BY kind, period, score, text`
       );
       // Words are counted on scrubbed text, so no e-mail, phone or customer name can surface as a word.
       const names = await db.all<{name: string}>("SELECT name FROM customers WHERE name IS NOT NULL");
       const scrub = scrubber(names.map((n) => n.name));
-      for (const t of texts) t.text = scrub(t.text);
+      const scrubbed = new Map<string, string | null>();
+      for (const t of texts) {
+        if (t.text !== null && !scrubbed.has(t.text)) scrubbed.set(t.text, scrub(t.text));
+        t.text = t.text === null ? null : scrubbed.get(t.text)!;
+      }
       const nps = texts.filter((t) => t.kind === "nps");
+      const counted = (rows: typeof texts) => rows.map((t) => ({text: t.text!, n: t.n}));
       return {
         npsComments: sentimentTrend(nps),
         ticketTexts: sentimentTrend(texts.filter((t) => t.kind === "ticket")),
-        words: distinguishingWords(nps.filter((t) => t.score <= 6).map((t) => t.text!), nps.filter((t) => t.score >= 9).map((t) => t.text!))
+        words: distinguishingWords(counted(nps.filter((t) => t.score <= 6)), counted(nps.filter((t) => t.score >= 9)))
       };
     }
     default:

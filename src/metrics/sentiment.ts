@@ -26,16 +26,18 @@ export function sentimentScore(text: string | null | undefined): number | undefi
 export interface DatedText {
   period: Date;
   text: string | null | undefined;
+  /** How many times this text was written in the period (default 1): callers count repeats in SQL and score each text once. */
+  n?: number;
 }
 
 export function sentimentTrend(rows: readonly DatedText[]): {period: Date; texts: number; meanScore: number}[] {
   const byPeriod = new Map<number, {sum: number; n: number}>();
-  for (const {period, text} of rows) {
+  for (const {period, text, n = 1} of rows) {
     const score = sentimentScore(text);
     if (score === undefined) continue;
     const cell = byPeriod.get(period.getTime()) ?? {sum: 0, n: 0};
-    cell.sum += score;
-    cell.n += 1;
+    cell.sum += score * n;
+    cell.n += n;
     byPeriod.set(period.getTime(), cell);
   }
   return [...byPeriod].sort(([a], [b]) => a - b).map(([t, {sum, n}]) => ({period: new Date(t), texts: n, meanScore: sum / n}));
@@ -57,10 +59,16 @@ export interface WordScore {
   promoterCount: number;
 }
 
-export function distinguishingWords(detractorTexts: Iterable<string>, promoterTexts: Iterable<string>, {minCount = 3, top = 15} = {}): {detractors: WordScore[]; promoters: WordScore[]} {
-  const count = (texts: Iterable<string>) => {
+/** A text, or a text with the number of times it was written. */
+export type CountedText = string | {text: string; n: number};
+
+export function distinguishingWords(detractorTexts: Iterable<CountedText>, promoterTexts: Iterable<CountedText>, {minCount = 3, top = 15} = {}): {detractors: WordScore[]; promoters: WordScore[]} {
+  const count = (texts: Iterable<CountedText>) => {
     const counts = new Map<string, number>();
-    for (const text of texts) for (const w of tokens(text)) counts.set(w, (counts.get(w) ?? 0) + 1);
+    for (const entry of texts) {
+      const [text, n] = typeof entry === "string" ? [entry, 1] : [entry.text, entry.n];
+      for (const w of tokens(text)) counts.set(w, (counts.get(w) ?? 0) + n);
+    }
     return counts;
   };
   const d = count(detractorTexts);

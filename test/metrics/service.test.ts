@@ -93,6 +93,20 @@ describe("sentiment", () => {
     expect(trend).toEqual([{period: jan, texts: 2, meanScore: (3 + -3) / 2}]);
   });
 
+  it("sentimentTrend(rows) and distinguishingWords(...) count a text written n times as n texts", () => {
+    const jan = new Date("2026-01-01T00:00:00Z");
+    const repeated = sentimentTrend([{period: jan, text: "great"}, {period: jan, text: "great"}, {period: jan, text: "great"}, {period: jan, text: "awful support"}]);
+    const counted = sentimentTrend([{period: jan, text: "great", n: 3}, {period: jan, text: "awful support", n: 1}]);
+    expect(counted[0].texts).toBe(4);
+    expect(counted[0].meanScore).toBeCloseTo(repeated[0].meanScore, 12);
+    const detractors = ["slow delivery again", "slow support", "slow slow", "broken app"];
+    const promoters = ["great delivery", "great support", "great", "fast delivery"];
+    const asCounts = (texts: string[]) => [...new Set(texts)].map((text) => ({text, n: texts.filter((t) => t === text).length}));
+    expect(distinguishingWords(asCounts([...detractors, ...detractors]), asCounts([...promoters, ...promoters]), {minCount: 2})).toEqual(
+      distinguishingWords([...detractors, ...detractors], [...promoters, ...promoters], {minCount: 2})
+    );
+  });
+
   it("distinguishingWords(detractors, promoters) ranks words by weighted log-odds, leaving out stop words", () => {
     const detractors = ["slow response again", "slow and expensive", "too expensive, slow delivery"];
     const promoters = ["great support", "great value, fast delivery", "fast and great"];
