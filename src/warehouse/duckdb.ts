@@ -23,7 +23,8 @@ export interface Database {
 export async function withDuckDB<T>(f: (db: Database) => Promise<T>, path = ":memory:", {readOnly = false} = {}): Promise<T> {
   const instance = await DuckDBInstance.create(path, readOnly ? {access_mode: "READ_ONLY"} : {});
   const connection = await instance.connect();
-  // RAPPORT_TRACE_SQL=1 logs every statement with its time, to see where a slow load spends it.
+  // RAPPORT_TRACE_SQL=1 logs every statement with its time, to see where a slow load spends it
+  // (RAPPORT_TRACE_SQL=full: the whole statement rather than its start).
   const trace = process.env.RAPPORT_TRACE_SQL ? traced : <R>(_: string, p: Promise<R>) => p;
   try {
     return await f({
@@ -42,7 +43,7 @@ async function traced<R>(sql: string, run: Promise<R>): Promise<R> {
   try {
     return await run;
   } finally {
-    process.stderr.write(`sql ${(performance.now() - started).toFixed(0).padStart(6)} ms  ${sql.replace(/\s+/g, " ").slice(0, 110)}\n`);
+    process.stderr.write(`sql ${(performance.now() - started).toFixed(0).padStart(6)} ms  ${sql.replace(/\s+/g, " ").slice(0, process.env.RAPPORT_TRACE_SQL === "full" ? undefined : 110)}\n`);
   }
 }
 
