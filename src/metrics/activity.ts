@@ -40,10 +40,14 @@ ORDER BY month, channel, segment`;
 /**
  * Monthly activity as the site publishes it: one row per month for all
  * channels together, and one per month and channel in which every row
- * describes at least minGroup (default 10) active customers. A channel with
- * fewer that month is merged into "other"; when "other" is still too small its
- * figures are withheld (null) and the row is marked suppressed. The all-channel
- * rows are exact totals (withheld too if a whole month is below minGroup).
+ * describes at least minGroup (default 10) active customers. Channels with
+ * fewer that month are merged into "other"; when those together are still
+ * fewer than minGroup, the smallest of the remaining channels joins "other"
+ * too, so that no figure, and no difference of two published figures (the
+ * month's total minus the channels shown), describes fewer than minGroup
+ * customers. A month whose total is below minGroup is withheld whole (null,
+ * suppressed). The all-channel rows are exact totals, and the channel rows
+ * of a month add up to them.
  */
 export function publishedActivitySql({minGroup = 10}: {minGroup?: number} = {}): string {
   const sums = `sum(orders)::INTEGER AS orders, sum(active_customers)::INTEGER AS active_customers, sum(new_customers)::INTEGER AS new_customers, sum(net_revenue)::DOUBLE AS net_revenue`;
@@ -56,8 +60,20 @@ export function publishedActivitySql({minGroup = 10}: {minGroup?: number} = {}):
   FROM ${table}`;
   return `WITH base AS (
   SELECT month, channel, ${sums} FROM (${monthlyActivitySql()}) GROUP BY month, channel
+), ranked AS (
+  SELECT *,
+    sum(CASE WHEN active_customers < ${minGroup} THEN active_customers ELSE 0 END) OVER (PARTITION BY month) AS small_customers,
+    -- 1 for the smallest channel of at least minGroup customers
+    row_number() OVER (PARTITION BY month ORDER BY active_customers < ${minGroup}, active_customers, channel) AS size_rank
+  FROM base
 ), merged AS (
-  SELECT month, CASE WHEN active_customers < ${minGroup} THEN 'other' ELSE channel END AS channel, ${sums} FROM base GROUP BY ALL
+  SELECT month,
+    CASE WHEN active_customers < ${minGroup} THEN 'other'
+         -- too few in "other" on their own: the smallest large channel joins them
+         WHEN small_customers > 0 AND small_customers < ${minGroup} AND size_rank = 1 AND active_customers >= ${minGroup} THEN 'other'
+         ELSE channel END AS channel,
+    ${sums}
+  FROM ranked GROUP BY ALL
 ), totals AS (
   SELECT month, 'All channels' AS channel, ${sums} FROM base GROUP BY month
 )
@@ -71,13 +87,15 @@ ORDER BY month, channel`;
  * Monthly activity per value of one breakdown (segment or region, say), as
  * the site publishes it: one row per month and group, with the same measures
  * as monthlyActivitySql. A group with fewer than minGroup (default 10) active
- * customers in a month has its figures withheld (null, suppressed); unlike
+ * customers in a month has its figures withheld (null, suppressed), and when
+ * the withheld groups have fewer than minGroup together, so has the smallest
+ * other group (else the total minus the rest would reveal them); unlike
  * channels on the Overview's stacked chart, groups are not merged, since a
  * reader picks one group at a time. Customers without the breakdown are
  * "unknown".
  */
 export function groupActivitySql({by, minGroup = 10}: {by: Breakdown; minGroup?: number}): string {
-  const shown = (column: string) => `CASE WHEN active_customers >= ${minGroup} THEN ${column} END AS ${column}`;
+  const shown = (column: string) => `CASE WHEN NOT hide THEN ${column} END AS ${column}`;
   return `WITH completed AS (
   SELECT customer_id, ordered_at, amount FROM orders WHERE status = 'completed'
 ), firsts AS (
@@ -90,8 +108,17 @@ export function groupActivitySql({by, minGroup = 10}: {by: Breakdown; minGroup?:
     round(sum(o.amount), 2)::DOUBLE AS net_revenue
   FROM completed o JOIN firsts f USING (customer_id) LEFT JOIN customers c ON c.id = o.customer_id
   GROUP BY ALL
+), ranked AS (
+  SELECT *,
+    sum(CASE WHEN active_customers < ${minGroup} THEN active_customers ELSE 0 END) OVER (PARTITION BY month) AS small_customers,
+    row_number() OVER (PARTITION BY month ORDER BY active_customers < ${minGroup}, active_customers, "group") AS size_rank
+  FROM counted
+), marked AS (
+  -- Small groups are withheld; when they are too few together, the smallest other group is withheld too,
+  -- so the month's total minus the groups shown never describes fewer than minGroup customers.
+  SELECT *, active_customers < ${minGroup} OR (small_customers > 0 AND small_customers < ${minGroup} AND size_rank = 1) AS hide FROM ranked
 )
 SELECT month, '${by}' AS "by", "group", ${["orders", "active_customers", "new_customers", "net_revenue"].map(shown).join(", ")},
-  active_customers < ${minGroup} AS suppressed
-FROM counted ORDER BY month, "group"`;
+  hide AS suppressed
+FROM marked ORDER BY month, "group"`;
 }

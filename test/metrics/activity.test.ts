@@ -31,27 +31,44 @@ describe("monthlyActivitySql", () => {
 });
 
 describe("publishedActivitySql", () => {
-  it("publishedActivitySql({minGroup}) keeps exact monthly totals, merges small channels into other, and withholds what is still too small", async () => {
+  it("publishedActivitySql({minGroup}) keeps exact monthly totals, merges small channels into other, and withholds a month too small as a whole", async () => {
     const {path} = await warehouseOf(files);
     const rows = await withDuckDB((db) => db.all(publishedActivitySql({minGroup: 2})), path);
     expect(rows.map((r) => [(r.month as Date).toISOString().slice(0, 7), r.channel, r.active_customers, r.net_revenue, r.suppressed])).toEqual([
       ["2026-01", "All channels", null, null, true], // one customer in January: withheld even in total
       ["2026-01", "other", null, null, true],
+      // February: referral (1 customer) is too small, and "other" would be too: organic, the smallest
+      // large channel, joins it, so the total minus the channels shown reveals nothing about referral.
       ["2026-02", "All channels", 3, 55.75, false],
-      ["2026-02", "organic", 2, 35.75, false],
-      ["2026-02", "other", null, null, true] // referral had one customer
+      ["2026-02", "other", 3, 55.75, false]
     ]);
+  });
+
+  it("publishedActivitySql({minGroup}) leaves large channels alone when the small ones are enough together, and the channels add up to the total", async () => {
+    const customers = ["id,created_at,channel", ...["a1", "a2", "a3"].map((id) => `${id},2026-01-01,organic`), ...["b1", "b2", "b3"].map((id) => `${id},2026-01-01,paid`), "c1,2026-01-01,social", "d1,2026-01-01,partner"];
+    const orders = ["id,customer_id,ordered_at,amount,currency,status", ...["a1", "a2", "a3", "b1", "b2", "b3", "c1", "d1"].map((c, i) => `o${i},${c},2026-01-0${1 + (i % 5)}T10:00:00Z,${10 + i},USD,completed`)];
+    const {path} = await warehouseOf({"customers.csv": customers.join("\n"), "orders.csv": orders.join("\n")});
+    const rows = await withDuckDB((db) => db.all<{channel: string; active_customers: number; net_revenue: number}>(publishedActivitySql({minGroup: 2})), path);
+    expect(rows.map((r) => [r.channel, r.active_customers])).toEqual([["All channels", 8], ["organic", 3], ["other", 2], ["paid", 3]]);
+    const total = rows.find((r) => r.channel === "All channels")!;
+    expect(rows.filter((r) => r.channel !== "All channels").reduce((s, r) => s + r.net_revenue, 0)).toBeCloseTo(total.net_revenue, 6);
   });
 });
 
 describe("groupActivitySql", () => {
-  it("groupActivitySql({by, minGroup}) counts each segment's month like monthlyActivitySql, withholding groups below minGroup", async () => {
+  it("groupActivitySql({by, minGroup}) counts each segment's month like monthlyActivitySql, withholding groups below minGroup and what would give them away", async () => {
     const {path} = await warehouseOf(files);
     const rows = await withDuckDB((db) => db.all(groupActivitySql({by: "segment", minGroup: 2})), path);
     expect(rows.map((r) => [(r.month as Date).toISOString().slice(0, 7), r.by, r.group, r.orders, r.active_customers, r.new_customers, r.net_revenue, r.suppressed])).toEqual([
       ["2026-01", "segment", "SMB", null, null, null, null, true], // c1 alone: c2's January order was refunded
       ["2026-02", "segment", "Enterprise", null, null, null, null, true],
-      ["2026-02", "segment", "SMB", 2, 2, 1, 50.25, false]
+      // Enterprise alone is too small, and the February total minus SMB would give it away: SMB is withheld too.
+      ["2026-02", "segment", "SMB", null, null, null, null, true]
+    ]);
+    const roomy = await withDuckDB((db) => db.all(groupActivitySql({by: "segment", minGroup: 1})), path);
+    expect(roomy.filter((r) => (r.month as Date).toISOString().startsWith("2026-02")).map((r) => [r.group, r.active_customers, r.suppressed])).toEqual([
+      ["Enterprise", 1, false],
+      ["SMB", 2, false]
     ]);
     const open = await withDuckDB((db) => db.all(groupActivitySql({by: "region", minGroup: 1})), path);
     expect(open.map((r) => [r.group, r.active_customers])).toEqual([["unknown", 1], ["unknown", 3]]);
