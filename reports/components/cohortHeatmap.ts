@@ -11,6 +11,11 @@ export interface CohortCell {
   small: boolean;
 }
 
+/** Whether the reader's page is dark (the site follows the system's colour scheme). */
+function dark(): boolean {
+  return typeof matchMedia === "function" && matchMedia("(prefers-color-scheme: dark)").matches;
+}
+
 export type CohortMetric = "rate" | "unboundedRate" | "revenueRate";
 
 const labels: Record<CohortMetric, string> = {
@@ -38,7 +43,8 @@ export function cohortHeatmap(rows: readonly CohortCell[], {width = 640, metric 
     padding: 0.04,
     x: {label: `${period[0].toUpperCase()}${period.slice(1)}s since the first order`, axis: "top", tickFormat: (k: number) => (k % every ? "" : String(k))},
     y: {label: "Cohort", tickFormat: format, type: "band"},
-    color: {type: "linear", scheme: "blues", domain: metric === "revenueRate" ? [0, 1] : [0, metric === "unboundedRate" ? 1 : 0.6], clamp: true, legend: true, label: labels[metric], tickFormat: "%"},
+    // On a dark page the scale runs from dark to light, so strong cells stand out and empty ones recede.
+    color: {type: "linear", scheme: "blues", reverse: dark(), domain: metric === "revenueRate" ? [0, 1] : [0, metric === "unboundedRate" ? 1 : 0.6], clamp: true, legend: true, label: labels[metric], tickFormat: "%"},
     marks: [
       Plot.cell(rows, {x: "k", y: "cohort", fill: (d: CohortCell) => (d.small ? null : d[metric]), fillOpacity: (d: CohortCell) => (d.incomplete ? 0.35 : 1), inset: 0.5}),
       Plot.cell(rows.filter((d) => d.small), {x: "k", y: "cohort", fill: "var(--theme-foreground-faintest)", inset: 0.5}),
@@ -60,16 +66,21 @@ export function cohortHeatmap(rows: readonly CohortCell[], {width = 640, metric 
 }
 
 /** Retention curves: one line per cohort (the latest `cohorts`), the unfinished periods dashed. */
-export function retentionCurves(rows: readonly CohortCell[], {width = 640, metric = "rate" as CohortMetric, cohorts = 6} = {}) {
+export function retentionCurves(rows: readonly CohortCell[], {width = 640, metric = "rate" as CohortMetric, cohorts = 6, period = "month"} = {}) {
   const latest = [...new Set(rows.filter((d) => !d.small).map((d) => +d.cohort))].sort((a, b) => a - b).slice(-cohorts - 1, -1);
   const shown = rows.filter((d) => latest.includes(+d.cohort) && d[metric] != null);
-  const label = (d: CohortCell) => d.cohort.toISOString().slice(0, 10);
+  const label = (d: CohortCell) =>
+    period === "week"
+      ? `week of ${d.cohort.toLocaleDateString("en", {month: "short", day: "numeric", year: "numeric", timeZone: "UTC"})}`
+      : period === "quarter"
+        ? `Q${Math.floor(d.cohort.getUTCMonth() / 3) + 1} ${d.cohort.getUTCFullYear()}`
+        : d.cohort.toLocaleDateString("en", {month: "short", year: "numeric", timeZone: "UTC"});
   return Plot.plot({
     width,
     height: 300,
     x: {label: "Periods since the first order", interval: 1, tickFormat: "d"},
     y: {label: labels[metric], tickFormat: "%", grid: true},
-    color: {legend: true, label: "Cohort (first period)", type: "ordinal", scheme: "viridis"},
+    color: {legend: true, label: "Cohort (first period)", type: "ordinal", scheme: "tableau10"},
     marks: [
       Plot.line(shown.filter((d) => !d.incomplete), {x: "k", y: metric, stroke: label}),
       Plot.line(shown, {x: "k", y: metric, stroke: label, strokeDasharray: "3,3", strokeOpacity: 0.5}),

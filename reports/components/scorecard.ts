@@ -29,6 +29,18 @@ const changes = {
   share: (x: number) => `${format(".1f")(Math.abs(x) * 100)} pts`,
   points: (x: number) => `${format(".0f")(Math.abs(x))} pts`
 };
+/** What each figure counts, in a line a reader who is not an analyst can follow. */
+const definitions: Record<string, (period: string) => string> = {
+  aov: () => "net revenue per completed order",
+  revenue_per_customer: (p) => `net revenue per customer who ordered that ${p}`,
+  first_response_median: () => "half of new tickets got a first answer within this",
+  csat_satisfied: () => "of support ratings were 4 or 5 out of 5",
+  repeat_share: (p) => `of the ${p}'s buyers had bought before`,
+  churn: (p) => `of the ${p} before's buyers bought nothing this ${p}`,
+  nps: () => "% promoters minus % detractors, −100 to +100",
+  promoter_share: () => "of survey answers were 9 or 10"
+};
+
 const aspects: Record<string, string> = {
   value: "Value",
   communication: "Communication",
@@ -74,6 +86,7 @@ export function scorecardCard(row: ScorecardRow, {period = "month", chart}: {per
     <h3>${aspects[row.aspect]}</h3>
     <h2>${row.label}</h2>
     <span class="big">${fmt(row.current)}</span>
+    <span class="rapport-definition"><a href="./methodology#scorecard">${definitions[row.measure]?.(period) ?? ""}</a></span>
     <span class=${tone}>${row.change === undefined ? "" : `${arrow} ${changes[row.unit](row.change)}`}</span>
     <span class="muted">${row.previous === undefined ? "" : `vs ${periodName(row.series.at(-2)!.period, period)}`}</span>
     ${chart ?? sparkline(row, {period})}

@@ -12,7 +12,7 @@ import {dataDir} from "../paths.js";
 import {runFramework} from "./framework.js";
 import {refreshLoaderCache, siteKey} from "./cache.js";
 import {formatReport, runIngest} from "./ingest.js";
-import {computeMetric, metricNames, toJson} from "./metrics.js";
+import {computeMetric, MetricError, metricNames, toJson} from "./metrics.js";
 import {fitClv} from "../metrics/clv.js";
 import {readWarehouse} from "../warehouse/read.js";
 import {personalValues, scanSite} from "../privacy/scan.js";
@@ -105,7 +105,7 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
       process.stderr.write(`rapport: ${error.message}\n`);
       return error.kind === "threshold" ? exitCodes.rejectThreshold : exitCodes.badInput;
     }
-    if (!(error instanceof UsageError)) throw error;
+    if (!(error instanceof UsageError || error instanceof MetricError)) throw error;
     process.stderr.write(`rapport: ${error.message}\nRun rapport --help for usage.\n`);
     return exitCodes.usage;
   }

@@ -9,7 +9,7 @@ import {fitClv} from "../metrics/clv.js";
 import {cumulativeRevenueSql} from "../metrics/historical.js";
 import {npsCountsSql, npsFromCounts, npsTrend, type NpsCountRow} from "../metrics/nps.js";
 import {parseBreakdown, parsePeriod, periodSql, type Breakdown} from "../metrics/periods.js";
-import {cohortSql, mrrRetentionSql, repeatRateSql} from "../metrics/retention.js";
+import {churnSql, cohortSql, mrrRetentionSql, repeatRateSql} from "../metrics/retention.js";
 import {distinguishingWords, sentimentTrend} from "../metrics/sentiment.js";
 import {scrubber} from "../privacy/scrub.js";
 import {rfmCustomersSql, valueGroupsSql} from "../metrics/rfm.js";
@@ -37,6 +37,7 @@ export async function computeMetric(db: Database, name: string, options: MetricO
       return {
         triangle: await db.all(cohortSql({period, by, minCohort: options.minCohort})),
         repeatRate: await db.all(repeatRateSql({period, by, minCohort: options.minCohort})),
+        churn: await db.all(churnSql({period, by})),
         recurringRevenue: subscriptions > 0 ? await db.all(mrrRetentionSql({period, by})) : null
       };
     }
@@ -53,6 +54,7 @@ export async function computeMetric(db: Database, name: string, options: MetricO
       };
     }
     case "scorecard":
+      if (options.by !== undefined) throw new MetricError(`the scorecard is for all customers; it has no --by (got --by ${options.by})`);
       return scorecard(await db.all(scorecardSeriesSql(period)));
     case "clv":
       return clvMetrics(db, parseBreakdown(options.by));

@@ -123,3 +123,27 @@ FROM capped GROUP BY cohort, "group", k
 WINDOW w AS (PARTITION BY cohort, "group" ORDER BY k)
 ORDER BY "group", cohort, k`;
 }
+
+/**
+ * Churn per calendar period (and group): of the customers with a completed
+ * order in the period before, the share with none in this period (the
+ * scorecard's churn, per group). buyers_before and lost are counts of
+ * customers; a customer who skips a period and comes back counts as lost in
+ * the period skipped. incomplete as in cohortSql.
+ */
+export function churnSql({period, by}: {period: Period; by?: Breakdown}): string {
+  return `WITH buyers AS (
+  SELECT DISTINCT o.customer_id, ${periodSql(period, "o.ordered_at")} AS period, ${groupSql(by)} AS "group"
+  FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE o.status = 'completed'
+), periods AS (
+  SELECT DISTINCT period FROM buyers
+)
+SELECT p.period, prev."group",
+  count(*)::INTEGER AS buyers_before,
+  count(*) FILTER (WHERE now.customer_id IS NULL)::INTEGER AS lost,
+  count(*) FILTER (WHERE now.customer_id IS NULL) / count(*) AS churn,
+  ${periodEndSql(period, "p.period")} > (SELECT max(ordered_at)::DATE FROM orders) AS incomplete
+FROM periods p JOIN buyers prev ON prev.period = (p.period - INTERVAL 1 ${period})::DATE
+LEFT JOIN buyers now ON now.customer_id = prev.customer_id AND now.period = p.period
+GROUP BY p.period, prev."group" ORDER BY prev."group", p.period`;
+}

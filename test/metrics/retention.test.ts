@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {cohortSql, repeatRateSql} from "../../src/metrics/retention.js";
+import {churnSql, cohortSql, repeatRateSql} from "../../src/metrics/retention.js";
 import {withDuckDB} from "../../src/warehouse/duckdb.js";
 import {warehouseOf} from "../support/warehouse.js";
 
@@ -80,5 +80,30 @@ describe("mrrRetentionSql", () => {
     const rows = await withDuckDB((db) => db.all(cohortSql({period: "week"})), path);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({k: 0, customers: 1, retained: 1, rate: 1, unbounded: 1, revenue: 10, churn: null, small: true, incomplete: true});
+  });
+});
+
+describe("churnSql", () => {
+  it("churnSql({period, by}) counts the period before's buyers with no order now, per group, cancelled orders not counting", async () => {
+    const {path} = await warehouseOf({
+      "customers.csv": "id,created_at,segment\nc1,2026-01-01,SMB\nc2,2026-01-01,SMB\nc3,2026-01-01,Enterprise\n",
+      "orders.csv": [
+        "id,customer_id,ordered_at,amount,currency,status",
+        "o1,c1,2026-01-05T10:00:00Z,10,USD,completed",
+        "o2,c2,2026-01-06T10:00:00Z,10,USD,completed",
+        "o3,c3,2026-01-07T10:00:00Z,10,USD,completed",
+        "o4,c1,2026-02-05T10:00:00Z,10,USD,completed", // c1 stays; c2 and c3 lapse in February
+        "o5,c2,2026-02-06T10:00:00Z,10,USD,cancelled",
+        "o6,c2,2026-03-31T10:00:00Z,10,USD,completed" // c2 back in March; c1 lapses
+      ].join("\n")
+    });
+    const rows = await withDuckDB((db) => db.all<{period: Date; group: string; buyers_before: number; lost: number; churn: number; incomplete: boolean}>(churnSql({period: "month", by: "segment"})), path);
+    expect(rows.map((r) => [r.group, r.period.toISOString().slice(0, 7), r.buyers_before, r.lost, r.churn, r.incomplete])).toEqual([
+      ["Enterprise", "2026-02", 1, 1, 1, false],
+      ["SMB", "2026-02", 2, 1, 0.5, false],
+      ["SMB", "2026-03", 1, 1, 1, false]
+    ]);
+    const all = await withDuckDB((db) => db.all<{buyers_before: number; lost: number}>(churnSql({period: "quarter"})), path);
+    expect(all).toEqual([]); // one quarter of data: no quarter before it
   });
 });
