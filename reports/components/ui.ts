@@ -46,11 +46,15 @@ export interface DateRange {
   to: Date;
 }
 
-/** Two date inputs, from and to, bounded by the data's first and last dates; the value is {from, to}. */
-export function dateRange(dates: Iterable<Date>, {label = "Period"}: {label?: string} = {}) {
+/**
+ * Two date inputs, from and to, bounded by the data's first and last dates (or
+ * `max`, the last day with data, when the dates are period starts); the value
+ * is {from, to}.
+ */
+export function dateRange(dates: Iterable<Date>, {label = "Period", max: last}: {label?: string; max?: Date | string | null} = {}) {
   const all = Array.from(dates, (d) => +d).filter(Number.isFinite);
   const min = new Date(Math.min(...all));
-  const max = new Date(Math.max(...all));
+  const max = last ? new Date(last) : new Date(Math.max(...all));
   return Inputs.form(
     {
       from: Inputs.date({label: `${label} from`, value: min, min, max}),
@@ -60,11 +64,23 @@ export function dateRange(dates: Iterable<Date>, {label = "Period"}: {label?: st
   );
 }
 
-/** Whether a date falls within a range (both ends included; the ends are whole days in UTC). */
-export function inRange(range: DateRange) {
+const periodEnd: Record<string, (d: Date) => number> = {
+  day: (d) => +d + 86_400_000 - 1,
+  week: (d) => +d + 7 * 86_400_000 - 1,
+  month: (d) => Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - 1,
+  quarter: (d) => Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 3, 1) - 1
+};
+
+/**
+ * Whether a date, or the period starting at it, falls within a range (both
+ * ends included, whole days in UTC). With a period, a period that overlaps the
+ * range counts: "from August 15" keeps August.
+ */
+export function inRange(range: DateRange, {period = "day"}: {period?: "day" | "week" | "month" | "quarter"} = {}) {
   const from = +range.from;
   const to = +range.to + 86_400_000 - 1;
-  return (date: Date) => +date >= from && +date <= to;
+  const end = periodEnd[period];
+  return (date: Date) => end(date) >= from && +date <= to;
 }
 
 /** Rows as CSV text: dates as ISO dates (YYYY-MM-DD, or full timestamps when they have a time). */

@@ -36,6 +36,10 @@ describe("the Retention page", () => {
     try {
       expect(await page.locator("main svg[aria-label^='Cohort retention heatmap'] g[aria-label='cell'] rect").count()).toBeGreaterThan(600);
       expect(await figure(page, "next-period")).toBeCloseTo(nextPeriod(await triangle("month"), "all"), 1);
+      const repeat = await figure(page, "repeat");
+      await page.locator("main input[type=radio][value='0']").first().check(); // week
+      await expect.poll(() => figure(page, "next-period"), {timeout: 10_000}).toBeCloseTo(nextPeriod(await triangle("week"), "all"), 1);
+      expect(await figure(page, "repeat")).toBe(repeat); // the same customers, whatever the cohort size
       await page.locator("main input[type=radio][value='2']").first().check(); // quarter
       await expect.poll(() => figure(page, "next-period"), {timeout: 10_000}).toBeCloseTo(nextPeriod(await triangle("quarter"), "all"), 1);
       expect(await page.locator("main svg[aria-label='Churn'] g[aria-label='dot'] circle").count()).toBeGreaterThan(5);

@@ -76,6 +76,24 @@ describe("the Overview page", () => {
     }
   });
 
+  it("draws channel bars that add up to each month's total, and keeps a month the date range starts inside", async () => {
+    const expected = await readWarehouse((db) => db.all<{channel: string; month: Date; net_revenue: number | null}>(publishedActivitySql()));
+    const totals = expected.filter((r) => r.channel === "All channels" && r.net_revenue !== null);
+    const {page, errors} = await visit(browser, siteUrl);
+    try {
+      const csv = await downloadCsv(page, "net-revenue-by-month");
+      const drawn = csv.rows.reduce((sum, r) => sum + Number(r.net_revenue || 0), 0);
+      expect(drawn).toBeCloseTo(totals.reduce((sum, r) => sum + r.net_revenue!, 0), 1);
+      const dates = page.locator("main .rapport-range input[type=date]");
+      await dates.nth(0).fill("2025-08-15");
+      await dates.nth(1).fill("2025-09-10");
+      await expect.poll(async () => new Set((await downloadCsv(page, "net-revenue-by-month")).rows.map((r) => r.month)), {timeout: 10_000}).toEqual(new Set(["2025-08-01", "2025-09-01"]));
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it("follows the Customers filter to a segment: its latest month, the segment mix and the monthly table, as groupActivitySql computes them", async () => {
     const rows = await readWarehouse((db) => db.all<{month: Date; group: string; net_revenue: number | null; active_customers: number | null}>(groupActivitySql({by: "segment"})));
     const latest = Math.max(...rows.map((r) => r.month.getTime()));
