@@ -84,6 +84,10 @@ describe("rapport metrics and rapport clv fit", () => {
       ["Enterprise", 100, 1, true],
       ["SMB", 0, 2, true]
     ]);
+    // The scorecard is for all customers: a breakdown is refused rather than ignored.
+    const {err} = capture();
+    expect(await main(["metrics", "scorecard", "--by", "region", "--warehouse", "warehouse.duckdb"], dir)).toBe(exitCodes.usage);
+    expect(err.join("")).toMatch(/scorecard is for all customers; it has no --by/);
   });
 
   it("rapport metrics with a bad name or option exits 64", async () => {
