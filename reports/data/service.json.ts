@@ -7,24 +7,9 @@
 import {loadConfig} from "../../src/config.js";
 import {npsDifference, npsFromCounts, type NpsCounts} from "../../src/metrics/nps.js";
 import {periods} from "../../src/metrics/periods.js";
-import {npsAfterServiceSql, serviceSql, type ServiceBreakdown} from "../../src/metrics/service.js";
+import {npsAfterServiceSql, serviceSql, type ServiceBreakdown, type ServiceRow} from "../../src/metrics/service.js";
 import {projectRoot} from "../../src/paths.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
-
-interface ServiceRow {
-  period: Date;
-  group: string;
-  tickets: number;
-  firstResponseMedian: number | null;
-  firstResponseP90: number | null;
-  resolutionMedian: number | null;
-  resolutionP90: number | null;
-  ratings: number;
-  csatMean: number | null;
-  csatSatisfied: number | null;
-  csatResponseRate: number | null;
-  incomplete: boolean;
-}
 
 /** The cut-offs, in hours, past which a first answer counts as slow; 24 is the metric's own (and the CLI's). */
 const slowCutoffs = [1, 4, 8, 24];

@@ -8,7 +8,7 @@ import {computeMetric} from "../../src/cli/metrics.js";
 import {loadConfig} from "../../src/config.js";
 import {sentimentScore, type WordScore} from "../../src/metrics/sentiment.js";
 import {projectRoot} from "../../src/paths.js";
-import {scrubber} from "../../src/privacy/scrub.js";
+import {customerScrubber} from "../../src/privacy/scrub.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
 
 const maxComments = 2000;
@@ -18,8 +18,7 @@ const voice = await readWarehouse(async (db) => {
     npsComments: {period: Date; texts: number; meanScore: number}[];
     words: {detractors: WordScore[]; promoters: WordScore[]};
   };
-  const names = await db.all<{name: string}>("SELECT name FROM customers WHERE name IS NOT NULL");
-  const scrub = scrubber(names.map((n) => n.name));
+  const scrub = await customerScrubber(db);
   const latest = await db.all<{month: Date; score: number; segment: string; region: string; channel: string; comment: string}>(
     `SELECT date_trunc('month', r.responded_at)::DATE AS month, r.score, coalesce(c.segment, 'unknown') AS segment,
        coalesce(c.region, 'unknown') AS region, coalesce(c.channel, 'unknown') AS channel, r.comment

@@ -11,7 +11,7 @@ import {npsCountsSql, npsFromCounts, npsTrend, type NpsCountRow} from "../metric
 import {parseBreakdown, parsePeriod, periodSql, type Breakdown} from "../metrics/periods.js";
 import {churnSql, cohortSql, mrrRetentionSql, repeatRateSql} from "../metrics/retention.js";
 import {distinguishingWords, sentimentTrend} from "../metrics/sentiment.js";
-import {scrubber} from "../privacy/scrub.js";
+import {customerScrubber} from "../privacy/scrub.js";
 import {rfmCustomersSql, valueGroupsSql} from "../metrics/rfm.js";
 import {scorecard, scorecardSeriesSql} from "../metrics/scorecard.js";
 import {npsAfterServiceSql, serviceSql, type ServiceBreakdown} from "../metrics/service.js";
@@ -67,8 +67,7 @@ export async function computeMetric(db: Database, name: string, options: MetricO
          ) GROUP BY ALL ORDER BY kind, period, score, text`
       );
       // Words are counted on scrubbed text, so no e-mail, phone or customer name can surface as a word.
-      const names = await db.all<{name: string}>("SELECT name FROM customers WHERE name IS NOT NULL");
-      const scrub = scrubber(names.map((n) => n.name));
+      const scrub = await customerScrubber(db);
       const scrubbed = new Map<string, string | null>();
       for (const t of texts) {
         if (t.text !== null && !scrubbed.has(t.text)) scrubbed.set(t.text, scrub(t.text));

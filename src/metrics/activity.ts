@@ -38,6 +38,25 @@ ORDER BY month, channel, segment`;
 }
 
 /**
+ * The rows of a month × group table with `hidden`: true for a group of fewer
+ * than minGroup active customers, and, when those small groups have fewer than
+ * minGroup together, for the smallest of the others too, so that the month's
+ * total minus the groups shown never describes fewer than minGroup customers
+ * (complementary suppression). Hidden groups are merged into "other" or
+ * withheld by the caller.
+ */
+function complementarySql(table: string, key: string, minGroup: number): string {
+  return `SELECT *, active_customers < ${minGroup} OR (small_customers > 0 AND small_customers < ${minGroup} AND size_rank = 1) AS hidden
+FROM (
+  SELECT *,
+    sum(CASE WHEN active_customers < ${minGroup} THEN active_customers ELSE 0 END) OVER (PARTITION BY month) AS small_customers,
+    -- 1 for the smallest group of at least minGroup customers (or, when there is none, the smallest group)
+    row_number() OVER (PARTITION BY month ORDER BY active_customers < ${minGroup}, active_customers, ${key}) AS size_rank
+  FROM ${table}
+)`;
+}
+
+/**
  * Monthly activity as the site publishes it: one row per month for all
  * channels together, and one per month and channel in which every row
  * describes at least minGroup (default 10) active customers. Channels with
@@ -60,20 +79,9 @@ export function publishedActivitySql({minGroup = 10}: {minGroup?: number} = {}):
   FROM ${table}`;
   return `WITH base AS (
   SELECT month, channel, ${sums} FROM (${monthlyActivitySql()}) GROUP BY month, channel
-), ranked AS (
-  SELECT *,
-    sum(CASE WHEN active_customers < ${minGroup} THEN active_customers ELSE 0 END) OVER (PARTITION BY month) AS small_customers,
-    -- 1 for the smallest channel of at least minGroup customers
-    row_number() OVER (PARTITION BY month ORDER BY active_customers < ${minGroup}, active_customers, channel) AS size_rank
-  FROM base
 ), merged AS (
-  SELECT month,
-    CASE WHEN active_customers < ${minGroup} THEN 'other'
-         -- too few in "other" on their own: the smallest large channel joins them
-         WHEN small_customers > 0 AND small_customers < ${minGroup} AND size_rank = 1 AND active_customers >= ${minGroup} THEN 'other'
-         ELSE channel END AS channel,
-    ${sums}
-  FROM ranked GROUP BY ALL
+  SELECT month, CASE WHEN hidden THEN 'other' ELSE channel END AS channel, ${sums}
+  FROM (${complementarySql("base", "channel", minGroup)}) GROUP BY ALL
 ), totals AS (
   SELECT month, 'All channels' AS channel, ${sums} FROM base GROUP BY month
 )
@@ -95,7 +103,7 @@ ORDER BY month, channel`;
  * "unknown".
  */
 export function groupActivitySql({by, minGroup = 10}: {by: Breakdown; minGroup?: number}): string {
-  const shown = (column: string) => `CASE WHEN NOT hide THEN ${column} END AS ${column}`;
+  const shown = (column: string) => `CASE WHEN NOT hidden THEN ${column} END AS ${column}`;
   return `WITH completed AS (
   SELECT customer_id, ordered_at, amount FROM orders WHERE status = 'completed'
 ), firsts AS (
@@ -108,17 +116,8 @@ export function groupActivitySql({by, minGroup = 10}: {by: Breakdown; minGroup?:
     round(sum(o.amount), 2)::DOUBLE AS net_revenue
   FROM completed o JOIN firsts f USING (customer_id) LEFT JOIN customers c ON c.id = o.customer_id
   GROUP BY ALL
-), ranked AS (
-  SELECT *,
-    sum(CASE WHEN active_customers < ${minGroup} THEN active_customers ELSE 0 END) OVER (PARTITION BY month) AS small_customers,
-    row_number() OVER (PARTITION BY month ORDER BY active_customers < ${minGroup}, active_customers, "group") AS size_rank
-  FROM counted
-), marked AS (
-  -- Small groups are withheld; when they are too few together, the smallest other group is withheld too,
-  -- so the month's total minus the groups shown never describes fewer than minGroup customers.
-  SELECT *, active_customers < ${minGroup} OR (small_customers > 0 AND small_customers < ${minGroup} AND size_rank = 1) AS hide FROM ranked
 )
 SELECT month, '${by}' AS "by", "group", ${["orders", "active_customers", "new_customers", "net_revenue"].map(shown).join(", ")},
-  hide AS suppressed
-FROM marked ORDER BY month, "group"`;
+  hidden AS suppressed
+FROM (${complementarySql("counted", '"group"', minGroup)}) ORDER BY month, "group"`;
 }

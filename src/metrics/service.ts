@@ -19,6 +19,22 @@ import {groupSql, periodEndSql, periodSql, type Breakdown, type Period} from "./
 
 export type ServiceBreakdown = Breakdown | "ticket_channel";
 
+/** A row of serviceSql: times in hours, shares 0–1; null where no ticket in the group has the time or rating. */
+export interface ServiceRow {
+  period: Date;
+  group: string;
+  tickets: number;
+  firstResponseMedian: number | null;
+  firstResponseP90: number | null;
+  resolutionMedian: number | null;
+  resolutionP90: number | null;
+  ratings: number;
+  csatMean: number | null;
+  csatSatisfied: number | null;
+  csatResponseRate: number | null;
+  incomplete: boolean;
+}
+
 export function serviceSql({period, by}: {period: Period; by?: ServiceBreakdown}): string {
   const group = by === "ticket_channel" ? "coalesce(t.channel, 'unknown')" : groupSql(by);
   const hours = (to: string) => `date_diff('second', t.opened_at, ${to}) / 3600.0`;

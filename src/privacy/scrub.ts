@@ -12,6 +12,7 @@
 import {createHmac, randomBytes} from "node:crypto";
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from "node:fs";
 import {dirname} from "node:path";
+import type {Database} from "../warehouse/duckdb.js";
 import {findEmails} from "./scan.js";
 
 const url = /\b(?:https?:\/\/|www\.)[^\s<>"')]+/gi;
@@ -19,6 +20,12 @@ const phone = /\+?\d[\d\s().-]{5,}\d/g;
 
 export interface Scrubber {
   (text: string | null | undefined): string | null;
+}
+
+/** A scrubber for the warehouse's texts: it also removes the names of its customers. */
+export async function customerScrubber(db: Database): Promise<Scrubber> {
+  const names = await db.all<{name: string}>("SELECT name FROM customers WHERE name IS NOT NULL");
+  return scrubber(names.map((n) => n.name));
 }
 
 /** A scrubber that also removes these customer names. */

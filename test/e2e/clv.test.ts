@@ -11,6 +11,7 @@ import {customerGroupsSql} from "../../src/metrics/rfm.js";
 import {probabilityAlive} from "../../src/models/bgnbd.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
 import {launchChromium} from "../support/browser.js";
+import {downloadCsv} from "../support/download.js";
 import {visit} from "../support/visit.js";
 
 const siteUrl = inject("siteUrl");
@@ -116,16 +117,14 @@ describe("the Lifetime value page", () => {
     const {page, errors} = await visit(browser, siteUrl + "clv");
     try {
       const bars = await page.locator("main svg[aria-label^='Predicted 12-month value per customer by'] g[aria-label='bar'] rect").count();
-      const [download] = await Promise.all([page.waitForEvent("download"), page.locator("button[data-download=clv-by-group]").click()]);
-      expect(download.suggestedFilename()).toBe("clv-by-group.csv");
-      const lines = readFileSync((await download.path())!, "utf-8").trim().split("\n");
-      expect(lines[0]).toBe("group,customers,expected_value_12_months");
-      expect(lines.length - 1).toBe(bars);
-      expect(lines.some((l) => l.startsWith("Segment: Enterprise,"))).toBe(true);
-      const [holdout] = await Promise.all([page.waitForEvent("download"), page.locator("button[data-download=clv-holdout]").click()]);
-      const rows = readFileSync((await holdout.path())!, "utf-8").trim().split("\n");
-      expect(rows[0]).toBe("repeat_purchases_before,customers,actual_per_customer,predicted_per_customer");
-      expect(rows.length - 1).toBe(8); // 0 … 6 and 7+
+      const byGroup = await downloadCsv(page, "clv-by-group");
+      expect(byGroup.filename).toBe("clv-by-group.csv");
+      expect(byGroup.header.join(",")).toBe("group,customers,expected_value_12_months");
+      expect(byGroup.rows.length).toBe(bars);
+      expect(byGroup.rows.some((r) => r.group === "Segment: Enterprise")).toBe(true);
+      const holdout = await downloadCsv(page, "clv-holdout");
+      expect(holdout.header.join(",")).toBe("repeat_purchases_before,customers,actual_per_customer,predicted_per_customer");
+      expect(holdout.rows.length).toBe(8); // 0 … 6 and 7+
       expect(errors).toEqual([]);
     } finally {
       await page.close();

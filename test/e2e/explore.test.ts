@@ -1,4 +1,3 @@
-import {readFileSync} from "node:fs";
 import type {Browser, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
 import {loadConfig} from "../../src/config.js";
@@ -6,6 +5,7 @@ import {publishedActivitySql} from "../../src/metrics/activity.js";
 import {projectRoot} from "../../src/paths.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
 import {launchChromium} from "../support/browser.js";
+import {downloadCsv} from "../support/download.js";
 import {isLocal, visit} from "../support/visit.js";
 
 const siteUrl = inject("siteUrl");
@@ -116,13 +116,11 @@ describe("the Explore page", () => {
       await bars.first().hover();
       await expect.poll(() => cell.locator(".nb-figure svg g[aria-label='tip']").textContent()).toContain(shown[0].channel);
 
-      const [download] = await Promise.all([page.waitForEvent("download"), cell.locator("button[data-download]").click()]);
-      expect(download.suggestedFilename()).toBe("explore-cell-4.csv");
-      const [csvHeader, ...lines] = readFileSync((await download.path())!, "utf8").trim().split("\n");
-      expect(csvHeader).toBe("channel,revenue");
-      expect(lines.map((l) => l.split(",")[0])).toEqual(expected.map((d) => d.channel));
-      lines.forEach((l, i) => {
-        const [, revenue] = l.split(",");
+      const csv = await downloadCsv(page, cell.locator("button[data-download]"));
+      expect(csv.filename).toBe("explore-cell-4.csv");
+      expect(csv.header.join(",")).toBe("channel,revenue");
+      expect(csv.rows.map((r) => r.channel)).toEqual(expected.map((d) => d.channel));
+      csv.rows.forEach(({revenue}, i) => {
         if (expected[i].revenue === null) expect(revenue).toBe("");
         else expect(Number(revenue)).toBeCloseTo(expected[i].revenue!, 6);
       });

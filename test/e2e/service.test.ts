@@ -6,28 +6,15 @@ import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
 import {computeMetric} from "../../src/cli/metrics.js";
 import {loadConfig} from "../../src/config.js";
 import {npsDifference, npsFromCounts, type NpsCounts} from "../../src/metrics/nps.js";
-import {npsAfterServiceSql} from "../../src/metrics/service.js";
+import {npsAfterServiceSql, type ServiceRow} from "../../src/metrics/service.js";
 import {projectRoot} from "../../src/paths.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
 import {launchChromium} from "../support/browser.js";
+import {downloadCsv} from "../support/download.js";
 import {visit} from "../support/visit.js";
 
 const siteUrl = inject("siteUrl");
 const distDir = inject("distDir");
-
-interface TimesRow {
-  period: Date;
-  group: string;
-  tickets: number;
-  firstResponseMedian: number | null;
-  firstResponseP90: number | null;
-  resolutionMedian: number | null;
-  resolutionP90: number | null;
-  ratings: number;
-  csatSatisfied: number | null;
-  csatMean: number | null;
-  incomplete: boolean;
-}
 
 let browser: Browser;
 let minGroupSize: number;
@@ -37,12 +24,12 @@ beforeAll(async () => {
 });
 afterAll(async () => browser?.close());
 
-async function times(by: string, period: string): Promise<TimesRow[]> {
-  return ((await readWarehouse((db) => computeMetric(db, "service", {by, period}))) as {times: TimesRow[]}).times;
+async function times(by: string, period: string): Promise<ServiceRow[]> {
+  return ((await readWarehouse((db) => computeMetric(db, "service", {by, period}))) as {times: ServiceRow[]}).times;
 }
 
 /** The row the cards should show: the group's latest complete period with at least minGroupSize tickets. */
-function expectedLatest(rows: TimesRow[], group: string): TimesRow {
+function expectedLatest(rows: ServiceRow[], group: string): ServiceRow {
   const shown = rows.filter((r) => r.group === group && r.tickets >= minGroupSize).sort((a, b) => +a.period - +b.period);
   return shown.filter((r) => !r.incomplete).at(-1) ?? shown.at(-1)!;
 }
@@ -71,7 +58,7 @@ async function choose(page: Page, groupLabel: string, granularity: "Week" | "Mon
   await page.getByRole("radio", {name: granularity}).check();
 }
 
-async function checkCards(page: Page, expected: TimesRow, periodLabel: string) {
+async function checkCards(page: Page, expected: ServiceRow, periodLabel: string) {
   const card = (metric: string) => page.locator(`[data-metric=${metric}]`);
   await expect.poll(() => card("first-response").getAttribute("data-period"), {timeout: 10_000}).toBe(periodLabel);
   expectDuration((await card("first-response").locator(".big").textContent())!, expected.firstResponseMedian!);
@@ -181,27 +168,27 @@ describe("the Service page", () => {
       await choose(page, "Segment: SMB", "Month");
       await expect.poll(() => page.locator("[data-metric=first-response] .muted").textContent(), {timeout: 10_000}).toContain(`${expectedLatest(rows, "SMB").tickets} tickets`);
       const csv = async () => {
-        const [download] = await Promise.all([page.waitForEvent("download"), page.locator("button[data-download=service-first-response]").click()]);
-        expect(download.suggestedFilename()).toBe("service-first-response.csv");
-        return readFileSync((await download.path())!, "utf-8").trim().split("\n");
+        const file = await downloadCsv(page, "service-first-response");
+        expect(file.filename).toBe("service-first-response.csv");
+        return file;
       };
-      let lines = await csv();
-      expect(lines[0]).toBe("period,group,tickets,incomplete,withheld,firstResponseMedianHours,firstResponseP90Hours");
-      expect(lines.length - 1).toBe(rows.length);
+      let file = await csv();
+      expect(file.header.join(",")).toBe("period,group,tickets,incomplete,withheld,firstResponseMedianHours,firstResponseP90Hours");
+      expect(file.rows.length).toBe(rows.length);
       const last = rows.at(-1)!;
-      const [period, group, tickets, , withheld, median] = lines.at(-1)!.split(",");
+      const {period, group, tickets, withheld, firstResponseMedianHours: median} = file.rows.at(-1)!;
       expect([period, group, Number(tickets), withheld]).toEqual([last.period.toISOString().slice(0, 10), "SMB", last.tickets, String(last.tickets < minGroupSize)]);
       if (last.tickets >= minGroupSize) expect(Number(median)).toBeCloseTo(last.firstResponseMedian!, 2);
       // Withheld rows carry their ticket count and no figure.
-      const small = lines.slice(1).filter((l) => l.split(",")[4] === "true");
-      for (const l of small) expect(l.split(",").slice(5).join("")).toBe("");
+      const small = file.rows.filter((r) => r.withheld === "true");
+      for (const r of small) expect(r.firstResponseMedianHours + r.firstResponseP90Hours).toBe("");
       expect(small.length).toBe(rows.filter((r) => r.tickets < minGroupSize).length);
 
       // From 1 January 2026 on, only the months from then are left.
       await page.locator("main input[type=date]").first().fill("2026-01-01");
-      await expect.poll(async () => (await csv()).length - 1, {timeout: 10_000}).toBe(rows.filter((r) => +r.period >= Date.UTC(2026, 0, 1)).length);
-      lines = await csv();
-      expect(lines[1].startsWith("2026-01-01,SMB,")).toBe(true);
+      await expect.poll(async () => (await csv()).rows.length, {timeout: 10_000}).toBe(rows.filter((r) => +r.period >= Date.UTC(2026, 0, 1)).length);
+      file = await csv();
+      expect(file.rows[0].period + "," + file.rows[0].group).toBe("2026-01-01,SMB");
       expect(errors).toEqual([]);
     } finally {
       await page.close();

@@ -1,12 +1,14 @@
 /**
- * Clicks a chart's "Download CSV" button and returns the file it saved, parsed:
- * the header and the rows as objects of strings.
+ * Clicks a chart's "Download CSV" button (by its data-download name, or the
+ * button itself) and returns the file it saved, parsed: the header and the
+ * rows as objects of strings.
  */
 import {readFile} from "node:fs/promises";
-import type {Page} from "playwright-core";
+import type {Locator, Page} from "playwright-core";
 
-export async function downloadCsv(page: Page, name: string): Promise<{filename: string; header: string[]; rows: Record<string, string>[]}> {
-  const [download] = await Promise.all([page.waitForEvent("download"), page.locator(`button[data-download="${name}"]`).first().click()]);
+export async function downloadCsv(page: Page, button: string | Locator): Promise<{filename: string; header: string[]; rows: Record<string, string>[]}> {
+  const target = typeof button === "string" ? page.locator(`button[data-download="${button}"]`).first() : button;
+  const [download] = await Promise.all([page.waitForEvent("download"), target.click()]);
   const path = await download.path();
   const text = await readFile(path, "utf8");
   const [head, ...lines] = text.trimEnd().split(/\r?\n/);
