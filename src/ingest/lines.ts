@@ -210,14 +210,15 @@ export async function shapedCounts(db: Database, staged: string): Promise<{order
 }
 
 /**
- * Refuses a warehouse whose orders, returns and guest orders are in more than
- * one currency (amounts in different currencies cannot be added), naming each
- * currency with its files. With a reportingCurrency everything was converted
+ * Refuses a warehouse whose amounts that count (completed orders and guest
+ * orders, returns) are in more than one currency, since amounts in different
+ * currencies cannot be added, naming each currency with its files. A
+ * refunded or cancelled order counts nothing, so its currency does not matter. With a reportingCurrency everything was converted
  * when loaded, so there is one.
  */
 export async function checkCurrencies(db: Database): Promise<void> {
   const rows = await db.all<{currency: string; files: string; n: number}>(`SELECT upper(currency) AS currency, string_agg(DISTINCT _source, ', ' ORDER BY _source) AS files, count(*)::DOUBLE AS n
-FROM (SELECT currency, _source FROM orders UNION ALL SELECT currency, _source FROM returns UNION ALL SELECT currency, _source FROM guest_orders)
+FROM (SELECT currency, _source FROM orders WHERE status = 'completed' UNION ALL SELECT currency, _source FROM returns UNION ALL SELECT currency, _source FROM guest_orders WHERE status = 'completed')
 WHERE currency IS NOT NULL GROUP BY ALL ORDER BY n DESC, currency`);
   if (rows.length <= 1) return;
   const list = rows.map((r) => `${r.currency} (${r.n.toLocaleString("en")} records in ${r.files})`).join(", ");

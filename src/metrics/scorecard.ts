@@ -52,9 +52,9 @@ export function scorecardSeriesSql(period: Period = "month"): string {
   SELECT DISTINCT period FROM buyers
 ), returned AS (
   -- returns and credit notes of customers, in the period they happened: revenue is net of them
-  SELECT ${p("returned_at")} AS period, sum(amount) AS amount FROM returns WHERE customer_id IS NOT NULL GROUP BY ALL
+  SELECT ${p("returned_at")} AS period, sum(amount) AS returned FROM returns WHERE customer_id IS NOT NULL GROUP BY ALL
 ), sales AS (
-  SELECT period, sum(amount) - coalesce(any_value(r.amount), 0) AS net, count(*) AS orders, count(DISTINCT customer_id) AS buyers
+  SELECT period, sum(amount) - coalesce(any_value(r.returned), 0) AS net, count(*) AS orders, count(DISTINCT customer_id) AS buyers
   FROM completed LEFT JOIN returned r USING (period) GROUP BY period
 ), series AS (
   SELECT 'aov' AS measure, period, net / orders AS value FROM sales
