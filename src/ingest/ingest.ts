@@ -313,7 +313,7 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
   if (mirror) await db.run(`DELETE FROM ${entity} WHERE _source = ${file}`); // the file's old rows go with its old version
   if (mirror && entity === "orders") await removeShaped(db, p.relativePath);
   const kinds = shaped ? await shapedCounts(db, "staged") : undefined;
-  if (shaped) await writeShaped(db, "staged", p.relativePath, false);
+  if (shaped) await writeShaped(db, "staged");
   for (const sql of upsertSql(entity, "staged")) await db.run(sql);
   await db.run("DROP TABLE staged");
   const size = statSync(p.path).size;

@@ -185,12 +185,10 @@ FROM agg a${lines ? " LEFT JOIN bad b ON b.id = a.id LEFT JOIN lists l ON l.id =
 
 /**
  * Writes the staged returns and guest orders to their tables (replacing rows
- * by id, and a mirrored file's old rows) and removes them from staged, so the
- * usual upsert writes only orders. Returns how many records were moved.
+ * by id) and removes them from staged, so the usual upsert writes only orders.
  */
-export async function writeShaped(db: Database, staged: string, file: string, mirror: boolean): Promise<void> {
+export async function writeShaped(db: Database, staged: string): Promise<void> {
   const good = `problem IS NULL AND NOT _skip`;
-  if (mirror) for (const table of shapedTables) await db.run(`DELETE FROM ${table} WHERE _source = ${literal(file)}`);
   await db.run(`DELETE FROM returns WHERE id IN (SELECT id FROM ${staged} WHERE ${good} AND _kind = 'return')`);
   await db.run(`INSERT INTO returns SELECT id, customer_id, ordered_at, abs(amount), currency, _original, _source, _line FROM ${staged} WHERE ${good} AND _kind = 'return'`);
   await db.run(`DELETE FROM guest_orders WHERE id IN (SELECT id FROM ${staged} WHERE ${good} AND _kind = 'guest')`);
