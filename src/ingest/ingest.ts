@@ -20,7 +20,7 @@ import {literal, withDuckDB, type Database} from "../warehouse/duckdb.js";
 import {detectExport} from "./detect.js";
 import {IngestError} from "./errors.js";
 import type {ExportRule, FieldMapping, SourceDefinition} from "./source.js";
-import {checkCurrencies, createShapedTables, isShaped, removeShaped, shapedCounts, shapedRule, shapeExtras, shapeOrders, writeShaped} from "./lines.js";
+import {applyOrderAttributes, checkCurrencies, createShapedTables, isShaped, removeShaped, shapedCounts, shapedRule, shapeExtras, shapeOrders, writeShaped} from "./lines.js";
 import {createTableSql, duplicatesSql, readSql, readerReasonSql, renumberSql, resolveFields, stageSql, unknownCustomerSql, upsertSql} from "./sql.js";
 
 export interface IngestOptions {
@@ -120,6 +120,7 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
         reports.push(await loadFile(db, p, {force, mirror, check: target === null, now, log: (line, o) => log(`${step} ${line}`, o), sha256: hashes.get(p.path)!}));
       }
       if (!derived) await deriveCustomers(db);
+      await applyOrderAttributes(db);
       await checkCurrencies(db);
       await db.run("CHECKPOINT");
       return reports;
@@ -313,7 +314,7 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
   if (mirror) await db.run(`DELETE FROM ${entity} WHERE _source = ${file}`); // the file's old rows go with its old version
   if (mirror && entity === "orders") await removeShaped(db, p.relativePath);
   const kinds = shaped ? await shapedCounts(db, "staged") : undefined;
-  if (shaped) await writeShaped(db, "staged");
+  if (shaped) await writeShaped(db, "staged", p.relativePath, p.fileConfig);
   for (const sql of upsertSql(entity, "staged")) await db.run(sql);
   await db.run("DROP TABLE staged");
   const size = statSync(p.path).size;

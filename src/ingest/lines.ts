@@ -24,6 +24,11 @@
  * - Guests (guests: "allow"): an order with no customer id goes to
  *   `guest_orders`, a return with none to `returns` with a NULL customer; they
  *   count as accepted, never in a cohort, and are reported apart.
+ * - Customer attributes: an orders file may map the customers' region,
+ *   segment, channel and plan ("region": "Country"). The lines of an order
+ *   must agree on them; a customer derived from orders takes those of their
+ *   latest order, and one from a customers export keeps its own, the orders
+ *   filling only what it lacks.
  * - Currency: a file's amounts are in its currency column, else the file's
  *   "currency", else the top-level one. With "reportingCurrency" and "rates"
  *   every amount is converted when loaded (a row in a currency with no rate is
@@ -41,16 +46,27 @@ export const returnsTableSql = `CREATE TABLE IF NOT EXISTS returns (id VARCHAR, 
 /** Orders with no customer id (guest checkouts, cash sales), kept apart from the customers' orders. */
 export const guestOrdersTableSql = `CREATE TABLE IF NOT EXISTS guest_orders (id VARCHAR, ordered_at TIMESTAMP, amount DOUBLE, currency VARCHAR, status VARCHAR, _source VARCHAR, _line BIGINT)`;
 
-export const shapedTables = ["returns", "guest_orders"] as const;
+/** Customer attributes read from orders files, one row per order, for applyOrderAttributes. */
+export const orderAttributesTableSql = `CREATE TABLE IF NOT EXISTS _order_attributes (customer_id VARCHAR, ordered_at TIMESTAMP, region VARCHAR, segment VARCHAR, channel VARCHAR, plan VARCHAR, _source VARCHAR)`;
+
+export const shapedTables = ["returns", "guest_orders", "_order_attributes"] as const;
+
+/** The customer fields an orders file may carry. */
+export const customerAttributes = ["region", "segment", "channel", "plan"] as const;
 
 export async function createShapedTables(db: Database): Promise<void> {
   await db.run(returnsTableSql);
   await db.run(guestOrdersTableSql);
+  await db.run(orderAttributesTableSql);
+}
+
+function attributesOf(fileConfig: FileConfig | undefined): (typeof customerAttributes)[number][] {
+  return customerAttributes.filter((a) => fileConfig?.columns?.[a] !== undefined);
 }
 
 /** Whether a file of orders needs this module: lines, returns, guests, or a currency to convert. */
 export function isShaped(fileConfig: FileConfig | undefined, config: RapportConfig): boolean {
-  return Boolean(fileConfig?.lines || fileConfig?.returns || fileConfig?.guests === "allow" || config.reportingCurrency);
+  return Boolean(fileConfig?.lines || fileConfig?.returns || fileConfig?.guests === "allow" || config.reportingCurrency || attributesOf(fileConfig).length > 0);
 }
 
 /**
@@ -125,7 +141,22 @@ export function shapeExtras(fileConfig: FileConfig | undefined, fields: Readonly
     if (found === undefined) throw new IngestError(`${path}: no column "${returns.originalId}" for returns.originalId (the file has ${header.join(", ")})`, "bad-input", path);
     original = text(`"${found.replaceAll('"', '""')}"`);
   }
-  return {_return: flags.length ? flags.join(" OR ") : "false", _original: original};
+  const attributes = Object.fromEntries(
+    attributesOf(fileConfig).map((a) => {
+      const m = fileConfig!.columns![a]!;
+      const mapping = typeof m === "string" ? {column: m} : m;
+      const names = mapping.column === undefined ? [] : typeof mapping.column === "string" ? [mapping.column] : mapping.column;
+      const found = names.map((n) => header.find((h) => h.trim().toLowerCase() === n.toLowerCase())).find((h) => h !== undefined);
+      if (found === undefined && mapping.sql === undefined && mapping.default === undefined) {
+        throw new IngestError(`${path}: no column ${names.map((n) => `"${n}"`).join(" or ")} for the customers' ${a} (the file has ${header.join(", ")})`, "bad-input", path);
+      }
+      let x = mapping.sql !== undefined ? `(${mapping.sql})` : text(found === undefined ? undefined : `"${found.replaceAll('"', '""')}"`);
+      if (mapping.values) x = `CASE lower(${x}) ${Object.entries(mapping.values).map(([from, to]) => `WHEN ${literal(from.toLowerCase())} THEN ${literal(to)}`).join(" ")} ELSE ${x} END`;
+      if (mapping.default !== undefined) x = `coalesce(${x}, ${literal(mapping.default)})`;
+      return [`_a_${a}`, x];
+    })
+  );
+  return {_return: flags.length ? flags.join(" OR ") : "false", _original: original, ...attributes};
 }
 
 /**
@@ -136,6 +167,7 @@ export function shapeExtras(fileConfig: FileConfig | undefined, fields: Readonly
  */
 export async function shapeOrders(db: Database, staged: string, fileConfig: FileConfig | undefined, config: RapportConfig): Promise<void> {
   const lines = fileConfig?.lines !== undefined;
+  const attributes = attributesOf(fileConfig);
   const negative = fileConfig?.returns?.negative === true;
   const key = lines ? "id" : "_line";
   const good = "problem IS NULL AND NOT _skip";
@@ -155,6 +187,7 @@ WITH agg AS (
   SELECT ${key} AS k, any_value(id) AS id, min(_line) AS first_line, sum(amount) AS amount, min(ordered_at) AS ordered_at,
     count(DISTINCT coalesce(customer_id, chr(0))) AS customers, count(DISTINCT coalesce(currency, chr(0))) AS currencies, count(DISTINCT status) AS statuses,
     any_value(customer_id) AS customer_id, bool_or(_return) AS is_return, max(_original) AS original, any_value(status) AS status
+    ${attributes.map((a) => `, count(DISTINCT "_a_${a}") AS "n_${a}", max("_a_${a}") AS "v_${a}"`).join("")}
   FROM ${staged} WHERE ${good} ${lines ? "AND id IS NOT NULL" : ""} GROUP BY ${key}
 )${lines ? `, bad AS (
   SELECT id, min(_line) AS bad_line FROM ${staged} WHERE problem IS NOT NULL AND NOT _skip AND id IS NOT NULL GROUP BY id
@@ -169,7 +202,8 @@ SELECT a.*, CASE
     ${lines ? `WHEN b.bad_line IS NOT NULL THEN {'column': 'id', 'value': a.id, 'reason': 'another line of this order was rejected (order ' || a.id || ', line ' || b.bad_line || '); the whole order is left out'}
     WHEN a.customers > 1 THEN {'column': 'customer_id', 'value': a.id, 'reason': 'order lines disagree on customer_id: order ' || a.id || ' has ' || l.customer_list}
     WHEN a.currencies > 1 THEN {'column': 'currency', 'value': a.id, 'reason': 'order lines disagree on currency: order ' || a.id}
-    WHEN a.statuses > 1 THEN {'column': 'status', 'value': a.id, 'reason': 'order lines disagree on status: order ' || a.id}` : ""}
+    WHEN a.statuses > 1 THEN {'column': 'status', 'value': a.id, 'reason': 'order lines disagree on status: order ' || a.id}
+    ${attributes.map((a) => `WHEN a."n_${a}" > 1 THEN {'column': '${a}', 'value': a.id, 'reason': 'order lines disagree on ${a}: order ' || a.id}`).join("\n    ")}` : ""}
     WHEN NOT ${isReturn} AND a.status = 'completed' AND a.amount < 0
       THEN {'column': 'amount', 'value': a.amount::VARCHAR, 'reason': 'negative amount on a completed order${lines ? " (the sum of its lines)" : ""}'}
   END AS problem,
@@ -177,7 +211,7 @@ SELECT a.*, CASE
 FROM agg a${lines ? " LEFT JOIN bad b ON b.id = a.id LEFT JOIN lists l ON l.id = a.id" : ""}`);
   // Every line of a rejected order is rejected; the first line of a good one carries the order, the others are skipped.
   await db.run(`UPDATE ${staged} SET problem = s.problem FROM shaped_orders s WHERE ${staged}.${key} = s.k AND ${staged}.problem IS NULL AND NOT ${staged}._skip AND s.problem IS NOT NULL`);
-  await db.run(`UPDATE ${staged} SET amount = s.amount, ordered_at = s.ordered_at, _kind = s.kind, _original = s.original
+  await db.run(`UPDATE ${staged} SET amount = s.amount, ordered_at = s.ordered_at, _kind = s.kind, _original = s.original${attributes.map((a) => `, "_a_${a}" = s."v_${a}"`).join("")}
     FROM shaped_orders s WHERE ${staged}._line = s.first_line AND s.problem IS NULL`);
   if (lines) await db.run(`UPDATE ${staged} SET _skip = true FROM shaped_orders s WHERE ${staged}.id = s.k AND ${staged}._line <> s.first_line AND s.problem IS NULL AND ${staged}.problem IS NULL`);
   await db.run("DROP TABLE shaped_orders");
@@ -187,8 +221,14 @@ FROM agg a${lines ? " LEFT JOIN bad b ON b.id = a.id LEFT JOIN lists l ON l.id =
  * Writes the staged returns and guest orders to their tables (replacing rows
  * by id) and removes them from staged, so the usual upsert writes only orders.
  */
-export async function writeShaped(db: Database, staged: string): Promise<void> {
+export async function writeShaped(db: Database, staged: string, file: string, fileConfig: FileConfig | undefined): Promise<void> {
   const good = `problem IS NULL AND NOT _skip`;
+  const attributes = attributesOf(fileConfig);
+  await db.run(`DELETE FROM _order_attributes WHERE _source = ${literal(file)}`);
+  if (attributes.length > 0) {
+    const value = (a: string) => (attributes.includes(a as (typeof attributes)[number]) ? `"_a_${a}"` : "NULL");
+    await db.run(`INSERT INTO _order_attributes SELECT customer_id, ordered_at, ${customerAttributes.map(value).join(", ")}, _source FROM ${staged} WHERE ${good} AND _kind = 'order'`);
+  }
   await db.run(`DELETE FROM returns WHERE id IN (SELECT id FROM ${staged} WHERE ${good} AND _kind = 'return')`);
   await db.run(`INSERT INTO returns SELECT id, customer_id, ordered_at, abs(amount), currency, _original, _source, _line FROM ${staged} WHERE ${good} AND _kind = 'return'`);
   await db.run(`DELETE FROM guest_orders WHERE id IN (SELECT id FROM ${staged} WHERE ${good} AND _kind = 'guest')`);
@@ -226,6 +266,19 @@ WHERE currency IS NOT NULL GROUP BY ALL ORDER BY n DESC, currency`);
       `{"reportingCurrency": "${rows[0].currency}", "rates": {${rows.slice(1).map((r) => `"${r.currency}": <${rows[0].currency} per ${r.currency}>`).join(", ")}}}`,
     "bad-input"
   );
+}
+
+/**
+ * Fills customers' region, segment, channel and plan from the orders files
+ * that carry them: a customer derived from orders takes their latest order's
+ * values; one from a customers export keeps its own and gains only the
+ * missing ones.
+ */
+export async function applyOrderAttributes(db: Database): Promise<void> {
+  const set = customerAttributes.map((a) => `${a} = CASE WHEN customers._derived THEN coalesce(l.${a}, customers.${a}) ELSE coalesce(customers.${a}, l.${a}) END`);
+  await db.run(`UPDATE customers SET ${set.join(", ")}
+FROM (SELECT customer_id, ${customerAttributes.map((a) => `arg_max(${a}, ordered_at) FILTER (WHERE ${a} IS NOT NULL) AS ${a}`).join(", ")} FROM _order_attributes GROUP BY customer_id) l
+WHERE customers.id = l.customer_id`);
 }
 
 /** Removes the returns and guest orders of a file no longer among the exports. */

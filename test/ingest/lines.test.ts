@@ -55,6 +55,12 @@ describe("order lines, returns and guests on the Online Retail subset", () => {
     expect(Math.round(guests.reduce((s, g) => s + g.returned, 0) * 100) / 100).toBe(reference.guestReturned);
     expect(await query(path, currencySql)).toEqual([{currency: "GBP"}]);
   });
+
+  it("customers derived from the invoices take the Country of their latest order as region, as pandas counts them", async () => {
+    const {path} = await warehouseOf({"OnlineRetail.csv": fixture("export/OnlineRetail.csv")}, exampleConfig);
+    const rows = await query<{region: string; n: number}>(path, "SELECT region, count(*)::INTEGER AS n FROM customers GROUP BY region ORDER BY region");
+    expect(Object.fromEntries(rows.map((r) => [r.region, r.n]))).toEqual(reference.customersByRegion);
+  });
 });
 
 const lineConfig = (file: Record<string, unknown> = {}, top: Record<string, unknown> = {}) => ({
@@ -123,6 +129,16 @@ describe("order lines (hand-made exports)", () => {
     expect(await query(path, "SELECT id FROM customers")).toEqual([{id: "a"}]);
     const {triangle} = (await withDuckDB((db) => computeMetric(db, "retention", {period: "month"}), path)) as {triangle: Triangle};
     expect(triangle.map((r) => [r.customers, r.revenue])).toEqual([[1, 20]]);
+  });
+
+  it("customer attributes on order lines: must agree within an order; a derived customer takes its latest order's, an exported one keeps its own", async () => {
+    const csv = ["Invoice,Customer,Date,Qty,Price,Country", "1,a,2024-01-05,1,10,France", "1,a,2024-01-05,1,10,France", "2,a,2024-03-01,1,5,Spain", "3,b,2024-01-07,1,5,Italy", "4,c,2024-01-08,1,5,Chile", "4,c,2024-01-08,1,5,Peru"].join("\n");
+    const config = lineConfig({columns: {id: "Invoice", customer_id: "Customer", ordered_at: "Date", region: "Country"}}, {rejectThreshold: 1});
+    const {path, report} = await warehouseOf({"lines.csv": csv, "customers.csv": "id,created_at,region\na,2023-01-01,\nb,2023-01-01,Greece\nc,2023-01-01,\n"}, config);
+    expect(report.files.find((f) => f.path.endsWith("lines.csv"))!.reasons).toEqual([{reason: "order lines disagree on region: order 4", count: 2}]);
+    expect(await query(path, "SELECT id, region FROM customers ORDER BY id")).toEqual([{id: "a", region: "Spain"}, {id: "b", region: "Greece"}, {id: "c", region: null}]);
+    const derived = await warehouseOf({"lines.csv": csv}, config);
+    expect(await query(derived.path, "SELECT id, region FROM customers ORDER BY id")).toEqual([{id: "a", region: "Spain"}, {id: "b", region: "Italy"}]);
   });
 
   it("without guests: \"allow\", an order with no customer is still rejected", async () => {
