@@ -20,11 +20,15 @@
  *   {"currency": "GBP",
  *    "files": [
  *      {"match": "OnlineRetail.csv", "entity": "orders",
- *       "columns": {"id": "InvoiceNo", "customer_id": "CustomerID", "ordered_at": "InvoiceDate"},
+ *       "columns": {"id": "InvoiceNo", "customer_id": "CustomerID", "ordered_at": "InvoiceDate", "region": "Country"},
  *       "lines": {"quantity": "Quantity", "unitPrice": "UnitPrice"},
  *       "returns": {"idPattern": "^C", "negative": true},
  *       "guests": "allow", "dateFormats": ["%m/%d/%Y %H:%M"]}
  *    ]}
+ *
+ * An orders file may also map the customers' "region", "segment", "channel"
+ * and "plan" in "columns" (the latest order's values describe a customer
+ * derived from orders).
  *
  * Mixed currencies need "reportingCurrency" and "rates":
  *   {"reportingCurrency": "EUR", "rates": {"GBP": 1.17, "USD": 0.92}}
