@@ -184,7 +184,7 @@ export async function shapeOrders(db: Database, staged: string, fileConfig: File
   const isReturn = `(a.is_return${negative ? " OR a.amount < 0" : ""})`;
   await db.run(`CREATE OR REPLACE TEMP TABLE shaped_orders AS
 WITH agg AS (
-  SELECT ${key} AS k, any_value(id) AS id, min(_line) AS first_line, sum(amount) AS amount, min(ordered_at) AS ordered_at,
+  SELECT ${key} AS k, any_value(id) AS id, min(_line) AS first_line, round(sum(amount), 6) AS amount, min(ordered_at) AS ordered_at,
     count(DISTINCT coalesce(customer_id, chr(0))) AS customers, count(DISTINCT coalesce(currency, chr(0))) AS currencies, count(DISTINCT status) AS statuses,
     any_value(customer_id) AS customer_id, bool_or(_return) AS is_return, max(_original) AS original, any_value(status) AS status
     ${attributes.map((a) => `, count(DISTINCT "_a_${a}") AS "n_${a}", max("_a_${a}") AS "v_${a}"`).join("")}
