@@ -259,7 +259,7 @@ export async function checkCurrencies(db: Database): Promise<void> {
 FROM (SELECT currency, _source FROM orders WHERE status = 'completed' UNION ALL SELECT currency, _source FROM returns UNION ALL SELECT currency, _source FROM guest_orders WHERE status = 'completed')
 WHERE currency IS NOT NULL GROUP BY ALL ORDER BY n DESC, currency`);
   if (rows.length <= 1) return;
-  const list = rows.map((r) => `${r.currency} (${r.n.toLocaleString("en")} records in ${r.files})`).join(", ");
+  const list = rows.map((r) => `${r.currency} (${r.n.toLocaleString("en")} record${r.n === 1 ? "" : "s"} in ${r.files})`).join(", ");
   throw new IngestError(
     `the orders are in ${rows.length} currencies: ${list}. Amounts in different currencies cannot be added up. ` +
       `Load one currency's exports, or name the currency the reports are in and the rate of each other in rapport.config.json: ` +

@@ -216,7 +216,7 @@ describe("currency", () => {
     expect(await query(path, currencySql)).toEqual([{currency: "GBP"}]);
     const usd = ["id,customer_id,ordered_at,amount,currency", "o1,b,2024-01-05,20,USD"].join("\n");
     await expect(warehouseOf({"lines.csv": gbp, "orders.csv": usd}, lineConfig({currency: "GBP"}))).rejects.toThrow(
-      /the orders are in 2 currencies: GBP \(1 records in exports\/lines.csv\), USD \(1 records in exports\/orders.csv\).*"reportingCurrency": "GBP", "rates": \{"USD": <GBP per USD>\}/
+      /the orders are in 2 currencies: GBP \(1 record in exports\/lines.csv\), USD \(1 record in exports\/orders.csv\).*"reportingCurrency": "GBP", "rates": \{"USD": <GBP per USD>\}/
     );
   });
 
