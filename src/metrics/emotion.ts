@@ -35,7 +35,7 @@ const require = createRequire(import.meta.url);
 export const emotionLanguages = ["en", "pt", "es", "fr", "de"] as const;
 export type EmotionLanguage = (typeof emotionLanguages)[number];
 
-export const languageNames: Record<string, string> = {en: "English", pt: "Portuguese", es: "Spanish", fr: "French", de: "German"};
+export const languageNames: Record<string, string> = {en: "English", pt: "Portuguese", es: "Spanish", fr: "French", de: "German", emoji: "emoji only"};
 
 export type EmotionStatus = "scored" | "no emotion words" | "not scored";
 
@@ -126,11 +126,12 @@ export function emotionTokens(text: string): string[][] {
 const window = 3;
 
 /** Scores one text in a given supported language (see the module docblock). */
-export function scoreIn(text: string, language: EmotionLanguage): Omit<CommentEmotion, "language" | "status"> & {status: Exclude<EmotionStatus, "not scored">} {
+export function scoreIn(text: string, language: EmotionLanguage): Omit<CommentEmotion, "language" | "status"> & {status: Exclude<EmotionStatus, "not scored">; wordHits: number} {
   const lex = lexicon(language);
   const emojis = emojiValences();
   let valence = 0;
   let hits = 0;
+  let wordHits = 0;
   for (const clause of emotionTokens(text)) {
     let negatedUntil = -1;
     clause.forEach((t, i) => {
@@ -138,26 +139,42 @@ export function scoreIn(text: string, language: EmotionLanguage): Omit<CommentEm
         negatedUntil = i + window;
         return;
       }
-      const v = lookup(lex, t) ?? emojis.get(t);
+      const w = lookup(lex, t);
+      const v = w ?? emojis.get(t);
       if (v === undefined || v === 0) return;
       valence += i <= negatedUntil ? -v : v;
       hits += 1;
+      if (w !== undefined) wordHits += 1;
     });
   }
-  if (hits === 0) return {status: "no emotion words", valence: 0, score: undefined, polarity: 0, hits};
-  return {status: "scored", valence, score: valence / hits, polarity: valence > 0 ? 1 : valence < 0 ? -1 : 0, hits};
+  if (hits === 0) return {status: "no emotion words", valence: 0, score: undefined, polarity: 0, hits, wordHits};
+  return {status: "scored", valence, score: valence / hits, polarity: valence > 0 ? 1 : valence < 0 ? -1 : 0, hits, wordHits};
 }
 
 /**
  * commentEmotion(text, {context}): detects the language and scores the text; undefined for an
- * empty text. `context` is the export's dominant language (./language.ts).
+ * empty text. `context` is the export's dominant language (./language.ts). When eld cannot tell
+ * the language, or names another scored language, the context language is used if the text has
+ * more emotion words in the context language's lexicon than in the detected one's: "Amei",
+ * "Recomendo" or "Entrega rápida" in a Portuguese export are Portuguese, even if eld reads them
+ * as Spanish, "Otimo produto" as Italian. A language eld is sure of, with the context language
+ * not among its three best candidates, stays "not scored" when rapport has no lexicon for it. A
+ * comment of emoji alone is scored from its emoji, with language "emoji".
  */
 export function commentEmotion(text: string | null | undefined, {context}: {context?: string} = {}): CommentEmotion | undefined {
   const cleaned = text?.replace(placeholder, " ").trim();
   if (!cleaned) return undefined;
-  const {language} = detectLanguage(cleaned, {context});
-  if (!language || !(emotionLanguages as readonly string[]).includes(language)) {
-    return {language, status: "not scored", valence: 0, score: undefined, polarity: undefined, hits: 0};
+  const supported = (l: string | undefined): l is EmotionLanguage => l !== undefined && (emotionLanguages as readonly string[]).includes(l);
+  if (!/\p{L}/u.test(cleaned)) {
+    const {wordHits: _, ...e} = scoreIn(cleaned, "en");
+    return e.hits > 0 ? {language: "emoji", ...e} : {language: undefined, status: "not scored", valence: 0, score: undefined, polarity: undefined, hits: 0};
   }
-  return {language, ...scoreIn(cleaned, language as EmotionLanguage)};
+  const {language, reliable, candidates} = detectLanguage(cleaned, {context});
+  if (supported(context) && language !== context && (!reliable || supported(language) || candidates.includes(context))) {
+    const {wordHits, ...inContext} = scoreIn(cleaned, context);
+    if (wordHits > (supported(language) ? scoreIn(cleaned, language).wordHits : 0)) return {language: context, ...inContext};
+  }
+  if (!supported(language)) return {language, status: "not scored", valence: 0, score: undefined, polarity: undefined, hits: 0};
+  const {wordHits: _, ...e} = scoreIn(cleaned, language);
+  return {language, ...e};
 }

@@ -18,20 +18,20 @@ export interface DetectedLanguage {
   language: string | undefined;
   /** True when eld was confident on its own; false when the context language decided. */
   reliable: boolean;
+  /** eld's three best candidates, best first. */
+  candidates: string[];
 }
 
 export function detectLanguage(text: string, {context}: {context?: string} = {}): DetectedLanguage {
-  if (!/\p{L}/u.test(text)) return {language: undefined, reliable: false};
+  if (!/\p{L}/u.test(text)) return {language: undefined, reliable: false, candidates: []};
   const result = eld.detect(text);
-  if (result.language && result.isReliable()) return {language: result.language, reliable: true};
-  if (context) {
-    const top = Object.entries(result.getScores())
-      .sort(([, a], [, b]) => b - a)
-      .slice(0, 3)
-      .map(([language]) => language);
-    if (top.includes(context)) return {language: context, reliable: false};
-  }
-  return {language: undefined, reliable: false};
+  const candidates = Object.entries(result.getScores())
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, 3)
+    .map(([language]) => language);
+  if (result.language && result.isReliable()) return {language: result.language, reliable: true, candidates};
+  if (context && candidates.includes(context)) return {language: context, reliable: false, candidates};
+  return {language: undefined, reliable: false, candidates};
 }
 
 /** The language most texts are reliably written in (ties: alphabetical), for `detectLanguage(text, {context})`. */
