@@ -18,8 +18,8 @@
  *   removed first. A word missing from the lexicon is looked up again without accents
  *   ("pessimo" for "péssimo"), as customers often type.
  * - Negation: a negator of the comment's language ("not", "never", "no", "não", "nunca", "nicht",
- *   "kein", "jamais"…) flips the valence of the emotion words among the next 3 tokens of the same
- *   clause (a clause ends at . , ; : ! ? or "but"/"mas"/"pero"/"mais"/"aber"). "never good" is
+ *   "kein", "jamais"…) flips the valence of the first emotion word among the next 3 tokens of the
+ *   same clause (a clause ends at . , ; : ! ? or "but"/"mas"/"pero"/"mais"/"aber"). "never good" is
  *   negative.
  * - Result: `valence`, the sum of the valences of the comment's emotion words; `score`, their
  *   mean (−5…+5; undefined when the comment has none, status "no emotion words"); `polarity`,
@@ -143,6 +143,7 @@ export function scoreIn(text: string, language: EmotionLanguage): Omit<CommentEm
       const v = w ?? emojis.get(t);
       if (v === undefined || v === 0) return;
       valence += i <= negatedUntil ? -v : v;
+      negatedUntil = -1; // a negator turns the first emotion word after it, not the rest of the clause
       hits += 1;
       if (w !== undefined) wordHits += 1;
     });

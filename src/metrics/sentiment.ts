@@ -171,8 +171,8 @@ const allNegators = new Set(Object.values(negators).flat());
 
 /**
  * terms(text): the words and two-word phrases the words chart counts. Words are lower-case Unicode
- * letters or emoji; function words are dropped; a word within 3 tokens after a negator becomes the
- * phrase "negator word" ("not helpful") instead of the bare word; two adjacent remaining words also
+ * letters or emoji; function words are dropped; the first word within 3 tokens after a negator
+ * becomes the phrase "negator word" ("not very helpful" → "not helpful") instead of the bare word; two adjacent remaining words also
  * form a phrase ("fast delivery"). Phrases never cross a clause break.
  */
 export function terms(text: string): string[] {
@@ -190,6 +190,7 @@ export function terms(text: string): string[] {
       }
       if (stopWords.has(t) || (t.length < 2 && /\p{L}/u.test(t))) return;
       const word = i <= negatedUntil ? `${negator} ${t}` : t;
+      negatedUntil = -1; // a negator binds the first word after it
       out.push(word);
       if (previous !== undefined && !word.includes(" ")) out.push(`${previous} ${word}`);
       previous = word.includes(" ") ? undefined : word;
