@@ -1,5 +1,6 @@
 import * as Plot from "npm:@observablehq/plot";
 import {periodName} from "./npsTrend.js";
+export {pooledSatisfaction, wilson} from "./satisfactionMath.js";
 
 export interface SatisfactionPoint {
   period: Date;
@@ -51,21 +52,4 @@ export function satisfactionTrend(rows: readonly SatisfactionPoint[], {width = 6
     ],
     ariaLabel: `Share of star ratings in the top two boxes by ${period} with its 95% interval as a band`
   });
-}
-
-/** Pools period rows (same scale) into one figure per group: counts and sums add up. */
-export function pooledSatisfaction(rows: readonly SatisfactionPoint[]): {ratings: number; topTwo: number; topTwoShare: number; mean: number} | undefined {
-  const ratings = rows.reduce((n, d) => n + d.ratings, 0);
-  if (!ratings) return undefined;
-  const topTwo = rows.reduce((n, d) => n + d.topTwo, 0);
-  return {ratings, topTwo, topTwoShare: topTwo / ratings, mean: rows.reduce((s, d) => s + d.mean * d.ratings, 0) / ratings};
-}
-
-/** The 95% Wilson score interval of k/n, as src/metrics/satisfaction.ts computes it. */
-export function wilson(k: number, n: number, z = 1.959963984540054): [number, number] {
-  if (n === 0) return [NaN, NaN];
-  const p = k / n;
-  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
-  const half = (z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
-  return [k === 0 ? 0 : Math.max(0, centre - half), k === n ? 1 : Math.min(1, centre + half)];
 }
