@@ -176,20 +176,21 @@ export function evidence(z: number): string {
 /**
  * The terms (words and two-word phrases) detractors use more (right, red) and promoters use more
  * (left, green), by weighted log-odds z-score. The axis is labelled in words: inside ±1.96 (shaded)
- * a lean could be chance; bars there are drawn pale.
+ * a lean could be chance, and bars there are drawn pale; beyond it the lean is clear, and the
+ * longer the bar the stronger the evidence (the tooltip names it and gives z).
  */
 export function wordsChart(words: {detractors: readonly WordRow[]; promoters: readonly WordRow[]}, {width = 640, low = "detractors", high = "promoters"}: {width?: number; low?: string; high?: string} = {}) {
   const rows = [...words.detractors, ...words.promoters];
   const extent = Math.max(4, ...rows.map((d) => Math.abs(d.z)));
-  const ticks = [-3.29, -1.96, 0, 1.96, 3.29].filter((t) => Math.abs(t) <= extent);
-  const tickName = (t: number) => (t === 0 ? "no lean" : Math.abs(t) < 3 ? (width < 500 ? "clear" : "clear lean") : width < 500 ? "strong" : "very strong");
+  const ticks = [-1.96, 0, 1.96];
+  const tickName = (t: number) => (t === 0 ? "no lean" : "clear lean");
   return Plot.plot({
     width,
     height: 60 + 18 * rows.length,
-    marginLeft: width < 500 ? 120 : 150,
+    marginLeft: width < 500 ? 130 : 150,
     marginBottom: 40,
-    x: {label: `← ${high} use it more · ${low} use it more →`, domain: [-extent, extent], ticks, tickFormat: tickName, grid: true},
-    y: {label: null, domain: rows.slice().sort((a, b) => b.z - a.z).map((d) => d.word)},
+    x: {label: `← ${high} use it more · strength of the evidence · ${low} use it more →`, labelAnchor: "center", domain: [-extent, extent], ticks, tickFormat: tickName, grid: true},
+    y: {label: null, domain: rows.slice().sort((a, b) => b.z - a.z).map((d) => d.word), tickFormat: (w: string) => (w.length > 20 ? `${w.slice(0, 19)}…` : w)},
     color: {domain: [false, true], range: ["#3ca951", "#e15759"]},
     marks: [
       Plot.rectX([0], {x1: -1.96, x2: 1.96, fill: "currentColor", fillOpacity: 0.06}),

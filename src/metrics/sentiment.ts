@@ -116,7 +116,7 @@ export function languageCounts(rows: Iterable<{text: string | null | undefined; 
     const e = score(text);
     if (!e) continue;
     const language = e.language ?? "unknown";
-    const c = counts.get(language) ?? {language, name: languageNames[language] ?? (language === "unknown" ? "language not recognised" : language), comments: 0, scored: 0, noEmotionWords: 0, notScored: 0};
+    const c = counts.get(language) ?? {language, name: languageName(language), comments: 0, scored: 0, noEmotionWords: 0, notScored: 0};
     c.comments += n;
     if (e.status === "not scored") c.notScored += n;
     else c.scored += n;
@@ -124,6 +124,19 @@ export function languageCounts(rows: Iterable<{text: string | null | undefined; 
     counts.set(language, c);
   }
   return [...counts.values()].sort((a, b) => b.comments - a.comments || (a.language < b.language ? -1 : 1));
+}
+
+const displayNames = new Intl.DisplayNames(["en"], {type: "language"});
+
+/** "Portuguese" for "pt"; "language not recognised" for "unknown". */
+export function languageName(code: string): string {
+  if (code === "unknown") return "language not recognised";
+  if (languageNames[code]) return languageNames[code];
+  try {
+    return displayNames.of(code) ?? code;
+  } catch {
+    return code;
+  }
 }
 
 /**
@@ -161,7 +174,7 @@ function ranks(values: readonly number[]): number[] {
 const stopWords = new Set(
   [
     "a an and are as at be but by for from had has have i i'm if in is it it's its me my of on or our so that the their them then there they this to too us was we were what when which who will with you your very just also all any can could do does did been being am get got one",
-    "o a os as um uma e é de do da dos das em no na nos nas que com por para pra se eu meu minha foi ser está estou mas mais muito já ao à me ele ela isso esse essa como só q",
+    "o a os as um uma e é de do da dos das em no na nos nas que com por para pra se eu meu minha foi ser está estou mas mais muito já ao aos à me ele ela isso esse essa este esta como só q até pois pelo pela num numa também quando onde porque",
     "el la los las un una y es de del en que con por para se lo le mi muy pero más al su me ha",
     "le la les un une et est de du des en que qui avec pour par se il elle je mon ma mes très mais plus au aux ce sur",
     "der die das den dem des ein eine einen und ist war in im zu mit für auf von sich ich mein meine sehr aber auch es wir sie er"
