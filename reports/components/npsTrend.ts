@@ -182,14 +182,15 @@ export function evidence(z: number): string {
 export function wordsChart(words: {detractors: readonly WordRow[]; promoters: readonly WordRow[]}, {width = 640, low = "detractors", high = "promoters"}: {width?: number; low?: string; high?: string} = {}) {
   const rows = [...words.detractors, ...words.promoters];
   const extent = Math.max(4, ...rows.map((d) => Math.abs(d.z)));
-  const ticks = [-1.96, 0, 1.96];
-  const tickName = (t: number) => (t === 0 ? "no lean" : "clear lean");
+  const narrow = width < 500;
+  const ticks = narrow ? [-1.96, 1.96] : [-1.96, 0, 1.96];
+  const tickName = (t: number) => (t === 0 ? "no lean" : narrow ? "clear" : "clear lean");
   return Plot.plot({
     width,
     height: 60 + 18 * rows.length,
-    marginLeft: width < 500 ? 130 : 150,
+    marginLeft: narrow ? 130 : 150,
     marginBottom: 40,
-    x: {label: `← ${high} use it more · strength of the evidence · ${low} use it more →`, labelAnchor: "center", domain: [-extent, extent], ticks, tickFormat: tickName, grid: true},
+    x: {label: narrow ? `← ${high} · ${low} →` : `← ${high} use it more · strength of the evidence · ${low} use it more →`, labelAnchor: "center", domain: [-extent, extent], ticks, tickFormat: tickName, grid: true},
     y: {label: null, domain: rows.slice().sort((a, b) => b.z - a.z).map((d) => d.word), tickFormat: (w: string) => (w.length > 20 ? `${w.slice(0, 19)}…` : w)},
     color: {domain: [false, true], range: ["#3ca951", "#e15759"]},
     marks: [
