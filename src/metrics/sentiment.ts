@@ -174,7 +174,7 @@ function ranks(values: readonly number[]): number[] {
 const stopWords = new Set(
   [
     "a an and are as at be but by for from had has have i i'm if in is it it's its me my of on or our so that the their them then there they this to too us was we were what when which who will with you your very just also all any can could do does did been being am get got one",
-    "o a os as um uma e é de do da dos das em no na nos nas que com por para pra se eu meu minha foi ser está estou mas mais muito já ao aos à me ele ela isso esse essa este esta como só q até pois pelo pela num numa também quando onde porque",
+    "o a os as um uma e é de do da dos das em no na nos nas que com por para pra se eu meu minha foi ser está estou mas mais muito já ao aos à me ele ela isso esse essa este esta como só q ou até pois pelo pela num numa também quando onde porque",
     "el la los las un una y es de del en que con por para se lo le mi muy pero más al su me ha",
     "le la les un une et est de du des en que qui avec pour par se il elle je mon ma mes très mais plus au aux ce sur",
     "der die das den dem des ein eine einen und ist war in im zu mit für auf von sich ich mein meine sehr aber auch es wir sie er"
