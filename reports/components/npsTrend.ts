@@ -119,28 +119,44 @@ export function npsByGroup(rows: readonly GroupNps[], {width = 640, label = "Gro
   });
 }
 
-/** Mean sentiment of comments per month (−1 … +1 per word, AFINN), as bars above or below zero. */
-export function sentimentChart(rows: readonly {period: Date; texts: number; meanScore: number}[], {width = 640, height = 220} = {}) {
+export interface EmotionPoint {
+  period: Date;
+  comments: number;
+  scored: number;
+  positive: number;
+  neutral: number;
+  negative: number;
+  emotionScore: number;
+  low: number;
+  high: number;
+}
+
+/**
+ * The customer emotion score per month (% positive − % negative comments, −100…+100) with its 95%
+ * interval as a band; tooltips give the counts behind it.
+ */
+export function emotionChart(rows: readonly EmotionPoint[], {width = 640, height = 240}: {width?: number; height?: number} = {}) {
   return Plot.plot({
     width,
     height,
     marginLeft: 50,
     x: {type: "utc", label: null},
-    y: {label: "Mean sentiment of comments", grid: true},
-    color: {type: "diverging", scheme: "RdYlGn", domain: [-0.5, 0.5]},
+    y: {label: "Customer emotion score", domain: [-100, 100], grid: true},
     marks: [
-      Plot.rectY(rows, {
-        x1: "period",
-        x2: (d: {period: Date}) => new Date(Date.UTC(d.period.getUTCFullYear(), d.period.getUTCMonth() + 1, 1)),
-        y: "meanScore",
-        fill: "meanScore",
-        inset: 0.5,
+      Plot.areaY(rows, {x: "period", y1: "low", y2: "high", fill: "var(--theme-foreground-focus)", fillOpacity: 0.15, curve: "step"}),
+      Plot.ruleY([0]),
+      Plot.lineY(rows, {x: "period", y: "emotionScore", stroke: "var(--theme-foreground-focus)"}),
+      Plot.dot(rows, {
+        x: "period",
+        y: "emotionScore",
+        r: 3,
+        fill: "var(--theme-foreground-focus)",
         tip: true,
-        title: (d: {period: Date; texts: number; meanScore: number}) => `${periodName(d.period)}\nmean sentiment ${d.meanScore.toFixed(2)}\n${d.texts} comments`
-      }),
-      Plot.ruleY([0])
+        title: (d: EmotionPoint) =>
+          `${periodName(d.period)}\ncustomer emotion score ${d.emotionScore.toFixed(0)} (95% interval ${d.low.toFixed(0)} to ${d.high.toFixed(0)})\n${d.positive} positive, ${d.neutral} neutral, ${d.negative} negative of ${d.scored} comments scored`
+      })
     ],
-    ariaLabel: "Mean sentiment of NPS comments by month"
+    ariaLabel: "Customer emotion score of NPS comments by month with its 95% interval as a band"
   });
 }
 
@@ -151,20 +167,44 @@ export interface WordRow {
   promoterCount: number;
 }
 
-/** The words detractors use more (right, red) and promoters use more (left, green), by weighted log-odds z-score. */
-export function wordsChart(words: {detractors: readonly WordRow[]; promoters: readonly WordRow[]}, {width = 640}: {width?: number} = {}) {
+/** How the words chart names a z-score: the strength of the evidence that the lean is not chance. */
+export function evidence(z: number): string {
+  const a = Math.abs(z);
+  return a >= 3.29 ? "very strong" : a >= 2.58 ? "strong" : a >= 1.96 ? "clear" : "could be chance";
+}
+
+/**
+ * The terms (words and two-word phrases) detractors use more (right, red) and promoters use more
+ * (left, green), by weighted log-odds z-score. The axis is labelled in words: inside ±1.96 (shaded)
+ * a lean could be chance, and bars there are drawn pale; beyond it the lean is clear, and the
+ * longer the bar the stronger the evidence (the tooltip names it and gives z).
+ */
+export function wordsChart(words: {detractors: readonly WordRow[]; promoters: readonly WordRow[]}, {width = 640, low = "detractors", high = "promoters"}: {width?: number; low?: string; high?: string} = {}) {
   const rows = [...words.detractors, ...words.promoters];
+  const extent = Math.max(4, ...rows.map((d) => Math.abs(d.z)));
+  const narrow = width < 500;
+  const ticks = narrow ? [-1.96, 1.96] : [-1.96, 0, 1.96];
+  const tickName = (t: number) => (t === 0 ? "no lean" : narrow ? "clear" : "clear lean");
   return Plot.plot({
     width,
-    height: 40 + 18 * rows.length,
-    marginLeft: 100,
-    x: {label: "← promoters use it more · detractors use it more →", grid: true},
-    y: {label: null, domain: rows.slice().sort((a, b) => b.z - a.z).map((d) => d.word)},
+    height: 60 + 18 * rows.length,
+    marginLeft: narrow ? 130 : 150,
+    marginBottom: 40,
+    x: {label: narrow ? `← ${high} · ${low} →` : `← ${high} use it more · strength of the evidence · ${low} use it more →`, labelAnchor: "center", domain: [-extent, extent], ticks, tickFormat: tickName, grid: true},
+    y: {label: null, domain: rows.slice().sort((a, b) => b.z - a.z).map((d) => d.word), tickFormat: (w: string) => (w.length > 20 ? `${w.slice(0, 19)}…` : w)},
     color: {domain: [false, true], range: ["#3ca951", "#e15759"]},
     marks: [
-      Plot.barX(rows, {y: "word", x: "z", fill: (d: WordRow) => d.z > 0, tip: true, title: (d: WordRow) => `"${d.word}"\nused ${d.detractorCount} times by detractors, ${d.promoterCount} by promoters\nz-score ${d.z.toFixed(1)}`}),
+      Plot.rectX([0], {x1: -1.96, x2: 1.96, fill: "currentColor", fillOpacity: 0.06}),
+      Plot.barX(rows, {
+        y: "word",
+        x: "z",
+        fill: (d: WordRow) => d.z > 0,
+        fillOpacity: (d: WordRow) => (Math.abs(d.z) < 1.96 ? 0.35 : 1),
+        tip: true,
+        title: (d: WordRow) => `"${d.word}"\nwritten by ${d.detractorCount} ${low} and ${d.promoterCount} ${high} (each customer once)\nevidence of a lean: ${evidence(d.z)} (z = ${d.z.toFixed(1)})`
+      }),
       Plot.ruleX([0])
     ],
-    ariaLabel: "Words that separate detractors from promoters"
+    ariaLabel: `Words that separate ${low} from ${high}`
   });
 }

@@ -30,7 +30,7 @@ Usage: rapport <command> [options]
 Commands:
   ingest PATH...        load CRM exports (files or folders) into the DuckDB warehouse
   check PATH...         validate exports without loading them
-  metrics NAME          print retention, clv, nps, service, scorecard or emotion rows from the warehouse
+  metrics NAME          print retention, clv, nps, service, scorecard, emotion or satisfaction rows
   clv fit               fit BG/NBD and Gamma-Gamma on the warehouse's orders (--calibration-end for a holdout check)
   build                 ingest data/sample (or $RAPPORT_DATA), then build the site into dist/ (offline)
   preview               live preview for editing report pages (Framework's dev server)

@@ -10,7 +10,9 @@ import {cumulativeRevenueSql} from "../metrics/historical.js";
 import {npsCountsSql, npsFromCounts, npsTrend, type NpsCountRow} from "../metrics/nps.js";
 import {parseBreakdown, parsePeriod, periodSql, type Breakdown} from "../metrics/periods.js";
 import {churnSql, cohortSql, mrrRetentionSql, repeatRateSql} from "../metrics/retention.js";
-import {distinguishingWords, sentimentTrend} from "../metrics/sentiment.js";
+import {dominantLanguage} from "../metrics/language.js";
+import {ratingCountsSql, satisfaction, type RatingCountRow} from "../metrics/satisfaction.js";
+import {distinguishingWords, emotionScorer, emotionTrend, languageCounts, spearman, type CountedText} from "../metrics/sentiment.js";
 import {customerScrubber} from "../privacy/scrub.js";
 import {rfmCustomersSql, valueGroupsSql} from "../metrics/rfm.js";
 import {scorecard, scorecardSeriesSql} from "../metrics/scorecard.js";
@@ -18,7 +20,7 @@ import {npsAfterServiceSql, serviceSql, type ServiceBreakdown} from "../metrics/
 import type {TimeUnit} from "../models/clv.js";
 import type {Database} from "../warehouse/duckdb.js";
 
-export const metricNames = ["retention", "clv", "nps", "service", "scorecard", "emotion"] as const;
+export const metricNames = ["retention", "clv", "nps", "service", "scorecard", "emotion", "satisfaction"] as const;
 export type MetricName = (typeof metricNames)[number];
 
 export interface MetricOptions {
@@ -58,32 +60,94 @@ export async function computeMetric(db: Database, name: string, options: MetricO
       return scorecard(await db.all(scorecardSeriesSql(period)));
     case "clv":
       return clvMetrics(db, parseBreakdown(options.by));
-    case "emotion": {
-      // Each distinct text is scrubbed and scored once, with the number of times it was written that period.
-      const texts = await db.all<{period: Date; score: number; text: string | null; kind: string; n: number}>(
-        `SELECT period, score, text, kind, count(*)::INTEGER AS n FROM (
-           SELECT ${periodSql(period, "responded_at")} AS period, score, comment AS text, 'nps' AS kind FROM nps_responses WHERE comment IS NOT NULL
-           UNION ALL SELECT ${periodSql(period, "opened_at")}, NULL, text, 'ticket' FROM tickets WHERE text IS NOT NULL
-         ) GROUP BY ALL ORDER BY kind, period, score, text`
-      );
-      // Words are counted on scrubbed text, so no e-mail, phone or customer name can surface as a word.
-      const scrub = await customerScrubber(db);
-      const scrubbed = new Map<string, string | null>();
-      for (const t of texts) {
-        if (t.text !== null && !scrubbed.has(t.text)) scrubbed.set(t.text, scrub(t.text));
-        t.text = t.text === null ? null : scrubbed.get(t.text)!;
-      }
-      const nps = texts.filter((t) => t.kind === "nps");
-      const counted = (rows: typeof texts) => rows.map((t) => ({text: t.text!, n: t.n}));
-      return {
-        npsComments: sentimentTrend(nps),
-        ticketTexts: sentimentTrend(texts.filter((t) => t.kind === "ticket")),
-        words: distinguishingWords(counted(nps.filter((t) => t.score <= 6)), counted(nps.filter((t) => t.score >= 9)))
-      };
+    case "emotion":
+      return emotionMetrics(db, period);
+    case "satisfaction": {
+      // Star ratings are their own metric (never NPS); a warehouse without a ratings table has none.
+      if (!(await hasTable(db, "ratings"))) return [];
+      return satisfaction(await db.all<RatingCountRow>(ratingCountsSql({period, by: parseBreakdown(options.by)})), {minResponses: options.minResponses});
     }
     default:
       throw new MetricError(`unknown metric "${name}" (expected ${metricNames.join(", ")})`);
   }
+}
+
+async function hasTable(db: Database, name: string): Promise<boolean> {
+  const rows = await db.all<{n: bigint}>(`SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = '${name}'`);
+  return Number(rows[0].n) > 0;
+}
+
+/**
+ * The voice of the customer (src/metrics/sentiment.ts): the customer emotion score per period of
+ * NPS comments, ticket texts and rating comments, how many were scored in which language, how well
+ * comment emotion agrees with the score given alongside it (Spearman, per language), and the terms
+ * that separate detractors from promoters (and low from top ratings). Each distinct text is scrubbed
+ * and scored once; for the words, a text counts once per customer who wrote it.
+ */
+async function emotionMetrics(db: Database, period: ReturnType<typeof parsePeriod>) {
+  const ratings = await hasTable(db, "ratings");
+  // kind, period, score (NPS 0–10, or the rating as a share of its scale's top-two boxes), class for the words.
+  const source = `SELECT 'nps' AS kind, ${periodSql(period, "responded_at")} AS period, score::DOUBLE AS score,
+         CASE WHEN score <= 6 THEN 'low' WHEN score >= 9 THEN 'high' ELSE 'middle' END AS cls, comment AS text,
+         coalesce(customer_id::VARCHAR, 'response ' || id::VARCHAR) AS who
+       FROM nps_responses WHERE comment IS NOT NULL AND trim(comment) <> ''
+       UNION ALL SELECT 'ticket', ${periodSql(period, "opened_at")}, NULL, 'background', text, coalesce(customer_id::VARCHAR, 'ticket ' || id::VARCHAR)
+       FROM tickets WHERE text IS NOT NULL AND trim(text) <> ''
+       ${
+         ratings
+           ? `UNION ALL SELECT 'rating', ${periodSql(period, "rated_at")}, score,
+         CASE WHEN score <= scale_min + 1 THEN 'low' WHEN score >= scale_max - 1 THEN 'high' ELSE 'middle' END, comment,
+         coalesce(customer_id::VARCHAR, 'rating ' || id::VARCHAR)
+       FROM ratings WHERE comment IS NOT NULL AND trim(comment) <> ''`
+           : ""
+       }`;
+  const texts = await db.all<{kind: string; period: Date; score: number | null; text: string; n: number}>(
+    `SELECT kind, period, score, text, count(*)::INTEGER AS n FROM (${source}) GROUP BY ALL ORDER BY kind, period, score, text`
+  );
+  // For the words, a text counts once per customer who wrote it, over all periods.
+  const wordTexts = await db.all<{kind: string; cls: string; text: string; n: number}>(
+    `SELECT kind, cls, text, count(DISTINCT who)::INTEGER AS n FROM (${source}) GROUP BY ALL ORDER BY kind, cls, text`
+  );
+  // Words and scores are computed on scrubbed text, so no e-mail, phone or customer name can surface.
+  const scrub = await customerScrubber(db);
+  const scrubbed = new Map<string, string>();
+  for (const t of [...texts, ...wordTexts]) {
+    if (!scrubbed.has(t.text)) scrubbed.set(t.text, scrub(t.text) ?? "");
+    t.text = scrubbed.get(t.text)!;
+  }
+  const context = dominantLanguage(new Set(scrubbed.values()));
+  const score = emotionScorer({context});
+  const of = (kind: string) => texts.filter((t) => t.kind === kind);
+  const agreement = (kind: string) => {
+    const byLanguage = new Map<string, {x: number[]; y: number[]}>();
+    for (const t of of(kind)) {
+      const e = score(t.text);
+      if (!e || e.status === "not scored" || t.score === null) continue;
+      const cell = byLanguage.get(e.language!) ?? {x: [], y: []};
+      for (let i = 0; i < t.n; i++) {
+        cell.x.push(e.valence);
+        cell.y.push(t.score);
+      }
+      byLanguage.set(e.language!, cell);
+    }
+    return [...byLanguage].map(([language, {x, y}]) => ({language, comments: x.length, spearman: spearman(x, y) ?? null})).sort((a, b) => b.comments - a.comments);
+  };
+  const counted = (kind: string, cls: string): CountedText[] => wordTexts.filter((t) => t.kind === kind && t.cls === cls).map(({text, n}) => ({text, n}));
+  // The prior's background is what is not under test: the middle scores and the support tickets.
+  const words = (kind: string) =>
+    distinguishingWords(counted(kind, "low"), counted(kind, "high"), {background: [...counted(kind, "middle"), ...counted("ticket", "background")]});
+  const nps = of("nps");
+  const rated = of("rating");
+  return {
+    context: context ?? null,
+    npsComments: emotionTrend(nps, score),
+    ticketTexts: emotionTrend(of("ticket"), score),
+    ratingComments: ratings ? emotionTrend(rated, score) : null,
+    languages: {nps: languageCounts(nps, score), tickets: languageCounts(of("ticket"), score), ratings: ratings ? languageCounts(rated, score) : null},
+    agreement: {nps: agreement("nps"), ratings: ratings ? agreement("rating") : null},
+    words: words("nps"),
+    ratingWords: ratings ? words("rating") : null
+  };
 }
 
 /**

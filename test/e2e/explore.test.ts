@@ -71,7 +71,7 @@ describe("the Explore page", () => {
       expect(await activity.locator(".nb-table-size").textContent()).toBe(`${rows.toLocaleString("en-US")} rows · 7 columns`);
       await activity.locator("summary").click();
       expect(await activity.locator("li").allTextContents()).toContain("net_revenue DOUBLE");
-      for (const table of ["retention", "nps", "quality_files", "quality_coverage", "clv_groups", "clv_cohorts", "service_times", "service_npsAfterService", "voice_sentiment", "voice_comments"]) expect(await page.locator(`.nb-table[data-table=${table}]`).count()).toBe(1);
+      for (const table of ["retention", "nps", "quality_files", "quality_coverage", "clv_groups", "clv_cohorts", "service_times", "service_npsAfterService", "voice_emotion", "voice_languages", "voice_comments"]) expect(await page.locator(`.nb-table[data-table=${table}]`).count()).toBe(1);
       expect(await first.locator(".nb-status").textContent()).toMatch(/^\d+ rows · \d+(\.\d+)? m?s/);
 
       // A table's button adds a cell that queries it; a column's button types its name where the caret is.

@@ -79,13 +79,21 @@ describe("the NPS page", () => {
     }
   });
 
-  it("lists the words, the sentiment by month and searchable, scrubbed comments", async () => {
-    const emotion = (await readWarehouse((db) => computeMetric(db, "emotion", {period: "month"}))) as {words: {detractors: {word: string}[]; promoters: {word: string}[]}};
+  it("lists the words, the customer emotion score by month with its languages, and searchable, scrubbed comments", async () => {
+    const emotion = (await readWarehouse((db) => computeMetric(db, "emotion", {period: "month"}))) as {
+      words: {detractors: {word: string}[]; promoters: {word: string}[]};
+      npsComments: {period: Date; scored: number; emotionScore: number}[];
+    };
+    const months = (await nps(undefined, "month")).filter((d) => d.incomplete).map((d) => +d.period);
+    const last = emotion.npsComments.filter((d) => d.scored >= 10 && !months.includes(+d.period)).at(-1)!;
     const {page, errors} = await visit(browser, siteUrl + "nps");
     try {
       const words = await page.locator("main svg[aria-label^='Words that separate'] g[aria-label='y-axis tick label'] text").allTextContents();
       expect(new Set(words)).toEqual(new Set([...emotion.words.detractors, ...emotion.words.promoters].map((w) => w.word)));
-      expect(await page.locator("main svg[aria-label^='Mean sentiment'] g[aria-label='rect'] rect").count()).toBeGreaterThan(20);
+      expect(await page.locator("main svg[aria-label^='Customer emotion score of NPS comments'] g[aria-label='dot'] circle").count()).toBe(emotion.npsComments.filter((d) => d.scored >= 10).length);
+      expect(await big(page, "emotion")).toBe(Math.round(last.emotionScore));
+      expect(await page.locator("[data-metric=languages]").textContent()).toContain("1,046 in English");
+      expect(await page.locator("[data-empty=ratings]").textContent()).toContain("No ratings in these exports");
       const table = page.locator("[data-chart=comments] table tbody tr");
       const all = await table.count();
       expect(all).toBeGreaterThan(5);

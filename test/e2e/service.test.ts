@@ -228,8 +228,9 @@ const definitions = [
   "service-times",
   "csat",
   "nps-after-service",
-  "sentiment",
+  "customer-emotion",
   "distinguishing-words",
+  "satisfaction",
   "scorecard",
   "glossary"
 ];

@@ -1,7 +1,6 @@
 import {describe, expect, it} from "vitest";
 import {cumulativeRevenueSql} from "../../src/metrics/historical.js";
 import {scorecard, scorecardSeriesSql} from "../../src/metrics/scorecard.js";
-import {distinguishingWords, sentimentScore, sentimentTrend, tokens} from "../../src/metrics/sentiment.js";
 import {npsAfterServiceSql, serviceSql} from "../../src/metrics/service.js";
 import {withDuckDB} from "../../src/warehouse/duckdb.js";
 import {warehouseOf} from "../support/warehouse.js";
@@ -76,46 +75,5 @@ describe("scorecard", () => {
     expect(byMeasure.nps).toMatchObject({current: (100 * (2 - 1)) / 3});
     expect(byMeasure.nps.period?.toISOString().slice(0, 7)).toBe("2026-01");
     expect(rows.map((r) => r.aspect)).toEqual(["value", "value", "communication", "experience", "trust", "loyalty", "advocacy", "advocacy"]);
-  });
-});
-
-describe("sentiment", () => {
-  it("sentimentScore(text) is AFINN's comparative score, and undefined for empty text", () => {
-    expect(sentimentScore("Love the product, the support team was fantastic")).toBeGreaterThan(0.5);
-    expect(sentimentScore("Terrible support, I waited days for a reply")).toBeLessThan(0);
-    expect(sentimentScore("   ")).toBeUndefined();
-    expect(sentimentScore(null)).toBeUndefined();
-  });
-
-  it("sentimentTrend(rows) averages scored texts per period", () => {
-    const jan = new Date("2026-01-01T00:00:00Z");
-    const trend = sentimentTrend([{period: jan, text: "great"}, {period: jan, text: "bad"}, {period: jan, text: ""}]);
-    expect(trend).toEqual([{period: jan, texts: 2, meanScore: (3 + -3) / 2}]);
-  });
-
-  it("sentimentTrend(rows) and distinguishingWords(...) count a text written n times as n texts", () => {
-    const jan = new Date("2026-01-01T00:00:00Z");
-    const repeated = sentimentTrend([{period: jan, text: "great"}, {period: jan, text: "great"}, {period: jan, text: "great"}, {period: jan, text: "awful support"}]);
-    const counted = sentimentTrend([{period: jan, text: "great", n: 3}, {period: jan, text: "awful support", n: 1}]);
-    expect(counted[0].texts).toBe(4);
-    expect(counted[0].meanScore).toBeCloseTo(repeated[0].meanScore, 12);
-    const detractors = ["slow delivery again", "slow support", "slow slow", "broken app"];
-    const promoters = ["great delivery", "great support", "great", "fast delivery"];
-    const asCounts = (texts: string[]) => [...new Set(texts)].map((text) => ({text, n: texts.filter((t) => t === text).length}));
-    expect(distinguishingWords(asCounts([...detractors, ...detractors]), asCounts([...promoters, ...promoters]), {minCount: 2})).toEqual(
-      distinguishingWords([...detractors, ...detractors], [...promoters, ...promoters], {minCount: 2})
-    );
-  });
-
-  it("distinguishingWords(detractors, promoters) ranks words by weighted log-odds, leaving out stop words", () => {
-    const detractors = ["slow response again", "slow and expensive", "too expensive, slow delivery"];
-    const promoters = ["great support", "great value, fast delivery", "fast and great"];
-    const {detractors: d, promoters: p} = distinguishingWords(detractors, promoters, {minCount: 2});
-    expect(d[0].word).toBe("slow");
-    expect(d.map((w) => w.word)).toContain("expensive");
-    expect(p[0].word).toBe("great");
-    expect([...d, ...p].some((w) => w.word === "and")).toBe(false);
-    expect(d.find((w) => w.word === "delivery")).toBeUndefined(); // used by both sides alike
-    expect(tokens("It's GREAT, isn't it?")).toEqual(["great", "isn't"]);
   });
 });
