@@ -120,3 +120,29 @@ export async function suppressedRows<T>(db: Database, selects: string[], lines: 
     await db.run(`DROP TABLE IF EXISTS ${table}`);
   }
 }
+
+/**
+ * SQL: for each row of `rows` (a table or subquery with an `id`, a `month`
+ * (DATE), a `customer_id` and the attribute columns), the attributes it may
+ * publish with a free text or a score, so that the published combination is
+ * shared by at least minGroup distinct customers of `population` (the same
+ * columns: say, everyone who answered the survey) in that month. Attributes
+ * are dropped from the last (least coarse first): all of them, then all but
+ * the last, ... down to none; a row whose month alone has fewer than minGroup
+ * customers gets its quarter instead, and `publish` is false when even the
+ * quarter has too few. Output: id, month (or the quarter's first day),
+ * monthKnown, publish, and each attribute (null where dropped).
+ */
+export function coarsenedAttributesSql({rows, population, attributes, minGroup}: {rows: string; population: string; attributes: string[]; minGroup: number}): string {
+  const levels = attributes.map((_, i) => attributes.slice(0, attributes.length - i)).concat([[]]);
+  const counts = levels.map(
+    (level, i) =>
+      `(SELECT count(DISTINCT p.customer_id) FROM ${population} p WHERE date_trunc('month', p.month) = date_trunc('month', r.month)${level.map((a) => ` AND p.${a} IS NOT DISTINCT FROM r.${a}`).join("")}) AS n${i}`
+  );
+  const quarter = `(SELECT count(DISTINCT p.customer_id) FROM ${population} p WHERE date_trunc('quarter', p.month) = date_trunc('quarter', r.month)) AS nq`;
+  const level = `CASE ${levels.map((_, i) => `WHEN n${i} >= ${minGroup} THEN ${i}`).join(" ")} ELSE NULL END`;
+  return `SELECT id, CASE WHEN level IS NOT NULL THEN month ELSE date_trunc('quarter', month)::DATE END AS month, level IS NOT NULL AS "monthKnown",
+  level IS NOT NULL OR nq >= ${minGroup} AS publish,
+  ${attributes.map((a, j) => `CASE WHEN level IS NOT NULL AND level < ${attributes.length - j} THEN ${a} END AS ${a}`).join(",\n  ")}
+FROM (SELECT *, ${level} AS level FROM (SELECT r.*, ${counts.join(", ")}, ${quarter} FROM ${rows} r))`;
+}
