@@ -24,7 +24,7 @@ function planted(): Record<string, string> {
   return {
     "customers.csv": sample("customers.csv") + customers.map((id) => `${id},${when(id)},,,,${attrs(id)}\n`).join(""),
     "orders.csv": sample("orders.csv") + customers.map((id) => `o-${id},${id},${when(id)},50,USD,completed\n`).join(""),
-    "nps_responses.csv": sample("nps_responses.csv") + customers.map((id) => `n-${id},${id},${when(id)},${id === "p-00" ? 10 : 3},\n`).join(""),
+    "nps_responses.csv": sample("nps_responses.csv") + customers.map((id) => `n-${id},${id},${when(id)},${id === "p-00" ? 10 : 3},${id === "p-00" ? "Planted praise: my account is p-00 (my colleague is C-00012)" : ""}\n`).join(""),
     "tickets.csv": sample("tickets.csv") + customers.map((id) => `t-${id},${id},${when(id)},${when(id)},${when(id)},email,5,Where is my order?\n`).join("")
   };
 }
@@ -44,7 +44,7 @@ const day = (d: unknown) => (d instanceof Date ? d.toISOString() : typeof d === 
 const cell = (table: string, r: Row, period: unknown, size: unknown): Cell => ({table, granularity: String(r.granularity), by: String(r.by), group: String(r.group), period: day(period), size: size == null ? null : Number(size)});
 
 /** Every published table of totals and parts, as cells of the attack. */
-async function publishedCells(warehouse: string): Promise<{cells: Cell[]; rows: Record<string, Row[]>}> {
+async function publishedCells(warehouse: string): Promise<{cells: Cell[]; rows: Record<string, Row[]>; path: string}> {
   const [npsText, churnText, serviceText, retentionText] = await Promise.all(["nps.json.ts", "churn.json.ts", "service.json.ts", "retention.arrow.ts"].map((f) => loader(f, warehouse)));
   const nps = JSON.parse(npsText) as Row[];
   const churn = JSON.parse(churnText) as Row[];
@@ -57,7 +57,7 @@ async function publishedCells(warehouse: string): Promise<{cells: Cell[]; rows: 
     ...service.times.map((r) => cell("ratings", r, r.period, r.ratings)),
     ...retention.map((r) => cell("cohorts", r, r.cohort, r.customers))
   ];
-  return {cells, rows: {nps, churn, retention, times: service.times, npsAfterService: service.npsAfterService}};
+  return {cells, rows: {nps, churn, retention, times: service.times, npsAfterService: service.npsAfterService}, path: warehouse};
 }
 
 // Each sample is ingested and published once for all the tests that read it.
@@ -113,10 +113,15 @@ describe.each([
 
 describe("planted groups", () => {
   it("the one customer of a planted segment, region and channel is withheld everywhere, and so is the lone August of the planted quarter", async () => {
-    const {rows} = await publishedOf("the sample with planted one-customer groups", planted);
+    const {rows, path} = await publishedOf("the sample with planted one-customer groups", planted);
     const solo = rows.nps.filter((r) => String(r.group).startsWith("Solo") || r.group === "solo_channel");
     expect(solo.length).toBeGreaterThan(0);
     expect(solo.every((r) => r.withheld)).toBe(true);
+    // The lone customer's comment is published without the segment, region and channel only they have, and with no customer id.
+    const voice = JSON.parse(await loader("voice.json.ts", path)) as {comments: Row[]};
+    const praise = voice.comments.find((c) => String(c.text).startsWith("Planted praise"));
+    expect(praise).toMatchObject({month: "2025-03-01T00:00:00.000Z", score: 10, segment: null, region: null, channel: null, text: "Planted praise: my account is [customer] (my colleague is [customer])"});
+    expect(voice.comments.filter((c) => [c.segment, c.region, c.channel].some((a) => /solo/i.test(String(a))))).toEqual([]);
     // July 2023 alone has ten answers, but July's figures with the quarter's would give August's one answer away.
     const q3 = rows.nps.filter((r) => r.by === "all" && day(r.period) >= "2023-07-01" && day(r.period) < "2023-10-01");
     expect(q3.map((r) => [r.granularity, day(r.period), r.withheld])).toEqual([
