@@ -45,7 +45,15 @@ const cell = (table: string, r: Row, period: unknown, size: unknown): Cell => ({
 
 /** Every published table of totals and parts, as cells of the attack. */
 async function publishedCells(warehouse: string): Promise<{cells: Cell[]; rows: Record<string, Row[]>; path: string}> {
-  const [npsText, churnText, serviceText, retentionText] = await Promise.all(["nps.json.ts", "churn.json.ts", "service.json.ts", "retention.arrow.ts"].map((f) => loader(f, warehouse)));
+  const [npsText, churnText, serviceText, retentionText, activityText, groupsText] = await Promise.all(
+    ["nps.json.ts", "churn.json.ts", "service.json.ts", "retention.arrow.ts", "monthly-activity.arrow.ts", "activity-groups.arrow.ts"].map((f) => loader(f, warehouse))
+  );
+  const arrow = (text: string) => tableFromIPC(Buffer.from(text, "base64")).toArray().map((r) => r.toJSON() as Row);
+  // Activity: the all-channel total of a month, its channels (small ones merged into "other"), its segments and regions.
+  const activity = [
+    ...arrow(activityText).map((r) => ({...r, granularity: "month", by: r.channel === "All channels" ? "all" : "channel", group: r.channel})),
+    ...arrow(groupsText).map((r) => ({...r, granularity: "month"}))
+  ];
   const nps = JSON.parse(npsText) as Row[];
   const churn = JSON.parse(churnText) as Row[];
   const service = JSON.parse(serviceText) as {times: Row[]; npsAfterService: Row[]};
@@ -55,7 +63,8 @@ async function publishedCells(warehouse: string): Promise<{cells: Cell[]; rows: 
     ...churn.map((r) => cell("churn", r, r.period, r.buyers_before)),
     ...service.times.map((r) => cell("tickets", r, r.period, r.tickets)),
     ...service.times.map((r) => cell("ratings", r, r.period, r.ratings)),
-    ...retention.map((r) => cell("cohorts", r, r.cohort, r.customers))
+    ...retention.map((r) => cell("cohorts", r, r.cohort, r.customers)),
+    ...activity.map((r) => cell("activity", r, r.month, r.active_customers))
   ];
   return {cells, rows: {nps, churn, retention, times: service.times, npsAfterService: service.npsAfterService}, path: warehouse};
 }
