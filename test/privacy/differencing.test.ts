@@ -50,7 +50,7 @@ async function publishedCells(warehouse: string): Promise<{cells: Cell[]; rows: 
   );
   const arrow = (text: string) => tableFromIPC(Buffer.from(text, "base64")).toArray().map((r) => r.toJSON() as Row);
   // Activity: the all-channel total of a month, its channels (small ones merged into "other"), its segments and regions.
-  const activity = [
+  const activity: Row[] = [
     ...arrow(activityText).map((r) => ({...r, granularity: "month", by: r.channel === "All channels" ? "all" : "channel", group: r.channel})),
     ...arrow(groupsText).map((r) => ({...r, granularity: "month"}))
   ];
