@@ -115,4 +115,24 @@ describe("the NPS page", () => {
       await page.close();
     }
   });
+
+  it("writes CSV downloads a spreadsheet cannot run: formula text gets a leading quote, numbers stay numbers (the site's own toCsv)", async () => {
+    const ui = readdirSync(join(distDir, "_import", "components")).find((f) => /^ui\.[0-9a-f]+\.js$/.test(f))!;
+    const {page, errors} = await visit(browser, siteUrl + "nps");
+    try {
+      // A string, so that vitest does not rewrite the dynamic import for Node.
+      const rows = [
+        {text: '=HYPERLINK("http://evil.example","x")', n: -3},
+        {text: "+cmd|' /C calc'!A0", n: 2.5},
+        {text: "@SUM(1)", n: -0.25},
+        {text: "-2+3", n: 0},
+        {text: "\t=1+1", n: 1}
+      ];
+      const csv = await page.evaluate(`import(${JSON.stringify(`/_import/components/${ui}`)}).then(({toCsv}) => toCsv(${JSON.stringify(rows)}))`);
+      expect(csv).toBe(`text,n\n"'=HYPERLINK(""http://evil.example"",""x"")",-3\n'+cmd|' /C calc'!A0,2.5\n'@SUM(1),-0.25\n'-2+3,0\n'\t=1+1,1`);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
 });
