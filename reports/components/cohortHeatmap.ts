@@ -3,7 +3,8 @@ import * as Plot from "npm:@observablehq/plot";
 export interface CohortCell {
   cohort: Date;
   k: number;
-  customers: number;
+  /** The cohort's size; null when the cohort is withheld (small). */
+  customers: number | null;
   rate: number | null;
   unboundedRate: number | null;
   revenueRate: number | null;
@@ -55,8 +56,9 @@ export function cohortHeatmap(rows: readonly CohortCell[], {width = 640, metric 
           x: "k",
           y: "cohort",
           title: (d: CohortCell) =>
-            `${format(d.cohort)} cohort, ${d.customers.toLocaleString("en")} customers\n${period} ${d.k}: ` +
-            (d.small ? "too few customers to show" : `${((d[metric] ?? 0) * 100).toFixed(1)}%`) +
+            (d.small
+              ? `${format(d.cohort)} cohort: too few customers to show`
+              : `${format(d.cohort)} cohort, ${d.customers!.toLocaleString("en")} customers\n${period} ${d.k}: ${((d[metric] ?? 0) * 100).toFixed(1)}%`) +
             (d.incomplete ? "\n(period not over yet)" : "")
         })
       )
@@ -84,7 +86,7 @@ export function retentionCurves(rows: readonly CohortCell[], {width = 640, metri
     marks: [
       Plot.line(shown.filter((d) => !d.incomplete), {x: "k", y: metric, stroke: label}),
       Plot.line(shown, {x: "k", y: metric, stroke: label, strokeDasharray: "3,3", strokeOpacity: 0.5}),
-      Plot.dot(shown, {x: "k", y: metric, fill: label, r: 2, tip: true, title: (d: CohortCell) => `${label(d)} cohort, ${d.customers.toLocaleString("en")} customers\nperiod ${d.k}: ${((d[metric] ?? 0) * 100).toFixed(1)}%${d.incomplete ? "\n(period not over yet)" : ""}`}),
+      Plot.dot(shown, {x: "k", y: metric, fill: label, r: 2, tip: true, title: (d: CohortCell) => `${label(d)} cohort, ${(d.customers ?? 0).toLocaleString("en")} customers\nperiod ${d.k}: ${((d[metric] ?? 0) * 100).toFixed(1)}%${d.incomplete ? "\n(period not over yet)" : ""}`}),
       Plot.ruleY([0])
     ],
     ariaLabel: "Retention curves of the latest cohorts"

@@ -28,7 +28,9 @@ export interface NpsPoint {
 export function npsTrend(rows: readonly NpsPoint[], {width = 640, height = 300, period = "month"}: {width?: number; height?: number; period?: "month" | "quarter"} = {}) {
   const name = (d: Date) => periodName(d, period);
   const shown = rows.filter((d) => !d.withheld && d.nps !== undefined) as Required<NpsPoint>[];
-  const complete = shown.filter((d) => !d.incomplete);
+  // Withheld periods stay in the line and the band as NaN, so both break there instead of bridging the gap.
+  const series = [...rows].sort((a, b) => +a.period - +b.period).map((d) => (d.withheld || d.nps === undefined ? {...d, nps: NaN, moe: NaN} : d)) as Required<NpsPoint>[];
+  const complete = series.filter((d) => !d.incomplete || Number.isNaN(d.nps));
   return Plot.plot({
     width,
     height,
@@ -36,7 +38,7 @@ export function npsTrend(rows: readonly NpsPoint[], {width = 640, height = 300, 
     x: {type: "utc", label: null},
     y: {label: "Net Promoter Score", domain: [-100, 100], grid: true},
     marks: [
-      Plot.areaY(shown, {x: "period", y1: (d: Required<NpsPoint>) => Math.max(-100, d.nps - d.moe), y2: (d: Required<NpsPoint>) => Math.min(100, d.nps + d.moe), fill: "var(--theme-foreground-focus)", fillOpacity: 0.15, curve: "step"}),
+      Plot.areaY(series, {x: "period", y1: (d: Required<NpsPoint>) => Math.max(-100, d.nps - d.moe), y2: (d: Required<NpsPoint>) => Math.min(100, d.nps + d.moe), fill: "var(--theme-foreground-focus)", fillOpacity: 0.15, curve: "step"}),
       Plot.ruleY([0]),
       Plot.lineY(complete, {x: "period", y: "nps", stroke: "var(--theme-foreground-focus)"}),
       Plot.lineY(shown.slice(-2).filter(() => shown.at(-1)?.incomplete), {x: "period", y: "nps", stroke: "var(--theme-foreground-focus)", strokeDasharray: "4,3"}),
@@ -61,6 +63,8 @@ export function npsTrend(rows: readonly NpsPoint[], {width = 640, height = 300, 
 
 export interface SharePoint {
   period: Date;
+  /** Withheld periods leave a gap. */
+  withheld?: boolean;
   promoterShare: number;
   passiveShare: number;
   detractorShare: number;
@@ -70,11 +74,13 @@ const groupColors = {domain: ["Promoters", "Passives", "Detractors"], range: ["#
 
 /** Shares of promoters, passives and detractors per period, stacked to 100%. */
 export function npsShares(rows: readonly SharePoint[], {width = 640, height = 240, period = "month"}: {width?: number; height?: number; period?: "month" | "quarter"} = {}) {
-  const long = rows.flatMap((d) => [
-    {period: d.period, group: "Promoters", share: d.promoterShare},
-    {period: d.period, group: "Passives", share: d.passiveShare},
-    {period: d.period, group: "Detractors", share: d.detractorShare}
-  ]);
+  const long = [...rows]
+    .sort((a, b) => +a.period - +b.period)
+    .flatMap((d) => [
+      {period: d.period, group: "Promoters", share: d.withheld ? NaN : d.promoterShare},
+      {period: d.period, group: "Passives", share: d.withheld ? NaN : d.passiveShare},
+      {period: d.period, group: "Detractors", share: d.withheld ? NaN : d.detractorShare}
+    ]);
   return Plot.plot({
     width,
     height,
@@ -84,7 +90,7 @@ export function npsShares(rows: readonly SharePoint[], {width = 640, height = 24
     color: {legend: true, ...groupColors},
     marks: [
       Plot.areaY(long, {x: "period", y: "share", fill: "group", order: groupColors.domain, curve: "step"}),
-      Plot.tip(long, Plot.pointerX(Plot.stackY({x: "period", y: "share", fill: "group", order: groupColors.domain, title: (d: {period: Date; group: string; share: number}) => `${periodName(d.period, period)}\n${d.group}: ${(d.share * 100).toFixed(0)}%`})))
+      Plot.tip(long.filter((d) => !Number.isNaN(d.share)), Plot.pointerX(Plot.stackY({x: "period", y: "share", fill: "group", order: groupColors.domain, title: (d: {period: Date; group: string; share: number}) => `${periodName(d.period, period)}\n${d.group}: ${(d.share * 100).toFixed(0)}%`})))
     ],
     ariaLabel: `Shares of promoters, passives and detractors by ${period}`
   });

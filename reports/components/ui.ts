@@ -13,6 +13,7 @@
 import * as Inputs from "npm:@observablehq/inputs";
 import {csvFormat} from "npm:d3";
 import {html} from "npm:htl";
+import {csvSafe} from "./csvSafe.js";
 
 export interface GroupChoice {
   by: string;
@@ -83,10 +84,13 @@ export function inRange(range: DateRange, {period = "day"}: {period?: "day" | "w
   return (date: Date) => end(date) >= from && +date <= to;
 }
 
-/** Rows as CSV text: dates as ISO dates (YYYY-MM-DD, or full timestamps when they have a time). */
+/**
+ * Rows as CSV text: dates as ISO dates (YYYY-MM-DD, or full timestamps when they have a time); text that a
+ * spreadsheet would run as a formula is neutralised (csvSafe), numbers stay numbers. Every CSV download uses this.
+ */
 export function toCsv(rows: readonly Record<string, unknown>[]): string {
   const iso = (d: Date) => (d.getUTCHours() || d.getUTCMinutes() || d.getUTCSeconds() ? d.toISOString() : d.toISOString().slice(0, 10));
-  return csvFormat(rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? iso(v) : v]))) as never);
+  return csvFormat(rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [csvSafe(k), v instanceof Date ? iso(v) : csvSafe(v)]))) as never);
 }
 
 /** A button that saves rows as a CSV file, built when clicked so large tables cost nothing until asked for. */

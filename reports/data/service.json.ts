@@ -1,14 +1,17 @@
 // Support service for the Service page: first-response and resolution times (median and 90th
 // percentile), CSAT, per week, month and quarter, for all customers and for each segment, region,
 // acquisition channel and support channel; and NPS after slow and fast first answers at several
-// cut-offs. Definitions: src/metrics/service.ts. Rows whose tickets (or, for CSAT, ratings) number
-// fewer than minGroupSize (rapport.config.json, default 10) keep their count and lose their figures,
-// and so does an NPS class with fewer responses: no figure describes a handful of people.
+// cut-offs. Definitions: src/metrics/service.ts. Rows are withheld by complementary suppression
+// (src/privacy/suppress.ts): a row with fewer tickets (or, for CSAT, ratings) than minGroupSize
+// (rapport.config.json, default 10), and whatever else would let a total minus the parts shown (the groups
+// of a period, the months of a quarter) give it away; a withheld row publishes no count and no figure.
+// NPS classes (fast, slow, no recent ticket) are suppressed the same way against all responses.
 import {loadConfig} from "../../src/config.js";
 import {npsDifference, npsFromCounts, type NpsCounts} from "../../src/metrics/nps.js";
 import {periods} from "../../src/metrics/periods.js";
 import {npsAfterServiceSql, serviceSql, type ServiceBreakdown, type ServiceRow} from "../../src/metrics/service.js";
 import {projectRoot} from "../../src/paths.js";
+import {complementarySql, periodLines, suppressedRows} from "../../src/privacy/suppress.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
 
 /** The cut-offs, in hours, past which a first answer counts as slow; 24 is the metric's own (and the CLI's). */
@@ -21,46 +24,53 @@ const round = (value: number | null | undefined, digits: number) => (value == nu
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
 const published = await readWarehouse(async (db) => {
-  const times: Record<string, unknown>[] = [];
+  const selects: string[] = [];
   for (const granularity of periods) {
-    for (const by of breakdowns) {
-      for (const r of await db.all<ServiceRow>(serviceSql({period: granularity, by}))) {
-        const timesShown = r.tickets >= minGroupSize;
-        const csatShown = r.ratings >= minGroupSize;
-        times.push({
-          granularity,
-          by: by ?? "all",
-          group: r.group,
-          period: day(r.period),
-          incomplete: r.incomplete,
-          tickets: r.tickets,
-          firstResponseMedian: timesShown ? round(r.firstResponseMedian, 3) : undefined,
-          firstResponseP90: timesShown ? round(r.firstResponseP90, 3) : undefined,
-          resolutionMedian: timesShown ? round(r.resolutionMedian, 3) : undefined,
-          resolutionP90: timesShown ? round(r.resolutionP90, 3) : undefined,
-          ratings: r.ratings,
-          csatSatisfied: csatShown ? round(r.csatSatisfied, 4) : undefined,
-          csatMean: csatShown ? round(r.csatMean, 4) : undefined,
-          csatResponseRate: csatShown ? round(r.csatResponseRate, 4) : undefined,
-          withheld: !timesShown,
-          csatWithheld: !csatShown
-        });
-      }
-    }
+    for (const by of breakdowns) selects.push(`SELECT '${granularity}' AS granularity, '${by ?? "all"}' AS "by", * FROM (${serviceSql({period: granularity, by})})`);
   }
+  // Tickets first; then ratings, starting from the rows whose tickets are withheld.
+  const cells = await suppressedRows<ServiceRow & {granularity: string; by: string; csat_hidden: boolean}>(db, selects, [periodLines.groups, periodLines.monthsOfQuarter], {
+    minGroup: minGroupSize,
+    passes: [{size: "tickets"}, {size: "ratings", column: "csat_hidden", initially: "hidden"}]
+  });
+  const times = cells.map((r) => {
+    const timesShown = !r.hidden;
+    const csatShown = !r.csat_hidden;
+    return {
+      granularity: r.granularity,
+      by: r.by,
+      group: r.group,
+      period: day(r.period),
+      incomplete: r.incomplete,
+      tickets: timesShown ? r.tickets : undefined,
+      firstResponseMedian: timesShown ? round(r.firstResponseMedian, 3) : undefined,
+      firstResponseP90: timesShown ? round(r.firstResponseP90, 3) : undefined,
+      resolutionMedian: timesShown ? round(r.resolutionMedian, 3) : undefined,
+      resolutionP90: timesShown ? round(r.resolutionP90, 3) : undefined,
+      ratings: csatShown ? r.ratings : undefined,
+      csatSatisfied: csatShown ? round(r.csatSatisfied, 4) : undefined,
+      csatMean: csatShown ? round(r.csatMean, 4) : undefined,
+      csatResponseRate: csatShown ? round(r.csatResponseRate, 4) : undefined,
+      withheld: !timesShown,
+      csatWithheld: !csatShown
+    };
+  });
 
   const npsAfterService: Record<string, unknown>[] = [];
   const gaps: Record<string, unknown>[] = [];
   for (const slowHours of slowCutoffs) {
     const classes = new Map<string, ReturnType<typeof npsFromCounts>>();
-    for (const r of await db.all<NpsCounts & {group: string}>(npsAfterServiceSql({slowHours}))) {
+    // The classes add up to all responses (published in nps.json): one line, suppressed like the tables above.
+    for (const r of await db.all<NpsCounts & {group: string; hidden: boolean}>(
+      `${complementarySql(`(SELECT *, (promoters + passives + detractors)::INTEGER AS responses FROM (${npsAfterServiceSql({slowHours})}))`, {partition: ["true"], key: `"group"`, size: "responses", minGroup: minGroupSize})} ORDER BY "group"`
+    )) {
       const figure = npsFromCounts(r);
-      const shown = figure.responses >= minGroupSize;
+      const shown = !r.hidden;
       if (shown) classes.set(r.group, figure);
       npsAfterService.push({
         slowHours,
         group: r.group,
-        responses: figure.responses,
+        responses: shown ? figure.responses : undefined,
         nps: shown ? round(figure.nps, 2) : undefined,
         moe: shown ? round(figure.moe, 2) : undefined,
         promoterShare: shown ? round(figure.promoterShare, 4) : undefined,

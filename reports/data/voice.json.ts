@@ -2,14 +2,18 @@
 // scored in which language, how well comment emotion agrees with the score given with it, the words that
 // separate detractors from promoters (all as `rapport metrics emotion` computes them, src/metrics/sentiment.ts), and the
 // latest comments for the searchable table. Every text is scrubbed of e-mails, URLs, phone numbers and
-// customer names first (src/privacy/scrub.ts); comments carry no customer id, only the month, score,
-// segment, region and acquisition channel. Months with fewer comments than minGroupSize are withheld; the table keeps the latest
-// `maxComments`, so the page stays small however many responses there are.
+// customer names and ids first (src/privacy/scrub.ts); comments carry no customer id, only the month, score,
+// segment, region and acquisition channel, and of these only as many as at least minGroupSize customers who
+// answered that month share (coarsenedAttributesSql, src/privacy/suppress.ts: channel goes first, then region,
+// then segment; a month with too few answers shows its quarter, and a quarter with too few drops the comment).
+// Months with fewer comments than minGroupSize are withheld by complementary suppression (no count either);
+// the table keeps the latest `maxComments`, so the page stays small however many responses there are.
 import {computeMetric} from "../../src/cli/metrics.js";
 import {loadConfig} from "../../src/config.js";
 import {emotionScorer, type EmotionFigure, type LanguageCount, type WordScore} from "../../src/metrics/sentiment.js";
 import {projectRoot} from "../../src/paths.js";
 import {customerScrubber} from "../../src/privacy/scrub.js";
+import {coarsenedAttributesSql, complementarySql} from "../../src/privacy/suppress.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
 
 const maxComments = 2000;
@@ -27,31 +31,43 @@ const voice = await readWarehouse(async (db) => {
     ratingWords: Words | null;
   };
   const score = emotionScorer({context: emotion.context ?? undefined});
-  const withheld = (rows: ({period: Date} & EmotionFigure)[]) =>
-    rows.map((d) => (d.scored < minGroupSize ? {period: d.period, comments: d.comments, scored: d.scored, notScored: d.notScored, withheld: true} : {...d, withheld: false}));
   const scrub = await customerScrubber(db);
-  const latest = await db.all<{month: Date; score: number; segment: string; region: string; channel: string; comment: string}>(
-    `SELECT date_trunc('month', r.responded_at)::DATE AS month, r.score, coalesce(c.segment, 'unknown') AS segment,
-       coalesce(c.region, 'unknown') AS region, coalesce(c.channel, 'unknown') AS channel, r.comment
-     FROM nps_responses r LEFT JOIN customers c ON c.id = r.customer_id
-     WHERE r.comment IS NOT NULL AND trim(r.comment) <> ''
-     ORDER BY r.responded_at DESC, r.id LIMIT ${maxComments}`
+  const answers = `(SELECT r.id, r.customer_id, date_trunc('month', r.responded_at)::DATE AS month, r.responded_at, r.score, r.comment,
+       coalesce(c.segment, 'unknown') AS segment, coalesce(c.region, 'unknown') AS region, coalesce(c.channel, 'unknown') AS channel
+     FROM nps_responses r LEFT JOIN customers c ON c.id = r.customer_id)`;
+  const latest = await db.all<{month: Date; monthKnown: boolean; score: number; segment: string | null; region: string | null; channel: string | null; comment: string}>(
+    `WITH picked AS (
+       SELECT * FROM ${answers} WHERE comment IS NOT NULL AND trim(comment) <> '' ORDER BY responded_at DESC, id LIMIT ${maxComments}
+     )
+     SELECT a.month, a."monthKnown", p.score, a.segment, a.region, a.channel, p.comment
+     FROM picked p JOIN (${coarsenedAttributesSql({rows: "picked", population: answers, attributes: ["segment", "region", "channel"], minGroup: minGroupSize})}) a USING (id)
+     WHERE a.publish ORDER BY p.responded_at DESC, p.id`
   );
   const total = await db.all<{n: bigint}>("SELECT count(*) AS n FROM nps_responses WHERE comment IS NOT NULL AND trim(comment) <> ''");
   return {
-    emotion: withheld(emotion.npsComments),
+    emotion: await suppressedMonths(db, emotion.npsComments),
     languages: emotion.languages.nps,
     agreement: emotion.agreement.nps,
     words: emotion.words,
-    ratings: emotion.ratingComments && {emotion: withheld(emotion.ratingComments), languages: emotion.languages.ratings, agreement: emotion.agreement.ratings, words: emotion.ratingWords},
+    ratings: emotion.ratingComments && {emotion: await suppressedMonths(db, emotion.ratingComments), languages: emotion.languages.ratings, agreement: emotion.agreement.ratings, words: emotion.ratingWords},
     comments: latest.map((c) => {
       const text = scrub(c.comment)!;
       const e = score(text);
-      return {month: c.month, score: c.score, group: c.score >= 9 ? "Promoter" : c.score >= 7 ? "Passive" : "Detractor", segment: c.segment, region: c.region, channel: c.channel, emotion: e?.score ?? null, language: e?.language ?? null, text};
+      return {month: c.month, monthKnown: c.monthKnown, score: c.score, group: c.score >= 9 ? "Promoter" : c.score >= 7 ? "Passive" : "Detractor", segment: c.segment, region: c.region, channel: c.channel, emotion: e?.score ?? null, language: e?.language ?? null, text};
     }),
     totalComments: Number(total[0].n),
     maxComments
   };
 });
+/**
+ * The emotion months, withheld by complementary suppression against all scored comments (a withheld month
+ * publishes its period only: no count, no score).
+ */
+async function suppressedMonths(db: Parameters<Parameters<typeof readWarehouse>[0]>[0], months: ({period: Date} & EmotionFigure)[]) {
+  if (!months.length) return [];
+  const values = months.map((d, i) => `(${i}, ${d.scored})`).join(", ");
+  const hidden = await db.all<{i: number; hidden: boolean}>(`SELECT i, hidden FROM (${complementarySql(`(SELECT * FROM (VALUES ${values}) v(i, texts))`, {partition: ["true"], key: "i", size: "texts", minGroup: minGroupSize})}) ORDER BY i`);
+  return months.map((d, i) => (hidden[i].hidden ? {period: d.period, withheld: true as const} : {...d, withheld: false as const}));
+}
 console.error(`voice: ${voice.comments.length} of ${voice.totalComments} comments, ${voice.emotion.length} months, languages ${voice.languages.map((l) => `${l.language} ${l.comments}`).join(", ")}`);
 process.stdout.write(JSON.stringify(voice));

@@ -20,6 +20,7 @@
  * Months with no completed order have no row. A customer with no channel or
  * segment (derived from orders alone) is counted under "unknown".
  */
+import {complementarySql} from "../privacy/suppress.js";
 import {groupSql, type Breakdown} from "./periods.js";
 
 /** SQL over the warehouse's customers and orders tables, returning the rows described above. */
@@ -59,25 +60,6 @@ ORDER BY month, channel, segment`;
 }
 
 /**
- * The rows of a month × group table with `hidden`: true for a group of fewer
- * than minGroup active customers, and, when those small groups have fewer than
- * minGroup together, for the smallest of the others too, so that the month's
- * total minus the groups shown never describes fewer than minGroup customers
- * (complementary suppression). Hidden groups are merged into "other" or
- * withheld by the caller.
- */
-function complementarySql(table: string, key: string, minGroup: number): string {
-  return `SELECT *, active_customers < ${minGroup} OR (small_customers > 0 AND small_customers < ${minGroup} AND size_rank = 1) AS hidden
-FROM (
-  SELECT *,
-    sum(CASE WHEN active_customers < ${minGroup} THEN active_customers ELSE 0 END) OVER (PARTITION BY month) AS small_customers,
-    -- 1 for the smallest group of at least minGroup customers (or, when there is none, the smallest group)
-    row_number() OVER (PARTITION BY month ORDER BY active_customers < ${minGroup}, active_customers, ${key}) AS size_rank
-  FROM ${table}
-)`;
-}
-
-/**
  * Monthly activity as the site publishes it: one row per month for all
  * channels together, and one per month and channel in which every row
  * describes at least minGroup (default 10) active customers. Channels with
@@ -104,7 +86,7 @@ export function publishedActivitySql({minGroup = 10}: {minGroup?: number} = {}):
   SELECT month, channel, ${sums} FROM (${monthlyActivitySql()}) GROUP BY month, channel
 ), merged AS (
   SELECT month, CASE WHEN hidden THEN 'other' ELSE channel END AS channel, ${sums}
-  FROM (${complementarySql("base", "channel", minGroup)}) GROUP BY ALL
+  FROM (${complementarySql("base", {partition: ["month"], key: "channel", size: "active_customers", minGroup})}) GROUP BY ALL
 ), totals AS (
   SELECT month, 'All channels' AS channel, ${sums} FROM base GROUP BY month
 )
@@ -150,5 +132,5 @@ export function groupActivitySql({by, minGroup = 10}: {by: Breakdown; minGroup?:
 )
 SELECT month, '${by}' AS "by", "group", ${["orders", "active_customers", "new_customers", "net_revenue"].map(shown).join(", ")},
   hidden AS suppressed
-FROM (${complementarySql("counted", '"group"', minGroup)}) ORDER BY month, "group"`;
+FROM (${complementarySql("counted", {partition: ["month"], key: '"group"', size: "active_customers", minGroup})}) ORDER BY month, "group"`;
 }

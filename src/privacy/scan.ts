@@ -3,19 +3,27 @@
  * reads every file of the built site (HTML, JavaScript, CSS, data files,
  * source maps; not images or wasm) and looks for the personal values the
  * warehouse holds: customers' e-mail addresses, phone numbers (by their
- * digits), full names, and raw customer ids. Any hit fails the build.
+ * digits), full names, and raw customer ids; and, outside the libraries, any
+ * e-mail address, phone number, IBAN or payment card number at all, whoever's
+ * (patterns.ts): a segment named after someone's e-mail is personal too. Any
+ * hit fails the build.
  *
  * Matching is by whole tokens, so a name or id inside a longer word does not
  * count: e-mails are found with a pattern and looked up; digit runs of 7 or
  * more (with spaces, dots, dashes, brackets) are compared by digits alone;
  * names and ids are compared as sequences of one to three words. Ids are not
  * looked for in the libraries Framework copies from node_modules (`_npm/`,
- * `_observablehq/`): nothing of the warehouse reaches them, and short ids
- * such as "c-65536" occur in minified code ("var d=c-65536").
+ * `_observablehq/`), nor are the patterns: nothing of the warehouse reaches
+ * them, and short ids such as "c-65536" occur in minified code ("var
+ * d=c-65536"), as do digit runs and "name@version" strings. Outside them,
+ * a phone number must look like one (grouped digits or a "+"), an e-mail's
+ * domain must end in letters ("duckdb-wasm@1.29.0" is a package), and
+ * package addresses ("/_npm/name@1.2.3/") are skipped.
  */
 import {readFileSync, readdirSync} from "node:fs";
 import {extname, join, relative} from "node:path";
 import type {Database} from "../warehouse/duckdb.js";
+import {cardPattern, ibanPattern, isCard, isIban, isPhone, phonePattern} from "./patterns.js";
 
 export interface PersonalValues {
   emails: Set<string>;
@@ -26,7 +34,7 @@ export interface PersonalValues {
 
 export interface Finding {
   file: string;
-  kind: "e-mail" | "phone" | "name" | "customer id";
+  kind: "e-mail" | "phone" | "name" | "customer id" | "IBAN" | "card number";
   /** The value with most characters masked, safe to print in a build log. */
   masked: string;
 }
@@ -57,15 +65,24 @@ export function scanSite(dir: string, values: PersonalValues): Finding[] {
     if (!entry.isFile() || binary.has(extname(entry.name).toLowerCase())) continue;
     const path = join(entry.parentPath, entry.name);
     const file = relative(dir, path);
-    const text = new TextDecoder("utf-8").decode(readFileSync(path)).toLowerCase();
+    const original = new TextDecoder("utf-8").decode(readFileSync(path));
+    const text = original.toLowerCase();
+    const library = /^_(npm|observablehq)[\\/]/.test(file);
     for (const {value: email} of findEmails(text)) {
-      if (values.emails.has(email)) findings.push({file, kind: "e-mail", masked: mask(email)});
+      if (values.emails.has(email) || (!library && isAnyEmail(email))) findings.push({file, kind: "e-mail", masked: mask(email)});
     }
     for (const run of text.match(/\+?\d[\d\s().-]{5,24}\d/g) ?? []) {
       const digits = run.replace(/\D/g, "");
       if (values.phones.has(digits)) findings.push({file, kind: "phone", masked: mask(digits)});
     }
-    const library = /^_(npm|observablehq)[\\/]/.test(file);
+    if (!library) {
+      for (const run of text.match(phonePattern) ?? []) {
+        const digits = run.replace(/\D/g, "");
+        if (!values.phones.has(digits) && isPhone(run, {bare: false})) findings.push({file, kind: "phone", masked: mask(digits)});
+      }
+      for (const run of original.match(ibanPattern) ?? []) if (isIban(run)) findings.push({file, kind: "IBAN", masked: mask(run.replace(/\s/g, ""))});
+      for (const run of text.match(cardPattern) ?? []) if (isCard(run)) findings.push({file, kind: "card number", masked: mask(run.replace(/\D/g, ""))});
+    }
     const tokens = words_(text);
     for (let i = 0; i < tokens.length; ++i) {
       for (let n = 1; n <= 3 && i + n <= tokens.length; ++n) {
@@ -93,6 +110,11 @@ export function findEmails(text: string): {start: number; end: number; value: st
     if (start < match.index) found.push({start, end, value: text.slice(start, end)});
   }
   return found;
+}
+
+/** An e-mail address by its shape: a domain ending in two letters or more, and not a package address (name@1.2.3). */
+function isAnyEmail(email: string): boolean {
+  return /\.\p{L}{2,}$/u.test(email) && !/@\d/.test(email);
 }
 
 function words_(text: string): string[] {

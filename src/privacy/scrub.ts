@@ -1,6 +1,7 @@
 /**
  * Free text on the way to the site: comments and ticket texts are scrubbed
- * of e-mail addresses, URLs, phone numbers and the names of customers
+ * of e-mail addresses, URLs, phone numbers, IBANs and payment card numbers
+ * (any, whoever's: patterns.ts), customers' ids, and the names of customers
  * (full names, and first or last names of three letters or more written as
  * a capitalised word), each replaced by a bracketed placeholder.
  *
@@ -13,23 +14,34 @@ import {createHmac, randomBytes} from "node:crypto";
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from "node:fs";
 import {dirname} from "node:path";
 import type {Database} from "../warehouse/duckdb.js";
+import {cardPattern, ibanPattern, isCard, isIban, isPhone, phonePattern} from "./patterns.js";
 import {findEmails} from "./scan.js";
 
 const url = /\b(?:https?:\/\/|www\.)[^\s<>"')]+/gi;
-const phone = /\+?\d[\d\s().-]{5,}\d/g;
 
 export interface Scrubber {
   (text: string | null | undefined): string | null;
 }
 
-/** A scrubber for the warehouse's texts: it also removes the names of its customers. */
+/** A scrubber for the warehouse's texts: it also removes the names and ids of its customers. */
 export async function customerScrubber(db: Database): Promise<Scrubber> {
   const names = await db.all<{name: string}>("SELECT name FROM customers WHERE name IS NOT NULL");
-  return scrubber(names.map((n) => n.name));
+  const ids = await db.all<{id: string}>("SELECT id FROM customers");
+  return scrubber(
+    names.map((n) => n.name),
+    ids.map((i) => i.id)
+  );
 }
 
-/** A scrubber that also removes these customer names. */
-export function scrubber(names: Iterable<string>): Scrubber {
+/**
+ * A scrubber that also removes these customer names and ids. An id counts as
+ * a whole token (letters, digits and - _ . / # :), case-insensitively, and
+ * like the site check (scan.ts) only ids of four characters or more that are
+ * not all digits: "1234" in a comment is more often a number than a customer.
+ */
+export function scrubber(names: Iterable<string>, ids: Iterable<string> = []): Scrubber {
+  const idSet = new Set<string>();
+  for (const id of ids) if (id.length >= 4 && !/^\d+$/.test(id)) idSet.add(id.toLowerCase());
   const full = new Set<string>();
   const parts = new Set<string>();
   for (const name of names) {
@@ -40,7 +52,12 @@ export function scrubber(names: Iterable<string>): Scrubber {
   const fullPattern = full.size ? new RegExp(`(?<![\\p{L}])(?:${[...full].map(escape).join("|")})(?![\\p{L}])`, "giu") : undefined;
   return (text) => {
     if (text == null) return null;
-    let out = replaceEmails(text).replace(url, "[link]").replace(phone, (m) => (m.replace(/\D/g, "").length >= 7 && !isDate(m) ? "[phone]" : m));
+    let out = replaceEmails(text)
+      .replace(url, "[link]")
+      .replace(ibanPattern, (m) => (isIban(m) ? "[iban]" : m))
+      .replace(cardPattern, (m) => (isCard(m) ? "[card]" : m))
+      .replace(phonePattern, (m) => (isPhone(m) ? "[phone]" : m));
+    if (idSet.size) out = out.replace(/[\p{L}\p{N}][\p{L}\p{N}_./#:-]*[\p{L}\p{N}]/gu, (token) => (idSet.has(token.toLowerCase()) ? "[customer]" : token));
     if (fullPattern) out = out.replace(fullPattern, "[name]");
     out = out.replace(/(?<![\p{L}])\p{Lu}[\p{L}'-]{2,}(?![\p{L}])/gu, (word) => (parts.has(word.toLowerCase()) ? "[name]" : word));
     return out;
@@ -55,10 +72,6 @@ function replaceEmails(text: string): string {
     at = end;
   }
   return out + text.slice(at);
-}
-
-function isDate(s: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$/.test(s.trim());
 }
 
 function escape(s: string): string {

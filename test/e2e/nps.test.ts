@@ -1,3 +1,5 @@
+import {readFileSync, readdirSync} from "node:fs";
+import {join} from "node:path";
 import type {Browser} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
 import {computeMetric} from "../../src/cli/metrics.js";
@@ -8,12 +10,24 @@ import {downloadCsv} from "../support/download.js";
 import {visit} from "../support/visit.js";
 
 const siteUrl = inject("siteUrl");
+const distDir = inject("distDir");
 let browser: Browser;
 beforeAll(async () => void (browser = await launchChromium()));
 afterAll(async () => browser?.close());
 
-const nps = (by: string | undefined, period: string) => readWarehouse((db) => computeMetric(db, "nps", {by, period})) as Promise<NpsTrendRow[]>;
-const lastComplete = (rows: NpsTrendRow[], group: string) => rows.filter((d) => d.group === group && !d.incomplete && d.responses >= 10).at(-1)!;
+// The CLI's rows with `withheld` and the published change from the site's nps.json (complementary suppression withholds
+// more than the periods under 10 responses, and a change next to a withheld period is not published).
+type Published = {granularity: string; by: string; group: string; period: string; withheld: boolean; change?: number | null};
+const published = (): Published[] => {
+  const dir = join(distDir, "_file", "data");
+  return JSON.parse(readFileSync(join(dir, readdirSync(dir).find((f) => /^nps\..*\.json$/.test(f))!), "utf-8"));
+};
+const nps = async (by: string | undefined, period: string) => {
+  const rows = (await readWarehouse((db) => computeMetric(db, "nps", {by, period}))) as NpsTrendRow[];
+  const pub = new Map(published().filter((p) => p.granularity === period && p.by === (by ?? "all")).map((p) => [`${p.group}|${+new Date(p.period)}`, p]));
+  return rows.map((d) => ({...d, withheld: pub.get(`${d.group}|${+d.period}`)!.withheld, change: pub.get(`${d.group}|${+d.period}`)!.change ?? undefined}));
+};
+const lastComplete = (rows: (NpsTrendRow & {withheld: boolean})[], group: string) => rows.filter((d) => d.group === group && !d.incomplete && !d.withheld).at(-1)!;
 const big = async (page: import("playwright-core").Page, metric: string) => Number((await page.locator(`[data-metric=${metric}] .big`).textContent())!.replace("−", "-").replace("+", ""));
 
 describe("the NPS page", () => {
@@ -24,8 +38,9 @@ describe("the NPS page", () => {
     try {
       expect(await big(page, "nps")).toBe(Math.round(last.nps!));
       expect(await page.locator("[data-metric=nps]").textContent()).toContain(`± ${last.moe!.toFixed(0)} points, ${last.responses} responses`);
-      expect(await big(page, "change")).toBe(Math.round(last.change!));
-      const shown = trend.filter((d) => d.responses >= 10);
+      if (last.change === undefined) expect(await page.locator("[data-metric=change] .big").textContent()).toBe("—");
+      else expect(await big(page, "change")).toBe(Math.round(last.change));
+      const shown = trend.filter((d) => !d.withheld);
       expect(await page.locator("main svg[aria-label^='Net Promoter Score by month'] g[aria-label='dot'] circle").count()).toBe(shown.length);
       expect(await page.locator("main svg[aria-label^='Shares of promoters'] g[aria-label='area'] path").count()).toBe(3);
       expect(errors).toEqual([]);
@@ -54,7 +69,7 @@ describe("the NPS page", () => {
   });
 
   it("pools the chosen date range into one NPS, and compares segments over it", async () => {
-    const months = (await nps(undefined, "month")).filter((d) => d.period >= new Date("2025-01-01") && d.period < new Date("2026-01-01"));
+    const months = (await nps(undefined, "month")).filter((d) => d.period >= new Date("2025-01-01") && d.period < new Date("2026-01-01") && !d.withheld);
     const sum = (k: "promoters" | "passives" | "detractors") => months.reduce((s, d) => s + d[k], 0);
     const pooled = (100 * (sum("promoters") - sum("detractors"))) / (sum("promoters") + sum("passives") + sum("detractors"));
     const {page, errors} = await visit(browser, siteUrl + "nps");
@@ -67,7 +82,7 @@ describe("the NPS page", () => {
       const csv = await downloadCsv(page, "nps-by-group");
       expect(csv.filename).toBe("nps-by-group.csv");
       expect(csv.header).toEqual(["segment", "responses", "promoters", "passives", "detractors", "nps", "nps_low", "nps_high"]);
-      const segments = (await nps("segment", "month")).filter((d) => d.period >= new Date("2025-01-01") && d.period < new Date("2026-01-01") && d.responses >= 10);
+      const segments = (await nps("segment", "month")).filter((d) => d.period >= new Date("2025-01-01") && d.period < new Date("2026-01-01") && !d.withheld);
       for (const row of csv.rows) {
         const own = segments.filter((d) => d.group === row.segment);
         expect(Number(row.responses)).toBe(own.reduce((s, d) => s + d.responses, 0));
@@ -103,6 +118,26 @@ describe("the NPS page", () => {
       expect(csv.rows.length).toBeGreaterThan(0);
       expect(csv.rows.every((r) => /billing/i.test(r.text))).toBe(true);
       expect(csv.header).not.toContain("customer_id");
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("writes CSV downloads a spreadsheet cannot run: formula text gets a leading quote, numbers stay numbers (the site's own toCsv)", async () => {
+    const ui = readdirSync(join(distDir, "_import", "components")).find((f) => /^ui\.[0-9a-f]+\.js$/.test(f))!;
+    const {page, errors} = await visit(browser, siteUrl + "nps");
+    try {
+      // A string, so that vitest does not rewrite the dynamic import for Node.
+      const rows = [
+        {text: '=HYPERLINK("http://evil.example","x")', n: -3},
+        {text: "+cmd|' /C calc'!A0", n: 2.5},
+        {text: "@SUM(1)", n: -0.25},
+        {text: "-2+3", n: 0},
+        {text: "\t=1+1", n: 1}
+      ];
+      const csv = await page.evaluate(`import(${JSON.stringify(`/_import/components/${ui}`)}).then(({toCsv}) => toCsv(${JSON.stringify(rows)}))`);
+      expect(csv).toBe(`text,n\n"'=HYPERLINK(""http://evil.example"",""x"")",-3\n'+cmd|' /C calc'!A0,2.5\n'@SUM(1),-0.25\n'-2+3,0\n'\t=1+1,1`);
       expect(errors).toEqual([]);
     } finally {
       await page.close();

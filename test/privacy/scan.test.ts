@@ -41,6 +41,22 @@ describe("scanSite", () => {
     expect(scanSite(site, values).map((f) => [f.file, f.kind])).toEqual([["_file/data/leak.json", "customer id"]]);
   });
 
+  it("scanSite(dir, values) finds any e-mail, phone number, IBAN or card number outside the libraries, whoever's it is", async () => {
+    const values = {emails: new Set<string>(), phones: new Set<string>(), names: new Set<string>(), ids: new Set<string>()};
+    const site = tempTree({
+      "_file/data/nps.json": '[{"by":"segment","group":"ceo@acme-corp.example.com"},{"by":"channel","group":"Call +1 (555) 010-4477"}]',
+      "_file/data/quality.json": '{"note":"paid from DE89 3704 0044 0532 0130 00 with 4111-1111-1111-1111"}',
+      "_npm/@duckdb/duckdb-wasm@1.29.0/dist/x.js": "mail=a@b.example.com;t=+1 (555) 010-4477",
+      "clean.json": '{"nps":16.470588235294116,"period":"2024-03-01T00:00:00.000Z","n":1234567,"ts":1709251200000,"v":"1.29.0","ip":"127.0.0.1","url":"/_npm/@duckdb/duckdb-wasm@1.29.0/dist/x.js","rate":-0.123456,"sum":[4111, 1111, 1111]}'
+    });
+    expect(scanSite(site, values).map((f) => [f.file, f.kind])).toEqual([
+      ["_file/data/nps.json", "e-mail"],
+      ["_file/data/nps.json", "phone"],
+      ["_file/data/quality.json", "IBAN"],
+      ["_file/data/quality.json", "card number"]
+    ]);
+  });
+
   it("scanSite(dir, values) passes a site with no personal value", async () => {
     const {path} = await warehouseOf({"customers.csv": customers, "orders.csv": "id,customer_id,ordered_at,amount\no1,cust-alpha,2026-01-01,1\n"});
     const values = await withDuckDB(personalValues, path);
