@@ -42,7 +42,8 @@ const fileConfig = z.strictObject({
   dateFormats: z.union([z.string(), z.array(z.string())]).optional(),
   decimal: z.enum([".", ","]).optional(),
   delimiter: z.string().optional(),
-  encoding: z.enum(["utf-8", "utf-16", "latin-1"]).optional()
+  /** utf-16 takes its byte order from the byte-order mark (or the text); latin-1 is read as windows-1252, its superset. */
+  encoding: z.enum(["utf-8", "utf-16", "utf-16le", "utf-16be", "latin-1", "windows-1252"]).optional()
 });
 
 export const configSchema = z.strictObject({

@@ -9,14 +9,14 @@
  * that replaces it only when the whole load succeeds. A file whose reject
  * share is above the threshold fails the load and nothing is written.
  */
-import {createHash} from "node:crypto";
-import {createReadStream, existsSync, openSync, readSync, closeSync, statSync} from "node:fs";
+import {existsSync, statSync} from "node:fs";
 import {copyFile, mkdir, readdir, rename, rm} from "node:fs/promises";
 import {basename, dirname, join, relative, resolve} from "node:path";
 import {fileConfigFor, type FileConfig, type RapportConfig} from "../config.js";
 import {columnsOf} from "../schema/columns.js";
 import {loadOrder, type Entity} from "../schema/model.js";
 import {literal, withDuckDB, type Database} from "../warehouse/duckdb.js";
+import {csvAddsUp, csvHeader, configEncoding, openCsv, scanExport, sniffEncoding, type ScannedExport} from "./csv.js";
 import {detectExport} from "./detect.js";
 import {IngestError} from "./errors.js";
 import type {ExportRule, FieldMapping, SourceDefinition} from "./source.js";
@@ -73,7 +73,8 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
   const files = await expandPaths(paths, cwd);
   if (files.length === 0) throw new IngestError(`no exports found in ${paths.join(", ")}: expected .csv, .json or .parquet files`);
   const target = warehouse === null ? null : resolve(cwd, warehouse);
-  const hashes = new Map(await Promise.all(files.map(async (f) => [f, await hashFile(f)] as const)));
+  const scans = new Map(await Promise.all(files.map(async (f) => [f, await scanExport(f)] as const)));
+  const hashes = new Map([...scans].map(([f, s]) => [f, s.sha256]));
   let removed: string[] = [];
   if (target !== null && existsSync(target)) {
     const manifest = await withDuckDB((db) => db.all<ManifestRow>(manifestSql), target, {readOnly: true}).catch(() => [] as ManifestRow[]);
@@ -112,7 +113,7 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
           derived = true;
         }
         const step = `[${i + 1}/${plans.length}]`;
-        reports.push(await loadFile(db, p, {force, mirror, check: target === null, now, log: (line, o) => log(`${step} ${line}`, o), sha256: hashes.get(p.path)!}));
+        reports.push(await loadFile(db, p, {force, mirror, check: target === null, now, log: (line, o) => log(`${step} ${line}`, o), scan: scans.get(p.path)!}));
       }
       if (!derived) await deriveCustomers(db);
       await db.run("CHECKPOINT");
@@ -169,6 +170,10 @@ function withOverrides(rule: ExportRule, config: FileConfig | undefined): Export
 async function readHeader(db: Database, path: string, relativePath: string, config: FileConfig | undefined): Promise<string[]> {
   const rule: ExportRule = {entity: "orders", title: ""};
   try {
+    if (isCsv(path)) {
+      const {encoding, delimiter} = readOptions(path, config);
+      return (await csvHeader(path, configEncoding(encoding, sniffEncoding(path)), delimiter)).columns;
+    }
     await db.run(readSql(path, rule, {table: "header_probe", rejectsTable: "header_rejects", ...readOptions(path, config)}));
     const columns = await db.all<{column_name: string}>(`DESCRIBE header_probe`);
     return columns.map((c) => c.column_name).filter((c) => c !== "_line");
@@ -179,20 +184,10 @@ async function readHeader(db: Database, path: string, relativePath: string, conf
   }
 }
 
-function readOptions(path: string, config: FileConfig | undefined): {encoding?: string; delimiter?: string} {
-  return {encoding: config?.encoding ?? sniffEncoding(path), delimiter: config?.delimiter ?? (path.toLowerCase().endsWith(".tsv") ? "\t" : undefined)};
-}
+const isCsv = (path: string) => /\.(csv|tsv|txt)$/i.test(path);
 
-/** UTF-16 exports (Excel's "Unicode text") start with a byte-order mark. */
-function sniffEncoding(path: string): string | undefined {
-  const fd = openSync(path, "r");
-  try {
-    const bom = Buffer.alloc(2);
-    readSync(fd, bom, 0, 2, 0);
-    return (bom[0] === 0xff && bom[1] === 0xfe) || (bom[0] === 0xfe && bom[1] === 0xff) ? "utf-16" : undefined;
-  } finally {
-    closeSync(fd);
-  }
+function readOptions(path: string, config: FileConfig | undefined): {encoding?: string; delimiter?: string} {
+  return {encoding: config?.encoding, delimiter: config?.delimiter ?? (path.toLowerCase().endsWith(".tsv") ? "\t" : undefined)};
 }
 
 function unreadable(relativePath: string, error: unknown): IngestError {
@@ -204,8 +199,9 @@ function unreadable(relativePath: string, error: unknown): IngestError {
   );
 }
 
-async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, sha256}: {force: boolean; mirror: boolean; check: boolean; now: Date; log: NonNullable<IngestOptions["log"]>; sha256: string}): Promise<FileReport> {
+async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, scan}: {force: boolean; mirror: boolean; check: boolean; now: Date; log: NonNullable<IngestOptions["log"]>; scan: ScannedExport}): Promise<FileReport> {
   const started = performance.now();
+  const {sha256} = scan;
   const {entity} = p.rule;
   const base: Omit<FileReport, "status" | "read" | "accepted" | "rejected" | "skipped" | "reasons" | "seconds"> = {
     path: p.relativePath,
@@ -228,17 +224,24 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
   }
   log(`${p.relativePath}: reading as ${p.rule.title} (${p.source.title})…`, {transient: true});
   const read = {table: "raw", rejectsTable: "reader_rejects", ...readOptions(p.path, p.fileConfig)};
+  const csv = !p.rule.read && isCsv(p.path) ? scan.csv : undefined;
+  let reading = {normalised: false, done: async () => {}};
   await db.run("DROP TABLE IF EXISTS reader_rejects; DROP TABLE IF EXISTS reader_rejects_scan");
-  try {
-    await db.run(readSql(p.path, p.rule, read));
-  } catch (error) {
-    throw unreadable(p.relativePath, error);
-  }
+  const open = async (normalise: boolean) => {
+    try {
+      if (csv) reading = await openCsv(db, p.path, csv, read, {table: "raw", rejectsTable: "reader_rejects", normalise});
+      else await db.run(readSql(p.path, p.rule, read));
+    } catch (error) {
+      throw unreadable(p.relativePath, error);
+    }
+  };
+  await open(false);
   const header = (await db.all<{column_name: string}>("DESCRIBE raw")).map((c) => c.column_name).filter((c) => c !== "_line");
   const fields = resolveFields(entity, p.rule, header);
   for (const spec of columnsOf(entity)) {
     const field = fields.get(spec.name)!;
     if (spec.required && field.raw === undefined && field.mapping.default === undefined) {
+      await reading.done();
       throw new IngestError(
         `${p.relativePath}: missing required column "${spec.name}" for ${p.rule.title} (looked for ${field.from}; the file has ${header.join(", ")}). ` +
           `Rename the column, or map it in rapport.config.json: {"files": [{"match": "${basename(p.path)}", "columns": {"${spec.name}": "<column in your file>"}}]}`,
@@ -248,15 +251,26 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
     }
   }
   // One pass over the file: the raw view is read while staging, which also fills reader_rejects.
-  try {
-    await db.run(stageSql(entity, p.rule, fields, {source: p.relativePath, table: "raw", staged: "staged", header}));
-  } catch (error) {
-    throw unreadable(p.relativePath, error);
+  const stage = async () => {
+    try {
+      await db.run(stageSql(entity, p.rule, fields, {source: p.relativePath, table: "raw", staged: "staged", header}));
+    } catch (error) {
+      if (!csv || reading.normalised) throw unreadable(p.relativePath, error);
+      return false; // DuckDB refused the file on the fast path: the normaliser takes it line by line
+    } finally {
+      await reading.done();
+    }
+    return !csv || reading.normalised || (await csvAddsUp(db, "staged", "reader_rejects", csv));
+  };
+  if (!(await stage())) {
+    log(`${p.relativePath}: records do not line up with the file's lines (broken quoting, line breaks in values); reading it line by line…`, {transient: true});
+    await open(true);
+    await stage();
   }
   await db.run("DROP VIEW raw");
   let readerRejects = 0;
   let footerLines = 0;
-  if (!p.rule.read && /\.(csv|tsv|txt)$/i.test(p.path)) {
+  if (!p.rule.read && isCsv(p.path)) {
     if (p.rule.footer) {
       // A report's footer stands alone on its lines: not a record, so not a reject.
       await db.run(`CREATE OR REPLACE TEMP TABLE footer_lines AS SELECT DISTINCT line FROM reader_rejects WHERE error_type = 'MISSING COLUMNS' AND regexp_matches(csv_line, ${literal(p.rule.footer.source)}${p.rule.footer.flags.includes("i") ? ", 'i'" : ""})`);
@@ -264,7 +278,7 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
       if (footerLines > 0) await db.run("DELETE FROM reader_rejects WHERE line IN (SELECT line FROM footer_lines)");
     }
     readerRejects = await count(db, "SELECT count(DISTINCT line) FROM reader_rejects");
-    if (readerRejects + footerLines > 0) {
+    if (readerRejects + footerLines > 0 && !reading.normalised) {
       if (footerLines > 0) await db.run("INSERT INTO reader_rejects (line) SELECT line FROM footer_lines"); // renumbering skips them too
       await db.run(renumberSql("staged", "reader_rejects"));
       if (footerLines > 0) await db.run("DELETE FROM reader_rejects WHERE error_type IS NULL");
@@ -384,13 +398,6 @@ async function expandPaths(paths: readonly string[], cwd: string): Promise<strin
     }
   }
   return files;
-}
-
-function hashFile(path: string): Promise<string> {
-  return new Promise((ok, fail) => {
-    const hash = createHash("sha256");
-    createReadStream(path).on("error", fail).on("data", (chunk) => hash.update(chunk)).on("end", () => ok(hash.digest("hex")));
-  });
 }
 
 async function removeDatabase(path: string): Promise<void> {

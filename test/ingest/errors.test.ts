@@ -96,7 +96,7 @@ describe("ingest() rejects bad records with file, line, column, value and reason
     const run = (config: unknown) => ingest([dir], {cwd: dir, config: parseConfig(config), sources, warehouse: join(dir, `w${Math.random()}.duckdb`)});
     const plain = await run(lenient);
     expect(plain.files.map((f) => [f.path, f.accepted, f.rejected, f.reasons[0]?.reason])).toEqual([
-      ["orders-latin1.csv", 1, 1, 'not valid UTF-8 (set "encoding" for this file in rapport.config.json)'],
+      ["orders-latin1.csv", 1, 1, 'not valid UTF-8: set "encoding" for this file in rapport.config.json ("windows-1252" for Excel on Windows, "latin-1", "utf-16le" or "utf-16be")'],
       ["orders-utf16.csv", 1, 0, undefined]
     ]);
     const configured = await run({...lenient, files: [{match: "orders-latin1.csv", encoding: "latin-1"}]});
