@@ -85,14 +85,15 @@ export async function scanExport(path: string): Promise<ScannedExport> {
     let from = 0;
     if (pendingCr && chunk[0] !== 10) profile.loneCr = true;
     pendingCr = false;
+    let cr = chunk.indexOf(13); // the next CR, found once per CR rather than once per line
     for (;;) {
       const lf = chunk.indexOf(10, from);
       const end = lf < 0 ? chunk.length : lf;
-      const cr = chunk.indexOf(13, from);
-      if (cr >= 0 && cr < end) {
+      while (cr >= 0 && cr < end) {
         // A CR is fine only right before the LF; one at the very end of the chunk is decided by the next chunk.
         if (cr === chunk.length - 1) pendingCr = true;
-        else if (lf < 0 || cr !== lf - 1 || chunk.indexOf(13, cr + 1) < lf) profile.loneCr = true;
+        else if (cr !== lf - 1) profile.loneCr = true;
+        cr = chunk.indexOf(13, cr + 1);
       }
       lineBytes += end - from;
       if (!lineHasContent && end > from && !(end - from === 1 && chunk[from] === 13)) lineHasContent = true;
