@@ -59,6 +59,13 @@ export const configSchema = z.strictObject({
   minGroupSize: z.number().int().min(1).default(10),
   /** A kind of data whose latest record is older than this many days at build time is flagged stale. */
   staleAfterDays: z.number().positive().default(30),
+  /** Records dated more than this many days after the load's day are rejected as "in the future". */
+  maxDaysInFuture: z.number().min(0).default(7),
+  /**
+   * What a load does with an export that is now empty (0 bytes or a header
+   * only): keep the rows its previous version loaded (and say so), or remove them.
+   */
+  emptyExports: z.enum(["keep", "remove"]).default("keep"),
   files: z.array(fileConfig).default([])
 });
 

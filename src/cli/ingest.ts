@@ -42,6 +42,10 @@ export function formatReport(report: IngestReport, threshold: number): string {
   const line = (cells: string[]) => cells.map((c, i) => (i >= 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
   const out = [line(header), ...rows.map(line)];
   for (const f of report.files) {
+    if (f.empty) {
+      const rows = `${f.empty.previousRows.toLocaleString("en")} row${f.empty.previousRows === 1 ? "" : "s"}`;
+      out.push(`  ${f.path}: EMPTY: no record in it; ${f.empty.previousRows === 0 ? "nothing loaded" : f.empty.kept ? `its ${rows} from the previous load were kept` : `its ${rows} from the previous load were removed`}`);
+    }
     for (const r of f.reasons.slice(0, 5)) out.push(`  ${f.path}: ${r.count} × ${r.reason}`);
     if (f.reasons.length > 5) out.push(`  ${f.path}: … ${f.reasons.length - 5} more reasons (see the _rejects table)`);
   }

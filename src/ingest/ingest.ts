@@ -17,6 +17,7 @@ import {columnsOf} from "../schema/columns.js";
 import {loadOrder, type Entity} from "../schema/model.js";
 import {literal, withDuckDB, type Database} from "../warehouse/duckdb.js";
 import {csvAddsUp, csvHeader, configEncoding, openCsv, scanExport, sniffEncoding, type ScannedExport} from "./csv.js";
+import {futureSql} from "./checks.js";
 import {detectExport} from "./detect.js";
 import {IngestError} from "./errors.js";
 import type {ExportRule, FieldMapping, SourceDefinition} from "./source.js";
@@ -56,6 +57,8 @@ export interface FileReport {
   skipped: number;
   reasons: {reason: string; count: number}[];
   seconds: number;
+  /** Set when the file held no record: how many rows its previous version had loaded, and whether they were kept. */
+  empty?: {previousRows: number; kept: boolean};
 }
 
 export interface IngestReport {
@@ -113,7 +116,7 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
           derived = true;
         }
         const step = `[${i + 1}/${plans.length}]`;
-        reports.push(await loadFile(db, p, {force, mirror, check: target === null, now, log: (line, o) => log(`${step} ${line}`, o), scan: scans.get(p.path)!}));
+        reports.push(await loadFile(db, p, {force, mirror, check: target === null, now, log: (line, o) => log(`${step} ${line}`, o), scan: scans.get(p.path)!, config}));
       }
       if (!derived) await deriveCustomers(db);
       await db.run("CHECKPOINT");
@@ -199,7 +202,11 @@ function unreadable(relativePath: string, error: unknown): IngestError {
   );
 }
 
-async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, scan}: {force: boolean; mirror: boolean; check: boolean; now: Date; log: NonNullable<IngestOptions["log"]>; scan: ScannedExport}): Promise<FileReport> {
+async function loadFile(
+  db: Database,
+  p: Plan,
+  {force, mirror, check, now, log, scan, config}: {force: boolean; mirror: boolean; check: boolean; now: Date; log: NonNullable<IngestOptions["log"]>; scan: ScannedExport; config: RapportConfig}
+): Promise<FileReport> {
   const started = performance.now();
   const {sha256} = scan;
   const {entity} = p.rule;
@@ -218,10 +225,7 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
       return {...base, status: "unchanged", read: previous.read, accepted: previous.accepted, rejected: previous.rejected, skipped: previous.skipped, reasons: [], seconds: 0};
     }
   }
-  if (statSync(p.path).size === 0) {
-    log(`${p.relativePath}: WARNING the file is empty; nothing loaded from it (export it again if it should hold data)`);
-    return {...base, status: check ? "checked" : "loaded", read: 0, accepted: 0, rejected: 0, skipped: 0, reasons: [], seconds: 0};
-  }
+  if (statSync(p.path).size === 0) return emptyExport(db, p, base, {check, now, log, sha256, config, what: "0 bytes"});
   log(`${p.relativePath}: reading as ${p.rule.title} (${p.source.title})…`, {transient: true});
   const read = {table: "raw", rejectsTable: "reader_rejects", ...readOptions(p.path, p.fileConfig)};
   const csv = !p.rule.read && isCsv(p.path) ? scan.csv : undefined;
@@ -285,6 +289,12 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
     }
   }
 
+  const future = futureSql(entity, "staged", now, config.maxDaysInFuture);
+  if (future) await db.run(future);
+  if (readerRejects + footerLines === 0 && (await count(db, "SELECT count(*) FROM staged")) === 0) {
+    await db.run("DROP TABLE staged");
+    return emptyExport(db, p, base, {check, now, log, sha256, config, what: "a header only"});
+  }
   const distinct = await count(db, "SELECT count(DISTINCT id) = count(*) FROM staged WHERE problem IS NULL AND NOT _skip");
   if (!distinct) await db.run(duplicatesSql(entity, "staged"));
   if (entity !== "customers" && (entity !== "orders" || (await count(db, "SELECT count(*) FROM customers WHERE NOT _derived")) > 0)) {
@@ -318,8 +328,8 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
   const size = statSync(p.path).size;
   await db.run(`DELETE FROM _files WHERE path = ${file}`);
   await db.run(
-    `INSERT INTO _files VALUES (${file}, ${literal(sha256)}, ${size}, ${literal(p.source.name)}, ${literal(p.rule.title)}, ${literal(entity)}, ` +
-      `${recordCount}, ${recordCount - rejected - skipped}, ${rejected}, ${skipped}, ${at})`
+    `INSERT INTO _files (path, sha256, bytes, source, export, entity, "read", accepted, rejected, skipped, loaded_at) VALUES (${file}, ${literal(sha256)}, ${size}, ` +
+      `${literal(p.source.name)}, ${literal(p.rule.title)}, ${literal(entity)}, ${recordCount}, ${recordCount - rejected - skipped}, ${rejected}, ${skipped}, ${at})`
   );
   const report: FileReport = {
     ...base,
@@ -335,6 +345,44 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
   return report;
 }
 
+/**
+ * An export that holds no record (0 bytes, or a header only) is most often a
+ * failed export rather than a business with no data: its previous rows stay
+ * (emptyExports "keep", the default) or go ("remove"), and either way the
+ * report, the log and the Data quality page (the _files note) say so.
+ */
+async function emptyExport(
+  db: Database,
+  p: Plan,
+  base: Pick<FileReport, "path" | "source" | "export" | "entity">,
+  {check, now, log, sha256, config, what}: {check: boolean; now: Date; log: NonNullable<IngestOptions["log"]>; sha256: string; config: RapportConfig; what: string}
+): Promise<FileReport> {
+  const file = literal(p.relativePath);
+  const previousRows = await count(db, `SELECT count(*) FROM ${p.rule.entity} WHERE _source = ${file}`);
+  const kept = config.emptyExports === "keep";
+  if (!kept) {
+    await db.run(`DELETE FROM ${p.rule.entity} WHERE _source = ${file}`);
+    await db.run(`DELETE FROM _rejects WHERE file = ${file}`);
+  }
+  const rows = `${previousRows.toLocaleString("en")} row${previousRows === 1 ? "" : "s"}`;
+  const note = previousRows === 0
+    ? `empty (${what}): nothing loaded from it`
+    : kept
+      ? `empty (${what}): its ${rows} from the previous load were kept`
+      : `empty (${what}): its ${rows} from the previous load were removed`;
+  log(
+    `${p.relativePath}: WARNING the file is empty (${what}); ` +
+      (previousRows === 0 ? "nothing loaded from it" : kept ? `its ${rows} from the previous load were kept (set "emptyExports": "remove" in rapport.config.json to remove them)` : `its ${rows} from the previous load were removed ("emptyExports": "remove")`) +
+      "; export it again if it should hold data"
+  );
+  await db.run(`DELETE FROM _files WHERE path = ${file}`);
+  await db.run(
+    `INSERT INTO _files (path, sha256, bytes, source, export, entity, "read", accepted, rejected, skipped, loaded_at, note) VALUES (${file}, ${literal(sha256)}, ` +
+      `${statSync(p.path).size}, ${literal(p.source.name)}, ${literal(p.rule.title)}, ${literal(p.rule.entity)}, 0, 0, 0, 0, ${literal(now.toISOString())}::TIMESTAMPTZ::TIMESTAMP, ${literal(note)})`
+  );
+  return {...base, status: check ? "checked" : "loaded", read: 0, accepted: 0, rejected: 0, skipped: 0, reasons: [], seconds: 0, empty: {previousRows, kept: previousRows > 0 && kept}};
+}
+
 async function createTables(db: Database): Promise<void> {
   for (const entity of loadOrder) await db.run(createTableSql(entity));
   await db.run(`CREATE TABLE IF NOT EXISTS _rejects (file VARCHAR, line BIGINT, entity VARCHAR, "column" VARCHAR, value VARCHAR, reason VARCHAR, loaded_at TIMESTAMP)`);
@@ -342,6 +390,7 @@ async function createTables(db: Database): Promise<void> {
     `CREATE TABLE IF NOT EXISTS _files (path VARCHAR, sha256 VARCHAR, bytes BIGINT, source VARCHAR, export VARCHAR, entity VARCHAR, ` +
       `"read" BIGINT, accepted BIGINT, rejected BIGINT, skipped BIGINT, loaded_at TIMESTAMP)`
   );
+  await db.run(`ALTER TABLE _files ADD COLUMN IF NOT EXISTS note VARCHAR`); // why a file loaded nothing (an emptied export)
 }
 
 type ManifestRow = {

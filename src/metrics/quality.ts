@@ -20,6 +20,9 @@ FROM _files ORDER BY entity, path`;
 export const qualityReasonsSql = `SELECT file, reason, count(*)::INTEGER AS count, list(line::INTEGER ORDER BY line)[1:5] AS first_lines
 FROM _rejects GROUP BY file, reason ORDER BY file, count DESC, reason`;
 
+/** Exports that held no record at their last load, and what happened to their previous rows. */
+export const emptyFilesSql = `SELECT path, entity, note FROM _files WHERE note IS NOT NULL ORDER BY path`;
+
 export const coverageSql = loadOrder
   .map((entity) => `SELECT '${entity}' AS entity, count(*)::INTEGER AS rows, min(${timeColumn[entity]}) AS first, max(${timeColumn[entity]}) AS last FROM ${entity}`)
   .join("\nUNION ALL\n");
