@@ -6,6 +6,7 @@
 import {sources} from "../../loaders/index.js";
 import type {RapportConfig} from "../config.js";
 import {ingest, type IngestReport} from "../ingest/ingest.js";
+import {formatGroup} from "../ingest/rejects.js";
 import type {Log} from "./progress.js";
 
 export interface IngestCommand {
@@ -46,9 +47,10 @@ export function formatReport(report: IngestReport, threshold: number): string {
       const rows = `${f.empty.previousRows.toLocaleString("en")} row${f.empty.previousRows === 1 ? "" : "s"}`;
       out.push(`  ${f.path}: EMPTY: no record in it; ${f.empty.previousRows === 0 ? "nothing loaded" : f.empty.kept ? `its ${rows} from the previous load were kept` : `its ${rows} from the previous load were removed`}`);
     }
-    for (const r of f.reasons.slice(0, 5)) out.push(`  ${f.path}: ${r.count} × ${r.reason}`);
-    if (f.reasons.length > 5) out.push(`  ${f.path}: … ${f.reasons.length - 5} more reasons (see the _rejects table)`);
+    for (const r of f.reasons.slice(0, 5)) out.push(`  ${f.path}: ${formatGroup(r)}`);
+    if (f.reasons.length > 5) out.push(`  ${f.path}: … ${f.reasons.length - 5} more kinds of reject (see the _rejects table${report.rejects ? " or the rejects file" : ""})`);
   }
+  if (report.rejects) out.push(`All ${report.rejects.count.toLocaleString("en")} rejects, with file, line, column, value and reason: ${report.rejects.path}`);
   for (const f of report.failed) {
     out.push(`FAILED: ${f.path} rejected ${(f.share * 100).toFixed(1)}% of its records, above the ${(threshold * 100).toFixed(1)}% threshold; nothing was written.`);
   }

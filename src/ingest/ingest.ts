@@ -18,6 +18,7 @@ import {loadOrder, type Entity} from "../schema/model.js";
 import {literal, withDuckDB, type Database} from "../warehouse/duckdb.js";
 import {csvAddsUp, csvHeader, configEncoding, openCsv, scanExport, sniffEncoding, type ScannedExport} from "./csv.js";
 import {futureSql} from "./checks.js";
+import {rejectGroups, writeRejects, type RejectGroup} from "./rejects.js";
 import {detectExport} from "./detect.js";
 import {IngestError} from "./errors.js";
 import type {ExportRule, FieldMapping, SourceDefinition} from "./source.js";
@@ -55,7 +56,8 @@ export interface FileReport {
   accepted: number;
   rejected: number;
   skipped: number;
-  reasons: {reason: string; count: number}[];
+  /** Rejects grouped by column and rule, most frequent first. */
+  reasons: RejectGroup[];
   seconds: number;
   /** Set when the file held no record: how many rows its previous version had loaded, and whether they were kept. */
   empty?: {previousRows: number; kept: boolean};
@@ -67,6 +69,8 @@ export interface IngestReport {
   warehouse: string | null;
   /** Files whose reject share passed the threshold; when not empty, nothing was written. */
   failed: {path: string; share: number}[];
+  /** Where `check` or a failed load wrote the full list of rejects (a CSV), and how many; null when none was written. */
+  rejects?: {path: string; count: number} | null;
 }
 
 const exportExtensions = /\.(csv|tsv|txt|json|ndjson|jsonl|parquet)$/i;
@@ -120,13 +124,21 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
       }
       if (!derived) await deriveCustomers(db);
       await db.run("CHECKPOINT");
-      return reports;
+      const failed = reports
+        .filter((f) => f.read > 0 && f.rejected / f.read > config.rejectThreshold)
+        .map((f) => ({path: f.path, share: f.rejected / f.read}));
+      // check, and a load that failed its threshold, leave the full rejects where the user can open them.
+      let rejects: IngestReport["rejects"] = null;
+      if (target === null || failed.length > 0) {
+        const path = target === null ? resolve(cwd, "rapport-rejects.csv") : join(dirname(target), "rejects.csv");
+        const count = await writeRejects(db, reports.filter((f) => f.status !== "unchanged").map((f) => f.path), path);
+        if (count > 0) rejects = {path, count};
+      }
+      return {reports, failed, rejects};
     }, work);
-    const failed = report
-      .filter((f) => f.read > 0 && f.rejected / f.read > config.rejectThreshold)
-      .map((f) => ({path: f.path, share: f.rejected / f.read}));
+    const {failed} = report;
     if (target !== null && failed.length === 0) await rename(work, target);
-    return {files: report, warehouse: target !== null && failed.length === 0 ? target : null, failed};
+    return {files: report.reports, warehouse: target !== null && failed.length === 0 ? target : null, failed, rejects: report.rejects};
   } finally {
     if (target !== null) await removeDatabase(work);
   }
@@ -304,12 +316,6 @@ async function loadFile(
   const [totals] = await db.all<{records: bigint; skipped: bigint; rejected: bigint}>(
     `SELECT count(*) AS records, count(*) FILTER (WHERE _skip) AS skipped, count(*) FILTER (WHERE problem IS NOT NULL AND NOT _skip) AS rejected FROM staged`
   );
-  const reasons = await db.all<{reason: string; count: bigint}>(
-    `SELECT reason, count(*) AS count FROM (
-       SELECT problem.reason AS reason FROM staged WHERE problem IS NOT NULL AND NOT _skip
-       ${readerRejects > 0 ? `UNION ALL SELECT ${readerReasonSql("error_type")} FROM (SELECT DISTINCT line, first(error_type) AS error_type FROM reader_rejects GROUP BY line)` : ""}
-     ) GROUP BY reason ORDER BY count DESC, reason`
-  );
   const recordCount = Number(totals.records) + readerRejects + footerLines;
   const rejected = Number(totals.rejected) + readerRejects;
   const skipped = Number(totals.skipped) + footerLines;
@@ -322,6 +328,7 @@ async function loadFile(
       `INSERT INTO _rejects SELECT ${file}, line, ${literal(entity)}, first(column_name), left(first(csv_line), 200), ${readerReasonSql("first(error_type)")}, ${at} FROM reader_rejects GROUP BY line`
     );
   }
+  const reasons = await rejectGroups(db, p.relativePath);
   if (mirror) await db.run(`DELETE FROM ${entity} WHERE _source = ${file}`); // the file's old rows go with its old version
   for (const sql of upsertSql(entity, "staged")) await db.run(sql);
   await db.run("DROP TABLE staged");
@@ -338,7 +345,7 @@ async function loadFile(
     accepted: recordCount - rejected - skipped,
     rejected,
     skipped,
-    reasons: reasons.map((r) => ({reason: r.reason, count: Number(r.count)})),
+    reasons,
     seconds: (performance.now() - started) / 1000
   };
   log(`${p.relativePath}: ${report.read} read, ${report.accepted} accepted, ${report.rejected} rejected${skipped ? `, ${skipped} skipped` : ""} (${report.seconds.toFixed(1)} s)`);
