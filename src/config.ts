@@ -74,9 +74,28 @@ export type FileConfig = z.infer<typeof fileConfig>;
 
 export const configNames = ["rapport.config.json", "rapport.config.ts", "rapport.config.js"];
 
-/** Reads and validates the config at path, or the first of configNames in dir; defaults when there is none. */
-export async function loadConfig(dir: string, path?: string): Promise<RapportConfig> {
-  const file = path ? resolve(dir, path) : configNames.map((n) => resolve(dir, n)).find((p) => existsSync(p));
+/**
+ * The config file a run uses: the one named (--config, relative to dir), else
+ * the first of configNames in the exports folders (`near`: a config beside the
+ * exports belongs to them), else in dir (the working folder); undefined when
+ * there is none.
+ */
+export function findConfig(dir: string, path?: string, near: readonly string[] = []): string | undefined {
+  if (path) return resolve(dir, path);
+  for (const folder of [...near.map((n) => resolve(dir, n)), resolve(dir)]) {
+    const found = configNames.map((n) => resolve(folder, n)).find((p) => existsSync(p));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Reads and validates the config findConfig() finds; defaults when there is
+ * none. Without `near`, the build's exports folder (RAPPORT_DATA) is searched,
+ * so the site's data loaders read the same config the build's ingest did.
+ */
+export async function loadConfig(dir: string, path?: string, near: readonly string[] = process.env.RAPPORT_DATA ? [process.env.RAPPORT_DATA] : []): Promise<RapportConfig> {
+  const file = findConfig(dir, path, near);
   if (!file) return configSchema.parse({});
   if (!existsSync(file)) throw new IngestError(`${file}: no such config file`, "bad-input", file);
   let raw: unknown;

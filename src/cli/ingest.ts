@@ -4,7 +4,9 @@
  * skipped, with the commonest reasons.
  */
 import {sources} from "../../loaders/index.js";
-import type {RapportConfig} from "../config.js";
+import {existsSync, statSync} from "node:fs";
+import {dirname, relative, resolve} from "node:path";
+import {findConfig, type RapportConfig} from "../config.js";
 import {ingest, type IngestReport} from "../ingest/ingest.js";
 import {formatGroup} from "../ingest/rejects.js";
 import type {Log} from "./progress.js";
@@ -50,9 +52,21 @@ export function formatReport(report: IngestReport, threshold: number): string {
     for (const r of f.reasons.slice(0, 5)) out.push(`  ${f.path}: ${formatGroup(r)}`);
     if (f.reasons.length > 5) out.push(`  ${f.path}: … ${f.reasons.length - 5} more kinds of reject (see the _rejects table${report.rejects ? " or the rejects file" : ""})`);
   }
+  for (const e of report.errors ?? []) out.push(`NOT CHECKED: ${e.message}`);
   if (report.rejects) out.push(`All ${report.rejects.count.toLocaleString("en")} rejects, with file, line, column, value and reason: ${report.rejects.path}`);
   for (const f of report.failed) {
     out.push(`FAILED: ${f.path} rejected ${(f.share * 100).toFixed(1)}% of its records, above the ${(threshold * 100).toFixed(1)}% threshold; nothing was written.`);
   }
   return out.join("\n") + "\n";
+}
+
+/** The folders the exports given live in: a config there belongs to them (and wins over the working folder's). */
+export function exportFolders(paths: readonly string[], cwd: string): string[] {
+  return [...new Set(paths.map((p) => resolve(cwd, p)).map((p) => (existsSync(p) && statSync(p).isDirectory() ? p : dirname(p))))];
+}
+
+/** "config: exports/rapport.config.json" (or that none was found), for the top of a run's output. */
+export function configLine(cwd: string, path: string | undefined, near: readonly string[]): string {
+  const file = findConfig(cwd, path, near);
+  return file ? `config: ${relative(cwd, file) || file}` : "config: none found (in the exports folder or the working folder); defaults used";
 }

@@ -69,6 +69,8 @@ export interface IngestReport {
   warehouse: string | null;
   /** Files whose reject share passed the threshold; when not empty, nothing was written. */
   failed: {path: string; share: number}[];
+  /** Files `check` could not take (unrecognised, unreadable, a required column missing), each with its message; a load stops at the first instead. */
+  errors?: {path: string; message: string}[];
   /** Where `check` or a failed load wrote the full list of rejects (a CSV), and how many; null when none was written. */
   rejects?: {path: string; count: number} | null;
 }
@@ -109,8 +111,22 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
         for (const entity of loadOrder) await db.run(`DELETE FROM ${entity} WHERE _source = ${literal(path)}`);
         await db.run(`DELETE FROM _files WHERE path = ${literal(path)}; DELETE FROM _rejects WHERE file = ${literal(path)}`);
       }
+      // check reports a file it cannot take (unrecognised, unreadable, a required column missing) and checks
+      // the others; a load stops at it, so that nothing half-known is written.
+      const errors: {path: string; message: string}[] = [];
+      const orStop = (path: string, error: unknown) => {
+        if (target !== null || !(error instanceof IngestError)) throw error;
+        errors.push({path: relative(cwd, path) || basename(path), message: error.message});
+        log(`ERROR ${error.message}`);
+      };
       const plans = [];
-      for (const file of files) plans.push(await plan(db, file, cwd, config, sources, options.source));
+      for (const file of files) {
+        try {
+          plans.push(await plan(db, file, cwd, config, sources, options.source));
+        } catch (error) {
+          orStop(file, error);
+        }
+      }
       plans.sort((a, b) => loadOrder.indexOf(a.rule.entity) - loadOrder.indexOf(b.rule.entity));
       const reports: FileReport[] = [];
       let derived = false;
@@ -120,7 +136,11 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
           derived = true;
         }
         const step = `[${i + 1}/${plans.length}]`;
-        reports.push(await loadFile(db, p, {force, mirror, check: target === null, now, log: (line, o) => log(`${step} ${line}`, o), scan: scans.get(p.path)!, config}));
+        try {
+          reports.push(await loadFile(db, p, {force, mirror, check: target === null, now, log: (line, o) => log(`${step} ${line}`, o), scan: scans.get(p.path)!, config}));
+        } catch (error) {
+          orStop(p.path, error);
+        }
       }
       if (!derived) await deriveCustomers(db);
       await db.run("CHECKPOINT");
@@ -134,11 +154,11 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
         const count = await writeRejects(db, reports.filter((f) => f.status !== "unchanged").map((f) => f.path), path);
         if (count > 0) rejects = {path, count};
       }
-      return {reports, failed, rejects};
+      return {reports, failed, rejects, errors};
     }, work);
     const {failed} = report;
     if (target !== null && failed.length === 0) await rename(work, target);
-    return {files: report.reports, warehouse: target !== null && failed.length === 0 ? target : null, failed, rejects: report.rejects};
+    return {files: report.reports, warehouse: target !== null && failed.length === 0 ? target : null, failed, rejects: report.rejects, errors: report.errors};
   } finally {
     if (target !== null) await removeDatabase(work);
   }
