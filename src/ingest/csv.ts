@@ -44,7 +44,11 @@ export interface CsvProfile {
   encoding: CsvEncoding;
   /** Whether every byte is valid UTF-8 (only checked for utf-8). */
   utf8: boolean;
-  /** Lines that hold something (a record, a header, a footer, part of a multi-line value). */
+  /**
+   * Lines up to the last one that holds something (blank lines at the end left
+   * out, blank lines between records counted: DuckDB skips those, which would
+   * shift its line numbers, so they send the file to the normaliser).
+   */
   lines: number;
   /** A CR not followed by LF: old Mac line endings, alone or mixed. */
   loneCr: boolean;
@@ -70,6 +74,7 @@ export async function scanExport(path: string): Promise<ScannedExport> {
   const profile: CsvProfile = {encoding, utf8: encoding === "utf-8", lines: 0, loneCr: false, longest: 0};
   let lineBytes = 0; // bytes of the current line so far
   let lineHasContent = false;
+  let total = 0; // lines ended so far
   let pendingCr = false;
   let carry: Buffer = Buffer.alloc(0); // an incomplete UTF-8 sequence at the end of the previous chunk
   for await (const data of createReadStream(path, {highWaterMark: 1 << 20})) {
@@ -99,7 +104,8 @@ export async function scanExport(path: string): Promise<ScannedExport> {
       if (!lineHasContent && end > from && !(end - from === 1 && chunk[from] === 13)) lineHasContent = true;
       if (lf < 0) break;
       if (lineBytes > profile.longest) profile.longest = lineBytes;
-      if (lineHasContent) profile.lines++;
+      total++;
+      if (lineHasContent) profile.lines = total;
       lineBytes = 0;
       lineHasContent = false;
       from = lf + 1;
@@ -108,7 +114,7 @@ export async function scanExport(path: string): Promise<ScannedExport> {
   if (pendingCr) profile.loneCr = true;
   if (carry.length) profile.utf8 = false;
   if (lineBytes > profile.longest) profile.longest = lineBytes;
-  if (lineHasContent) profile.lines++;
+  if (lineHasContent) profile.lines = total + 1;
   return {sha256: hash.digest("hex"), csv: profile};
 }
 

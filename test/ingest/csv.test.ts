@@ -82,6 +82,16 @@ describe("ingest() reads CSV exports DuckDB's sniffer gets wrong, keeping every 
     ]);
   });
 
+  it("ingest(csv) keeps true line numbers after blank lines between records", async () => {
+    const {file, query} = await load([header, order(1), "", order(2), "", "", order(3), "", ""].join("\n"));
+    expect(file).toMatchObject({read: 3, accepted: 3, rejected: 0});
+    expect(await query(`SELECT id, _line::INTEGER AS line FROM orders ORDER BY id`)).toEqual([
+      {id: "o1", line: 2},
+      {id: "o2", line: 4},
+      {id: "o3", line: 7}
+    ]);
+  });
+
   const utf16 = `${header}\n${lines(20).join("\n").replaceAll("c3,", "René,")}\n`;
   const be = Buffer.from(utf16, "utf16le").swap16();
   for (const [name, bytes, config] of [
