@@ -237,6 +237,11 @@ interface Line {
 
 /** Splits a file into lines (ended by LF, CRLF or a lone CR), decoded. */
 async function* physicalLines(path: string, encoding: CsvEncoding): AsyncGenerator<Line> {
+  for await (const lines of lineBatches(path, encoding)) yield* lines;
+}
+
+/** The lines of a file, a chunk's worth at a time (one await per chunk rather than per line). */
+async function* lineBatches(path: string, encoding: CsvEncoding): AsyncGenerator<Line[]> {
   let n = 0;
   if (encoding === "utf-8" || encoding === "windows-1252") {
     const decoder = encoding === "utf-8" ? undefined : new TextDecoder("windows-1252");
@@ -249,40 +254,59 @@ async function* physicalLines(path: string, encoding: CsvEncoding): AsyncGenerat
     };
     for await (const data of createReadStream(path, {highWaterMark: 1 << 20})) {
       const chunk: Buffer = carry.length ? Buffer.concat([carry, data as Buffer]) : (data as Buffer);
+      const lines: Line[] = [];
       let from = 0;
+      // The common case, a chunk of plain UTF-8: decode it once and split the text, rather than line by line.
+      const last = Math.max(chunk.lastIndexOf(10), chunk.lastIndexOf(13) === chunk.length - 1 ? -1 : chunk.lastIndexOf(13));
+      if (decoder === undefined && n > 0 && last >= 0 && isUtf8(chunk.subarray(0, last + 1))) {
+        const text = chunk.toString("utf-8", 0, last + 1);
+        let start = 0;
+        for (let i = 0; i < text.length; i++) {
+          const c = text.charCodeAt(i);
+          if (c !== 10 && c !== 13) continue;
+          const line = text.slice(start, i);
+          // At most 3 bytes a UTF-16 unit: only a long line needs its bytes counted for the 2 MB limit.
+          lines.push({n: ++n, text: line, bytes: line.length * 3 > maxLineBytes ? Buffer.byteLength(line) : line.length, bad: false});
+          if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+          start = i + 1;
+        }
+        carry = Buffer.from(chunk.subarray(last + 1));
+        if (lines.length) yield lines;
+        continue;
+      }
       for (let i = 0; i < chunk.length; i++) {
         const b = chunk[i];
         if (b !== 10 && b !== 13) continue;
         if (b === 13 && i === chunk.length - 1) break; // CR at the chunk's end: is it CRLF? Decided with the next chunk.
-        yield emit(chunk.subarray(from, i));
+        lines.push(emit(chunk.subarray(from, i)));
         if (b === 13 && chunk[i + 1] === 10) i++;
         from = i + 1;
       }
       carry = Buffer.from(chunk.subarray(from));
+      if (lines.length) yield lines;
     }
-    if (carry.length) {
-      const last = carry[carry.length - 1] === 13 ? carry.subarray(0, -1) : carry;
-      yield emit(last);
-    }
+    if (carry.length) yield [emit(carry[carry.length - 1] === 13 ? carry.subarray(0, -1) : carry)];
     return;
   }
   const decoder = new TextDecoder(encoding);
   let carry = "";
-  const flush = function* (text: string, final: boolean): Generator<Line> {
+  const split = (text: string, final: boolean): Line[] => {
+    const lines: Line[] = [];
     let from = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c !== 10 && c !== 13) continue;
       if (c === 13 && i === text.length - 1 && !final) break;
-      yield {n: ++n, text: text.slice(from, i), bytes: (i - from) * 2, bad: false};
+      lines.push({n: ++n, text: text.slice(from, i), bytes: (i - from) * 2, bad: false});
       if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
       from = i + 1;
     }
     carry = text.slice(from);
+    return lines;
   };
-  for await (const data of createReadStream(path, {highWaterMark: 1 << 20})) yield* flush(carry + decoder.decode(data as Buffer, {stream: true}), false);
-  yield* flush(carry + decoder.decode(), true);
-  if (carry) yield {n: ++n, text: carry, bytes: carry.length * 2, bad: false};
+  for await (const data of createReadStream(path, {highWaterMark: 1 << 20})) yield split(carry + decoder.decode(data as Buffer, {stream: true}), false);
+  yield split(carry + decoder.decode(), true);
+  if (carry) yield [{n: ++n, text: carry, bytes: carry.length * 2, bad: false}];
 }
 
 /** An RFC 4180 record parser fed line by line; a quote is special only at the start of a field. */
@@ -359,14 +383,29 @@ export async function normaliseCsv(path: string, out: string, {encoding, delimit
       size = 0;
     }
   };
-  const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
+  const quote = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
   const reject = (line: Line, errorType: string) => rejects.push({line: line.n, errorType, text: line.text.slice(0, 200)});
 
-  const source = physicalLines(path, encoding)[Symbol.asyncIterator]();
+  const source = lineBatches(path, encoding)[Symbol.asyncIterator]();
   const pushedBack: Line[] = [];
-  const next = async (): Promise<Line | undefined> => pushedBack.pop() ?? (await source.next()).value ?? undefined;
+  let batch: Line[] = [];
+  let at = 0;
+  const refill = async (): Promise<Line | undefined> => {
+    for (;;) {
+      const {value, done} = await source.next();
+      if (done) return undefined;
+      if (value.length === 0) continue;
+      batch = value;
+      at = 1;
+      return batch[0];
+    }
+  };
+  const next = (): Line | undefined | Promise<Line | undefined> => pushedBack.pop() ?? (at < batch.length ? batch[at++] : refill());
   try {
-    for (let first = await next(); first; first = await next()) {
+    for (;;) {
+      let first = next(); // a line at hand is taken without waiting: an await per line would cost more than the parsing
+      if (first instanceof Promise) first = await first;
+      if (!first) break;
       if (first.text.trim() === "" && !first.bad) continue;
       if (first.bad) {
         reject(first, "INVALID ENCODING");
@@ -382,7 +421,8 @@ export async function normaliseCsv(path: string, out: string, {encoding, delimit
       let bytes = first.bytes;
       let done = parser.feed(first.text);
       while (!done && bytes <= maxLineBytes) {
-        const line = await next();
+        let line = next();
+        if (line instanceof Promise) line = await line;
         if (!line) break;
         taken.push(line);
         bytes += line.bytes + 1;

@@ -72,6 +72,19 @@ describe("ingest() reads CSV exports DuckDB's sniffer gets wrong, keeping every 
     expect(await query(`SELECT _line::INTEGER AS line, amount FROM orders WHERE id = 'o99'`)).toEqual([{line: 100, amount: 99.5}]);
   });
 
+  it("ingest(csv) of a 5 MB file mixing line endings, with a broken quote near its end, loses only that line (chunk boundaries)", async () => {
+    const body = lines(120_000, (i) => (i === 100_000 ? '"broken' : i % 5 === 0 ? '"a, b"' : "plain")).map((l, i) => l + ["\n", "\r\n", "\r"][i % 3]).join("");
+    const {report, file, rejects, query} = await load(`${header}\r\n${body}`);
+    expect(file).toMatchObject({read: 120_000, accepted: 119_999, rejected: 1});
+    expect(rejects.map((r) => r.line)).toEqual([100_001]);
+    expect(balanced(report)).toBe(true);
+    expect(await query(`SELECT id, _line::INTEGER AS line FROM orders WHERE id IN ('o99999', 'o100001', 'o120000') ORDER BY line`)).toEqual([
+      {id: "o99999", line: 100_000},
+      {id: "o100001", line: 100_002},
+      {id: "o120000", line: 120_001}
+    ]);
+  });
+
   it("ingest(csv) keeps true line numbers after a value that holds a line break", async () => {
     const {file, rejects, query} = await load([header, order(1, '"two\nlines"'), order(2), "o3,c1,not a date,1,x", ""].join("\n"));
     expect(file).toMatchObject({read: 3, accepted: 2, rejected: 1});
