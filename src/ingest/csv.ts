@@ -54,6 +54,8 @@ export interface CsvProfile {
   loneCr: boolean;
   /** The longest line, in bytes. */
   longest: number;
+  /** Blank lines before the header (read_csv's skip = 1 would take the blank line for the header). */
+  leadingBlank?: boolean;
 }
 
 export interface ScannedExport {
@@ -106,6 +108,7 @@ export async function scanExport(path: string): Promise<ScannedExport> {
       if (lineBytes > profile.longest) profile.longest = lineBytes;
       total++;
       if (lineHasContent) profile.lines = total;
+      else if (profile.lines === 0) profile.leadingBlank = true;
       lineBytes = 0;
       lineHasContent = false;
       from = lf + 1;
@@ -485,7 +488,7 @@ export async function openCsv(
 ): Promise<CsvReading> {
   const encoding = configEncoding(options.encoding, profile.encoding);
   await db.run(`DROP TABLE IF EXISTS ${rejectsTable}; DROP TABLE IF EXISTS ${rejectsTable}_scan`);
-  if (!normalise && encoding === "utf-8" && profile.utf8 && !profile.loneCr && profile.longest <= maxLineBytes) {
+  if (!normalise && encoding === "utf-8" && profile.utf8 && !profile.loneCr && !profile.leadingBlank && profile.longest <= maxLineBytes) {
     const {columns, delimiter} = await csvHeader(path, encoding, options.delimiter);
     await db.run(`CREATE OR REPLACE TEMP VIEW ${table} AS ${csvRelation(path, {columns, delimiter}, {table: rejectsTable, scan: `${rejectsTable}_scan`})}`);
     return {normalised: false, done: async () => {}};

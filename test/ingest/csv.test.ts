@@ -103,6 +103,12 @@ describe("ingest() reads CSV exports DuckDB's sniffer gets wrong, keeping every 
       {id: "o2", line: 4},
       {id: "o3", line: 7}
     ]);
+    const leading = await load(["", "", header, order(1), order(2)].join("\n"));
+    expect(leading.file).toMatchObject({read: 2, accepted: 2, rejected: 0});
+    expect(await leading.query(`SELECT id, _line::INTEGER AS line FROM orders ORDER BY id`)).toEqual([
+      {id: "o1", line: 4},
+      {id: "o2", line: 5}
+    ]);
   });
 
   const utf16 = `${header}\n${lines(20).join("\n").replaceAll("c3,", "René,")}\n`;
