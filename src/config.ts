@@ -96,7 +96,8 @@ const fileConfig = z.strictObject({
   dateFormats: z.union([z.string(), z.array(z.string())]).optional(),
   decimal: z.enum([".", ","]).optional(),
   delimiter: z.string().optional(),
-  encoding: z.enum(["utf-8", "utf-16", "latin-1"]).optional(),
+  /** utf-16 takes its byte order from the byte-order mark (or the text); latin-1 is read as windows-1252, its superset. */
+  encoding: z.enum(["utf-8", "utf-16", "utf-16le", "utf-16be", "latin-1", "windows-1252"]).optional(),
   /** Orders only: one row per order line (see linesConfig). */
   lines: linesConfig.optional(),
   /** Orders only: which rows are returns or credit notes (see returnsConfig). */
@@ -129,6 +130,13 @@ export const configSchema = z.strictObject({
    */
   reportingCurrency: currencyCode.optional(),
   rates: z.record(currencyCode, z.number().positive()).optional(),
+  /** Records dated more than this many days after the load's day are rejected as "in the future". */
+  maxDaysInFuture: z.number().min(0).default(7),
+  /**
+   * What a load does with an export that is now empty (0 bytes or a header
+   * only): keep the rows its previous version loaded (and say so), or remove them.
+   */
+  emptyExports: z.enum(["keep", "remove"]).default("keep"),
   files: z.array(fileConfig).default([])
 }).refine((c) => c.rates === undefined || c.reportingCurrency !== undefined, {message: "rates need a reportingCurrency to convert to", path: ["rates"]});
 
@@ -137,9 +145,28 @@ export type FileConfig = z.infer<typeof fileConfig>;
 
 export const configNames = ["rapport.config.json", "rapport.config.ts", "rapport.config.js"];
 
-/** Reads and validates the config at path, or the first of configNames in dir; defaults when there is none. */
-export async function loadConfig(dir: string, path?: string): Promise<RapportConfig> {
-  const file = path ? resolve(dir, path) : configNames.map((n) => resolve(dir, n)).find((p) => existsSync(p));
+/**
+ * The config file a run uses: the one named (--config, relative to dir), else
+ * the first of configNames in the exports folders (`near`: a config beside the
+ * exports belongs to them), else in dir (the working folder); undefined when
+ * there is none.
+ */
+export function findConfig(dir: string, path?: string, near: readonly string[] = []): string | undefined {
+  if (path) return resolve(dir, path);
+  for (const folder of [...near.map((n) => resolve(dir, n)), resolve(dir)]) {
+    const found = configNames.map((n) => resolve(folder, n)).find((p) => existsSync(p));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Reads and validates the config findConfig() finds; defaults when there is
+ * none. Without `near`, the build's exports folder (RAPPORT_DATA) is searched,
+ * so the site's data loaders read the same config the build's ingest did.
+ */
+export async function loadConfig(dir: string, path?: string, near: readonly string[] = process.env.RAPPORT_DATA ? [process.env.RAPPORT_DATA] : []): Promise<RapportConfig> {
+  const file = findConfig(dir, path, near);
   if (!file) return configSchema.parse({});
   if (!existsSync(file)) throw new IngestError(`${file}: no such config file`, "bad-input", file);
   let raw: unknown;

@@ -1,6 +1,6 @@
 // The data-quality summary of the last load: files, reject reasons (no values), coverage per entity, stale data.
 import {loadConfig} from "../../src/config.js";
-import {coverageSql, qualityFilesSql, qualityReasonsSql, staleSources, type CoverageRow} from "../../src/metrics/quality.js";
+import {coverageSql, emptyFilesSql, qualityFilesSql, qualityReasonsSql, staleSources, type CoverageRow} from "../../src/metrics/quality.js";
 import {projectRoot} from "../../src/paths.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
 
@@ -11,6 +11,8 @@ const summary = await readWarehouse(async (db) => {
   return {
     files: await db.all(qualityFilesSql),
     reasons: await db.all(qualityReasonsSql),
+    // A warehouse from before the note column has no empty files to tell of.
+    empty: await db.all(emptyFilesSql).catch(() => []),
     coverage,
     staleAfterDays,
     stale: staleSources(coverage, builtAt, staleAfterDays)

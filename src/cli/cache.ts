@@ -11,7 +11,7 @@
  */
 import {createHash} from "node:crypto";
 import {existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync} from "node:fs";
-import {join, relative} from "node:path";
+import {join, relative, resolve} from "node:path";
 
 export interface CacheInputs {
   /** The project folder. */
@@ -36,7 +36,9 @@ export function loaderCacheKey({cwd, root, warehouse, env = {}}: CacheInputs): s
   }
   for (const [name, value] of Object.entries(env).sort()) add(`env:${name}`, value ?? "");
   const code = [join(root, "data"), "src", "loaders"].flatMap((dir) => sourceFiles(join(cwd, dir)));
-  const configs = ["rapport.config.json", "rapport.config.ts", "rapport.config.js"].map((f) => join(cwd, f));
+  // The config beside the exports (RAPPORT_DATA) is read before the working folder's (src/config.ts findConfig).
+  const configDirs = [cwd, ...(env.RAPPORT_DATA ? [resolve(cwd, env.RAPPORT_DATA)] : [])];
+  const configs = configDirs.flatMap((dir) => ["rapport.config.json", "rapport.config.ts", "rapport.config.js"].map((f) => join(dir, f)));
   for (const file of [...code, ...configs, join(cwd, "package-lock.json")].filter((f) => existsSync(f)).sort()) add(relative(cwd, file), readFileSync(file));
   return hash.digest("hex");
 }

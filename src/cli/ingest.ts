@@ -4,8 +4,11 @@
  * skipped, with the commonest reasons.
  */
 import {sources} from "../../loaders/index.js";
-import type {RapportConfig} from "../config.js";
+import {existsSync, statSync} from "node:fs";
+import {dirname, relative, resolve} from "node:path";
+import {findConfig, type RapportConfig} from "../config.js";
 import {ingest, type IngestReport} from "../ingest/ingest.js";
+import {formatGroup} from "../ingest/rejects.js";
 import type {Log} from "./progress.js";
 
 export interface IngestCommand {
@@ -42,11 +45,28 @@ export function formatReport(report: IngestReport, threshold: number): string {
   const line = (cells: string[]) => cells.map((c, i) => (i >= 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
   const out = [line(header), ...rows.map(line)];
   for (const f of report.files) {
-    for (const r of f.reasons.slice(0, 5)) out.push(`  ${f.path}: ${r.count} × ${r.reason}`);
-    if (f.reasons.length > 5) out.push(`  ${f.path}: … ${f.reasons.length - 5} more reasons (see the _rejects table)`);
+    if (f.empty) {
+      const rows = `${f.empty.previousRows.toLocaleString("en")} row${f.empty.previousRows === 1 ? "" : "s"}`;
+      out.push(`  ${f.path}: EMPTY: no record in it; ${f.empty.previousRows === 0 ? "nothing loaded" : f.empty.kept ? `its ${rows} from the previous load were kept` : `its ${rows} from the previous load were removed`}`);
+    }
+    for (const r of f.reasons.slice(0, 5)) out.push(`  ${f.path}: ${formatGroup(r)}`);
+    if (f.reasons.length > 5) out.push(`  ${f.path}: … ${f.reasons.length - 5} more kinds of reject (see the _rejects table${report.rejects ? " or the rejects file" : ""})`);
   }
+  for (const e of report.errors ?? []) out.push(`NOT CHECKED: ${e.message}`);
+  if (report.rejects) out.push(`All ${report.rejects.count.toLocaleString("en")} rejects, with file, line, column, value and reason: ${report.rejects.path}`);
   for (const f of report.failed) {
     out.push(`FAILED: ${f.path} rejected ${(f.share * 100).toFixed(1)}% of its records, above the ${(threshold * 100).toFixed(1)}% threshold; nothing was written.`);
   }
   return out.join("\n") + "\n";
+}
+
+/** The folders the exports given live in: a config there belongs to them (and wins over the working folder's). */
+export function exportFolders(paths: readonly string[], cwd: string): string[] {
+  return [...new Set(paths.map((p) => resolve(cwd, p)).map((p) => (existsSync(p) && statSync(p).isDirectory() ? p : dirname(p))))];
+}
+
+/** "config: exports/rapport.config.json" (or that none was found), for the top of a run's output. */
+export function configLine(cwd: string, path: string | undefined, near: readonly string[]): string {
+  const file = findConfig(cwd, path, near);
+  return file ? `config: ${relative(cwd, file) || file}` : "config: none found (in the exports folder or the working folder); defaults used";
 }

@@ -11,7 +11,7 @@ import {IngestError} from "../ingest/errors.js";
 import {dataDir} from "../paths.js";
 import {runFramework} from "./framework.js";
 import {refreshLoaderCache, siteKey} from "./cache.js";
-import {formatReport, runIngest} from "./ingest.js";
+import {configLine, exportFolders, formatReport, runIngest} from "./ingest.js";
 import {computeMetric, MetricError, metricNames, toJson} from "./metrics.js";
 import {fitClv} from "../metrics/clv.js";
 import {readWarehouse} from "../warehouse/read.js";
@@ -117,7 +117,10 @@ async function run(command: string, rest: string[], values: Record<string, strin
     case "ingest":
     case "check": {
       if (rest.length === 0) throw new UsageError(`${command} needs at least one file or folder`);
-      const config = await loadConfig(cwd, option("config"));
+      const near = exportFolders(rest, cwd);
+      const config = await loadConfig(cwd, option("config"), near);
+      const log = progressLog();
+      log(configLine(cwd, option("config"), near));
       const report = await runIngest({
         paths: rest,
         cwd,
@@ -126,11 +129,11 @@ async function run(command: string, rest: string[], values: Record<string, strin
         warehouse: option("warehouse"),
         force: values.force === true,
         check: command === "check",
-        log: progressLog()
+        log
       });
       process.stdout.write(formatReport(report, config.rejectThreshold));
       if (report.failed.length) return exitCodes.rejectThreshold;
-      if (command === "check" && report.files.some((f) => f.rejected > 0)) return exitCodes.badInput;
+      if (command === "check" && (report.files.some((f) => f.rejected > 0) || report.errors?.length)) return exitCodes.badInput;
       return exitCodes.ok;
     }
     case "metrics": {
@@ -164,11 +167,12 @@ async function run(command: string, rest: string[], values: Record<string, strin
       return exitCodes.ok;
     }
     case "build": {
-      const config = await loadConfig(cwd, option("config"));
-      const log = progressLog();
       const data = dataDir();
+      const config = await loadConfig(cwd, option("config"), [data]);
+      const log = progressLog();
       const started = performance.now();
       log(`ingest: ${data}`);
+      log(configLine(cwd, option("config"), [data]));
       const report = await runIngest({paths: [data], cwd, config, log, mirror: true});
       const ingested = performance.now();
       process.stderr.write(formatReport(report, config.rejectThreshold));

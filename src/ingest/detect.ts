@@ -1,9 +1,10 @@
 /**
- * Tells which export a file is. A rule fits when its file name matches or its
- * signature columns are all in the header; among fits, a tool's own columns
- * count most, then the name, then (for the generic loader) the model's
- * required columns. When nothing fits, the error says how to name or
- * configure the file.
+ * Tells which export a file is, by its columns first: a rule fits when its
+ * signature columns are all in the header, when (for the generic loader) the
+ * model's required columns are, or when the file name matches and the header
+ * does not contradict it (a tool's rule needs some of its columns). Among
+ * fits, a tool's own columns count most, then the name, then the model's
+ * columns. When nothing fits, the error says how to name or configure the file.
  */
 import {basename} from "node:path";
 import {columnsOf} from "../schema/columns.js";
@@ -27,7 +28,13 @@ export function detectExport(path: string, header: readonly string[] | undefined
       const byName = rule.name?.test(name) ?? false;
       const explicit = rule.signature !== undefined && header !== undefined && rule.signature.every((c) => have.has(c.toLowerCase()));
       const implicit = rule.signature === undefined && !rule.read && header !== undefined && requiredColumns(rule).every((c) => have.has(c.toLowerCase()));
-      if (!explicit && !byName) continue;
+      // A tool's export is recognised by its columns: its name alone (olist_customers_dataset.csv is not a
+      // Stripe customers export) counts only with none of the header read, or with some of the tool's columns.
+      const someOfTool = rule.signature !== undefined && header !== undefined && rule.signature.some((c) => have.has(c.toLowerCase()));
+      const nameFits = byName && (header === undefined || rule.signature === undefined || someOfTool);
+      // The model's columns alone fit only when they say enough: "id" alone would make any file customers.
+      const implicitFits = implicit && requiredColumns(rule).length >= 2;
+      if (!explicit && !implicitFits && !nameFits) continue;
       const score = (explicit ? 4 : 0) + (byName ? 2 : 0) + (implicit ? 1 : 0);
       if (!best || score > best.score) best = {detected: {source, rule}, score};
     }

@@ -9,14 +9,16 @@
  * that replaces it only when the whole load succeeds. A file whose reject
  * share is above the threshold fails the load and nothing is written.
  */
-import {createHash} from "node:crypto";
-import {createReadStream, existsSync, openSync, readSync, closeSync, statSync} from "node:fs";
+import {existsSync, statSync} from "node:fs";
 import {copyFile, mkdir, readdir, rename, rm} from "node:fs/promises";
 import {basename, dirname, join, relative, resolve} from "node:path";
 import {fileConfigFor, type FileConfig, type RapportConfig} from "../config.js";
 import {columnsOf} from "../schema/columns.js";
 import {loadOrder, type Entity} from "../schema/model.js";
 import {literal, withDuckDB, type Database} from "../warehouse/duckdb.js";
+import {csvAddsUp, csvHeader, configEncoding, openCsv, scanExport, sniffEncoding, type ScannedExport} from "./csv.js";
+import {futureSql} from "./checks.js";
+import {rejectGroups, writeRejects, type RejectGroup} from "./rejects.js";
 import {detectExport} from "./detect.js";
 import {IngestError} from "./errors.js";
 import type {ExportRule, FieldMapping, SourceDefinition} from "./source.js";
@@ -55,10 +57,13 @@ export interface FileReport {
   accepted: number;
   rejected: number;
   skipped: number;
-  reasons: {reason: string; count: number}[];
+  /** Rejects grouped by column and rule, most frequent first. */
+  reasons: RejectGroup[];
   seconds: number;
   /** For orders read with lines, returns or guests (src/ingest/lines.ts): what the accepted records are, and the further lines skipped. */
   kinds?: {orders: number; returns: number; guestOrders: number; lines: number};
+  /** Set when the file held no record: how many rows its previous version had loaded, and whether they were kept. */
+  empty?: {previousRows: number; kept: boolean};
 }
 
 export interface IngestReport {
@@ -67,6 +72,10 @@ export interface IngestReport {
   warehouse: string | null;
   /** Files whose reject share passed the threshold; when not empty, nothing was written. */
   failed: {path: string; share: number}[];
+  /** Files `check` could not take (unrecognised, unreadable, a required column missing), each with its message; a load stops at the first instead. */
+  errors?: {path: string; message: string}[];
+  /** Where `check` or a failed load wrote the full list of rejects (a CSV), and how many; null when none was written. */
+  rejects?: {path: string; count: number} | null;
 }
 
 const exportExtensions = /\.(csv|tsv|txt|json|ndjson|jsonl|parquet)$/i;
@@ -76,7 +85,8 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
   const files = await expandPaths(paths, cwd);
   if (files.length === 0) throw new IngestError(`no exports found in ${paths.join(", ")}: expected .csv, .json or .parquet files`);
   const target = warehouse === null ? null : resolve(cwd, warehouse);
-  const hashes = new Map(await Promise.all(files.map(async (f) => [f, await hashFile(f)] as const)));
+  const scans = new Map(await Promise.all(files.map(async (f) => [f, await scanExport(f)] as const)));
+  const hashes = new Map([...scans].map(([f, s]) => [f, s.sha256]));
   let removed: string[] = [];
   if (target !== null && existsSync(target)) {
     // A warehouse from before the returns and guest_orders tables is reloaded whole (an empty manifest).
@@ -106,8 +116,22 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
         await removeShaped(db, path);
         await db.run(`DELETE FROM _files WHERE path = ${literal(path)}; DELETE FROM _rejects WHERE file = ${literal(path)}`);
       }
+      // check reports a file it cannot take (unrecognised, unreadable, a required column missing) and checks
+      // the others; a load stops at it, so that nothing half-known is written.
+      const errors: {path: string; message: string}[] = [];
+      const orStop = (path: string, error: unknown) => {
+        if (target !== null || !(error instanceof IngestError)) throw error;
+        errors.push({path: relative(cwd, path) || basename(path), message: error.message});
+        log(`ERROR ${error.message}`);
+      };
       const plans = [];
-      for (const file of files) plans.push({...(await plan(db, file, cwd, config, sources, options.source)), config});
+      for (const file of files) {
+        try {
+          plans.push({...(await plan(db, file, cwd, config, sources, options.source)), config});
+        } catch (error) {
+          orStop(file, error);
+        }
+      }
       plans.sort((a, b) => loadOrder.indexOf(a.rule.entity) - loadOrder.indexOf(b.rule.entity));
       const reports: FileReport[] = [];
       let derived = false;
@@ -117,19 +141,31 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
           derived = true;
         }
         const step = `[${i + 1}/${plans.length}]`;
-        reports.push(await loadFile(db, p, {force, mirror, check: target === null, now, log: (line, o) => log(`${step} ${line}`, o), sha256: hashes.get(p.path)!}));
+        try {
+          reports.push(await loadFile(db, p, {force, mirror, check: target === null, now, log: (line, o) => log(`${step} ${line}`, o), scan: scans.get(p.path)!, config}));
+        } catch (error) {
+          orStop(p.path, error);
+        }
       }
       if (!derived) await deriveCustomers(db);
       await applyOrderAttributes(db);
       await checkCurrencies(db);
       await db.run("CHECKPOINT");
-      return reports;
+      const failed = reports
+        .filter((f) => f.read > 0 && f.rejected / f.read > config.rejectThreshold)
+        .map((f) => ({path: f.path, share: f.rejected / f.read}));
+      // check, and a load that failed its threshold, leave the full rejects where the user can open them.
+      let rejects: IngestReport["rejects"] = null;
+      if (target === null || failed.length > 0) {
+        const path = target === null ? resolve(cwd, "rapport-rejects.csv") : join(dirname(target), "rejects.csv");
+        const count = await writeRejects(db, reports.filter((f) => f.status !== "unchanged").map((f) => f.path), path);
+        if (count > 0) rejects = {path, count};
+      }
+      return {reports, failed, rejects, errors};
     }, work);
-    const failed = report
-      .filter((f) => f.read > 0 && f.rejected / f.read > config.rejectThreshold)
-      .map((f) => ({path: f.path, share: f.rejected / f.read}));
+    const {failed} = report;
     if (target !== null && failed.length === 0) await rename(work, target);
-    return {files: report, warehouse: target !== null && failed.length === 0 ? target : null, failed};
+    return {files: report.reports, warehouse: target !== null && failed.length === 0 ? target : null, failed, rejects: report.rejects, errors: report.errors};
   } finally {
     if (target !== null) await removeDatabase(work);
   }
@@ -177,6 +213,10 @@ function withOverrides(rule: ExportRule, config: FileConfig | undefined): Export
 async function readHeader(db: Database, path: string, relativePath: string, config: FileConfig | undefined): Promise<string[]> {
   const rule: ExportRule = {entity: "orders", title: ""};
   try {
+    if (isCsv(path)) {
+      const {encoding, delimiter} = readOptions(path, config);
+      return (await csvHeader(path, configEncoding(encoding, sniffEncoding(path)), delimiter)).columns;
+    }
     await db.run(readSql(path, rule, {table: "header_probe", rejectsTable: "header_rejects", ...readOptions(path, config)}));
     const columns = await db.all<{column_name: string}>(`DESCRIBE header_probe`);
     return columns.map((c) => c.column_name).filter((c) => c !== "_line");
@@ -187,20 +227,10 @@ async function readHeader(db: Database, path: string, relativePath: string, conf
   }
 }
 
-function readOptions(path: string, config: FileConfig | undefined): {encoding?: string; delimiter?: string} {
-  return {encoding: config?.encoding ?? sniffEncoding(path), delimiter: config?.delimiter ?? (path.toLowerCase().endsWith(".tsv") ? "\t" : undefined)};
-}
+const isCsv = (path: string) => /\.(csv|tsv|txt)$/i.test(path);
 
-/** UTF-16 exports (Excel's "Unicode text") start with a byte-order mark. */
-function sniffEncoding(path: string): string | undefined {
-  const fd = openSync(path, "r");
-  try {
-    const bom = Buffer.alloc(2);
-    readSync(fd, bom, 0, 2, 0);
-    return (bom[0] === 0xff && bom[1] === 0xfe) || (bom[0] === 0xfe && bom[1] === 0xff) ? "utf-16" : undefined;
-  } finally {
-    closeSync(fd);
-  }
+function readOptions(path: string, config: FileConfig | undefined): {encoding?: string; delimiter?: string} {
+  return {encoding: config?.encoding, delimiter: config?.delimiter ?? (path.toLowerCase().endsWith(".tsv") ? "\t" : undefined)};
 }
 
 function unreadable(relativePath: string, error: unknown): IngestError {
@@ -212,8 +242,13 @@ function unreadable(relativePath: string, error: unknown): IngestError {
   );
 }
 
-async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, sha256}: {force: boolean; mirror: boolean; check: boolean; now: Date; log: NonNullable<IngestOptions["log"]>; sha256: string}): Promise<FileReport> {
+async function loadFile(
+  db: Database,
+  p: Plan,
+  {force, mirror, check, now, log, scan, config}: {force: boolean; mirror: boolean; check: boolean; now: Date; log: NonNullable<IngestOptions["log"]>; scan: ScannedExport; config: RapportConfig}
+): Promise<FileReport> {
   const started = performance.now();
+  const {sha256} = scan;
   const {entity} = p.rule;
   const base: Omit<FileReport, "status" | "read" | "accepted" | "rejected" | "skipped" | "reasons" | "seconds"> = {
     path: p.relativePath,
@@ -230,23 +265,27 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
       return {...base, status: "unchanged", read: previous.read, accepted: previous.accepted, rejected: previous.rejected, skipped: previous.skipped, reasons: [], seconds: 0};
     }
   }
-  if (statSync(p.path).size === 0) {
-    log(`${p.relativePath}: WARNING the file is empty; nothing loaded from it (export it again if it should hold data)`);
-    return {...base, status: check ? "checked" : "loaded", read: 0, accepted: 0, rejected: 0, skipped: 0, reasons: [], seconds: 0};
-  }
+  if (statSync(p.path).size === 0) return emptyExport(db, p, base, {check, now, log, sha256, config, what: "0 bytes"});
   log(`${p.relativePath}: reading as ${p.rule.title} (${p.source.title})…`, {transient: true});
   const read = {table: "raw", rejectsTable: "reader_rejects", ...readOptions(p.path, p.fileConfig)};
+  const csv = !p.rule.read && isCsv(p.path) ? scan.csv : undefined;
+  let reading = {normalised: false, done: async () => {}};
   await db.run("DROP TABLE IF EXISTS reader_rejects; DROP TABLE IF EXISTS reader_rejects_scan");
-  try {
-    await db.run(readSql(p.path, p.rule, read));
-  } catch (error) {
-    throw unreadable(p.relativePath, error);
-  }
+  const open = async (normalise: boolean) => {
+    try {
+      if (csv) reading = await openCsv(db, p.path, csv, read, {table: "raw", rejectsTable: "reader_rejects", normalise});
+      else await db.run(readSql(p.path, p.rule, read));
+    } catch (error) {
+      throw unreadable(p.relativePath, error);
+    }
+  };
+  await open(false);
   const header = (await db.all<{column_name: string}>("DESCRIBE raw")).map((c) => c.column_name).filter((c) => c !== "_line");
   const fields = resolveFields(entity, p.rule, header);
   for (const spec of columnsOf(entity)) {
     const field = fields.get(spec.name)!;
     if (spec.required && field.raw === undefined && field.mapping.default === undefined) {
+      await reading.done();
       throw new IngestError(
         `${p.relativePath}: missing required column "${spec.name}" for ${p.rule.title} (looked for ${field.from}; the file has ${header.join(", ")}). ` +
           `Rename the column, or map it in rapport.config.json: {"files": [{"match": "${basename(p.path)}", "columns": {"${spec.name}": "<column in your file>"}}]}`,
@@ -260,15 +299,26 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
     ? {extras: shapeExtras(p.fileConfig, fields, header, p.relativePath), optional: p.fileConfig?.guests === "allow" ? ["customer_id"] : [], rules: false}
     : {};
   // One pass over the file: the raw view is read while staging, which also fills reader_rejects.
-  try {
-    await db.run(stageSql(entity, p.rule, fields, {source: p.relativePath, table: "raw", staged: "staged", header, ...shaping}));
-  } catch (error) {
-    throw unreadable(p.relativePath, error);
+  const stage = async () => {
+    try {
+      await db.run(stageSql(entity, p.rule, fields, {source: p.relativePath, table: "raw", staged: "staged", header, ...shaping}));
+    } catch (error) {
+      if (!csv || reading.normalised) throw unreadable(p.relativePath, error);
+      return false; // DuckDB refused the file on the fast path: the normaliser takes it line by line
+    } finally {
+      await reading.done();
+    }
+    return !csv || reading.normalised || (await csvAddsUp(db, "staged", "reader_rejects", csv));
+  };
+  if (!(await stage())) {
+    log(`${p.relativePath}: records do not line up with the file's lines (broken quoting, line breaks in values); reading it line by line…`, {transient: true});
+    await open(true);
+    await stage();
   }
   await db.run("DROP VIEW raw");
   let readerRejects = 0;
   let footerLines = 0;
-  if (!p.rule.read && /\.(csv|tsv|txt)$/i.test(p.path)) {
+  if (!p.rule.read && isCsv(p.path)) {
     if (p.rule.footer) {
       // A report's footer stands alone on its lines: not a record, so not a reject.
       await db.run(`CREATE OR REPLACE TEMP TABLE footer_lines AS SELECT DISTINCT line FROM reader_rejects WHERE error_type = 'MISSING COLUMNS' AND regexp_matches(csv_line, ${literal(p.rule.footer.source)}${p.rule.footer.flags.includes("i") ? ", 'i'" : ""})`);
@@ -276,13 +326,19 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
       if (footerLines > 0) await db.run("DELETE FROM reader_rejects WHERE line IN (SELECT line FROM footer_lines)");
     }
     readerRejects = await count(db, "SELECT count(DISTINCT line) FROM reader_rejects");
-    if (readerRejects + footerLines > 0) {
+    if (readerRejects + footerLines > 0 && !reading.normalised) {
       if (footerLines > 0) await db.run("INSERT INTO reader_rejects (line) SELECT line FROM footer_lines"); // renumbering skips them too
       await db.run(renumberSql("staged", "reader_rejects"));
       if (footerLines > 0) await db.run("DELETE FROM reader_rejects WHERE error_type IS NULL");
     }
   }
 
+  const future = futureSql(entity, "staged", now, config.maxDaysInFuture);
+  if (future) await db.run(future);
+  if (readerRejects + footerLines === 0 && (await count(db, "SELECT count(*) FROM staged")) === 0) {
+    await db.run("DROP TABLE staged");
+    return emptyExport(db, p, base, {check, now, log, sha256, config, what: "a header only"});
+  }
   if (shaped) await shapeOrders(db, "staged", p.fileConfig, p.config!);
   const distinct = await count(db, "SELECT count(DISTINCT id) = count(*) FROM staged WHERE problem IS NULL AND NOT _skip");
   if (!distinct) await db.run(duplicatesSql(entity, "staged"));
@@ -292,12 +348,6 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
 
   const [totals] = await db.all<{records: bigint; skipped: bigint; rejected: bigint}>(
     `SELECT count(*) AS records, count(*) FILTER (WHERE _skip) AS skipped, count(*) FILTER (WHERE problem IS NOT NULL AND NOT _skip) AS rejected FROM staged`
-  );
-  const reasons = await db.all<{reason: string; count: bigint}>(
-    `SELECT reason, count(*) AS count FROM (
-       SELECT problem.reason AS reason FROM staged WHERE problem IS NOT NULL AND NOT _skip
-       ${readerRejects > 0 ? `UNION ALL SELECT ${readerReasonSql("error_type")} FROM (SELECT DISTINCT line, first(error_type) AS error_type FROM reader_rejects GROUP BY line)` : ""}
-     ) GROUP BY reason ORDER BY count DESC, reason`
   );
   const recordCount = Number(totals.records) + readerRejects + footerLines;
   const rejected = Number(totals.rejected) + readerRejects;
@@ -311,6 +361,7 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
       `INSERT INTO _rejects SELECT ${file}, line, ${literal(entity)}, first(column_name), left(first(csv_line), 200), ${readerReasonSql("first(error_type)")}, ${at} FROM reader_rejects GROUP BY line`
     );
   }
+  const reasons = await rejectGroups(db, p.relativePath);
   if (mirror) await db.run(`DELETE FROM ${entity} WHERE _source = ${file}`); // the file's old rows go with its old version
   if (mirror && entity === "orders") await removeShaped(db, p.relativePath);
   const kinds = shaped ? await shapedCounts(db, "staged") : undefined;
@@ -320,8 +371,8 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
   const size = statSync(p.path).size;
   await db.run(`DELETE FROM _files WHERE path = ${file}`);
   await db.run(
-    `INSERT INTO _files VALUES (${file}, ${literal(sha256)}, ${size}, ${literal(p.source.name)}, ${literal(p.rule.title)}, ${literal(entity)}, ` +
-      `${recordCount}, ${recordCount - rejected - skipped}, ${rejected}, ${skipped}, ${at})`
+    `INSERT INTO _files (path, sha256, bytes, source, export, entity, "read", accepted, rejected, skipped, loaded_at) VALUES (${file}, ${literal(sha256)}, ${size}, ` +
+      `${literal(p.source.name)}, ${literal(p.rule.title)}, ${literal(entity)}, ${recordCount}, ${recordCount - rejected - skipped}, ${rejected}, ${skipped}, ${at})`
   );
   const report: FileReport = {
     ...base,
@@ -330,7 +381,7 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
     accepted: recordCount - rejected - skipped,
     rejected,
     skipped,
-    reasons: reasons.map((r) => ({reason: r.reason, count: Number(r.count)})),
+    reasons,
     seconds: (performance.now() - started) / 1000,
     ...(kinds ? {kinds} : {})
   };
@@ -338,6 +389,44 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
   const lines = kinds?.lines ? ` (${kinds.lines} further lines of an order)` : "";
   log(`${p.relativePath}: ${report.read} read, ${report.accepted} accepted${described}, ${report.rejected} rejected${skipped ? `, ${skipped} skipped${lines}` : ""} (${report.seconds.toFixed(1)} s)`);
   return report;
+}
+
+/**
+ * An export that holds no record (0 bytes, or a header only) is most often a
+ * failed export rather than a business with no data: its previous rows stay
+ * (emptyExports "keep", the default) or go ("remove"), and either way the
+ * report, the log and the Data quality page (the _files note) say so.
+ */
+async function emptyExport(
+  db: Database,
+  p: Plan,
+  base: Pick<FileReport, "path" | "source" | "export" | "entity">,
+  {check, now, log, sha256, config, what}: {check: boolean; now: Date; log: NonNullable<IngestOptions["log"]>; sha256: string; config: RapportConfig; what: string}
+): Promise<FileReport> {
+  const file = literal(p.relativePath);
+  const previousRows = await count(db, `SELECT count(*) FROM ${p.rule.entity} WHERE _source = ${file}`);
+  const kept = config.emptyExports === "keep";
+  if (!kept) {
+    await db.run(`DELETE FROM ${p.rule.entity} WHERE _source = ${file}`);
+    await db.run(`DELETE FROM _rejects WHERE file = ${file}`);
+  }
+  const rows = `${previousRows.toLocaleString("en")} row${previousRows === 1 ? "" : "s"}`;
+  const note = previousRows === 0
+    ? `empty (${what}): nothing loaded from it`
+    : kept
+      ? `empty (${what}): its ${rows} from the previous load were kept`
+      : `empty (${what}): its ${rows} from the previous load were removed`;
+  log(
+    `${p.relativePath}: WARNING the file is empty (${what}); ` +
+      (previousRows === 0 ? "nothing loaded from it" : kept ? `its ${rows} from the previous load were kept (set "emptyExports": "remove" in rapport.config.json to remove them)` : `its ${rows} from the previous load were removed ("emptyExports": "remove")`) +
+      "; export it again if it should hold data"
+  );
+  await db.run(`DELETE FROM _files WHERE path = ${file}`);
+  await db.run(
+    `INSERT INTO _files (path, sha256, bytes, source, export, entity, "read", accepted, rejected, skipped, loaded_at, note) VALUES (${file}, ${literal(sha256)}, ` +
+      `${statSync(p.path).size}, ${literal(p.source.name)}, ${literal(p.rule.title)}, ${literal(p.rule.entity)}, 0, 0, 0, 0, ${literal(now.toISOString())}::TIMESTAMPTZ::TIMESTAMP, ${literal(note)})`
+  );
+  return {...base, status: check ? "checked" : "loaded", read: 0, accepted: 0, rejected: 0, skipped: 0, reasons: [], seconds: 0, empty: {previousRows, kept: previousRows > 0 && kept}};
 }
 
 async function createTables(db: Database): Promise<void> {
@@ -348,6 +437,7 @@ async function createTables(db: Database): Promise<void> {
     `CREATE TABLE IF NOT EXISTS _files (path VARCHAR, sha256 VARCHAR, bytes BIGINT, source VARCHAR, export VARCHAR, entity VARCHAR, ` +
       `"read" BIGINT, accepted BIGINT, rejected BIGINT, skipped BIGINT, loaded_at TIMESTAMP)`
   );
+  await db.run(`ALTER TABLE _files ADD COLUMN IF NOT EXISTS note VARCHAR`); // why a file loaded nothing (an emptied export)
 }
 
 type ManifestRow = {
@@ -404,13 +494,6 @@ async function expandPaths(paths: readonly string[], cwd: string): Promise<strin
     }
   }
   return files;
-}
-
-function hashFile(path: string): Promise<string> {
-  return new Promise((ok, fail) => {
-    const hash = createHash("sha256");
-    createReadStream(path).on("error", fail).on("data", (chunk) => hash.update(chunk)).on("end", () => ok(hash.digest("hex")));
-  });
 }
 
 async function removeDatabase(path: string): Promise<void> {

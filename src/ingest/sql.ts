@@ -203,15 +203,17 @@ function problem(column: string, value: string, reason: string): string {
   return `{'column': ${column}, 'value': left(${value}::VARCHAR, 200), 'reason': ${reason}}`;
 }
 
-/** The reason a person reads for a line DuckDB's CSV reader rejected, by its error type. */
+const utf8Reason = literal('not valid UTF-8: set "encoding" for this file in rapport.config.json ("windows-1252" for Excel on Windows, "latin-1", "utf-16le" or "utf-16be")');
+
+/** The reason a person reads for a line DuckDB's CSV reader (or normaliseCsv) rejected, by its error type. */
 export function readerReasonSql(errorType: string): string {
   return `CASE ${errorType}
     WHEN 'MISSING COLUMNS' THEN 'too few fields on the line (a truncated file?)'
     WHEN 'TOO MANY COLUMNS' THEN 'too many fields on the line (an unquoted delimiter in a value?)'
-    WHEN 'UNQUOTED VALUE' THEN 'broken quoting'
-    WHEN 'INVALID ENCODING' THEN 'not valid UTF-8 (set "encoding" for this file in rapport.config.json)'
-    WHEN 'INVALID UNICODE' THEN 'not valid UTF-8 (set "encoding" for this file in rapport.config.json)'
-    WHEN 'LINE SIZE OVER MAXIMUM' THEN 'line too long'
+    WHEN 'UNQUOTED VALUE' THEN 'broken quoting (a quote opened on this line is never closed; the lines after it were read on their own)'
+    WHEN 'INVALID ENCODING' THEN ${utf8Reason}
+    WHEN 'INVALID UNICODE' THEN ${utf8Reason}
+    WHEN 'LINE SIZE OVER MAXIMUM' THEN 'line longer than 2 MB (a runaway value?)'
     ELSE 'unreadable line: ' || lower(${errorType}) END`;
 }
 

@@ -17,8 +17,13 @@ export const qualityFilesSql = `SELECT path, source, export, entity, "read"::INT
   rejected::INTEGER AS rejected, skipped::INTEGER AS skipped, loaded_at
 FROM _files ORDER BY entity, path`;
 
-export const qualityReasonsSql = `SELECT file, reason, count(*)::INTEGER AS count, list(line::INTEGER ORDER BY line)[1:5] AS first_lines
-FROM _rejects GROUP BY file, reason ORDER BY file, count DESC, reason`;
+// Grouped by column and rule (the reason without its line numbers), so one rule is one row however many lines it hit.
+export const qualityReasonsSql = `SELECT file, "column", reason, count(*)::INTEGER AS count, list(line::INTEGER ORDER BY line)[1:5] AS first_lines
+FROM (SELECT file, line, "column", regexp_replace(reason, 'line \\d+', 'an earlier line', 'g') AS reason FROM _rejects)
+GROUP BY file, "column", reason ORDER BY file, count DESC, "column", reason`;
+
+/** Exports that held no record at their last load, and what happened to their previous rows. */
+export const emptyFilesSql = `SELECT path, entity, note FROM _files WHERE note IS NOT NULL ORDER BY path`;
 
 export const coverageSql = loadOrder
   .map((entity) => `SELECT '${entity}' AS entity, count(*)::INTEGER AS rows, min(${timeColumn[entity]}) AS first, max(${timeColumn[entity]}) AS last FROM ${entity}`)

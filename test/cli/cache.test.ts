@@ -25,6 +25,10 @@ describe("loaderCacheKey and refreshLoaderCache", () => {
     expect(afterLoader).not.toBe(afterLibrary);
     writeFileSync(join(dir, "rapport.config.json"), '{"staleAfterDays": 10}');
     expect(loaderCacheKey(inputs)).not.toBe(afterLoader);
+    const afterConfig = loaderCacheKey(inputs);
+    mkdirSync(join(dir, "data/sample"), {recursive: true});
+    writeFileSync(join(dir, "data/sample/rapport.config.json"), '{"minGroupSize": 20}'); // the exports folder's config, which wins
+    expect(loaderCacheKey(inputs)).not.toBe(afterConfig);
   });
 
   it("refreshLoaderCache(inputs) drops cached loader outputs once per change, and keeps them when nothing changed", () => {

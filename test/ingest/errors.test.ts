@@ -96,7 +96,7 @@ describe("ingest() rejects bad records with file, line, column, value and reason
     const run = (config: unknown) => ingest([dir], {cwd: dir, config: parseConfig(config), sources, warehouse: join(dir, `w${Math.random()}.duckdb`)});
     const plain = await run(lenient);
     expect(plain.files.map((f) => [f.path, f.accepted, f.rejected, f.reasons[0]?.reason])).toEqual([
-      ["orders-latin1.csv", 1, 1, 'not valid UTF-8 (set "encoding" for this file in rapport.config.json)'],
+      ["orders-latin1.csv", 1, 1, 'not valid UTF-8: set "encoding" for this file in rapport.config.json ("windows-1252" for Excel on Windows, "latin-1", "utf-16le" or "utf-16be")'],
       ["orders-utf16.csv", 1, 0, undefined]
     ]);
     const configured = await run({...lenient, files: [{match: "orders-latin1.csv", encoding: "latin-1"}]});
@@ -124,9 +124,12 @@ describe("ingest() stops, naming the file and what to do, when a file cannot be 
   it("ingest() stops on a file that is not text at all, naming it", async () => {
     const dir = tempTree({});
     writeFileSync(join(dir, "orders.parquet"), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 1, 2, 3, 0xff, 0xfe, 0, 0]));
-    const error = await ingest(["."], {cwd: dir, config: parseConfig({}), sources, warehouse: null}).catch((e: unknown) => e);
+    const error = await ingest(["."], {cwd: dir, config: parseConfig({}), sources, warehouse: join(dir, "w.duckdb")}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IngestError);
     expect((error as Error).message).toMatch(/^orders\.parquet: cannot read this file \(.*\)\. Check that it is a complete CSV, JSON or Parquet export/);
+    // check (no warehouse) reports it and goes on with the other files.
+    const checked = await ingest(["."], {cwd: dir, config: parseConfig({}), sources, warehouse: null});
+    expect(checked.errors?.map((e) => e.message)).toEqual([expect.stringMatching(/^orders\.parquet: cannot read this file/)]);
   });
 
   it("ingest() stops on an unknown --source", () => fails({"orders.csv": "id\n1\n"}, /unknown source "zoho"; known sources: generic, hubspot/, {source: "zoho"}));

@@ -135,7 +135,7 @@ describe("order lines (hand-made exports)", () => {
     const csv = ["Invoice,Customer,Date,Qty,Price,Country", "1,a,2024-01-05,1,10,France", "1,a,2024-01-05,1,10,France", "2,a,2024-03-01,1,5,Spain", "3,b,2024-01-07,1,5,Italy", "4,c,2024-01-08,1,5,Chile", "4,c,2024-01-08,1,5,Peru"].join("\n");
     const config = lineConfig({columns: {id: "Invoice", customer_id: "Customer", ordered_at: "Date", region: "Country"}}, {rejectThreshold: 1});
     const {path, report} = await warehouseOf({"lines.csv": csv, "customers.csv": "id,created_at,region\na,2023-01-01,\nb,2023-01-01,Greece\nc,2023-01-01,\n"}, config);
-    expect(report.files.find((f) => f.path.endsWith("lines.csv"))!.reasons).toEqual([{reason: "order lines disagree on region: order 4", count: 2}]);
+    expect(report.files.find((f) => f.path.endsWith("lines.csv"))!.reasons.map((r) => ({column: r.column, reason: r.reason, count: r.count}))).toEqual([{column: "region", reason: "order lines disagree on region: order 4", count: 2}]);
     expect(await query(path, "SELECT id, region FROM customers ORDER BY id")).toEqual([{id: "a", region: "Spain"}, {id: "b", region: "Greece"}, {id: "c", region: null}]);
     const derived = await warehouseOf({"lines.csv": csv}, config);
     expect(await query(derived.path, "SELECT id, region FROM customers ORDER BY id")).toEqual([{id: "a", region: "Spain"}, {id: "b", region: "Italy"}]);
@@ -144,7 +144,7 @@ describe("order lines (hand-made exports)", () => {
   it("without guests: \"allow\", an order with no customer is still rejected", async () => {
     const csv = ["Invoice,Customer,Date,Qty,Price", "1,,2024-01-05,2,5", "2,a,2024-01-09,1,3"].join("\n");
     const {report} = await warehouseOf({"lines.csv": csv}, lineConfig({guests: undefined}, {rejectThreshold: 1}));
-    expect(report.files[0].reasons).toEqual([{reason: "missing customer_id", count: 1}]);
+    expect(report.files[0].reasons.map((r) => ({column: r.column, reason: r.reason, count: r.count}))).toEqual([{column: "customer_id", reason: "missing customer_id", count: 1}]);
   });
 });
 
@@ -199,7 +199,7 @@ describe("returns and credit notes", () => {
   it("without a returns rule, a negative completed order is still rejected", async () => {
     const csv = ["id,customer_id,ordered_at,amount", "o1,a,2024-01-05,100", "o2,a,2024-02-01,-15"].join("\n");
     const {report} = await warehouseOf({"orders.csv": csv}, {rejectThreshold: 1, files: [{match: "orders.csv", guests: "allow"}]});
-    expect(report.files[0].reasons).toEqual([{reason: "negative amount on a completed order", count: 1}]);
+    expect(report.files[0].reasons.map((r) => ({column: r.column, reason: r.reason, count: r.count}))).toEqual([{column: "amount", reason: "negative amount on a completed order", count: 1}]);
   });
 
   it("rfmCustomersSql: the CLV spend per repeat purchase is net of the returns after the first purchase", async () => {
@@ -228,7 +228,7 @@ describe("currency", () => {
       {id: "1", amount: 12, currency: "EUR"},
       {id: "o1", amount: 18, currency: "EUR"}
     ]);
-    expect(report.files.find((f) => f.path.endsWith("orders.csv"))!.reasons).toEqual([{reason: 'no rate for this currency: add it to "rates" in rapport.config.json', count: 1}]);
+    expect(report.files.find((f) => f.path.endsWith("orders.csv"))!.reasons.map((r) => ({column: r.column, reason: r.reason, count: r.count}))).toEqual([{column: "currency", reason: 'no rate for this currency: add it to "rates" in rapport.config.json', count: 1}]);
     expect(await query(path, currencySql)).toEqual([{currency: "EUR"}]);
   });
 });
