@@ -19,6 +19,7 @@ import {loadOrder, type Entity} from "../schema/model.js";
 import {literal, withDuckDB, type Database} from "../warehouse/duckdb.js";
 import {detectExport} from "./detect.js";
 import {IngestError} from "./errors.js";
+import {consumedSql, consumerOf, joinProblemsSql, loadLookup, prepareJoins, refuseStarsAsNps, repeatsSkippedSql, withScale, type Join, type NamedFile} from "./joins.js";
 import type {ExportRule, FieldMapping, SourceDefinition} from "./source.js";
 import {createTableSql, duplicatesSql, readSql, readerReasonSql, renumberSql, resolveFields, stageSql, unknownCustomerSql, upsertSql} from "./sql.js";
 
@@ -55,6 +56,8 @@ export interface FileReport {
   rejected: number;
   skipped: number;
   reasons: {reason: string; count: number}[];
+  /** Why records were skipped, where the export says (further payments of an order, repeated people). */
+  skips?: {reason: string; count: number}[];
   seconds: number;
 }
 
@@ -73,7 +76,7 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
   const files = await expandPaths(paths, cwd);
   if (files.length === 0) throw new IngestError(`no exports found in ${paths.join(", ")}: expected .csv, .json or .parquet files`);
   const target = warehouse === null ? null : resolve(cwd, warehouse);
-  const hashes = new Map(await Promise.all(files.map(async (f) => [f, await hashFile(f)] as const)));
+  const hashes = joinedHashes(new Map(await Promise.all(files.map(async (f) => [f, await hashFile(f)] as const))), config, cwd);
   let removed: string[] = [];
   if (target !== null && existsSync(target)) {
     const manifest = await withDuckDB((db) => db.all<ManifestRow>(manifestSql), target, {readOnly: true}).catch(() => [] as ManifestRow[]);
@@ -103,7 +106,10 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
       }
       const plans = [];
       for (const file of files) plans.push(await plan(db, file, cwd, config, sources, options.source));
-      plans.sort((a, b) => loadOrder.indexOf(a.rule.entity) - loadOrder.indexOf(b.rule.entity));
+      // Lookup files count last: their rows are judged by the records that used them.
+      plans.sort((a, b) => Number(a.lookup === true) - Number(b.lookup === true) || loadOrder.indexOf(a.rule.entity) - loadOrder.indexOf(b.rule.entity));
+      const named = new Map(plans.filter((p) => p.fileConfig?.name).map((p) => [p.fileConfig!.name!, namedFile(p)] as const));
+      const consumers = new Map<string, Join[]>();
       const reports: FileReport[] = [];
       let derived = false;
       for (const [i, p] of plans.entries()) {
@@ -112,7 +118,8 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
           derived = true;
         }
         const step = `[${i + 1}/${plans.length}]`;
-        reports.push(await loadFile(db, p, {force, mirror, check: target === null, now, log: (line, o) => log(`${step} ${line}`, o), sha256: hashes.get(p.path)!}));
+        const each = {force, mirror, check: target === null, now, log: (line: string, o?: {transient?: boolean}) => log(`${step} ${line}`, o), sha256: hashes.get(p.path)!, named, consumers};
+        reports.push(p.lookup ? await loadLookupFile(db, p, each) : await loadFile(db, p, each));
       }
       if (!derived) await deriveCustomers(db);
       await db.run("CHECKPOINT");
@@ -134,6 +141,8 @@ interface Plan {
   source: SourceDefinition;
   rule: ExportRule;
   fileConfig?: FileConfig;
+  /** A "lookup" file: no entity of its own, read by the joins that name it. */
+  lookup?: boolean;
 }
 
 async function plan(db: Database, path: string, cwd: string, config: RapportConfig, sources: readonly SourceDefinition[], forced?: string): Promise<Plan> {
@@ -146,6 +155,12 @@ async function plan(db: Database, path: string, cwd: string, config: RapportConf
     if (candidates.length === 0) {
       throw new IngestError(`${relativePath}: unknown source "${sourceName}"; known sources: ${sources.map((s) => s.name).join(", ")}`, "bad-input", relativePath);
     }
+  }
+  if (fileConfig?.role === "lookup") {
+    const consumer = consumerOf(config, fileConfig.name!);
+    if (!consumer) throw new IngestError(`${relativePath}: a lookup file no join reads: name it in a field's "from" ({"from": "${fileConfig.name}", "on": ..., "sum": ...}) or remove its files entry`, "bad-input", relativePath);
+    const source: SourceDefinition = {name: "config", title: "rapport.config.json", exports: []};
+    return {path, relativePath, source, rule: {entity: consumer.entity, title: `${fileConfig.name} (read by ${consumer.matches.join(", ")})`}, fileConfig, lookup: true};
   }
   if (fileConfig?.entity) {
     const rule = candidates.flatMap((s) => s.exports.map((r) => ({source: s, rule: r}))).find((x) => x.rule.entity === fileConfig.entity);
@@ -163,7 +178,7 @@ function withOverrides(rule: ExportRule, config: FileConfig | undefined): Export
   const columns: Partial<Record<string, FieldMapping>> = {...rule.columns};
   for (const [field, mapping] of Object.entries(config.columns ?? {})) columns[field] = typeof mapping === "string" ? {column: mapping} : mapping;
   const dateFormats = config.dateFormats === undefined ? rule.dateFormats : typeof config.dateFormats === "string" ? [config.dateFormats] : config.dateFormats;
-  return {...rule, columns, dateFormats, decimal: config.decimal ?? rule.decimal};
+  return withScale({...rule, columns, dateFormats, decimal: config.decimal ?? rule.decimal}, config);
 }
 
 async function readHeader(db: Database, path: string, relativePath: string, config: FileConfig | undefined): Promise<string[]> {
@@ -204,7 +219,19 @@ function unreadable(relativePath: string, error: unknown): IngestError {
   );
 }
 
-async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, sha256}: {force: boolean; mirror: boolean; check: boolean; now: Date; log: NonNullable<IngestOptions["log"]>; sha256: string}): Promise<FileReport> {
+interface LoadOptions {
+  force: boolean;
+  mirror: boolean;
+  check: boolean;
+  now: Date;
+  log: NonNullable<IngestOptions["log"]>;
+  sha256: string;
+  named: ReadonlyMap<string, NamedFile>;
+  /** The joins that read each lookup file, filled as their consumers load. */
+  consumers: Map<string, Join[]>;
+}
+
+async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, sha256, named, consumers}: LoadOptions): Promise<FileReport> {
   const started = performance.now();
   const {entity} = p.rule;
   const base: Omit<FileReport, "status" | "read" | "accepted" | "rejected" | "skipped" | "reasons" | "seconds"> = {
@@ -235,12 +262,16 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
     throw unreadable(p.relativePath, error);
   }
   const header = (await db.all<{column_name: string}>("DESCRIBE raw")).map((c) => c.column_name).filter((c) => c !== "_line");
-  const fields = resolveFields(entity, p.rule, header);
+  const joined = await prepareJoins(db, p.relativePath, p.rule, header, named);
+  for (const j of joined.joins) if (named.get(j.from)?.config.role === "lookup") consumers.set(j.from, [...(consumers.get(j.from) ?? []), j]);
+  const rule = joined.rule;
+  const fields = resolveFields(entity, rule, header);
   for (const spec of columnsOf(entity)) {
     const field = fields.get(spec.name)!;
     if (spec.required && field.raw === undefined && field.mapping.default === undefined) {
       throw new IngestError(
         `${p.relativePath}: missing required column "${spec.name}" for ${p.rule.title} (looked for ${field.from}; the file has ${header.join(", ")}). ` +
+          (entity === "ratings" && spec.name.startsWith("scale_") ? `State the rating's scale for this file in rapport.config.json, e.g. "scale": [1, 5]. ` : "") +
           `Rename the column, or map it in rapport.config.json: {"files": [{"match": "${basename(p.path)}", "columns": {"${spec.name}": "<column in your file>"}}]}`,
         "bad-input",
         p.relativePath
@@ -249,11 +280,12 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
   }
   // One pass over the file: the raw view is read while staging, which also fills reader_rejects.
   try {
-    await db.run(stageSql(entity, p.rule, fields, {source: p.relativePath, table: "raw", staged: "staged", header}));
+    await db.run(stageSql(entity, rule, fields, {source: p.relativePath, table: joined.joins.length ? "joined" : "raw", staged: "staged", header}));
   } catch (error) {
     throw unreadable(p.relativePath, error);
   }
-  await db.run("DROP VIEW raw");
+  if (joined.joins.length) for (const sql of joinProblemsSql("staged", joined.joins, joined.sides)) await db.run(sql);
+  await db.run("DROP VIEW raw; DROP TABLE IF EXISTS joined");
   let readerRejects = 0;
   let footerLines = 0;
   if (!p.rule.read && /\.(csv|tsv|txt)$/i.test(p.path)) {
@@ -271,12 +303,16 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
     }
   }
 
+  await refuseStarsAsNps(db, "staged", p.relativePath, rule, p.fileConfig);
+  if (p.fileConfig?.name) await db.run(repeatsSkippedSql(entity, "staged"));
   const distinct = await count(db, "SELECT count(DISTINCT id) = count(*) FROM staged WHERE problem IS NULL AND NOT _skip");
   if (!distinct) await db.run(duplicatesSql(entity, "staged"));
   if (entity !== "customers" && (entity !== "orders" || (await count(db, "SELECT count(*) FROM customers WHERE NOT _derived")) > 0)) {
     await db.run(unknownCustomerSql("staged"));
   }
 
+  for (const sql of consumedSql("staged", joined.joins, named)) await db.run(sql);
+  const skips = await db.all<{reason: string; count: bigint}>(`SELECT problem.reason AS reason, count(*) AS count FROM staged WHERE _skip AND problem IS NOT NULL GROUP BY ALL ORDER BY count DESC`);
   const [totals] = await db.all<{records: bigint; skipped: bigint; rejected: bigint}>(
     `SELECT count(*) AS records, count(*) FILTER (WHERE _skip) AS skipped, count(*) FILTER (WHERE problem IS NOT NULL AND NOT _skip) AS rejected FROM staged`
   );
@@ -315,6 +351,7 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
     rejected,
     skipped,
     reasons: reasons.map((r) => ({reason: r.reason, count: Number(r.count)})),
+    ...(skips.length ? {skips: skips.map((r) => ({reason: r.reason, count: Number(r.count)}))} : {}),
     seconds: (performance.now() - started) / 1000
   };
   log(`${p.relativePath}: ${report.read} read, ${report.accepted} accepted, ${report.rejected} rejected${skipped ? `, ${skipped} skipped` : ""} (${report.seconds.toFixed(1)} s)`);
@@ -396,4 +433,57 @@ function hashFile(path: string): Promise<string> {
 async function removeDatabase(path: string): Promise<void> {
   await rm(path, {force: true});
   await rm(`${path}.wal`, {force: true});
+}
+
+function namedFile(p: Plan): NamedFile {
+  return {name: p.fileConfig!.name!, path: p.path, relativePath: p.relativePath, config: p.fileConfig!, readOptions: readOptions(p.path, p.fileConfig)};
+}
+
+/**
+ * A joined file's content includes what it joins: its hash covers its own
+ * bytes and those of every file of its data set (named in a files entry with
+ * joins), so changing payments reloads orders and the other way round.
+ */
+function joinedHashes(hashes: Map<string, string>, config: RapportConfig, cwd: string): Map<string, string> {
+  const joined = (f: FileConfig) => f.name !== undefined || Object.values(f.columns ?? {}).some((m) => typeof m !== "string" && m.from !== undefined);
+  const members = [...hashes.keys()].filter((path) => {
+    const f = fileConfigFor(config, relative(cwd, path) || basename(path));
+    return f !== undefined && joined(f);
+  });
+  if (members.length < 2) return hashes;
+  const together = createHash("sha256");
+  for (const path of members.sort()) together.update(hashes.get(path)!);
+  const set = together.digest("hex");
+  return new Map([...hashes].map(([path, hash]) => [path, members.includes(path) ? createHash("sha256").update(hash + set).digest("hex") : hash]));
+}
+
+/** A lookup file's report: its rows judged by the records that used them (see joins.ts). */
+async function loadLookupFile(db: Database, p: Plan, {force, check, now, log, sha256, named, consumers}: LoadOptions): Promise<FileReport> {
+  const started = performance.now();
+  const base = {path: p.relativePath, source: p.source.name, export: p.rule.title, entity: p.rule.entity};
+  const file = literal(p.relativePath);
+  if (!check && !force) {
+    const [previous] = await db.all<{sha256: string; read: number; accepted: number; rejected: number; skipped: number}>(
+      `SELECT sha256, "read"::DOUBLE AS "read", accepted::DOUBLE AS accepted, rejected::DOUBLE AS rejected, skipped::DOUBLE AS skipped FROM _files WHERE path = ${file}`
+    );
+    if (previous?.sha256 === sha256) {
+      log(`${p.relativePath}: unchanged since the last load, skipped`);
+      return {...base, status: "unchanged", read: previous.read, accepted: previous.accepted, rejected: previous.rejected, skipped: previous.skipped, reasons: [], seconds: 0};
+    }
+  }
+  const joins = consumers.get(p.fileConfig!.name!);
+  if (!joins?.length) {
+    throw new IngestError(`${p.relativePath}: the files that read this lookup (${p.rule.title}) are not among the exports given; add them, or leave this file out`, "bad-input", p.relativePath);
+  }
+  const at = `${literal(now.toISOString())}::TIMESTAMPTZ::TIMESTAMP`;
+  const counts = await loadLookup(db, named.get(p.fileConfig!.name!)!, {entity: p.rule.entity, joins}, at);
+  await db.run(`DELETE FROM _files WHERE path = ${file}`);
+  await db.run(
+    `INSERT INTO _files VALUES (${file}, ${literal(sha256)}, ${statSync(p.path).size}, ${literal(p.source.name)}, ${literal(p.rule.title)}, ${literal(p.rule.entity)}, ` +
+      `${counts.read}, ${counts.accepted}, ${counts.rejected}, ${counts.skipped}, ${at})`
+  );
+  const report: FileReport = {...base, status: check ? "checked" : "loaded", ...counts, ...(counts.skips.length ? {} : {skips: undefined}), seconds: (performance.now() - started) / 1000};
+  if (!counts.skips.length) delete report.skips;
+  log(`${p.relativePath}: ${report.read} read, ${report.accepted} accepted, ${report.rejected} rejected${report.skipped ? `, ${report.skipped} skipped` : ""} (${report.seconds.toFixed(1)} s)`);
+  return report;
 }
