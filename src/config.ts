@@ -180,6 +180,16 @@ function checkJoins(files: readonly FileConfig[], ctx: z.RefinementCtx): void {
     else if (names.has(f.name)) issue([i, "name"], `"${f.name}" already names files[${names.get(f.name)}]`);
     else names.set(f.name, i);
   });
+  const lookupKeys = new Map<string, string>();
+  files.forEach((f, i) => {
+    for (const [field, m] of Object.entries(f.columns ?? {})) {
+      if (typeof m === "string" || m.from === undefined || m.on === undefined || files[names.get(m.from) ?? -1]?.role !== "lookup") continue;
+      const there = typeof m.on === "string" ? m.on : Object.values(m.on)[0];
+      const first = lookupKeys.get(m.from);
+      if (first === undefined) lookupKeys.set(m.from, there);
+      else if (first !== there) issue([i, "columns", field, "on"], `the lookup "${m.from}" is keyed by ${first} elsewhere: its rows are counted by one key`);
+    }
+  });
   files.forEach((f, i) => {
     if (f.role === "lookup") {
       if (f.name === undefined) issue([i, "role"], 'a lookup file needs a "name" for the joins that read it');

@@ -354,7 +354,7 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
     ...(skips.length ? {skips: skips.map((r) => ({reason: r.reason, count: Number(r.count)}))} : {}),
     seconds: (performance.now() - started) / 1000
   };
-  log(`${p.relativePath}: ${report.read} read, ${report.accepted} accepted, ${report.rejected} rejected${skipped ? `, ${skipped} skipped` : ""} (${report.seconds.toFixed(1)} s)`);
+  log(`${p.relativePath}: ${report.read} read, ${report.accepted} accepted, ${report.rejected} rejected${skipped ? `, ${skipped} skipped${skipsText(report.skips)}` : ""} (${report.seconds.toFixed(1)} s)`);
   return report;
 }
 
@@ -482,8 +482,12 @@ async function loadLookupFile(db: Database, p: Plan, {force, check, now, log, sh
     `INSERT INTO _files VALUES (${file}, ${literal(sha256)}, ${statSync(p.path).size}, ${literal(p.source.name)}, ${literal(p.rule.title)}, ${literal(p.rule.entity)}, ` +
       `${counts.read}, ${counts.accepted}, ${counts.rejected}, ${counts.skipped}, ${at})`
   );
-  const report: FileReport = {...base, status: check ? "checked" : "loaded", ...counts, ...(counts.skips.length ? {} : {skips: undefined}), seconds: (performance.now() - started) / 1000};
-  if (!counts.skips.length) delete report.skips;
-  log(`${p.relativePath}: ${report.read} read, ${report.accepted} accepted, ${report.rejected} rejected${report.skipped ? `, ${report.skipped} skipped` : ""} (${report.seconds.toFixed(1)} s)`);
+  const {skips, ...rest} = counts;
+  const report: FileReport = {...base, status: check ? "checked" : "loaded", ...rest, ...(skips.length ? {skips} : {}), seconds: (performance.now() - started) / 1000};
+  log(`${p.relativePath}: ${report.read} read, ${report.accepted} accepted, ${report.rejected} rejected${report.skipped ? `, ${report.skipped} skipped${skipsText(report.skips)}` : ""} (${report.seconds.toFixed(1)} s)`);
   return report;
+}
+
+function skipsText(skips: FileReport["skips"]): string {
+  return skips?.length ? ` (${skips.map((s) => `${s.count} ${s.reason}`).join("; ")})` : "";
 }

@@ -6,13 +6,13 @@ import {exitCodes, main} from "../../src/cli/main.js";
 import {withDuckDB} from "../../src/warehouse/duckdb.js";
 import {tempTree} from "../support/fixtures.js";
 
-// The four raw Olist CSVs (test/fixtures/olist, untouched copies of the 4,000-order sample) loaded with
+// The four raw Olist CSVs (test/fixtures/olist/raw, untouched copies of the 4,000-order sample) loaded with
 // nothing but data/examples/olist/rapport.config.json, checked against test/fixtures/olist/reference.py
 // (pandas, written from Olist's documentation): reference.json is its output.
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const fixtures = join(root, "test/fixtures/olist");
+const fixtures = join(root, "test/fixtures/olist/raw");
 const config = join(root, "data/examples/olist/rapport.config.json");
-const reference = JSON.parse(readFileSync(join(fixtures, "reference.json"), "utf-8")) as {
+const reference = JSON.parse(readFileSync(join(root, "test/fixtures/olist/reference.json"), "utf-8")) as {
   customers: number;
   cohortSizes: Record<string, number>;
   triangle: {cohort: string; k: number; customers: number; retained: number; revenue: number}[];
