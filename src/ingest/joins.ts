@@ -88,8 +88,16 @@ export async function materialise(db: Database, file: NamedFile): Promise<void> 
   const [exists] = await db.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = ${literal(`_named_${file.name}`)}`);
   if (exists) return;
   const rejects = `_named_${file.name}_rejects`;
-  await db.run(readSql(file.path, {}, {table: "named_view", rejectsTable: rejects, ...file.readOptions}));
-  await db.run(`CREATE TEMP TABLE ${tableOf(file.name)} AS SELECT * FROM named_view; DROP VIEW named_view`);
+  try {
+    await db.run(readSql(file.path, {}, {table: "named_view", rejectsTable: rejects, ...file.readOptions}));
+    await db.run(`CREATE TEMP TABLE ${tableOf(file.name)} AS SELECT * FROM named_view; DROP VIEW named_view`);
+  } catch (error) {
+    throw new IngestError(
+      `${file.relativePath}: cannot read this file (${(error as Error).message.split("\n")[0]}). Check that it is a complete CSV, JSON or Parquet export; for CSV in another encoding set "encoding" for it in rapport.config.json.`,
+      "bad-input",
+      file.relativePath
+    );
+  }
   const [row] = await db.all<{n: bigint}>(`SELECT count(DISTINCT line) AS n FROM ${rejects}`);
   if (Number(row.n) > 0) await db.run(renumberSql(tableOf(file.name), rejects));
 }
@@ -136,12 +144,13 @@ export function joinProblemsSql(staged: string, joins: readonly Join[], sides: R
   problem = CASE
     WHEN ${a("_key")} IS NULL THEN ${p(j.here, "NULL::VARCHAR", literal(`missing ${j.here}, the key to ${j.field} in ${where}`))}
     WHEN NOT ${a("_found")} THEN ${p(j.here, a("_key"), literal(`${j.here} not found in ${where}, so no ${j.field}`))}
+    WHEN ${a("_n")} = 0 THEN ${p(j.here, a("_key"), literal(`${j.column} is empty for this ${j.here} in ${where}`))}
     WHEN ${a("_n")} > 1 THEN ${p(j.here, a("_key"), `${a("_n")} || ${literal(` different ${j.column} for this ${j.here} in ${where}`)}`)}
     WHEN ${a("_bad")} > 0 THEN ${p(j.field, a("_bad_value"), `${literal(`${j.column} is not a number in ${where} line `)} || ${a("_bad_line")} || ${literal(`, so ${j.field} cannot be added up`)}`)}
     ELSE ${staged}.problem END
 FROM joined WHERE ${staged}._line = joined._line
   AND (${staged}.problem IS NULL OR (${staged}.problem.column = ${literal(j.field)} AND ${staged}.problem.value IS NULL))
-  AND (${a("_key")} IS NULL OR NOT ${a("_found")} OR ${a("_n")} > 1 OR ${a("_bad")} > 0)`,
+  AND (${a("_key")} IS NULL OR ${j.mapping.default === undefined ? `NOT ${a("_found")} OR ${a("_n")} = 0 OR ` : ""}${a("_n")} > 1 OR ${a("_bad")} > 0)`,
       `UPDATE ${staged} SET "${j.alias}_key" = ${a("_key")} FROM joined WHERE ${staged}._line = joined._line AND ${staged}."${j.alias}_key" IS NULL`
     ];
   });
@@ -213,8 +222,8 @@ export function consumedSql(staged: string, joins: readonly Join[], named: Reado
   return joins
     .filter((j) => named.get(j.from)?.config.role === "lookup")
     .flatMap((j) => [
-      `CREATE TEMP TABLE IF NOT EXISTS "_consumed_${j.from}" (k VARCHAR, accepted BOOLEAN, file VARCHAR)`,
-      `INSERT INTO "_consumed_${j.from}" SELECT "${j.alias}_key", problem IS NULL AND NOT _skip, _source FROM ${staged} WHERE "${j.alias}_key" IS NOT NULL`
+      `CREATE TEMP TABLE IF NOT EXISTS "_consumed_${j.from}" (k VARCHAR, state VARCHAR, file VARCHAR)`,
+      `INSERT INTO "_consumed_${j.from}" SELECT "${j.alias}_key", CASE WHEN _skip THEN 'skipped' WHEN problem IS NOT NULL THEN 'rejected' ELSE 'accepted' END, _source FROM ${staged} WHERE "${j.alias}_key" IS NOT NULL`
     ]);
 }
 
@@ -231,7 +240,7 @@ export async function loadLookup(
   await materialise(db, file);
   const t = tableOf(file.name);
   const consumed = `"_consumed_${file.name}"`;
-  await db.run(`CREATE TEMP TABLE IF NOT EXISTS ${consumed} (k VARCHAR, accepted BOOLEAN, file VARCHAR)`);
+  await db.run(`CREATE TEMP TABLE IF NOT EXISTS ${consumed} (k VARCHAR, state VARCHAR, file VARCHAR)`);
   const there = consumer.joins[0].there;
   const sums = [...new Set(consumer.joins.filter((j) => j.kind === "sum").map((j) => j.column))];
   const decimal = file.config.decimal ?? ".";
@@ -246,11 +255,14 @@ export async function loadLookup(
         `WHEN ${number(`nullif(trim(${col(s)}), '')`, decimal)} IS NULL THEN {'column': ${literal(s)}, 'value': left(${col(s)}, 200), 'reason': ${literal(`not a number${decimal === "," ? " (decimal comma expected)" : ""}`)}, 'skip': false}`
     ),
     `WHEN c.k IS NULL THEN {'column': ${literal(there)}, 'value': left(${key}, 200), 'reason': ${literal(`${there} matches no ${singular} in ${consumers}`)}, 'skip': false}`,
-    `WHEN NOT c.accepted THEN {'column': ${literal(there)}, 'value': left(${key}, 200), 'reason': ${literal(`its ${singular} was rejected (see ${consumers})`)}, 'skip': true}`,
+    `WHEN c.state = 'rejected' THEN {'column': ${literal(there)}, 'value': left(${key}, 200), 'reason': ${literal(`its ${singular} was rejected (see ${consumers})`)}, 'skip': true}`,
+    `WHEN c.state = 'skipped' THEN {'column': ${literal(there)}, 'value': left(${key}, 200), 'reason': ${literal(`its ${singular} was skipped (see ${consumers})`)}, 'skip': true}`,
     `WHEN row_number() OVER (PARTITION BY ${key} ORDER BY _line) > 1 THEN {'column': ${literal(there)}, 'value': left(${key}, 200), 'reason': ${literal(`further row of the same ${singular}, added to it`)}, 'skip': true}`
   ];
   await db.run(`CREATE OR REPLACE TEMP TABLE lookup_staged AS SELECT _line, CASE ${problems.join("\n    ")} END AS problem
-FROM ${t} LEFT JOIN (SELECT k, bool_or(accepted) AS accepted FROM ${consumed} GROUP BY k) c ON c.k = ${key}`);
+FROM ${t} LEFT JOIN (
+  SELECT k, CASE WHEN bool_or(state = 'accepted') THEN 'accepted' WHEN bool_or(state = 'rejected') THEN 'rejected' ELSE 'skipped' END AS state FROM ${consumed} GROUP BY k
+) c ON c.k = ${key}`);
   const rejects = `_named_${file.name}_rejects`;
   const readerRejects = Number((await db.all<{n: bigint}>(`SELECT count(DISTINCT line) AS n FROM ${rejects}`))[0].n);
   const path = literal(file.relativePath);

@@ -128,16 +128,27 @@ describe("ingest() joins several files of one data set", () => {
   it("ingest() rejects a missing key and a key with two different values on the other side", async () => {
     const {path} = await warehouseOf(
       {
-        "people.csv": "customer_id,unique_id,state\nk1,alice,SP\nk2,bob,RJ\nk2,carol,RJ\n",
-        "sales.csv": "order_id,customer_id,bought,state\no1,,2024-01-05 10:00:00,delivered\no2,k2,2024-01-07 11:00:00,delivered\no3,k1,2024-01-08 11:00:00,delivered\n",
-        "payments.csv": "order_id,seq,type,value\no1,1,boleto,1\no2,1,boleto,2\no3,1,boleto,3\n"
+        "people.csv": "customer_id,unique_id,state\nk1,alice,SP\nk2,bob,RJ\nk2,carol,RJ\nk3,,RJ\n",
+        "sales.csv": "order_id,customer_id,bought,state\no1,,2024-01-05 10:00:00,delivered\no2,k2,2024-01-07 11:00:00,delivered\no3,k1,2024-01-08 11:00:00,delivered\no4,k3,2024-01-09 11:00:00,delivered\n",
+        "payments.csv": "order_id,seq,type,value\no1,1,boleto,1\no2,1,boleto,2\no3,1,boleto,3\no4,1,boleto,4\n"
       },
       {...config, files: config.files.slice(0, 3)}
     );
     expect((await rejectsOf(path)).filter((r) => r.file === "sales.csv")).toEqual([
       {file: "sales.csv", line: 2, column: "customer_id", value: null, reason: "missing customer_id, the key to customer_id in people.csv"},
-      {file: "sales.csv", line: 3, column: "customer_id", value: "k2", reason: "2 different unique_id for this customer_id in people.csv"}
+      {file: "sales.csv", line: 3, column: "customer_id", value: "k2", reason: "2 different unique_id for this customer_id in people.csv"},
+      {file: "sales.csv", line: 5, column: "customer_id", value: "k3", reason: "unique_id is empty for this customer_id in people.csv"}
     ]);
+  });
+
+  it("ingest() gives an order with no payment row the field's default when the config sets one, and rejects it otherwise", async () => {
+    const files = {"people.csv": people, "sales.csv": sales.split("\n").slice(0, 3).join("\n"), "payments.csv": "order_id,seq,type,value\no1,1,voucher,20\n"};
+    const withDefault = structuredClone(config.files.slice(0, 3)) as typeof config.files;
+    (withDefault[2].columns as Record<string, unknown>).amount = {from: "payments", on: "order_id", sum: "value", default: "0"};
+    const {path} = await warehouseOf(files, {rejectThreshold: 1, files: withDefault});
+    expect(await withDuckDB((db) => db.all(`SELECT id, amount FROM orders ORDER BY id`), path)).toEqual([{id: "o1", amount: 20}, {id: "o2", amount: 0}]);
+    const strict = await warehouseOf(files, {...config, files: config.files.slice(0, 3)});
+    expect(await rejectsOf(strict.path)).toEqual([{file: "sales.csv", line: 3, column: "order_id", value: "o2", reason: "order_id not found in payments.csv, so no amount"}]);
   });
 
   it("ingest() reloads the orders when only their payments file changed", async () => {
