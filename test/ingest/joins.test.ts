@@ -136,7 +136,7 @@ describe("ingest() joins several files of one data set", () => {
     );
     expect((await rejectsOf(path)).filter((r) => r.file === "sales.csv")).toEqual([
       {file: "sales.csv", line: 2, column: "customer_id", value: null, reason: "missing customer_id, the key to customer_id in people.csv"},
-      {file: "sales.csv", line: 3, column: "customer_id", value: "k2", reason: "2 different unique_id for this customer_id in people.csv"},
+      {file: "sales.csv", line: 3, column: "customer_id", value: "k2", reason: "different unique_id for this customer_id in people.csv"},
       {file: "sales.csv", line: 5, column: "customer_id", value: "k3", reason: "unique_id is empty for this customer_id in people.csv"}
     ]);
   });
