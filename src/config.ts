@@ -70,13 +70,13 @@ const fieldMapping = z.union([
       scale: z.number().optional(),
       default: z.string().optional(),
       /** Join: the "name" of another file, or an entity loaded before this file's (e.g. "orders"). */
-      from: z.string().min(1).optional(),
+      from: z.string().min(1).optional().describe('join: the "name" of another file, or an entity loaded before this file\'s (e.g. "orders")'),
       /** Join: the key, this file's column matched with the other side's. */
-      on: joinKey.optional(),
+      on: joinKey.optional().describe('join: the key, one column name found on both sides, or {"column here": "column there"}'),
       /** Join: the other side's column to take, one value per key. */
-      value: z.string().min(1).optional(),
+      value: z.string().min(1).optional().describe("join: the other side's column to take, one value per key"),
       /** Join: the other side's numeric column to add up over the rows of a key. */
-      sum: z.string().min(1).optional()
+      sum: z.string().min(1).optional().describe("join: the other side's number column, added up over the rows of a key")
     })
     .superRefine((m, ctx) => {
       const join = m.from !== undefined || m.on !== undefined || m.value !== undefined || m.sum !== undefined;
@@ -98,11 +98,15 @@ const fileConfig = z.strictObject({
   delimiter: z.string().optional(),
   encoding: z.enum(["utf-8", "utf-16", "latin-1"]).optional(),
   /** What other files' joins call this file ("from": name). Letters, digits and _; not an entity's name. */
-  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "a name is letters, digits and _, starting with a letter").optional(),
+  name: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "a name is letters, digits and _, starting with a letter")
+    .optional()
+    .describe('what other files\' joins call this file ("from": name)'),
   /** "lookup": the file holds no entity of its own; only the joins that name it read it. */
-  role: z.enum(["lookup"]).optional(),
+  role: z.enum(["lookup"]).optional().describe("lookup: the file holds no entity of its own; only the joins that name it read it"),
   /** The score's scale, [lowest, highest]: [1, 5] for 1–5 stars on a ratings file; NPS is [0, 10]. */
-  scale: z.tuple([z.number().int(), z.number().int()]).optional()
+  scale: z.tuple([z.number().int(), z.number().int()]).optional().describe("the score's scale, [lowest, highest]: [1, 5] for 1–5 stars on a ratings file; NPS is [0, 10]")
 });
 
 export const configSchema = z.strictObject({
