@@ -164,6 +164,23 @@ describe("ingest() joins several files of one data set", () => {
     expect(o1.amount).toBe(100);
   });
 
+  it("ingest() joins on differently named keys, summing a payments file written with decimal commas into an order file with points", async () => {
+    const {path, report} = await warehouseOf(
+      {
+        "orders.csv": "id,customer_id,ordered_at\nA-1,c1,2024-01-05\nA-2,c1,2024-02-05\n",
+        "pagamentos.csv": "pedido;valor\nA-1;1.234,50\nA-1;0,50\nA-2;10\n"
+      },
+      {
+        files: [
+          {match: "pagamentos.csv", name: "pagamentos", role: "lookup", delimiter: ";", decimal: ","},
+          {match: "orders.csv", entity: "orders", columns: {amount: {from: "pagamentos", on: {id: "pedido"}, sum: "valor"}}}
+        ]
+      }
+    );
+    expect(byFile(report)).toEqual({"orders.csv": [2, 2, 0, 0], "pagamentos.csv": [3, 2, 0, 1]});
+    expect(await withDuckDB((db) => db.all(`SELECT id, amount FROM orders ORDER BY id`), path)).toEqual([{id: "A-1", amount: 1235}, {id: "A-2", amount: 10}]);
+  });
+
   it("ingest() refuses a lookup file whose readers are not among the exports", async () => {
     await expect(warehouseOf({"payments.csv": payments}, config)).rejects.toThrow(/payments\.csv: the files that read this lookup .* are not among the exports given/);
   });
@@ -189,6 +206,14 @@ describe("ratings are not NPS", () => {
   it("ingest() takes a 1–5-valued NPS file at its word when it states \"scale\": [0, 10]", async () => {
     const {report} = await warehouseOf({"customers.csv": customers, "nps.csv": stars}, {files: [{match: "nps.csv", entity: "nps_responses", scale: [0, 10]}]});
     expect(report.files.find((f) => f.entity === "nps_responses")).toMatchObject({read: 3, accepted: 3});
+  });
+
+  it("ingest() loads ratings.csv in the model's columns, scale included, with no config", async () => {
+    const {path} = await warehouseOf({"customers.csv": customers, "ratings.csv": "id,customer_id,rated_at,score,scale_min,scale_max\nr1,c1,2024-03-01,4.5,1,5\nr2,c2,2024-03-02,9,1,10\n"});
+    expect(await withDuckDB((db) => db.all(`SELECT id, score, scale_min, scale_max FROM ratings ORDER BY id`), path)).toEqual([
+      {id: "r1", score: 4.5, scale_min: 1, scale_max: 5},
+      {id: "r2", score: 9, scale_min: 1, scale_max: 10}
+    ]);
   });
 
   it("parseConfig() refuses a scale other than 0–10 on an NPS file, and says to load it as ratings", () => {
