@@ -13,8 +13,18 @@
  *       {"match": "contacts.csv", "source": "hubspot"}
  *     ]
  *   }
- *
- * Several files of one data set are joined declaratively (see joins.ts). A
+ */
+import {existsSync} from "node:fs";
+import {readFile} from "node:fs/promises";
+import {resolve} from "node:path";
+import {pathToFileURL} from "node:url";
+import {z} from "zod";
+import {IngestError} from "./ingest/errors.js";
+import {columnsOf} from "./schema/columns.js";
+import {entityNames, isEntity, loadOrder} from "./schema/model.js";
+
+/**
+ * Several files of one data set are joined declaratively (see src/ingest/joins.ts). A
  * file gets a "name"; another file's field takes its value "from" it "on" a
  * key column: "value" for a one-per-key look-up, "sum" for a total over the
  * rows of a key. "from" may also name an entity loaded before the file's own
@@ -43,14 +53,6 @@
  * pairs this file's column with the other side's. A key found on no row of
  * the other side rejects the record, naming file, line and key.
  */
-import {existsSync} from "node:fs";
-import {readFile} from "node:fs/promises";
-import {resolve} from "node:path";
-import {pathToFileURL} from "node:url";
-import {z} from "zod";
-import {IngestError} from "./ingest/errors.js";
-import {columnsOf} from "./schema/columns.js";
-import {entityNames, isEntity, loadOrder} from "./schema/model.js";
 
 /** A key pairing: this file's column → the other side's column; a string when both are named the same. */
 const joinKey = z.union([
@@ -92,11 +94,6 @@ const fileConfig = z.strictObject({
   match: z.string().min(1),
   source: z.string().optional(),
   entity: z.enum(entityNames as [string, ...string[]]).optional(),
-  columns: z.record(z.string(), fieldMapping).optional(),
-  dateFormats: z.union([z.string(), z.array(z.string())]).optional(),
-  decimal: z.enum([".", ","]).optional(),
-  delimiter: z.string().optional(),
-  encoding: z.enum(["utf-8", "utf-16", "latin-1"]).optional(),
   /** What other files' joins call this file ("from": name). Letters, digits and _; not an entity's name. */
   name: z
     .string()
@@ -106,7 +103,12 @@ const fileConfig = z.strictObject({
   /** "lookup": the file holds no entity of its own; only the joins that name it read it. */
   role: z.enum(["lookup"]).optional().describe("lookup: the file holds no entity of its own; only the joins that name it read it"),
   /** The score's scale, [lowest, highest]: [1, 5] for 1–5 stars on a ratings file; NPS is [0, 10]. */
-  scale: z.tuple([z.number().int(), z.number().int()]).optional().describe("the score's scale, [lowest, highest]: [1, 5] for 1–5 stars on a ratings file; NPS is [0, 10]")
+  scale: z.tuple([z.number().int(), z.number().int()]).optional().describe("the score's scale, [lowest, highest]: [1, 5] for 1–5 stars on a ratings file; NPS is [0, 10]"),
+  columns: z.record(z.string(), fieldMapping).optional(),
+  dateFormats: z.union([z.string(), z.array(z.string())]).optional(),
+  decimal: z.enum([".", ","]).optional(),
+  delimiter: z.string().optional(),
+  encoding: z.enum(["utf-8", "utf-16", "latin-1"]).optional()
 });
 
 export const configSchema = z.strictObject({
@@ -123,7 +125,7 @@ export const configSchema = z.strictObject({
   /** A kind of data whose latest record is older than this many days at build time is flagged stale. */
   staleAfterDays: z.number().positive().default(30),
   files: z.array(fileConfig).default([])
-}).superRefine((config, ctx) => checkJoins(config.files, ctx));
+});
 
 export type RapportConfig = z.infer<typeof configSchema>;
 export type FileConfig = z.infer<typeof fileConfig>;
@@ -145,7 +147,7 @@ export async function loadConfig(dir: string, path?: string): Promise<RapportCon
 }
 
 export function parseConfig(raw: unknown, file = "config"): RapportConfig {
-  const result = configSchema.safeParse(raw);
+  const result = configSchema.superRefine((config, ctx) => checkJoins(config.files, ctx)).safeParse(raw);
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `${i.path.join(".") || "(top level)"}: ${i.message}`);
   throw new IngestError(`${file}: ${problems.join("; ")}`, "bad-input", file);

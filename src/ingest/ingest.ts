@@ -19,7 +19,7 @@ import {loadOrder, type Entity} from "../schema/model.js";
 import {literal, withDuckDB, type Database} from "../warehouse/duckdb.js";
 import {detectExport} from "./detect.js";
 import {IngestError} from "./errors.js";
-import {consumedSql, consumerOf, joinProblemsSql, loadLookup, prepareJoins, refuseStarsAsNps, repeatsSkippedSql, withScale, type Join, type NamedFile} from "./joins.js";
+import {afterStaging, beforeCounting, consumerOf, loadLookup, prepareJoins, withScale, type Join, type NamedFile} from "./joins.js";
 import type {ExportRule, FieldMapping, SourceDefinition} from "./source.js";
 import {createTableSql, duplicatesSql, readSql, readerReasonSql, renumberSql, resolveFields, stageSql, unknownCustomerSql, upsertSql} from "./sql.js";
 
@@ -56,9 +56,9 @@ export interface FileReport {
   rejected: number;
   skipped: number;
   reasons: {reason: string; count: number}[];
-  /** Why records were skipped, where the export says (further payments of an order, repeated people). */
-  skips?: {reason: string; count: number}[];
   seconds: number;
+  /** Why records were skipped, where known (further payments of an order, a person listed again). */
+  skips?: {reason: string; count: number}[];
 }
 
 export interface IngestReport {
@@ -76,8 +76,9 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
   const files = await expandPaths(paths, cwd);
   if (files.length === 0) throw new IngestError(`no exports found in ${paths.join(", ")}: expected .csv, .json or .parquet files`);
   const target = warehouse === null ? null : resolve(cwd, warehouse);
-  const hashes = joinedHashes(new Map(await Promise.all(files.map(async (f) => [f, await hashFile(f)] as const))), config, cwd);
+  const hashes = new Map(await Promise.all(files.map(async (f) => [f, await hashFile(f)] as const)));
   let removed: string[] = [];
+  for (const [file, hash] of joinedHashes(hashes, config, cwd)) hashes.set(file, hash);
   if (target !== null && existsSync(target)) {
     const manifest = await withDuckDB((db) => db.all<ManifestRow>(manifestSql), target, {readOnly: true}).catch(() => [] as ManifestRow[]);
     const current = new Set(files.map((f) => relative(cwd, f) || basename(f)));
@@ -106,10 +107,8 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
       }
       const plans = [];
       for (const file of files) plans.push(await plan(db, file, cwd, config, sources, options.source));
-      // Lookup files count last: their rows are judged by the records that used them.
-      plans.sort((a, b) => Number(a.lookup === true) - Number(b.lookup === true) || loadOrder.indexOf(a.rule.entity) - loadOrder.indexOf(b.rule.entity));
-      const named = new Map(plans.filter((p) => p.fileConfig?.name).map((p) => [p.fileConfig!.name!, namedFile(p)] as const));
-      const consumers = new Map<string, Join[]>();
+      plans.sort((a, b) => loadOrder.indexOf(a.rule.entity) - loadOrder.indexOf(b.rule.entity));
+      withJoins(plans);
       const reports: FileReport[] = [];
       let derived = false;
       for (const [i, p] of plans.entries()) {
@@ -118,8 +117,7 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
           derived = true;
         }
         const step = `[${i + 1}/${plans.length}]`;
-        const each = {force, mirror, check: target === null, now, log: (line: string, o?: {transient?: boolean}) => log(`${step} ${line}`, o), sha256: hashes.get(p.path)!, named, consumers};
-        reports.push(p.lookup ? await loadLookupFile(db, p, each) : await loadFile(db, p, each));
+        reports.push(await loadFile(db, p, {force, mirror, check: target === null, now, log: (line, o) => log(`${step} ${line}`, o), sha256: hashes.get(p.path)!}));
       }
       if (!derived) await deriveCustomers(db);
       await db.run("CHECKPOINT");
@@ -140,9 +138,10 @@ interface Plan {
   relativePath: string;
   source: SourceDefinition;
   rule: ExportRule;
-  fileConfig?: FileConfig;
-  /** A "lookup" file: no entity of its own, read by the joins that name it. */
+  /** A "lookup" file (no entity of its own), and the files of the load that joins read (see joins.ts). */
   lookup?: boolean;
+  joins?: {named: ReadonlyMap<string, NamedFile>; consumers: Map<string, Join[]>};
+  fileConfig?: FileConfig;
 }
 
 async function plan(db: Database, path: string, cwd: string, config: RapportConfig, sources: readonly SourceDefinition[], forced?: string): Promise<Plan> {
@@ -156,12 +155,7 @@ async function plan(db: Database, path: string, cwd: string, config: RapportConf
       throw new IngestError(`${relativePath}: unknown source "${sourceName}"; known sources: ${sources.map((s) => s.name).join(", ")}`, "bad-input", relativePath);
     }
   }
-  if (fileConfig?.role === "lookup") {
-    const consumer = consumerOf(config, fileConfig.name!);
-    if (!consumer) throw new IngestError(`${relativePath}: a lookup file no join reads: name it in a field's "from" ({"from": "${fileConfig.name}", "on": ..., "sum": ...}) or remove its files entry`, "bad-input", relativePath);
-    const source: SourceDefinition = {name: "config", title: "rapport.config.json", exports: []};
-    return {path, relativePath, source, rule: {entity: consumer.entity, title: `${fileConfig.name} (read by ${consumer.matches.join(", ")})`}, fileConfig, lookup: true};
-  }
+  if (fileConfig?.role === "lookup") return lookupPlan(path, relativePath, config, fileConfig);
   if (fileConfig?.entity) {
     const rule = candidates.flatMap((s) => s.exports.map((r) => ({source: s, rule: r}))).find((x) => x.rule.entity === fileConfig.entity);
     if (!rule) throw new IngestError(`${relativePath}: source ${candidates[0].name} has no ${fileConfig.entity} export`, "bad-input", relativePath);
@@ -219,19 +213,7 @@ function unreadable(relativePath: string, error: unknown): IngestError {
   );
 }
 
-interface LoadOptions {
-  force: boolean;
-  mirror: boolean;
-  check: boolean;
-  now: Date;
-  log: NonNullable<IngestOptions["log"]>;
-  sha256: string;
-  named: ReadonlyMap<string, NamedFile>;
-  /** The joins that read each lookup file, filled as their consumers load. */
-  consumers: Map<string, Join[]>;
-}
-
-async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, sha256, named, consumers}: LoadOptions): Promise<FileReport> {
+async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, sha256}: {force: boolean; mirror: boolean; check: boolean; now: Date; log: NonNullable<IngestOptions["log"]>; sha256: string}): Promise<FileReport> {
   const started = performance.now();
   const {entity} = p.rule;
   const base: Omit<FileReport, "status" | "read" | "accepted" | "rejected" | "skipped" | "reasons" | "seconds"> = {
@@ -240,6 +222,7 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
     export: p.rule.title,
     entity
   };
+  if (p.lookup) return loadLookupFile(db, p, {force, check, now, log, sha256});
   if (!check && !force) {
     const [previous] = await db.all<{sha256: string; read: number; accepted: number; rejected: number; skipped: number}>(
       `SELECT sha256, "read"::DOUBLE AS "read", accepted::DOUBLE AS accepted, rejected::DOUBLE AS rejected, skipped::DOUBLE AS skipped FROM _files WHERE path = ${literal(p.relativePath)}`
@@ -262,10 +245,9 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
     throw unreadable(p.relativePath, error);
   }
   const header = (await db.all<{column_name: string}>("DESCRIBE raw")).map((c) => c.column_name).filter((c) => c !== "_line");
-  const joined = await prepareJoins(db, p.relativePath, p.rule, header, named);
-  for (const j of joined.joins) if (named.get(j.from)?.config.role === "lookup") consumers.set(j.from, [...(consumers.get(j.from) ?? []), j]);
-  const rule = joined.rule;
-  const fields = resolveFields(entity, rule, header);
+  const joined = await prepareJoins(db, p.relativePath, p.rule, header, p.joins); // raw now reads the file with its joins
+  p = {...p, rule: joined.rule};
+  const fields = resolveFields(entity, p.rule, header);
   for (const spec of columnsOf(entity)) {
     const field = fields.get(spec.name)!;
     if (spec.required && field.raw === undefined && field.mapping.default === undefined) {
@@ -280,12 +262,12 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
   }
   // One pass over the file: the raw view is read while staging, which also fills reader_rejects.
   try {
-    await db.run(stageSql(entity, rule, fields, {source: p.relativePath, table: joined.joins.length ? "joined" : "raw", staged: "staged", header}));
+    await db.run(stageSql(entity, p.rule, fields, {source: p.relativePath, table: "raw", staged: "staged", header}));
   } catch (error) {
     throw unreadable(p.relativePath, error);
   }
-  if (joined.joins.length) for (const sql of joinProblemsSql("staged", joined.joins, joined.sides)) await db.run(sql);
-  await db.run("DROP VIEW raw; DROP TABLE IF EXISTS joined");
+  await afterStaging(db, "staged", p.relativePath, p.rule, p.fileConfig, joined);
+  await db.run("DROP VIEW raw");
   let readerRejects = 0;
   let footerLines = 0;
   if (!p.rule.read && /\.(csv|tsv|txt)$/i.test(p.path)) {
@@ -303,16 +285,14 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
     }
   }
 
-  await refuseStarsAsNps(db, "staged", p.relativePath, rule, p.fileConfig);
-  if (p.fileConfig?.name) await db.run(repeatsSkippedSql(entity, "staged"));
   const distinct = await count(db, "SELECT count(DISTINCT id) = count(*) FROM staged WHERE problem IS NULL AND NOT _skip");
   if (!distinct) await db.run(duplicatesSql(entity, "staged"));
   if (entity !== "customers" && (entity !== "orders" || (await count(db, "SELECT count(*) FROM customers WHERE NOT _derived")) > 0)) {
     await db.run(unknownCustomerSql("staged"));
   }
 
-  for (const sql of consumedSql("staged", joined.joins, named)) await db.run(sql);
-  const skips = await db.all<{reason: string; count: bigint}>(`SELECT problem.reason AS reason, count(*) AS count FROM staged WHERE _skip AND problem IS NOT NULL GROUP BY ALL ORDER BY count DESC`);
+  const skips = await beforeCounting(db, "staged", joined, p.joins);
+  if (skips.length) base.skips = skips;
   const [totals] = await db.all<{records: bigint; skipped: bigint; rejected: bigint}>(
     `SELECT count(*) AS records, count(*) FILTER (WHERE _skip) AS skipped, count(*) FILTER (WHERE problem IS NOT NULL AND NOT _skip) AS rejected FROM staged`
   );
@@ -351,10 +331,9 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
     rejected,
     skipped,
     reasons: reasons.map((r) => ({reason: r.reason, count: Number(r.count)})),
-    ...(skips.length ? {skips: skips.map((r) => ({reason: r.reason, count: Number(r.count)}))} : {}),
     seconds: (performance.now() - started) / 1000
   };
-  log(`${p.relativePath}: ${report.read} read, ${report.accepted} accepted, ${report.rejected} rejected${skipped ? `, ${skipped} skipped${skipsText(report.skips)}` : ""} (${report.seconds.toFixed(1)} s)`);
+  log(`${p.relativePath}: ${report.read} read, ${report.accepted} accepted, ${report.rejected} rejected${skipped ? `, ${skipped} skipped` : ""} (${report.seconds.toFixed(1)} s)`);
   return report;
 }
 
@@ -435,8 +414,24 @@ async function removeDatabase(path: string): Promise<void> {
   await rm(`${path}.wal`, {force: true});
 }
 
-function namedFile(p: Plan): NamedFile {
-  return {name: p.fileConfig!.name!, path: p.path, relativePath: p.relativePath, config: p.fileConfig!, readOptions: readOptions(p.path, p.fileConfig)};
+/** A lookup file's plan: it reports under the entity whose records read it. */
+function lookupPlan(path: string, relativePath: string, config: RapportConfig, fileConfig: FileConfig): Plan {
+  const consumer = consumerOf(config, fileConfig.name!);
+  if (!consumer) {
+    throw new IngestError(`${relativePath}: a lookup file no join reads: name it in a field's "from" ({"from": "${fileConfig.name}", "on": ..., "sum": ...}) or remove its files entry`, "bad-input", relativePath);
+  }
+  const source: SourceDefinition = {name: "config", title: "rapport.config.json", exports: []};
+  return {path, relativePath, source, rule: {entity: consumer.entity, title: `${fileConfig.name} (read by ${consumer.matches.join(", ")})`}, fileConfig, lookup: true};
+}
+
+/** Lookup files go last (their rows are judged by the records that read them); every plan gets the load's named files. */
+function withJoins(plans: Plan[]): void {
+  plans.sort((a, b) => Number(a.lookup === true) - Number(b.lookup === true)); // stable: the load order stays
+  const named = new Map(
+    plans.filter((p) => p.fileConfig?.name).map((p) => [p.fileConfig!.name!, {name: p.fileConfig!.name!, path: p.path, relativePath: p.relativePath, config: p.fileConfig!, readOptions: readOptions(p.path, p.fileConfig)}] as const)
+  );
+  const joins = {named, consumers: new Map<string, Join[]>()};
+  for (const p of plans) p.joins = joins;
 }
 
 /**
@@ -450,15 +445,19 @@ function joinedHashes(hashes: Map<string, string>, config: RapportConfig, cwd: s
     const f = fileConfigFor(config, relative(cwd, path) || basename(path));
     return f !== undefined && joined(f);
   });
-  if (members.length < 2) return hashes;
+  if (members.length < 2) return new Map();
   const together = createHash("sha256");
   for (const path of members.sort()) together.update(hashes.get(path)!);
   const set = together.digest("hex");
-  return new Map([...hashes].map(([path, hash]) => [path, members.includes(path) ? createHash("sha256").update(hash + set).digest("hex") : hash]));
+  return new Map(members.map((path) => [path, createHash("sha256").update(hashes.get(path)! + set).digest("hex")]));
 }
 
-/** A lookup file's report: its rows judged by the records that used them (see joins.ts). */
-async function loadLookupFile(db: Database, p: Plan, {force, check, now, log, sha256, named, consumers}: LoadOptions): Promise<FileReport> {
+/** A lookup file's report: its rows judged by the records that read them (see joins.ts). */
+async function loadLookupFile(
+  db: Database,
+  p: Plan,
+  {force, check, now, log, sha256}: {force: boolean; check: boolean; now: Date; log: NonNullable<IngestOptions["log"]>; sha256: string}
+): Promise<FileReport> {
   const started = performance.now();
   const base = {path: p.relativePath, source: p.source.name, export: p.rule.title, entity: p.rule.entity};
   const file = literal(p.relativePath);
@@ -471,23 +470,19 @@ async function loadLookupFile(db: Database, p: Plan, {force, check, now, log, sh
       return {...base, status: "unchanged", read: previous.read, accepted: previous.accepted, rejected: previous.rejected, skipped: previous.skipped, reasons: [], seconds: 0};
     }
   }
-  const joins = consumers.get(p.fileConfig!.name!);
+  const joins = p.joins?.consumers.get(p.fileConfig!.name!);
   if (!joins?.length) {
     throw new IngestError(`${p.relativePath}: the files that read this lookup (${p.rule.title}) are not among the exports given; add them, or leave this file out`, "bad-input", p.relativePath);
   }
   const at = `${literal(now.toISOString())}::TIMESTAMPTZ::TIMESTAMP`;
-  const counts = await loadLookup(db, named.get(p.fileConfig!.name!)!, {entity: p.rule.entity, joins}, at);
+  const {skips, ...counts} = await loadLookup(db, p.joins!.named.get(p.fileConfig!.name!)!, {entity: p.rule.entity, joins}, at);
   await db.run(`DELETE FROM _files WHERE path = ${file}`);
   await db.run(
     `INSERT INTO _files VALUES (${file}, ${literal(sha256)}, ${statSync(p.path).size}, ${literal(p.source.name)}, ${literal(p.rule.title)}, ${literal(p.rule.entity)}, ` +
       `${counts.read}, ${counts.accepted}, ${counts.rejected}, ${counts.skipped}, ${at})`
   );
-  const {skips, ...rest} = counts;
-  const report: FileReport = {...base, status: check ? "checked" : "loaded", ...rest, ...(skips.length ? {skips} : {}), seconds: (performance.now() - started) / 1000};
-  log(`${p.relativePath}: ${report.read} read, ${report.accepted} accepted, ${report.rejected} rejected${report.skipped ? `, ${report.skipped} skipped${skipsText(report.skips)}` : ""} (${report.seconds.toFixed(1)} s)`);
+  const report: FileReport = {...base, status: check ? "checked" : "loaded", ...counts, seconds: (performance.now() - started) / 1000, ...(skips.length ? {skips} : {})};
+  const why = skips.length ? ` (${skips.map((s) => `${s.count} ${s.reason}`).join("; ")})` : "";
+  log(`${p.relativePath}: ${report.read} read, ${report.accepted} accepted, ${report.rejected} rejected${report.skipped ? `, ${report.skipped} skipped${why}` : ""} (${report.seconds.toFixed(1)} s)`);
   return report;
-}
-
-function skipsText(skips: FileReport["skips"]): string {
-  return skips?.length ? ` (${skips.map((s) => `${s.count} ${s.reason}`).join("; ")})` : "";
 }

@@ -185,21 +185,31 @@ export function checkColumns(relativePath: string, header: readonly string[], co
   }
 }
 
+export interface Prepared {
+  rule: ExportRule;
+  joins: Join[];
+  sides: Map<string, {relation: string; decimal: "." | ","; describe: string}>;
+}
+
 /**
  * Prepares a consuming file's joins: materialises the files it names, checks
- * their columns and its own, and creates `joined` from `raw`. Returns the
- * rewritten rule, or the rule unchanged when it has no joins.
+ * their columns and its own, creates `joined` from the view `raw` and points
+ * `raw` at it. Returns the rewritten rule, or the rule unchanged when it has
+ * no joins. `load` is the load's named files and the joins that read each
+ * lookup (this file's joins are added).
  */
 export async function prepareJoins(
   db: Database,
   relativePath: string,
   rule: ExportRule,
   header: readonly string[],
-  named: ReadonlyMap<string, NamedFile>
-): Promise<{rule: ExportRule; joins: Join[]; sides: Map<string, {relation: string; decimal: "." | ","; describe: string}>}> {
+  load: {named: ReadonlyMap<string, NamedFile>; consumers: Map<string, Join[]>} = {named: new Map(), consumers: new Map()}
+): Promise<Prepared> {
   const joins = joinsOf(rule);
   const sides = new Map<string, {relation: string; decimal: "." | ","; describe: string}>();
   if (joins.length === 0) return {rule, joins, sides};
+  const {named} = load;
+  for (const j of joins) if (named.get(j.from)?.config.role === "lookup") load.consumers.set(j.from, [...(load.consumers.get(j.from) ?? []), j]);
   for (const j of joins) {
     checkColumns(relativePath, header, [j.here], `the key of ${j.field} ("on")`);
     if (sides.has(j.from)) continue;
@@ -220,7 +230,34 @@ export async function prepareJoins(
     }
   }
   await db.run(joinedSql("raw", joins, sides, rule.decimal ?? "."));
+  // The CSV was read (and its unreadable lines noted) just now: from here on, raw is the joined rows.
+  await db.run("CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM joined");
   return {rule: joinedRule(rule, joins), joins, sides};
+}
+
+/**
+ * Right after staging: marks failed joins, refuses stars mapped as NPS, and
+ * in a named entity file skips rows that repeat an earlier one exactly.
+ */
+export async function afterStaging(db: Database, staged: string, relativePath: string, rule: ExportRule, config: FileConfig | undefined, prepared: Prepared): Promise<void> {
+  if (prepared.joins.length) for (const sql of joinProblemsSql(staged, prepared.joins, prepared.sides)) await db.run(sql);
+  await refuseStarsAsNps(db, staged, relativePath, rule, config);
+  if (config?.name) await db.run(repeatsSkippedSql(rule.entity, staged));
+}
+
+/** Before the counts: records the lookup keys the records used, and returns why records were skipped. */
+export async function beforeCounting(
+  db: Database,
+  staged: string,
+  prepared: Prepared,
+  load: {named: ReadonlyMap<string, NamedFile>} | undefined
+): Promise<{reason: string; count: number}[]> {
+  if (prepared.joins.length) {
+    await db.run("DROP TABLE IF EXISTS joined");
+    for (const sql of consumedSql(staged, prepared.joins, load?.named ?? new Map())) await db.run(sql);
+  }
+  const skips = await db.all<{reason: string; count: bigint}>(`SELECT problem.reason AS reason, count(*) AS count FROM ${staged} WHERE _skip AND problem IS NOT NULL GROUP BY ALL ORDER BY count DESC, reason`);
+  return skips.map((r) => ({reason: r.reason, count: Number(r.count)}));
 }
 
 /** Records which keys of each lookup file the staged records used, and whether each record was accepted. */
