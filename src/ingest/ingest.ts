@@ -50,6 +50,8 @@ export interface FileReport {
   source: string;
   export: string;
   entity: Entity;
+  /** Why records were skipped, where known (further payments of an order, a person listed again). */
+  skips?: {reason: string; count: number}[];
   status: "loaded" | "unchanged" | "checked";
   read: number;
   accepted: number;
@@ -57,8 +59,6 @@ export interface FileReport {
   skipped: number;
   reasons: {reason: string; count: number}[];
   seconds: number;
-  /** Why records were skipped, where known (further payments of an order, a person listed again). */
-  skips?: {reason: string; count: number}[];
 }
 
 export interface IngestReport {
