@@ -19,7 +19,7 @@ import {loadOrder, type Entity} from "../schema/model.js";
 import {literal, withDuckDB, type Database} from "../warehouse/duckdb.js";
 import {detectExport} from "./detect.js";
 import {IngestError} from "./errors.js";
-import {afterStaging, beforeCounting, consumerOf, loadLookup, prepareJoins, withScale, type Join, type NamedFile} from "./joins.js";
+import {afterStaging, beforeCounting, consumerOf, joinedHashes, loadLookup, prepareJoins, withScale, type Join, type NamedFile} from "./joins.js";
 import type {ExportRule, FieldMapping, SourceDefinition} from "./source.js";
 import {createTableSql, duplicatesSql, readSql, readerReasonSql, renumberSql, resolveFields, stageSql, unknownCustomerSql, upsertSql} from "./sql.js";
 
@@ -432,24 +432,6 @@ function withJoins(plans: Plan[]): void {
   );
   const joins = {named, consumers: new Map<string, Join[]>()};
   for (const p of plans) p.joins = joins;
-}
-
-/**
- * A joined file's content includes what it joins: its hash covers its own
- * bytes and those of every file of its data set (named in a files entry with
- * joins), so changing payments reloads orders and the other way round.
- */
-function joinedHashes(hashes: Map<string, string>, config: RapportConfig, cwd: string): Map<string, string> {
-  const joined = (f: FileConfig) => f.name !== undefined || Object.values(f.columns ?? {}).some((m) => typeof m !== "string" && m.from !== undefined);
-  const members = [...hashes.keys()].filter((path) => {
-    const f = fileConfigFor(config, relative(cwd, path) || basename(path));
-    return f !== undefined && joined(f);
-  });
-  if (members.length < 2) return new Map();
-  const together = createHash("sha256");
-  for (const path of members.sort()) together.update(hashes.get(path)!);
-  const set = together.digest("hex");
-  return new Map(members.map((path) => [path, createHash("sha256").update(hashes.get(path)! + set).digest("hex")]));
 }
 
 /** A lookup file's report: its rows judged by the records that read them (see joins.ts). */

@@ -21,8 +21,9 @@
  * column VARCHAR and `_line`; the consuming file's rows are joined to one
  * aggregate per key, so a record never multiplies.
  */
-import {basename} from "node:path";
-import type {FileConfig, RapportConfig} from "../config.js";
+import {createHash} from "node:crypto";
+import {basename, relative} from "node:path";
+import {fileConfigFor, type FileConfig, type RapportConfig} from "../config.js";
 import {columnsOf} from "../schema/columns.js";
 import {isEntity, type Entity} from "../schema/model.js";
 import {literal, type Database} from "../warehouse/duckdb.js";
@@ -279,7 +280,14 @@ export async function loadLookup(
   file: NamedFile,
   consumer: {entity: Entity; joins: readonly Join[]},
   at: string
-): Promise<{read: number; accepted: number; rejected: number; skipped: number; reasons: {reason: string; count: number}[]; skips: {reason: string; count: number}[]}> {
+): Promise<{
+  read: number;
+  accepted: number;
+  rejected: number;
+  skipped: number;
+  reasons: {column: string | null; reason: string; count: number; lines: number[]; examples: {value: string | null; line: number}[]}[];
+  skips: {reason: string; count: number}[];
+}> {
   await materialise(db, file);
   const t = tableOf(file.name);
   const consumed = `"_consumed_${file.name}"`;
@@ -316,23 +324,26 @@ FROM ${t} LEFT JOIN (
       `INSERT INTO _rejects SELECT ${path}, line, ${literal(consumer.entity)}, first(column_name), left(first(csv_line), 200), ${readerReasonSql("first(error_type)")}, ${at} FROM ${rejects} GROUP BY line`
     );
   }
-  const reasons = await db.all<{reason: string; skip: boolean; count: bigint}>(
-    `SELECT problem.reason AS reason, problem.skip AS skip, count(*) AS count FROM lookup_staged WHERE problem IS NOT NULL GROUP BY ALL
-     ${readerRejects > 0 ? `UNION ALL SELECT ${readerReasonSql("error_type")}, false, count(*) FROM (SELECT line, first(error_type) AS error_type FROM ${rejects} GROUP BY line) GROUP BY ALL` : ""}
-     ORDER BY count DESC, reason`
+  const skips = await db.all<{reason: string; count: bigint}>(
+    `SELECT problem.reason AS reason, count(*) AS count FROM lookup_staged WHERE problem.skip GROUP BY ALL ORDER BY count DESC, reason`
+  );
+  // Grouped by column and reason, with the first lines and up to three examples, from the rejects just written.
+  const reasons = await db.all<{column: string | null; reason: string; count: bigint; lines: bigint[]; examples: {value: string | null; line: bigint}[]}>(
+    `SELECT "column", reason, count(*) AS count, list(line ORDER BY line)[1:5] AS lines, list({'value': left(value, 60), 'line': line} ORDER BY line)[1:3] AS examples
+     FROM _rejects WHERE file = ${path} GROUP BY ALL ORDER BY count DESC, reason`
   );
   const [totals] = await db.all<{records: bigint}>(`SELECT count(*) AS records FROM lookup_staged`);
   await db.run("DROP TABLE lookup_staged");
-  const rejected = reasons.filter((r) => !r.skip).reduce((n, r) => n + Number(r.count), 0);
-  const skipped = reasons.filter((r) => r.skip).reduce((n, r) => n + Number(r.count), 0);
+  const rejected = reasons.reduce((n, r) => n + Number(r.count), 0);
+  const skipped = skips.reduce((n, r) => n + Number(r.count), 0);
   const read = Number(totals.records) + readerRejects;
   return {
     read,
     accepted: read - rejected - skipped,
     rejected,
     skipped,
-    reasons: reasons.filter((r) => !r.skip).map((r) => ({reason: r.reason, count: Number(r.count)})),
-    skips: reasons.filter((r) => r.skip).map((r) => ({reason: r.reason, count: Number(r.count)}))
+    reasons: reasons.map((r) => ({column: r.column, reason: r.reason, count: Number(r.count), lines: r.lines.map(Number), examples: r.examples.map((e) => ({value: e.value, line: Number(e.line)}))})),
+    skips: skips.map((r) => ({reason: r.reason, count: Number(r.count)}))
   };
 }
 
@@ -370,4 +381,24 @@ export async function refuseStarsAsNps(db: Database, staged: string, relativePat
     "bad-input",
     relativePath
   );
+}
+
+/**
+ * A joined file's content includes what it joins: its hash covers its own
+ * bytes and those of every file of its data set (named in a files entry with
+ * joins), so changing payments reloads orders and the other way round.
+ * Returns the members' hashes (none when fewer than two files are joined):
+ * use them wherever a file's sha256 is stored or compared.
+ */
+export function joinedHashes(hashes: Map<string, string>, config: RapportConfig, cwd: string): Map<string, string> {
+  const joined = (f: FileConfig) => f.name !== undefined || Object.values(f.columns ?? {}).some((m) => typeof m !== "string" && m.from !== undefined);
+  const members = [...hashes.keys()].filter((path) => {
+    const f = fileConfigFor(config, relative(cwd, path) || basename(path));
+    return f !== undefined && joined(f);
+  });
+  if (members.length < 2) return new Map();
+  const together = createHash("sha256");
+  for (const path of members.sort()) together.update(hashes.get(path)!);
+  const set = together.digest("hex");
+  return new Map(members.map((path) => [path, createHash("sha256").update(hashes.get(path)! + set).digest("hex")]));
 }

@@ -105,6 +105,9 @@ describe("ingest() joins several files of one data set", () => {
       {file: "sales.csv", line: 5, column: "customer_id", value: "k9", reason: "customer_id not found in people.csv, so no customer_id"}
     ]);
     const payment = report.files.find((f) => f.path.endsWith("payments.csv"))!;
+    expect(payment.reasons).toEqual([
+      {column: "order_id", reason: "order_id matches no order in sales.csv", count: 1, lines: [8], examples: [{value: "o7", line: 8}]}
+    ]);
     expect(payment.skips).toEqual([
       {reason: "further row of the same order, added to it", count: 1},
       {reason: "its order was rejected (see sales.csv)", count: 1}
