@@ -460,7 +460,8 @@ async function loadLookupFile(
   const {skips, ...counts} = await loadLookup(db, p.joins!.named.get(p.fileConfig!.name!)!, {entity: p.rule.entity, joins}, at);
   await db.run(`DELETE FROM _files WHERE path = ${file}`);
   await db.run(
-    `INSERT INTO _files VALUES (${file}, ${literal(sha256)}, ${statSync(p.path).size}, ${literal(p.source.name)}, ${literal(p.rule.title)}, ${literal(p.rule.entity)}, ` +
+    `INSERT INTO _files (path, sha256, bytes, source, export, entity, "read", accepted, rejected, skipped, loaded_at) ` +
+      `VALUES (${file}, ${literal(sha256)}, ${statSync(p.path).size}, ${literal(p.source.name)}, ${literal(p.rule.title)}, ${literal(p.rule.entity)}, ` +
       `${counts.read}, ${counts.accepted}, ${counts.rejected}, ${counts.skipped}, ${at})`
   );
   const report: FileReport = {...base, status: check ? "checked" : "loaded", ...counts, seconds: (performance.now() - started) / 1000, ...(skips.length ? {skips} : {})};
