@@ -4,6 +4,7 @@ import {readdirSync, writeFileSync} from "node:fs";
 import {sources} from "../../loaders/index.js";
 import {parseConfig} from "../../src/config.js";
 import {IngestError} from "../../src/ingest/errors.js";
+import {columnsOf} from "../../src/schema/columns.js";
 import {ingest, type IngestReport} from "../../src/ingest/ingest.js";
 import {withDuckDB} from "../../src/warehouse/duckdb.js";
 import {tempTree} from "../support/fixtures.js";
@@ -216,6 +217,13 @@ describe("ratings are not NPS", () => {
     expect(await withDuckDB((db) => db.all(`SELECT id, score, scale_min, scale_max FROM ratings ORDER BY id`), path)).toEqual([
       {id: "r1", score: 4.5, scale_min: 1, scale_max: 5},
       {id: "r2", score: 9, scale_min: 1, scale_max: 10}
+    ]);
+  });
+
+  it("columnsOf(ratings) marks the comment personal, like NPS comments, so the privacy scan and scrubber treat it the same", () => {
+    expect(columnsOf("ratings").filter((c) => c.personal).map((c) => c.name)).toEqual(["comment"]);
+    expect(columnsOf("ratings").map((c) => `${c.name} ${c.duckdbType}${c.required ? "" : "?"}`)).toEqual([
+      "id VARCHAR", "customer_id VARCHAR", "order_id VARCHAR?", "rated_at TIMESTAMP", "score DOUBLE", "scale_min INTEGER", "scale_max INTEGER", "comment VARCHAR?"
     ]);
   });
 
