@@ -115,16 +115,17 @@ export function joinedSql(raw: string, joins: readonly Join[], sides: ReadonlyMa
     const side = sides.get(j.from)!;
     const key = `nullif(trim(${col(j.there)}::VARCHAR), '')`;
     const value = `nullif(trim(${col(j.column)}::VARCHAR), '')`;
+    // A summed value is parsed once, in the subquery below (as "__number").
     const aggregate =
       j.kind === "sum"
-        ? `sum(${number(value, side.decimal)}) AS v, count(*) FILTER (WHERE ${number(value, side.decimal)} IS NULL) AS bad,
-             min(_line) FILTER (WHERE ${number(value, side.decimal)} IS NULL) AS bad_line, arg_min(${value}, _line) FILTER (WHERE ${number(value, side.decimal)} IS NULL) AS bad_value, 1 AS n`
+        ? `sum(__number) AS v, count(*) FILTER (WHERE __number IS NULL) AS bad, min(_line) FILTER (WHERE __number IS NULL) AS bad_line,
+             arg_min(${value}, _line) FILTER (WHERE __number IS NULL) AS bad_value, 1 AS n`
         : // n: 0 when every value is empty, 1 when they agree, 2 when they differ (cheaper than count(DISTINCT)).
           `min(${value}) AS v, 0 AS bad, NULL::BIGINT AS bad_line, NULL::VARCHAR AS bad_value, CASE WHEN min(${value}) IS NULL THEN 0 WHEN min(${value}) = max(${value}) THEN 1 ELSE 2 END AS n`;
     const written = j.kind === "sum" && decimal === "," ? `replace(j${i}.v::VARCHAR, '.', ',')` : `j${i}.v::VARCHAR`;
     return {
       select: `${written} AS "${j.alias}", j${i}.k IS NOT NULL AS "${j.alias}_found", j${i}.n AS "${j.alias}_n", j${i}.bad AS "${j.alias}_bad", j${i}.bad_line AS "${j.alias}_bad_line", j${i}.bad_value AS "${j.alias}_bad_value", nullif(trim(r.${col(j.here)}::VARCHAR), '') AS "${j.alias}_key"`,
-      join: `LEFT JOIN (SELECT ${key} AS k, ${aggregate} FROM ${side.relation} WHERE ${key} IS NOT NULL GROUP BY k) j${i} ON j${i}.k = nullif(trim(r.${col(j.here)}::VARCHAR), '')`
+      join: `LEFT JOIN (SELECT ${key} AS k, ${aggregate} FROM ${j.kind === "sum" ? `(SELECT *, ${number(value, side.decimal)} AS __number FROM ${side.relation})` : side.relation} WHERE ${key} IS NOT NULL GROUP BY k) j${i} ON j${i}.k = nullif(trim(r.${col(j.here)}::VARCHAR), '')`
     };
   });
   return `CREATE OR REPLACE TEMP TABLE joined AS SELECT r.*, ${parts.map((p) => p.select).join(", ")} FROM ${raw} r ${parts.map((p) => p.join).join(" ")}`;
@@ -145,14 +146,13 @@ export function joinProblemsSql(staged: string, joins: readonly Join[], sides: R
     return [
       `WHEN ${mine} AND ${a("_key")} IS NULL THEN ${p(j.here, "NULL::VARCHAR", literal(`missing ${j.here}, the key to ${j.field} in ${where}`))}`,
       // With a default, a key found nowhere (or with an empty value) takes the default.
-      ...(j.mapping.default === undefined
+      ...(j.mapping.default === undefined ? [`WHEN ${mine} AND NOT ${a("_found")} THEN ${p(j.here, a("_key"), literal(`${j.here} not found in ${where}, so no ${j.field}`))}`] : []),
+      ...(j.kind === "value"
         ? [
-            `WHEN ${mine} AND NOT ${a("_found")} THEN ${p(j.here, a("_key"), literal(`${j.here} not found in ${where}, so no ${j.field}`))}`,
-            `WHEN ${mine} AND ${a("_n")} = 0 THEN ${p(j.here, a("_key"), literal(`${j.column} is empty for this ${j.here} in ${where}`))}`
+            ...(j.mapping.default === undefined ? [`WHEN ${mine} AND ${a("_n")} = 0 THEN ${p(j.here, a("_key"), literal(`${j.column} is empty for this ${j.here} in ${where}`))}`] : []),
+            `WHEN ${mine} AND ${a("_n")} > 1 THEN ${p(j.here, a("_key"), literal(`different ${j.column} for this ${j.here} in ${where}`))}`
           ]
-        : []),
-      `WHEN ${mine} AND ${a("_n")} > 1 THEN ${p(j.here, a("_key"), literal(`different ${j.column} for this ${j.here} in ${where}`))}`,
-      `WHEN ${mine} AND ${a("_bad")} > 0 THEN ${p(j.field, a("_bad_value"), `${literal(`${j.column} is not a number in ${where} line `)} || ${a("_bad_line")} || ${literal(`, so ${j.field} cannot be added up`)}`)}`
+        : [`WHEN ${mine} AND ${a("_bad")} > 0 THEN ${p(j.field, a("_bad_value"), `${literal(`${j.column} is not a number in ${where} line `)} || ${a("_bad_line")} || ${literal(`, so ${j.field} cannot be added up`)}`)}`])
     ];
   });
   const keys = joins.map((j) => `j."${j.alias}_key"`).join(", ");
