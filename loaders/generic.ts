@@ -14,6 +14,7 @@ export const generic: SourceDefinition = {
     {entity: "customers", title: "customers", name: /^(customers?|contacts|accounts)([._-].*)?\.(csv|tsv|json|ndjson|jsonl|parquet)$/i},
     {entity: "orders", title: "orders", name: /^(orders?|transactions?|purchases?)([._-].*)?\.(csv|tsv|json|ndjson|jsonl|parquet)$/i, columns: {status: {default: "completed"}}},
     {entity: "nps_responses", title: "NPS responses", name: /^(nps_responses|nps|surveys?)([._-].*)?\.(csv|tsv|json|ndjson|jsonl|parquet)$/i},
+    {entity: "ratings", title: "ratings", name: /^(ratings?|reviews?)([._-].*)?\.(csv|tsv|json|ndjson|jsonl|parquet)$/i},
     {entity: "tickets", title: "support tickets", name: /^(tickets?|support)([._-].*)?\.(csv|tsv|json|ndjson|jsonl|parquet)$/i},
     {entity: "subscriptions", title: "subscriptions", name: /^(subscriptions?)([._-].*)?\.(csv|tsv|json|ndjson|jsonl|parquet)$/i}
   ]

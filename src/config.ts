@@ -39,17 +39,73 @@ import {resolve} from "node:path";
 import {pathToFileURL} from "node:url";
 import {z} from "zod";
 import {IngestError} from "./ingest/errors.js";
-import {entityNames} from "./schema/model.js";
+import {columnsOf} from "./schema/columns.js";
+import {entityNames, isEntity, loadOrder} from "./schema/model.js";
+
+/**
+ * Several files of one data set are joined declaratively (see src/ingest/joins.ts). A
+ * file gets a "name"; another file's field takes its value "from" it "on" a
+ * key column: "value" for a one-per-key look-up, "sum" for a total over the
+ * rows of a key. "from" may also name an entity loaded before the file's own
+ * (orders load before ratings), matched on the model's columns. A file with
+ * "role": "lookup" holds no entity: it is read only by the joins that name
+ * it, and its rows whose key no record of the consuming file has are
+ * rejected ("a payment for an unknown order"). Score scales are stated:
+ * "scale": [1, 5] on a ratings file (stars, reviews); NPS is 0–10. Olist:
+ *
+ *   {"files": [
+ *     {"match": "olist_customers_dataset.csv", "name": "people", "entity": "customers",
+ *      "columns": {"id": "customer_unique_id", "region": "customer_state"}},
+ *     {"match": "olist_order_payments_dataset.csv", "name": "payments", "role": "lookup"},
+ *     {"match": "olist_orders_dataset.csv", "entity": "orders",
+ *      "columns": {"id": "order_id",
+ *        "customer_id": {"from": "people", "on": "customer_id", "value": "customer_unique_id"},
+ *        "amount": {"from": "payments", "on": "order_id", "sum": "payment_value"},
+ *        "ordered_at": "order_purchase_timestamp", "status": {"column": "order_status", "values": {"delivered": "completed"}}}},
+ *     {"match": "olist_order_reviews_dataset.csv", "entity": "ratings", "scale": [1, 5],
+ *      "columns": {"id": "review_id", "order_id": "order_id", "score": "review_score",
+ *        "customer_id": {"from": "orders", "on": {"order_id": "id"}, "value": "customer_id"},
+ *        "rated_at": "review_answer_timestamp"}}
+ *   ]}
+ *
+ * "on": "order_id" means the same column name on both sides; {"order_id": "id"}
+ * pairs this file's column with the other side's. A key found on no row of
+ * the other side rejects the record, naming file, line and key.
+ */
+
+/** A key pairing: this file's column → the other side's column; a string when both are named the same. */
+const joinKey = z.union([
+  z.string().min(1),
+  z.record(z.string().min(1), z.string().min(1)).refine((on) => Object.keys(on).length === 1, {
+    message: 'give one pair, {"<column here>": "<column there>"}, or one column name found on both sides'
+  })
+]);
 
 const fieldMapping = z.union([
   z.string().min(1),
-  z.strictObject({
-    column: z.union([z.string(), z.array(z.string())]).optional(),
-    sql: z.string().optional(),
-    values: z.record(z.string(), z.string()).optional(),
-    scale: z.number().optional(),
-    default: z.string().optional()
-  })
+  z
+    .strictObject({
+      column: z.union([z.string(), z.array(z.string())]).optional(),
+      sql: z.string().optional(),
+      values: z.record(z.string(), z.string()).optional(),
+      scale: z.number().optional(),
+      default: z.string().optional(),
+      /** Join: the "name" of another file, or an entity loaded before this file's (e.g. "orders"). */
+      from: z.string().min(1).optional().describe('join: the "name" of another file, or an entity loaded before this file\'s (e.g. "orders")'),
+      /** Join: the key, this file's column matched with the other side's. */
+      on: joinKey.optional().describe('join: the key, one column name found on both sides, or {"column here": "column there"}'),
+      /** Join: the other side's column to take, one value per key. */
+      value: z.string().min(1).optional().describe("join: the other side's column to take, one value per key"),
+      /** Join: the other side's numeric column to add up over the rows of a key. */
+      sum: z.string().min(1).optional().describe("join: the other side's number column, added up over the rows of a key")
+    })
+    .superRefine((m, ctx) => {
+      const join = m.from !== undefined || m.on !== undefined || m.value !== undefined || m.sum !== undefined;
+      if (!join) return;
+      if (m.from === undefined || m.on === undefined) ctx.addIssue({code: "custom", message: 'a join needs "from" (a file\'s name or an entity) and "on" (the key column)'});
+      if ((m.value === undefined) === (m.sum === undefined)) ctx.addIssue({code: "custom", message: 'a join takes either "value" (one per key) or "sum" (added up per key)'});
+      if (m.column !== undefined || m.sql !== undefined) ctx.addIssue({code: "custom", message: 'a join ("from") cannot also have "column" or "sql"'});
+    })
 ]);
 
 /** ISO 4217 code, upper case ("GBP", "BRL"). */
@@ -92,6 +148,16 @@ const fileConfig = z.strictObject({
   match: z.string().min(1),
   source: z.string().optional(),
   entity: z.enum(entityNames as [string, ...string[]]).optional(),
+  /** What other files' joins call this file ("from": name). Letters, digits and _; not an entity's name. */
+  name: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "a name is letters, digits and _, starting with a letter")
+    .optional()
+    .describe('what other files\' joins call this file ("from": name)'),
+  /** "lookup": the file holds no entity of its own; only the joins that name it read it. */
+  role: z.enum(["lookup"]).optional().describe("lookup: the file holds no entity of its own; only the joins that name it read it"),
+  /** The score's scale, [lowest, highest]: [1, 5] for 1–5 stars on a ratings file; NPS is [0, 10]. */
+  scale: z.tuple([z.number().int(), z.number().int()]).optional().describe("the score's scale, [lowest, highest]: [1, 5] for 1–5 stars on a ratings file; NPS is [0, 10]"),
   columns: z.record(z.string(), fieldMapping).optional(),
   dateFormats: z.union([z.string(), z.array(z.string())]).optional(),
   decimal: z.enum([".", ","]).optional(),
@@ -179,7 +245,7 @@ export async function loadConfig(dir: string, path?: string, near: readonly stri
 }
 
 export function parseConfig(raw: unknown, file = "config"): RapportConfig {
-  const result = configSchema.safeParse(raw);
+  const result = configSchema.superRefine((config, ctx) => checkJoins(config.files, ctx)).safeParse(raw);
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `${i.path.join(".") || "(top level)"}: ${i.message}`);
   throw new IngestError(`${file}: ${problems.join("; ")}`, "bad-input", file);
@@ -201,4 +267,70 @@ export function globToRegExp(glob: string): RegExp {
     else source += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
   }
   return new RegExp(`^(?:.*/)?${source}$`, "i");
+}
+
+/**
+ * Checks across files entries: names unique and not an entity's; every join's
+ * "from" a declared name or an entity that loads before the file's own (on and
+ * value then being the model's columns); lookup files with a name and nothing
+ * else to say; scales where a score has one. Each problem names its path.
+ */
+function checkJoins(files: readonly FileConfig[], ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({code: "custom", path: ["files", ...path], message});
+  const names = new Map<string, number>();
+  files.forEach((f, i) => {
+    if (f.name === undefined) return;
+    if (isEntity(f.name)) issue([i, "name"], `"${f.name}" is an entity's name; "from": "${f.name}" means the ${f.name} already loaded. Call this file something else`);
+    else if (names.has(f.name)) issue([i, "name"], `"${f.name}" already names files[${names.get(f.name)}]`);
+    else names.set(f.name, i);
+  });
+  const lookupKeys = new Map<string, string>();
+  files.forEach((f, i) => {
+    for (const [field, m] of Object.entries(f.columns ?? {})) {
+      if (typeof m === "string" || m.from === undefined || m.on === undefined || files[names.get(m.from) ?? -1]?.role !== "lookup") continue;
+      const there = typeof m.on === "string" ? m.on : Object.values(m.on)[0];
+      const first = lookupKeys.get(m.from);
+      if (first === undefined) lookupKeys.set(m.from, there);
+      else if (first !== there) issue([i, "columns", field, "on"], `the lookup "${m.from}" is keyed by ${first} elsewhere: its rows are counted by one key`);
+    }
+  });
+  files.forEach((f, i) => {
+    if (f.role === "lookup") {
+      if (f.name === undefined) issue([i, "role"], 'a lookup file needs a "name" for the joins that read it');
+      for (const key of ["entity", "source", "columns"] as const) {
+        if (f[key] !== undefined) issue([i, key], `a lookup file holds no entity of its own: drop "${key}", the joins that name it say which columns they take`);
+      }
+    }
+    if (f.scale !== undefined) {
+      const [low, high] = f.scale;
+      if (low >= high) issue([i, "scale"], `the scale's lowest value comes first: [${high}, ${low}]?`);
+      if (f.entity === "nps_responses" && (low !== 0 || high !== 10)) {
+        issue([i, "scale"], `NPS is asked on 0–10; a ${low}–${high} score is a rating: write "entity": "ratings", "scale": [${low}, ${high}]`);
+      } else if (f.entity !== "ratings" && f.entity !== "nps_responses") {
+        issue([i, "scale"], `"scale" is for a score: on a ratings file ("entity": "ratings", "scale": [1, 5]) or an NPS file ([0, 10])`);
+      }
+    }
+    for (const [field, mapping] of Object.entries(f.columns ?? {})) {
+      if (typeof mapping === "string" || mapping.from === undefined) continue;
+      const at = [i, "columns", field, "from"];
+      if (names.has(mapping.from)) {
+        if (names.get(mapping.from) === i) issue(at, `a file cannot join itself`);
+        continue;
+      }
+      if (!isEntity(mapping.from)) {
+        issue(at, `"${mapping.from}" names no file (give the file "name": "${mapping.from}") and no entity (${entityNames.join(", ")})`);
+        continue;
+      }
+      const entity = f.entity !== undefined && isEntity(f.entity) ? f.entity : undefined;
+      if (entity === undefined || loadOrder.indexOf(mapping.from) >= loadOrder.indexOf(entity)) {
+        issue(at, `${mapping.from} are not loaded before ${entity ?? "this file"}: join a file by its "name" instead`);
+        continue;
+      }
+      const model = new Set(columnsOf(mapping.from).map((c) => c.name));
+      const there = typeof mapping.on === "string" ? mapping.on : Object.values(mapping.on ?? {})[0];
+      for (const [key, column] of [["on", there], ["value", mapping.value], ["sum", mapping.sum]] as const) {
+        if (column !== undefined && !model.has(column)) issue([i, "columns", field, key], `${mapping.from} have no column "${column}" (they have ${[...model].join(", ")})`);
+      }
+    }
+  });
 }

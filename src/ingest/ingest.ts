@@ -21,6 +21,7 @@ import {futureSql} from "./checks.js";
 import {rejectGroups, writeRejects, type RejectGroup} from "./rejects.js";
 import {detectExport} from "./detect.js";
 import {IngestError} from "./errors.js";
+import {afterStaging, beforeCounting, consumerOf, joinedHashes, loadLookup, prepareJoins, withScale, type Join, type NamedFile} from "./joins.js";
 import type {ExportRule, FieldMapping, SourceDefinition} from "./source.js";
 import {applyOrderAttributes, checkCurrencies, createShapedTables, isShaped, removeShaped, shapedCounts, shapedRule, shapeExtras, shapeOrders, writeShaped} from "./lines.js";
 import {createTableSql, duplicatesSql, readSql, readerReasonSql, renumberSql, resolveFields, stageSql, unknownCustomerSql, upsertSql} from "./sql.js";
@@ -52,6 +53,8 @@ export interface FileReport {
   source: string;
   export: string;
   entity: Entity;
+  /** Why records were skipped, where known (further payments of an order, a person listed again). */
+  skips?: {reason: string; count: number}[];
   status: "loaded" | "unchanged" | "checked";
   read: number;
   accepted: number;
@@ -88,6 +91,7 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
   const scans = new Map(await Promise.all(files.map(async (f) => [f, await scanExport(f)] as const)));
   const hashes = new Map([...scans].map(([f, s]) => [f, s.sha256]));
   let removed: string[] = [];
+  for (const [file, hash] of joinedHashes(hashes, config, cwd)) hashes.set(file, hash);
   if (target !== null && existsSync(target)) {
     // A warehouse from before the returns and guest_orders tables is reloaded whole (an empty manifest).
     const manifest = await withDuckDB((db) => db.all<ManifestRow>(`${manifestSql} WHERE (SELECT count(*) FROM returns) + (SELECT count(*) FROM guest_orders) >= 0`), target, {readOnly: true}).catch(() => [] as ManifestRow[]);
@@ -133,6 +137,7 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
         }
       }
       plans.sort((a, b) => loadOrder.indexOf(a.rule.entity) - loadOrder.indexOf(b.rule.entity));
+      withJoins(plans);
       const reports: FileReport[] = [];
       let derived = false;
       for (const [i, p] of plans.entries()) {
@@ -176,6 +181,9 @@ interface Plan {
   relativePath: string;
   source: SourceDefinition;
   rule: ExportRule;
+  /** A "lookup" file (no entity of its own), and the files of the load that joins read (see joins.ts). */
+  lookup?: boolean;
+  joins?: {named: ReadonlyMap<string, NamedFile>; consumers: Map<string, Join[]>};
   fileConfig?: FileConfig;
   config?: RapportConfig;
 }
@@ -191,6 +199,7 @@ async function plan(db: Database, path: string, cwd: string, config: RapportConf
       throw new IngestError(`${relativePath}: unknown source "${sourceName}"; known sources: ${sources.map((s) => s.name).join(", ")}`, "bad-input", relativePath);
     }
   }
+  if (fileConfig?.role === "lookup") return lookupPlan(path, relativePath, config, fileConfig);
   if (fileConfig?.entity) {
     const rule = candidates.flatMap((s) => s.exports.map((r) => ({source: s, rule: r}))).find((x) => x.rule.entity === fileConfig.entity);
     if (!rule) throw new IngestError(`${relativePath}: source ${candidates[0].name} has no ${fileConfig.entity} export`, "bad-input", relativePath);
@@ -207,7 +216,7 @@ function withOverrides(rule: ExportRule, config: FileConfig | undefined): Export
   const columns: Partial<Record<string, FieldMapping>> = {...rule.columns};
   for (const [field, mapping] of Object.entries(config.columns ?? {})) columns[field] = typeof mapping === "string" ? {column: mapping} : mapping;
   const dateFormats = config.dateFormats === undefined ? rule.dateFormats : typeof config.dateFormats === "string" ? [config.dateFormats] : config.dateFormats;
-  return {...rule, columns, dateFormats, decimal: config.decimal ?? rule.decimal};
+  return withScale({...rule, columns, dateFormats, decimal: config.decimal ?? rule.decimal}, config);
 }
 
 async function readHeader(db: Database, path: string, relativePath: string, config: FileConfig | undefined): Promise<string[]> {
@@ -256,6 +265,7 @@ async function loadFile(
     export: p.rule.title,
     entity
   };
+  if (p.lookup) return loadLookupFile(db, p, {force, check, now, log, sha256});
   if (!check && !force) {
     const [previous] = await db.all<{sha256: string; read: number; accepted: number; rejected: number; skipped: number}>(
       `SELECT sha256, "read"::DOUBLE AS "read", accepted::DOUBLE AS accepted, rejected::DOUBLE AS rejected, skipped::DOUBLE AS skipped FROM _files WHERE path = ${literal(p.relativePath)}`
@@ -281,6 +291,8 @@ async function loadFile(
   };
   await open(false);
   const header = (await db.all<{column_name: string}>("DESCRIBE raw")).map((c) => c.column_name).filter((c) => c !== "_line");
+  const joined = await prepareJoins(db, p.relativePath, p.rule, header, p.joins); // raw now reads the file with its joins
+  p = {...p, rule: joined.rule};
   const fields = resolveFields(entity, p.rule, header);
   for (const spec of columnsOf(entity)) {
     const field = fields.get(spec.name)!;
@@ -288,6 +300,7 @@ async function loadFile(
       await reading.done();
       throw new IngestError(
         `${p.relativePath}: missing required column "${spec.name}" for ${p.rule.title} (looked for ${field.from}; the file has ${header.join(", ")}). ` +
+          (entity === "ratings" && spec.name.startsWith("scale_") ? `State the rating's scale for this file in rapport.config.json, e.g. "scale": [1, 5]. ` : "") +
           `Rename the column, or map it in rapport.config.json: {"files": [{"match": "${basename(p.path)}", "columns": {"${spec.name}": "<column in your file>"}}]}`,
         "bad-input",
         p.relativePath
@@ -315,6 +328,7 @@ async function loadFile(
     await open(true);
     await stage();
   }
+  await afterStaging(db, "staged", p.relativePath, p.rule, p.fileConfig, joined);
   await db.run("DROP VIEW raw");
   let readerRejects = 0;
   let footerLines = 0;
@@ -346,6 +360,8 @@ async function loadFile(
     await db.run(unknownCustomerSql("staged"));
   }
 
+  const skips = await beforeCounting(db, "staged", joined, p.joins);
+  if (skips.length) base.skips = skips;
   const [totals] = await db.all<{records: bigint; skipped: bigint; rejected: bigint}>(
     `SELECT count(*) AS records, count(*) FILTER (WHERE _skip) AS skipped, count(*) FILTER (WHERE problem IS NOT NULL AND NOT _skip) AS rejected FROM staged`
   );
@@ -499,4 +515,60 @@ async function expandPaths(paths: readonly string[], cwd: string): Promise<strin
 async function removeDatabase(path: string): Promise<void> {
   await rm(path, {force: true});
   await rm(`${path}.wal`, {force: true});
+}
+
+/** A lookup file's plan: it reports under the entity whose records read it. */
+function lookupPlan(path: string, relativePath: string, config: RapportConfig, fileConfig: FileConfig): Plan {
+  const consumer = consumerOf(config, fileConfig.name!);
+  if (!consumer) {
+    throw new IngestError(`${relativePath}: a lookup file no join reads: name it in a field's "from" ({"from": "${fileConfig.name}", "on": ..., "sum": ...}) or remove its files entry`, "bad-input", relativePath);
+  }
+  const source: SourceDefinition = {name: "config", title: "rapport.config.json", exports: []};
+  return {path, relativePath, source, rule: {entity: consumer.entity, title: `${fileConfig.name} (read by ${consumer.matches.join(", ")})`}, fileConfig, lookup: true};
+}
+
+/** Lookup files go last (their rows are judged by the records that read them); every plan gets the load's named files. */
+function withJoins(plans: Plan[]): void {
+  plans.sort((a, b) => Number(a.lookup === true) - Number(b.lookup === true)); // stable: the load order stays
+  const named = new Map(
+    plans.filter((p) => p.fileConfig?.name).map((p) => [p.fileConfig!.name!, {name: p.fileConfig!.name!, path: p.path, relativePath: p.relativePath, config: p.fileConfig!, readOptions: readOptions(p.path, p.fileConfig)}] as const)
+  );
+  const joins = {named, consumers: new Map<string, Join[]>()};
+  for (const p of plans) p.joins = joins;
+}
+
+/** A lookup file's report: its rows judged by the records that read them (see joins.ts). */
+async function loadLookupFile(
+  db: Database,
+  p: Plan,
+  {force, check, now, log, sha256}: {force: boolean; check: boolean; now: Date; log: NonNullable<IngestOptions["log"]>; sha256: string}
+): Promise<FileReport> {
+  const started = performance.now();
+  const base = {path: p.relativePath, source: p.source.name, export: p.rule.title, entity: p.rule.entity};
+  const file = literal(p.relativePath);
+  if (!check && !force) {
+    const [previous] = await db.all<{sha256: string; read: number; accepted: number; rejected: number; skipped: number}>(
+      `SELECT sha256, "read"::DOUBLE AS "read", accepted::DOUBLE AS accepted, rejected::DOUBLE AS rejected, skipped::DOUBLE AS skipped FROM _files WHERE path = ${file}`
+    );
+    if (previous?.sha256 === sha256) {
+      log(`${p.relativePath}: unchanged since the last load, skipped`);
+      return {...base, status: "unchanged", read: previous.read, accepted: previous.accepted, rejected: previous.rejected, skipped: previous.skipped, reasons: [], seconds: 0};
+    }
+  }
+  const joins = p.joins?.consumers.get(p.fileConfig!.name!);
+  if (!joins?.length) {
+    throw new IngestError(`${p.relativePath}: the files that read this lookup (${p.rule.title}) are not among the exports given; add them, or leave this file out`, "bad-input", p.relativePath);
+  }
+  const at = `${literal(now.toISOString())}::TIMESTAMPTZ::TIMESTAMP`;
+  const {skips, ...counts} = await loadLookup(db, p.joins!.named.get(p.fileConfig!.name!)!, {entity: p.rule.entity, joins}, at);
+  await db.run(`DELETE FROM _files WHERE path = ${file}`);
+  await db.run(
+    `INSERT INTO _files (path, sha256, bytes, source, export, entity, "read", accepted, rejected, skipped, loaded_at) ` +
+      `VALUES (${file}, ${literal(sha256)}, ${statSync(p.path).size}, ${literal(p.source.name)}, ${literal(p.rule.title)}, ${literal(p.rule.entity)}, ` +
+      `${counts.read}, ${counts.accepted}, ${counts.rejected}, ${counts.skipped}, ${at})`
+  );
+  const report: FileReport = {...base, status: check ? "checked" : "loaded", ...counts, seconds: (performance.now() - started) / 1000, ...(skips.length ? {skips} : {})};
+  const why = skips.length ? ` (${skips.map((s) => `${s.count} ${s.reason}`).join("; ")})` : "";
+  log(`${p.relativePath}: ${report.read} read, ${report.accepted} accepted, ${report.rejected} rejected${report.skipped ? `, ${report.skipped} skipped${why}` : ""} (${report.seconds.toFixed(1)} s)`);
+  return report;
 }

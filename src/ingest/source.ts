@@ -21,6 +21,14 @@ export interface FieldMapping {
   scale?: number;
   /** Used when the column is absent or the value empty. */
   default?: string;
+  /** A join (see joins.ts): the value comes from the file named `from`, or an entity already loaded. */
+  from?: string;
+  /** The join's key: this file's column, or {"this file's column": "the other side's column"}. */
+  on?: string | Readonly<Record<string, string>>;
+  /** The other side's column, one value per key. */
+  value?: string;
+  /** The other side's number column, added up over the rows of a key. */
+  sum?: string;
 }
 
 export interface ExportRule {

@@ -189,7 +189,7 @@ export function numberSql(x: string, decimal: "." | ","): string {
 }
 
 /** Parses money-like text: "$1,234.50", "USD 1,234.50", "1.234,50 €", "(12.00)". */
-function number(x: string, decimal: "." | ","): string {
+export function number(x: string, decimal: "." | ","): string {
   const stripped = `regexp_replace(${x}, '[$€£¥₹\\s\\x{00a0}]|^[A-Za-z]{3}\\s*|\\s*[A-Za-z]{3}$', '', 'g')`;
   const signed = `regexp_replace(${stripped}, '^\\((.*)\\)$', '-\\1')`;
   const normal = decimal === "," ? `replace(replace(${signed}, '.', ''), ',', '.')` : `replace(${signed}, ',', '')`;

@@ -1,5 +1,5 @@
 /**
- * The rapport data model: the five entities every export is mapped onto,
+ * The rapport data model: the six entities every export is mapped onto,
  * defined once with zod. The TypeScript types come from these schemas, and so
  * do the checks that run on the data in DuckDB (see columns.ts and
  * src/ingest/sql.ts): a field's type says how a raw text value is parsed,
@@ -47,6 +47,24 @@ export const npsResponseSchema = z.object({
   comment: text.optional().meta(personal)
 });
 
+/**
+ * A star rating or review score on its own scale (1–5 stars, 1–7, 1–10):
+ * satisfaction, never NPS. The scale travels with every row, so ratings of
+ * different scales are never mixed unnoticed; score may be fractional (an
+ * average of sub-scores) but lies within [scale_min, scale_max]. order_id is
+ * the order rated, when the export says.
+ */
+export const ratingSchema = z.object({
+  id,
+  customer_id: id,
+  order_id: text.optional(),
+  rated_at: z.date(),
+  score: z.number(),
+  scale_min: z.number().int(),
+  scale_max: z.number().int(),
+  comment: text.optional().meta(personal)
+});
+
 export const ticketSchema = z.object({
   id,
   customer_id: id,
@@ -69,6 +87,7 @@ export const subscriptionSchema = z.object({
 export type Customer = z.infer<typeof customerSchema>;
 export type Order = z.infer<typeof orderSchema>;
 export type NpsResponse = z.infer<typeof npsResponseSchema>;
+export type Rating = z.infer<typeof ratingSchema>;
 export type Ticket = z.infer<typeof ticketSchema>;
 export type Subscription = z.infer<typeof subscriptionSchema>;
 
@@ -76,6 +95,7 @@ export const entities = {
   customers: customerSchema,
   orders: orderSchema,
   nps_responses: npsResponseSchema,
+  ratings: ratingSchema,
   tickets: ticketSchema,
   subscriptions: subscriptionSchema
 } as const;
@@ -84,13 +104,14 @@ export type Entity = keyof typeof entities;
 export const entityNames = Object.keys(entities) as Entity[];
 
 /** Loading order: customers first, so references to them can be checked. */
-export const loadOrder: readonly Entity[] = ["customers", "orders", "nps_responses", "tickets", "subscriptions"];
+export const loadOrder: readonly Entity[] = ["customers", "orders", "nps_responses", "ratings", "tickets", "subscriptions"];
 
 /** The time column that says how recent an entity's data is. */
 export const timeColumn: Record<Entity, string> = {
   customers: "created_at",
   orders: "ordered_at",
   nps_responses: "responded_at",
+  ratings: "rated_at",
   tickets: "opened_at",
   subscriptions: "started_at"
 };
@@ -103,6 +124,10 @@ export const rowRules: Record<Entity, {when: string; column: string; reason: str
   customers: [],
   orders: [{when: "status = 'completed' AND amount < 0", column: "amount", reason: "negative amount on a completed order"}],
   nps_responses: [],
+  ratings: [
+    {when: "scale_min >= scale_max", column: "scale_max", reason: "the scale's highest value is not above its lowest"},
+    {when: "score < scale_min OR score > scale_max", column: "score", reason: "score outside the scale stated for the file (scale_min to scale_max)"}
+  ],
   tickets: [
     {when: "first_response_at < opened_at", column: "first_response_at", reason: "first response before the ticket was opened"},
     {when: "resolved_at < opened_at", column: "resolved_at", reason: "resolved before the ticket was opened"}
