@@ -21,7 +21,7 @@ import {futureSql} from "./checks.js";
 import {rejectGroups, writeRejects, type RejectGroup} from "./rejects.js";
 import {detectExport} from "./detect.js";
 import {IngestError} from "./errors.js";
-import {afterStaging, beforeCounting, consumerOf, joinedHashes, loadLookup, prepareJoins, withScale, type Join, type NamedFile} from "./joins.js";
+import {afterStaging, beforeCounting, consumerOf, joinedHashes, joinRaw, loadLookup, prepareJoins, withScale, type Join, type NamedFile} from "./joins.js";
 import type {ExportRule, FieldMapping, SourceDefinition} from "./source.js";
 import {applyOrderAttributes, checkCurrencies, createShapedTables, isShaped, removeShaped, shapedCounts, shapedRule, shapeExtras, shapeOrders, writeShaped} from "./lines.js";
 import {createTableSql, duplicatesSql, readSql, readerReasonSql, renumberSql, resolveFields, stageSql, unknownCustomerSql, upsertSql} from "./sql.js";
@@ -147,7 +147,7 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
         }
         const step = `[${i + 1}/${plans.length}]`;
         try {
-          reports.push(await loadFile(db, p, {force, mirror, check: target === null, now, log: (line, o) => log(`${step} ${line}`, o), scan: scans.get(p.path)!, config}));
+          reports.push(await loadFile(db, p, {force, mirror, check: target === null, now, log: (line, o) => log(`${step} ${line}`, o), scan: scans.get(p.path)!, sha256: hashes.get(p.path)!, config}));
         } catch (error) {
           orStop(p.path, error);
         }
@@ -254,10 +254,19 @@ function unreadable(relativePath: string, error: unknown): IngestError {
 async function loadFile(
   db: Database,
   p: Plan,
-  {force, mirror, check, now, log, scan, config}: {force: boolean; mirror: boolean; check: boolean; now: Date; log: NonNullable<IngestOptions["log"]>; scan: ScannedExport; config: RapportConfig}
+  {force, mirror, check, now, log, scan, sha256, config}: {
+    force: boolean;
+    mirror: boolean;
+    check: boolean;
+    now: Date;
+    log: NonNullable<IngestOptions["log"]>;
+    scan: ScannedExport;
+    /** The file's hash for the manifest: with joins, combined with the hashes of the files it reads (joinedHashes). */
+    sha256: string;
+    config: RapportConfig;
+  }
 ): Promise<FileReport> {
   const started = performance.now();
-  const {sha256} = scan;
   const {entity} = p.rule;
   const base: Omit<FileReport, "status" | "read" | "accepted" | "rejected" | "skipped" | "reasons" | "seconds"> = {
     path: p.relativePath,
@@ -291,6 +300,7 @@ async function loadFile(
   };
   await open(false);
   const header = (await db.all<{column_name: string}>("DESCRIBE raw")).map((c) => c.column_name).filter((c) => c !== "_line");
+  const decimal = p.rule.decimal ?? ".";
   const joined = await prepareJoins(db, p.relativePath, p.rule, header, p.joins); // raw now reads the file with its joins
   p = {...p, rule: joined.rule};
   const fields = resolveFields(entity, p.rule, header);
@@ -326,6 +336,7 @@ async function loadFile(
   if (!(await stage())) {
     log(`${p.relativePath}: records do not line up with the file's lines (broken quoting, line breaks in values); reading it line by line…`, {transient: true});
     await open(true);
+    await joinRaw(db, joined, decimal);
     await stage();
   }
   await afterStaging(db, "staged", p.relativePath, p.rule, p.fileConfig, joined);

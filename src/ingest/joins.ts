@@ -230,10 +230,20 @@ export async function prepareJoins(
       );
     }
   }
-  await db.run(joinedSql("raw", joins, sides, rule.decimal ?? "."));
+  const prepared = {rule: joinedRule(rule, joins), joins, sides};
+  await joinRaw(db, prepared, rule.decimal ?? ".");
+  return prepared;
+}
+
+/**
+ * Puts the joins prepared for a file over its raw rows again: after the CSV
+ * reader falls back to reading the file line by line, `raw` is the file alone.
+ */
+export async function joinRaw(db: Database, {joins, sides}: Prepared, decimal: "." | ","): Promise<void> {
+  if (joins.length === 0) return;
+  await db.run(joinedSql("raw", joins, sides, decimal));
   // The CSV was read (and its unreadable lines noted) just now: from here on, raw is the joined rows.
   await db.run("CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM joined");
-  return {rule: joinedRule(rule, joins), joins, sides};
 }
 
 /**
