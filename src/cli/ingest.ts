@@ -4,9 +4,52 @@
  * skipped, with the commonest reasons.
  */
 import {sources} from "../../loaders/index.js";
-import type {RapportConfig} from "../config.js";
-import {ingest, type IngestReport} from "../ingest/ingest.js";
-import type {Log} from "./progress.js";
+import {loadConfig, type RapportConfig} from "../config.js";
+import {exitCodes, UsageError} from "../errors.js";
+import {ingest as load, type IngestReport} from "../ingest/ingest.js";
+import type {Command, CommandContext} from "./command.js";
+import {progressLog, type Log} from "./progress.js";
+
+const options = {
+  source: {type: "string"},
+  force: {type: "boolean"}
+} as const;
+
+export const ingest: Command = {
+  usage: "PATH...",
+  summary: "load CRM exports (files or folders) into the DuckDB warehouse",
+  options,
+  optionHelp: [
+    "--source NAME         ingest, check: read every file as this source (generic, hubspot, salesforce, stripe, shopify, cdnow)",
+    "--force               ingest: reload files even when unchanged"
+  ],
+  run: (context) => ingestOrCheck("ingest", context)
+};
+
+export const check: Command = {
+  usage: "PATH...",
+  summary: "validate exports without loading them",
+  run: (context) => ingestOrCheck("check", context)
+};
+
+async function ingestOrCheck(command: "ingest" | "check", {args, values, cwd, option}: CommandContext): Promise<number> {
+  if (args.length === 0) throw new UsageError(`${command} needs at least one file or folder`);
+  const config = await loadConfig(cwd, option("config"));
+  const report = await runIngest({
+    paths: args,
+    cwd,
+    config,
+    source: option("source"),
+    warehouse: option("warehouse"),
+    force: values.force === true,
+    check: command === "check",
+    log: progressLog()
+  });
+  process.stdout.write(formatReport(report, config.rejectThreshold));
+  if (report.failed.length) return exitCodes.rejectThreshold;
+  if (command === "check" && report.files.some((f) => f.rejected > 0)) return exitCodes.badInput;
+  return exitCodes.ok;
+}
 
 export interface IngestCommand {
   paths: string[];
@@ -22,7 +65,7 @@ export interface IngestCommand {
 }
 
 export function runIngest({paths, cwd, config, source, warehouse, force, check, mirror, log}: IngestCommand): Promise<IngestReport> {
-  return ingest(paths, {
+  return load(paths, {
     cwd,
     config,
     sources,

@@ -8,6 +8,8 @@ import {createReadStream, existsSync, statSync} from "node:fs";
 import {createServer, type Server} from "node:http";
 import type {AddressInfo} from "node:net";
 import {extname, join, normalize, resolve, sep} from "node:path";
+import {exitCodes} from "../errors.js";
+import {integer, type Command} from "./command.js";
 
 const types: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -65,3 +67,15 @@ function findFile(base: string, pathname: string): string | undefined {
   const candidates = pathname.endsWith("/") ? [join(path, "index.html")] : [path, `${path}.html`, join(path, "index.html")];
   return candidates.find((c) => existsSync(c) && statSync(c).isFile());
 }
+
+export const serve: Command = {
+  usage: "[DIR]",
+  summary: "serve a built site (default dist/) on http://127.0.0.1:3000",
+  async run({args, cwd, option}) {
+    const port = integer(option("port") ?? "3000", "--port");
+    const site = await serveStatic(resolve(cwd, args[0] ?? "dist"), {port, host: option("host") ?? "127.0.0.1"});
+    process.stderr.write(`rapport: serving ${args[0] ?? "dist"} at ${site.url} (Ctrl-C to stop)\n`);
+    await new Promise(() => {}); // until interrupted
+    return exitCodes.ok;
+  }
+};
