@@ -5,9 +5,14 @@
  */
 import {sources} from "../../loaders/index.js";
 import {loadConfig, type RapportConfig} from "../config.js";
-import {exitCodes, UsageError} from "../errors.js";
+import {exitCodes, RapportError, toRapportError, UsageError} from "../errors.js";
 import {ingest as load, type IngestReport} from "../ingest/ingest.js";
 import type {Command, CommandContext} from "./command.js";
+import {rmSync} from "node:fs";
+import {resolve} from "node:path";
+import {cleanLeftovers} from "./leftovers.js";
+import {waitSeconds, withLock} from "./lock.js";
+import {onInterrupt} from "./processes.js";
 import {progressLog, type Log} from "./progress.js";
 
 const options = {
@@ -35,16 +40,37 @@ export const check: Command = {
 async function ingestOrCheck(command: "ingest" | "check", {args, values, cwd, option}: CommandContext): Promise<number> {
   if (args.length === 0) throw new UsageError(`${command} needs at least one file or folder`);
   const config = await loadConfig(cwd, option("config"));
-  const report = await runIngest({
-    paths: args,
-    cwd,
-    config,
-    source: option("source"),
-    warehouse: option("warehouse"),
-    force: values.force === true,
-    check: command === "check",
-    log: progressLog()
-  });
+  const log = progressLog();
+  const load = () =>
+    runIngest({
+      paths: args,
+      cwd,
+      config,
+      source: option("source"),
+      warehouse: option("warehouse"),
+      force: values.force === true,
+      check: command === "check",
+      log
+    });
+  let report;
+  if (command === "check") report = await load();
+  else {
+    // A writer: one at a time per warehouse, and a killed run's leftovers go first (see lock.ts, leftovers.ts).
+    const warehouse = resolve(cwd, option("warehouse") ?? config.warehouse);
+    report = await withLock(`${warehouse}.lock`, {command: "ingest", waitSeconds: waitSeconds(option("wait")), log}, async () => {
+      cleanLeftovers({cwd, warehouse, log});
+      const working = `${warehouse}.next-${process.pid}`;
+      const unregister = onInterrupt(() => [working, `${working}.wal`, `${working}.tmp`].forEach((f) => rmSync(f, {recursive: true, force: true})));
+      try {
+        return await load();
+      } catch (error) {
+        const e = toRapportError(error);
+        throw e.kind === "io" ? new RapportError(`${e.message}. The warehouse is unchanged`, "io", {cause: error}) : e;
+      } finally {
+        unregister();
+      }
+    });
+  }
   process.stdout.write(formatReport(report, config.rejectThreshold));
   if (report.failed.length) return exitCodes.rejectThreshold;
   if (command === "check" && report.files.some((f) => f.rejected > 0)) return exitCodes.badInput;
@@ -61,10 +87,12 @@ export interface IngestCommand {
   force?: boolean;
   check?: boolean;
   mirror?: boolean;
+  /** Write the new warehouse here instead of replacing the warehouse (see IngestOptions.into). */
+  into?: string;
   log: Log;
 }
 
-export function runIngest({paths, cwd, config, source, warehouse, force, check, mirror, log}: IngestCommand): Promise<IngestReport> {
+export function runIngest({paths, cwd, config, source, warehouse, force, check, mirror, into, log}: IngestCommand): Promise<IngestReport> {
   return load(paths, {
     cwd,
     config,
@@ -73,6 +101,7 @@ export function runIngest({paths, cwd, config, source, warehouse, force, check, 
     warehouse: check ? null : (warehouse ?? config.warehouse),
     force,
     mirror,
+    into,
     log
   });
 }

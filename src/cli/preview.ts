@@ -10,6 +10,8 @@ import {dataDir} from "../paths.js";
 import type {Command} from "./command.js";
 import {runFramework} from "./framework.js";
 import {formatReport, runIngest} from "./ingest.js";
+import {cleanLeftovers} from "./leftovers.js";
+import {withLock} from "./lock.js";
 import {progressLog} from "./progress.js";
 
 export const preview: Command = {
@@ -19,7 +21,13 @@ export const preview: Command = {
     const config = await loadConfig(cwd, option("config"));
     const log = progressLog();
     // The config is read again on each reload, so edits to it are picked up too.
-    const ingestData = async () => runIngest({paths: [dataDir()], cwd, config: await loadConfig(cwd, option("config")), log, mirror: true});
+    // Each reload holds the warehouse's lock (waiting for a build that holds it, up to 10 minutes).
+    const warehouse = resolve(cwd, config.warehouse);
+    const ingestData = () =>
+      withLock(`${warehouse}.lock`, {command: "preview", waitSeconds: 600, log}, async () => {
+        cleanLeftovers({cwd, warehouse, log});
+        return runIngest({paths: [dataDir()], cwd, config: await loadConfig(cwd, option("config")), log, mirror: true});
+      });
     let report = await ingestData();
     if (report.failed.length) {
       process.stderr.write(formatReport(report, config.rejectThreshold));

@@ -33,6 +33,12 @@ export interface IngestOptions {
   /** Reload files even when unchanged. */
   force?: boolean;
   /**
+   * Write the loaded warehouse to this file instead of replacing `warehouse`
+   * (a build swaps it in later, together with the site). Nothing is written
+   * there when no export changed; the report's `warehouse` says which to read.
+   */
+  into?: string;
+  /**
    * Make the warehouse mirror exactly these paths (what a build wants): a
    * changed file's rows are replaced by its new content, and the rows of a
    * file no longer present are removed. Without it, loads only add and update.
@@ -121,8 +127,9 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
     const failed = report
       .filter((f) => f.read > 0 && f.rejected / f.read > config.rejectThreshold)
       .map((f) => ({path: f.path, share: f.rejected / f.read}));
-    if (target !== null && failed.length === 0) await rename(work, target);
-    return {files: report, warehouse: target !== null && failed.length === 0 ? target : null, failed};
+    const written = target === null ? null : options.into === undefined ? target : resolve(cwd, options.into);
+    if (written !== null && failed.length === 0) await rename(work, written);
+    return {files: report, warehouse: failed.length === 0 ? written : null, failed};
   } finally {
     if (target !== null) await removeDatabase(work);
   }
