@@ -110,8 +110,9 @@ export function toRapportError(error: unknown): RapportError {
   if (error instanceof RapportError) return error;
   const message = firstLine(error instanceof Error ? error.message : String(error));
   if (isIoError(error)) {
-    const what = fullDisk.test(message) || (error as {code?: string}).code === "ENOSPC" ? "the disk is full" : "a file could not be read or written";
-    return new RapportError(`${what} (${message}); free space or fix the folder and run again`, "io", {cause: error});
+    const full = fullDisk.test(message) || (error as {code?: string}).code === "ENOSPC";
+    const text = full ? `the disk is full (${message}); free space and run again` : `a file could not be read or written (${message}); check the disk and the folder's permissions, then run again`;
+    return new RapportError(text, "io", {cause: error});
   }
   return new RapportError(`internal error: ${message}`, "software", {cause: error});
 }

@@ -17,7 +17,8 @@
  * local file (DuckDB does not support network file systems), so one machine
  * is the case to cover.
  */
-import {linkSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync} from "node:fs";
+import {dirname} from "node:path";
+import {linkSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync} from "node:fs";
 import {RapportError} from "../errors.js";
 import {isRunning, onInterrupt} from "./processes.js";
 
@@ -47,6 +48,7 @@ export async function acquireLock(path: string, {command, waitSeconds = 0, log =
   const me: LockHolder = {pid: process.pid, command, started: new Date().toISOString()};
   const deadline = Date.now() + waitSeconds * 1000;
   let waited = false;
+  mkdirSync(dirname(path), {recursive: true});
   for (;;) {
     if (tryCreate(path, me)) break;
     const holder = readHolder(path);

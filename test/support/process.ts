@@ -36,13 +36,13 @@ export function stopAll(): void {
 }
 
 /** Polls until f() is truthy (returns it) or the time is up (throws with what). */
-export async function waitFor<T>(f: () => T | undefined | false, what: string, seconds = 60): Promise<T> {
+export async function waitFor<T>(f: () => T | undefined | false, what: string, seconds = 60, pollMs = 100): Promise<T> {
   const end = Date.now() + seconds * 1000;
   for (;;) {
     const value = f();
     if (value) return value;
     if (Date.now() > end) throw new Error(`timed out after ${seconds} s waiting for ${what}`);
-    await new Promise((ok) => setTimeout(ok, 100));
+    await new Promise((ok) => setTimeout(ok, pollMs));
   }
 }
 
