@@ -15,8 +15,13 @@ export interface RapportProcess {
   pid: number;
   /** Everything written to stderr (and stdout) so far. */
   output(): string;
-  /** Resolves with the exit code (or 128 + signal number when killed). */
+  /** Resolves with the exit code (or 128 + signal number when killed) once its output is all read. */
   exited: Promise<number>;
+  /**
+   * Resolves when the process itself has ended, even if children it left
+   * behind still hold its output open (exited waits for them too).
+   */
+  ended: Promise<void>;
 }
 
 export function startRapport(args: string[], {cwd, env = {}}: {cwd: string; env?: NodeJS.ProcessEnv}): RapportProcess {
@@ -27,7 +32,8 @@ export function startRapport(args: string[], {cwd, env = {}}: {cwd: string; env?
   child.stderr!.on("data", (chunk: Buffer) => (text += chunk));
   const signals: Record<string, number> = {SIGKILL: 9, SIGTERM: 15, SIGINT: 2};
   const exited = new Promise<number>((ok) => child.on("close", (code, signal) => (started.delete(child), ok(code ?? 128 + (signals[signal!] ?? 0)))));
-  return {child, pid: child.pid!, output: () => text, exited};
+  const ended = new Promise<void>((ok) => child.on("exit", () => ok()));
+  return {child, pid: child.pid!, output: () => text, exited, ended};
 }
 
 /** Kills (SIGKILL) every process started here that is still running. */
