@@ -65,9 +65,11 @@ export function handleSignals(): void {
   const numbers: Partial<Record<NodeJS.Signals, number>> = {SIGHUP: 1, SIGINT: 2, SIGTERM: 15};
   for (const signal of Object.keys(numbers) as NodeJS.Signals[]) {
     process.once(signal, () => {
+      const working = groups.size > 0 || cleanups.size > 0;
       killGroups("SIGTERM");
       runCleanups();
-      process.stderr.write(`rapport: stopped by ${signal}; child processes stopped, partial files removed, the previous warehouse and dist/ are unchanged\n`);
+      const what = working ? "; its child processes were stopped and its partial files removed, the previous warehouse and dist/ are unchanged" : "";
+      process.stderr.write(`rapport: stopped by ${signal}${what}\n`);
       process.exit(128 + numbers[signal]!);
     });
   }

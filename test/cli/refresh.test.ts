@@ -70,9 +70,9 @@ describe("rapport build, one run at a time and all or nothing (real processes)",
 
   it("two rapport build --wait runs started together: the second waits for the first, then both exit 0", async () => {
     addOrders(1);
-    const [a, b] = [build(project, ["--wait", "120"]), build(project, ["--wait", "120"])];
+    const [a, b] = [build(project, ["--wait", "600"]), build(project, ["--wait", "600"])];
     expect(await Promise.all([a.exited, b.exited]), a.output() + b.output()).toEqual([exitCodes.ok, exitCodes.ok]);
-    expect(a.output() + b.output()).toMatch(/lock: rapport build \(pid \d+\) holds .*; waiting up to 120 s/);
+    expect(a.output() + b.output()).toMatch(/lock: rapport build \(pid \d+\) holds .*; waiting up to 600 s/);
     expect(siteOrders(project)).toBe(orders);
   }, 180_000);
 
