@@ -42,11 +42,14 @@ export const build: Command = {
       const files = partialFiles(cwd, warehouse);
       const removePartial = () => files.forEach((f) => rmSync(f, {recursive: true, force: true}));
       const unregister = onInterrupt(removePartial);
+      const state = {swapping: false};
       try {
-        return await buildLocked(cwd, warehouse, config, log);
+        return await buildLocked(cwd, warehouse, config, log, state);
       } catch (error) {
         const e = toRapportError(error);
-        throw e.kind === "io" || e.kind === "software" ? new RapportError(`${e.message}. The previous warehouse and dist/ are unchanged`, e.kind, {cause: error}) : e;
+        // Before the swap began nothing of the previous run was touched; during it (two renames) the next run repairs (leftovers.ts).
+        const outcome = state.swapping ? "The swap was interrupted; the next build repairs it" : "The previous warehouse and dist/ are unchanged";
+        throw e.kind === "io" || e.kind === "software" ? new RapportError(`${e.message}. ${outcome}`, e.kind, {cause: error}) : e;
       } finally {
         unregister();
         removePartial();
@@ -62,7 +65,7 @@ function partialFiles(cwd: string, warehouse: string): string[] {
   return [staged, `${staged}.wal`, `${staged}.tmp`, working, `${working}.wal`, `${working}.tmp`, resolve(cwd, `dist.next-${process.pid}`)];
 }
 
-async function buildLocked(cwd: string, warehouse: string, config: Awaited<ReturnType<typeof loadConfig>>, log: Log): Promise<number> {
+async function buildLocked(cwd: string, warehouse: string, config: Awaited<ReturnType<typeof loadConfig>>, log: Log, state: {swapping: boolean}): Promise<number> {
   const data = dataDir();
   const started = performance.now();
   log(`ingest: ${data}`);
@@ -87,6 +90,7 @@ async function buildLocked(cwd: string, warehouse: string, config: Awaited<Retur
   const built = unchanged ? "ok" : await buildSite(cwd, source, log, config.private);
   if (built === "ok") {
     // The swap: renames only, the new warehouse first (a crash between the two makes the next build rebuild the site).
+    state.swapping = true;
     if (source !== warehouse) await rename(source, warehouse);
     if (!unchanged) {
       await swapDist(cwd);
