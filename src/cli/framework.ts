@@ -4,12 +4,12 @@
  * src/offline/), telemetry off, and the npm cache pruned of versions that
  * package-lock.json no longer installs.
  */
-import {spawn} from "node:child_process";
 import {createRequire} from "node:module";
 import {delimiter, join} from "node:path";
 import {pathToFileURL} from "node:url";
 import {pruneNpmCache} from "../offline/cache.js";
 import {indexPackages} from "../offline/packages.js";
+import {guardImport, spawnGroup} from "./processes.js";
 
 const require = createRequire(import.meta.url);
 
@@ -25,7 +25,11 @@ export interface FrameworkOptions {
   log?: (line: string) => void;
 }
 
-/** Spawns Framework with args (e.g. ["build"]) and resolves with its exit code. */
+/**
+ * Spawns Framework with args (e.g. ["build"]) and resolves with its exit code.
+ * Framework and the data loaders it runs form one process group that dies
+ * with rapport, even with kill -9 (see processes.ts).
+ */
 export async function runFramework(args: string[], options: FrameworkOptions): Promise<number> {
   const {cwd, root = "reports", env = {}, stdio = "inherit", log = (line) => console.error(line)} = options;
   const removed = pruneNpmCache(join(cwd, root, ".observablehq", "cache"), indexPackages(cwd));
@@ -33,7 +37,7 @@ export async function runFramework(args: string[], options: FrameworkOptions): P
   const frameworkBin = join(require.resolve("@observablehq/framework/package.json"), "..", "dist", "bin", "observable.js");
   const register = new URL("../offline/register.ts", import.meta.url).href;
   const tsx = pathToFileURL(require.resolve("tsx")).href;
-  const child = spawn(process.execPath, ["--import", tsx, "--import", register, frameworkBin, ...args], {
+  const child = spawnGroup(process.execPath, ["--import", tsx, "--import", guardImport, "--import", register, frameworkBin, ...args], {
     cwd,
     stdio: stdio === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"],
     env: {

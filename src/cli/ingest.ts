@@ -4,12 +4,81 @@
  * skipped, with the commonest reasons.
  */
 import {sources} from "../../loaders/index.js";
-import {existsSync, statSync} from "node:fs";
+import {findConfig, loadConfig, type RapportConfig} from "../config.js";
+import {exitCodes, RapportError, toRapportError, UsageError} from "../errors.js";
+import {ingest as load, type IngestReport} from "../ingest/ingest.js";
+import type {Command, CommandContext} from "./command.js";
+import {existsSync, rmSync, statSync} from "node:fs";
 import {dirname, relative, resolve} from "node:path";
-import {findConfig, type RapportConfig} from "../config.js";
-import {ingest, type IngestReport} from "../ingest/ingest.js";
 import {formatGroup} from "../ingest/rejects.js";
-import type {Log} from "./progress.js";
+import {cleanLeftovers} from "./leftovers.js";
+import {waitSeconds, withLock} from "./lock.js";
+import {onInterrupt} from "./processes.js";
+import {progressLog, type Log} from "./progress.js";
+
+const options = {
+  source: {type: "string"},
+  force: {type: "boolean"}
+} as const;
+
+export const ingest: Command = {
+  usage: "PATH...",
+  summary: "load CRM exports (files or folders) into the DuckDB warehouse",
+  options,
+  optionHelp: [
+    "--source NAME         ingest, check: read every file as this source (generic, hubspot, salesforce, stripe, shopify, cdnow)",
+    "--force               ingest: reload files even when unchanged"
+  ],
+  run: (context) => ingestOrCheck("ingest", context)
+};
+
+export const check: Command = {
+  usage: "PATH...",
+  summary: "validate exports without loading them",
+  run: (context) => ingestOrCheck("check", context)
+};
+
+async function ingestOrCheck(command: "ingest" | "check", {args, values, cwd, option}: CommandContext): Promise<number> {
+  if (args.length === 0) throw new UsageError(`${command} needs at least one file or folder`);
+  const near = exportFolders(args, cwd);
+  const config = await loadConfig(cwd, option("config"), near);
+  const log = progressLog();
+  log(configLine(cwd, option("config"), near));
+  const load = () =>
+    runIngest({
+      paths: args,
+      cwd,
+      config,
+      source: option("source"),
+      warehouse: option("warehouse"),
+      force: values.force === true,
+      check: command === "check",
+      log
+    });
+  let report;
+  if (command === "check") report = await load();
+  else {
+    // A writer: one at a time per warehouse, and a killed run's leftovers go first (see lock.ts, leftovers.ts).
+    const warehouse = resolve(cwd, option("warehouse") ?? config.warehouse);
+    report = await withLock(`${warehouse}.lock`, {command: "ingest", waitSeconds: waitSeconds(option("wait")), log}, async () => {
+      cleanLeftovers({cwd, warehouse, log});
+      const working = `${warehouse}.next-${process.pid}`;
+      const unregister = onInterrupt(() => [working, `${working}.wal`, `${working}.tmp`].forEach((f) => rmSync(f, {recursive: true, force: true})));
+      try {
+        return await load();
+      } catch (error) {
+        const e = toRapportError(error);
+        throw e.kind === "io" ? new RapportError(`${e.message}. The warehouse is unchanged`, "io", {cause: error}) : e;
+      } finally {
+        unregister();
+      }
+    });
+  }
+  process.stdout.write(formatReport(report, config.rejectThreshold));
+  if (report.failed.length) return exitCodes.rejectThreshold;
+  if (command === "check" && (report.files.some((f) => f.rejected > 0) || report.errors?.length)) return exitCodes.badInput;
+  return exitCodes.ok;
+}
 
 export interface IngestCommand {
   paths: string[];
@@ -21,11 +90,13 @@ export interface IngestCommand {
   force?: boolean;
   check?: boolean;
   mirror?: boolean;
+  /** Write the new warehouse here instead of replacing the warehouse (see IngestOptions.into). */
+  into?: string;
   log: Log;
 }
 
-export function runIngest({paths, cwd, config, source, warehouse, force, check, mirror, log}: IngestCommand): Promise<IngestReport> {
-  return ingest(paths, {
+export function runIngest({paths, cwd, config, source, warehouse, force, check, mirror, into, log}: IngestCommand): Promise<IngestReport> {
+  return load(paths, {
     cwd,
     config,
     sources,
@@ -33,6 +104,7 @@ export function runIngest({paths, cwd, config, source, warehouse, force, check, 
     warehouse: check ? null : (warehouse ?? config.warehouse),
     force,
     mirror,
+    into,
     log
   });
 }

@@ -19,6 +19,43 @@ import {scorecard, scorecardSeriesSql} from "../metrics/scorecard.js";
 import {npsAfterServiceSql, serviceSql, type ServiceBreakdown} from "../metrics/service.js";
 import type {TimeUnit} from "../models/clv.js";
 import type {Database} from "../warehouse/duckdb.js";
+import {resolve} from "node:path";
+import {loadConfig} from "../config.js";
+import {exitCodes, UsageError} from "../errors.js";
+import {readWarehouse} from "../warehouse/read.js";
+import {integer, type Command} from "./command.js";
+
+export const metrics: Command = {
+  usage: "NAME",
+  summary: "print retention, clv, nps, service, scorecard, emotion or satisfaction rows from the warehouse",
+  options: {period: {type: "string"}, by: {type: "string"}, json: {type: "boolean"}, "min-cohort": {type: "string"}, "min-responses": {type: "string"}},
+  optionHelp: [
+    "--period P            metrics: week, month (default) or quarter",
+    "--by B                metrics: segment, region, channel or plan (service also ticket_channel)",
+    "--json                metrics, clv fit: print JSON (the default; tables are not implemented)",
+    "--min-cohort N        metrics retention: withhold cohorts smaller than N",
+    "--min-responses N     metrics nps, service: withhold groups with fewer answers than N"
+  ],
+  async run({args, cwd, option}) {
+    const [name] = args;
+    if (!metricNames.includes(name as MetricName)) throw new UsageError(`metrics needs one of ${metricNames.join(", ")}${name ? `, not ${JSON.stringify(name)}` : ""}`);
+    const config = await loadConfig(cwd, option("config"));
+    const result = await readWarehouse(
+      (db) =>
+        computeMetric(db, name, {
+          period: option("period"),
+          by: option("by"),
+          minCohort: option("min-cohort") === undefined ? undefined : integer(option("min-cohort")!, "--min-cohort"),
+          minResponses: option("min-responses") === undefined ? undefined : integer(option("min-responses")!, "--min-responses")
+        }).catch((error: Error) => {
+          throw /^(invalid|unknown)/.test(error.message) ? new UsageError(error.message) : error;
+        }),
+      resolve(cwd, option("warehouse") ?? config.warehouse)
+    );
+    process.stdout.write(toJson(result) + "\n");
+    return exitCodes.ok;
+  }
+};
 
 export const metricNames = ["retention", "clv", "nps", "service", "scorecard", "emotion", "satisfaction"] as const;
 export type MetricName = (typeof metricNames)[number];
@@ -192,7 +229,8 @@ async function clvMetrics(db: Database, by: Breakdown | undefined, unit: TimeUni
   };
 }
 
-export class MetricError extends Error {
+/** A metric asked for in a way it does not support (a usage error, exit 64). */
+export class MetricError extends UsageError {
   override name = "MetricError";
 }
 

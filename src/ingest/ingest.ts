@@ -37,6 +37,12 @@ export interface IngestOptions {
   /** Reload files even when unchanged. */
   force?: boolean;
   /**
+   * Write the loaded warehouse to this file instead of replacing `warehouse`
+   * (a build swaps it in later, together with the site). Nothing is written
+   * there when no export changed; the report's `warehouse` says which to read.
+   */
+  into?: string;
+  /**
    * Make the warehouse mirror exactly these paths (what a build wants): a
    * changed file's rows are replaced by its new content, and the rows of a
    * file no longer present are removed. Without it, loads only add and update.
@@ -169,8 +175,9 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
       return {reports, failed, rejects, errors};
     }, work);
     const {failed} = report;
-    if (target !== null && failed.length === 0) await rename(work, target);
-    return {files: report.reports, warehouse: target !== null && failed.length === 0 ? target : null, failed, rejects: report.rejects, errors: report.errors};
+    const written = target === null ? null : options.into === undefined ? target : resolve(cwd, options.into);
+    if (written !== null && failed.length === 0) await rename(work, written);
+    return {files: report.reports, warehouse: failed.length === 0 ? written : null, failed, rejects: report.rejects, errors: report.errors};
   } finally {
     if (target !== null) await removeDatabase(work);
   }

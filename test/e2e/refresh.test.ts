@@ -52,7 +52,7 @@ describe("rapport build on refreshed exports", () => {
     writeFileSync(join(project, "data", "sample", "orders-late.csv"), "id,customer_id,ordered_at,amount,currency,status\nlate-1,c-00001,2026-10-30T12:00:00Z,12345.67,USD,completed\n");
     expect(await main(["build"], project)).toBe(exitCodes.ok);
     expect(octoberRevenue()).toBeCloseTo(before + 12345.67, 2);
-  });
+  }, 420_000); // two full builds: 210 s on the shared 2-core machine, above the project's 180 s
 
   it("a broken export fails the build with exit code 66 and the previous dist/ stays as it was", async () => {
     const before = snapshot();
