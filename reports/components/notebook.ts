@@ -24,7 +24,7 @@ import {downloadButton} from "./ui.js";
 import {drawChart, planChart, type ChartPlan} from "./notebook-chart.js";
 import {cellEditor, type Editor, type SchemaTable} from "./notebook-editor.js";
 import {chartChoices, fromJson, fromPage, mentions, nameProblem, pageSlug, toJson, toPage, viewBody, type ChartChoice, type NotebookCell, type NotebookDoc} from "./notebook-format.js";
-import {columnDocs} from "./notebook-catalogue.js";
+import {columnDocs} from "./notebook-docs.js";
 import type {CatalogueEntry} from "./notebook-tables.js";
 import {errorMessage, runSql, type Client, type Result, type Run} from "./notebook-run.js";
 import {decodeNotebook, encodeNotebook} from "./notebook-url.js";
@@ -55,6 +55,8 @@ interface Cell {
   run?: Run;
   /** The SQL (and name) of the result on show, to mark it stale once they change. */
   ranSql?: string;
+  /** The name the cell ran with, and the view it made (none when the run failed). */
+  ranAs?: string;
   ranName?: string;
   result?: Result;
   plan?: ChartPlan | null;
@@ -239,7 +241,7 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
   }
 
   function markStale(cell: Cell) {
-    const stale = cell.ranSql !== undefined && (cell.ranSql !== cell.editor.value || cell.ranName !== cell.name.value);
+    const stale = cell.ranSql !== undefined && (cell.ranSql !== cell.editor.value || cell.ranAs !== cell.name.value);
     cell.root.classList.toggle("nb-stale", stale);
   }
 
@@ -378,7 +380,7 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
     }
     const sql = cell.editor.value;
     const name = cell.name.value;
-    const changed = cell.ranSql !== sql || cell.ranName !== name;
+    const changed = cell.ranSql !== sql || cell.ranAs !== name;
     if (remember) save();
     if (sql.trim()) {
       cell.root.dataset.state = "queued";
@@ -424,6 +426,7 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
         cell.output.replaceChildren(html`<pre class="nb-error" role="alert">${errorMessage(error)}</pre>`);
       } finally {
         cell.ranSql = sql;
+        cell.ranAs = name;
         cell.run = undefined;
         cell.runButton.textContent = "▶ Run";
         markStale(cell);
