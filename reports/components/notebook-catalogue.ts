@@ -9,7 +9,7 @@
  */
 import {DuckDBClient} from "npm:@observablehq/duckdb";
 import {FileAttachment} from "observablehq:stdlib";
-import {publishedTables} from "./notebook-docs.js";
+import {publishedTables, tableSql} from "./notebook-docs.js";
 import {tableSources, type Attachment, type CatalogueEntry} from "./notebook-tables.js";
 
 export {columnDocs, publishedTables} from "./notebook-docs.js";
@@ -61,7 +61,7 @@ export async function openPublished(names?: readonly string[], views: Record<str
   const catalogue: CatalogueEntry[] = [];
   for (const table of wanted) {
     const present = Object.keys(table.from).every((n) => n in sources);
-    if (present) await client.query(`CREATE TABLE ${table.name} AS ${table.select}`);
+    if (present) await client.query(`CREATE TABLE ${table.name} AS ${tableSql(table)}`);
     catalogue.push({name: table.name, about: table.about, ...(present ? {} : {missing: "no rows in this build"})});
   }
   for (const name of Object.keys(sources)) await client.query(`DROP TABLE IF EXISTS ${name}`);

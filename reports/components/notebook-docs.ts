@@ -243,8 +243,8 @@ ORDER BY month, breakdown <> 'all', breakdown, group_name`,
     columns: [
       {name: "entity", type: "VARCHAR", about: "customers, orders, responses, tickets…"},
       {name: "records", type: "DOUBLE", about: "Records loaded."},
-      {name: "first_date", type: "DATE", about: "The earliest date."},
-      {name: "last_date", type: "DATE", about: "The latest date."}
+      {name: "first_date", type: "TIMESTAMP", about: "The earliest date and time in the records (UTC)."},
+      {name: "last_date", type: "TIMESTAMP", about: "The latest date and time in the records (UTC)."}
     ]
   }
 ];
@@ -252,4 +252,15 @@ ORDER BY month, breakdown <> 'all', breakdown, group_name`,
 /** A table's columns, by its name. */
 export function columnDocs(name: string): readonly ColumnDoc[] {
   return publishedTables.find((t) => t.name === name)?.columns ?? [];
+}
+
+/**
+ * The SQL making a published table from its private ones: its select, with
+ * every documented column cast to its documented type, so a table has the same
+ * types in every build (a JSON column that happens to be all blank, or all at
+ * midnight, would otherwise come out as text or as dates).
+ */
+export function tableSql(table: PublishedTable): string {
+  if (!table.columns.length) return table.select;
+  return `SELECT ${table.columns.map((c) => `CAST(${c.name} AS ${c.type}) AS ${c.name}`).join(", ")}\nFROM (${table.select})`;
 }
