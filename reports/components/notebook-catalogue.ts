@@ -10,6 +10,7 @@
 import {DuckDBClient} from "npm:@observablehq/duckdb";
 import {FileAttachment} from "observablehq:stdlib";
 import {publishedTables, tableSql} from "./notebook-docs.js";
+import {runSql, type Client} from "./notebook-run.js";
 import {tableSources, type Attachment, type CatalogueEntry} from "./notebook-tables.js";
 
 export {columnDocs, publishedTables} from "./notebook-docs.js";
@@ -70,7 +71,23 @@ export async function openPublished(names?: readonly string[], views: Record<str
   return {client, catalogue};
 }
 
-/** For a saved page: the published tables it reads, its named cells as views; a client whose .sql serves ```sql blocks. */
-export async function publishedDatabase(names: readonly string[], views: Record<string, string> = {}): Promise<PublishedClient> {
-  return (await openPublished(names, views)).client;
+/** What a saved page's ```sql blocks call: rows as the notebook shows them. */
+export interface PageDatabase {
+  sql(strings: TemplateStringsArray, ...args: unknown[]): Promise<Record<string, unknown>[]>;
+}
+
+/**
+ * For a saved page: the published tables it reads and its named cells as
+ * views. Its `sql` gives rows as the notebook does (dates as dates, at most
+ * 10,000 rows), so the page shows what the notebook showed.
+ */
+export async function publishedDatabase(names: readonly string[], views: Record<string, string> = {}): Promise<PageDatabase> {
+  const {client} = await openPublished(names, views);
+  return {
+    async sql(strings, ...args) {
+      // Framework writes a ```sql block as a raw template, a backtick in it as ${"`"}: the text is the raw parts and values in turn.
+      const text = strings.raw.map((part, i) => part + (i < args.length ? String(args[i]) : "")).join("");
+      return (await runSql(client as unknown as Client, text).result).rows;
+    }
+  };
 }

@@ -143,7 +143,7 @@ export function toPage(doc: NotebookDoc, {title, tables, charts, components = ".
     `const db = await publishedDatabase(${JSON.stringify(used)}${views.length ? ", {" : ""}`,
     ...views.map((c, i) => `  ${c.name}: ${template(viewBody(c.source))}${i < views.length - 1 ? "," : ""}`),
     `${views.length ? "}" : ""});`,
-    "const sql = db.sql.bind(db);",
+    "const sql = db.sql;",
     "```",
     "",
     `# ${title}`,
@@ -166,30 +166,36 @@ export function toPage(doc: NotebookDoc, {title, tables, charts, components = ".
 /** A Plot cell drawing a plan from the rows of the SQL cell `id`, as the notebook's quick chart does. */
 export function plotCode(plan: ChartPlan, id: string): string {
   const {x, y, series} = plan;
-  const rows = `Array.from(${id}).filter((d) => d[${quote(x)}] != null && d[${quote(y)}] != null)`;
+  const data = `${id}_chart`;
+  const [qx, qy] = [quote(x), quote(y)];
+  const rows = `const ${data} = Array.from(${id}).filter((d) => d[${qx}] != null && d[${qy}] != null)${plan.mark === "bar" ? `.slice(0, ${plan.shown ?? 40})` : ""};`;
   const aria = `ariaLabel: ${quote(`Chart: ${plan.description}`)}`;
   switch (plan.mark) {
     case "line":
-      return `display(resize((width) => Plot.plot({
+      return `${rows}
+display(resize((width) => Plot.plot({
   width, height: 280, marginLeft: 60, ${aria},
-  x: {type: ${quote(plan.xTime ? "utc" : "linear")}, label: ${quote(x)}},
-  y: {label: ${quote(y)}, grid: true, zero: ${rows}.every((d) => d[${quote(y)}] >= 0)},${series ? `\n  color: {legend: true, label: ${quote(series)}},` : ""}
-  marks: [Plot.lineY(${rows}, {x: ${quote(x)}, y: ${quote(y)}, ${series ? `stroke: ${quote(series)}, z: ${quote(series)}, ` : ""}sort: ${quote(x)}, marker: ${rows}.length <= 60 ? "dot" : undefined, tip: true})]
+  x: {type: ${quote(plan.xTime ? "utc" : "linear")}, label: ${qx}},
+  y: {label: ${qy}, grid: true, zero: ${data}.every((d) => d[${qy}] >= 0)},${series ? `\n  color: {legend: true, label: ${quote(series)}},` : ""}
+  marks: [Plot.lineY(${data}, {x: ${qx}, y: ${qy}, ${series ? `stroke: ${quote(series)}, z: ${quote(series)}, ` : ""}sort: ${qx}, marker: ${data}.length <= 60 ? "dot" : undefined, tip: true})]
 })));`;
     case "bar":
-      return `const ${id}_bars = ${rows}.slice(0, ${plan.shown ?? 40});
+      return `${rows}
+const ${id}_labels = [...new Set(${data}.map((d) => String(d[${qy}])))];
 display(resize((width) => Plot.plot({
-  width, height: 40 + 24 * new Set(${id}_bars.map((d) => String(d[${quote(y)}]))).size, marginLeft: Math.min(Math.max(60, 7 * Math.max(...${id}_bars.map((d) => String(d[${quote(y)}]).length)) + 10), Math.round(width / 3)), marginRight: 20, ${aria},
-  x: {label: ${quote(x)}, grid: true},
-  y: {label: null, domain: [...new Set(${id}_bars.map((d) => String(d[${quote(y)}])))], tickFormat: (l) => (l.length > 24 ? l.slice(0, 23) + "…" : l)},
-  marks: [Plot.barX(${id}_bars, {y: (d) => String(d[${quote(y)}]), x: ${quote(x)}, fill: "var(--theme-foreground-focus)", tip: true}), Plot.ruleX([0])]
+  width, height: 40 + 24 * ${id}_labels.length, marginRight: 20, ${aria},
+  marginLeft: Math.min(Math.max(60, 7 * Math.max(...${id}_labels.map((l) => l.length)) + 10), Math.round(width / 3)),
+  x: {label: ${qx}, grid: true},
+  y: {label: null, domain: ${id}_labels, tickFormat: (l) => (l.length > 24 ? l.slice(0, 23) + "…" : l)},
+  marks: [Plot.barX(${data}, {y: (d) => String(d[${qy}]), x: ${qx}, fill: "var(--theme-foreground-focus)", tip: true}), Plot.ruleX([0])]
 })));`;
     case "dot":
-      return `display(resize((width) => Plot.plot({
+      return `${rows}
+display(resize((width) => Plot.plot({
   width, height: 300, marginLeft: 60, ${aria},
-  x: {label: ${quote(x)}, grid: true${plan.xTime ? ', type: "utc"' : ""}},
-  y: {label: ${quote(y)}, grid: true},
-  marks: [Plot.dot(${rows}, {x: ${quote(x)}, y: ${quote(y)}, fill: "currentColor", fillOpacity: 0.6, r: 3, tip: true})]
+  x: {label: ${qx}, grid: true${plan.xTime ? ', type: "utc"' : ""}},
+  y: {label: ${qy}, grid: true},
+  marks: [Plot.dot(${data}, {x: ${qx}, y: ${qy}, fill: "currentColor", fillOpacity: 0.6, r: 3, tip: true})]
 })));`;
   }
 }

@@ -523,7 +523,7 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
   async function savePagePanel() {
     const endpoint = saveEndpoint();
     const titleInput = html`<input type="text" name="title" required placeholder="What the page shows" value=${title}>` as HTMLInputElement;
-    const fileInput = html`<input type="text" name="file" required pattern="[a-z0-9][a-z0-9\\-]*" value=${pageSlug(title || "notebook")}>` as HTMLInputElement;
+    const fileInput = html`<input type="text" name="file" required pattern="[a-z0-9][a-z0-9\x2d]*" value=${pageSlug(title || "notebook")}>` as HTMLInputElement;
     let fileEdited = false;
     titleInput.oninput = () => !fileEdited && (fileInput.value = pageSlug(titleInput.value));
     fileInput.oninput = () => (fileEdited = true);
@@ -542,12 +542,14 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
     fileInput.addEventListener("input", sync);
     titleInput.addEventListener("input", sync);
     form.querySelector<HTMLElement>("[data-action=cancel]")!.onclick = closePanel;
-    form.onsubmit = async (event) => {
+    form.addEventListener("submit", async (event) => {
       event.preventDefault();
       title = titleInput.value.trim();
-      save();
-      message.textContent = "Running the cells to draw their charts…";
-      await runFrom(0, {remember: false});
+      await saveNow();
+      // Cells edited since their last run (or never run) run first, so each chart is the one their result draws.
+      const stale = cells.filter((c) => c.kind === "sql" && (c.ranSql !== c.editor.value || c.ranAs !== c.name.value));
+      if (stale.length) message.textContent = "Running the edited cells to draw their charts…";
+      await Promise.all(stale.map((c) => runCell(c, {remember: false, dependents: false})));
       const markdown = toPage(doc(), {title, tables: catalogue.filter((c) => !c.missing).map((c) => c.name), charts: cells.map((c) => c.plan)});
       const file = fileInput.value;
       if (!endpoint) {
@@ -556,16 +558,19 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
         return;
       }
       await writePage(endpoint, file, markdown, false, message);
-    };
+    });
     panel.replaceChildren(form);
     panel.hidden = false;
     titleInput.focus();
   }
 
+  const savedKey = "rapport-notebook-saved";
+  const saved = (path: string, file: string) => html`<span data-saved>Saved <code>${path}</code>. <a href=${`./${file}`} data-action="visit">Open the page</a></span>`;
+
   async function writePage(endpoint: string, file: string, markdown: string, overwrite: boolean, message: HTMLElement) {
     const response = await fetch(`${endpoint}page`, {method: "POST", headers: {"content-type": "application/json"}, body: JSON.stringify({name: file, markdown, overwrite})});
     const answer = (await response.json().catch(() => ({}))) as {error?: string; path?: string; exists?: boolean};
-    if (response.status === 409 && answer.exists) {
+    if (answer.exists) {
       const replace = html`<button type="button" data-action="replace">Replace it</button>` as HTMLButtonElement;
       replace.onclick = () => void writePage(endpoint, file, markdown, true, message);
       message.replaceChildren(`reports/${file}.md already exists. `, replace);
@@ -575,7 +580,9 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
       message.textContent = `Not saved: ${answer.error ?? response.statusText}`;
       return;
     }
-    message.replaceChildren(html`Saved <code>${answer.path}</code>. <a href=${`./${file}`} data-action="visit">Open the page</a>`);
+    // The preview reloads open pages to show the new one in the sidebar: the notebook is in the address, the message kept here.
+    sessionStorage.setItem(savedKey, JSON.stringify({path: answer.path, file}));
+    message.replaceChildren(saved(answer.path!, file));
   }
 
   async function openPanel() {
@@ -642,6 +649,12 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
     title = opened.title ?? "";
     for (const cell of opened.cells) addCell(cell);
     clearTimeout(saveTimer); // opening a notebook is no edit: the address stays as it came
+    const flash = sessionStorage.getItem(savedKey);
+    if (flash) {
+      sessionStorage.removeItem(savedKey);
+      const {path, file} = JSON.parse(flash) as {path: string; file: string};
+      fileStatus.replaceChildren(saved(path, file));
+    }
     const listed = enqueue(describeTables);
     const run = runFrom(0, {remember: false});
     try {

@@ -6,15 +6,18 @@
  * - GET  /_rapport/notebook/pages          → [{name, title, notebook}] of reports/*.md
  * - GET  /_rapport/notebook/page?name=x    → {name, markdown} of reports/x.md
  * - POST /_rapport/notebook/page {name, markdown, overwrite}
- *        → 201 {path}; 409 {exists: true} when the page exists and overwrite
- *        is not true; 403 for a page not saved from the notebook (hand-written
- *        pages are never replaced); 400 for a bad name or body.
+ *        → 201 {path}; 200 {exists: true} when the page exists and overwrite
+ *        is not true (a question, not a failure: the browser logs no error);
+ *        403 for a page not saved from the notebook (hand-written pages are
+ *        never replaced); 400 for a bad name or body.
  *
  * and adds `<meta name="rapport-notebook" content="/_rapport/notebook/">` to
  * every HTML page, which is how the notebook knows it can save. Writes go to
  * reports/ only, under a checked name; a request from another origin (a page
  * of another site posting to localhost) is refused. After a write the config
- * file is touched, so Framework reads it again and the sidebar shows the page.
+ * file is touched (half a second after the answer, which the page shows
+ * first), so Framework reads it again, reloads the open pages, and the
+ * sidebar shows the new page.
  */
 import {readFileSync, existsSync, utimesSync, writeFileSync} from "node:fs";
 import http, {type IncomingMessage, type ServerResponse} from "node:http";
@@ -37,7 +40,7 @@ export interface Answer {
 }
 
 /** Writes a page (the POST); pure but for the files. */
-export function savePage(root: string, input: unknown, {config}: {config?: string} = {}): Answer {
+export function savePage(root: string, input: unknown): Answer {
   const {name, markdown, overwrite} = (input ?? {}) as {name?: unknown; markdown?: unknown; overwrite?: unknown};
   if (typeof name !== "string" || !pageNamePattern.test(name)) return {status: 400, body: {error: "the file name is lower-case letters, digits and dashes (my-page)"}};
   if (name === "index" || name === "404") return {status: 400, body: {error: `${name} is reserved for the site`}};
@@ -45,13 +48,9 @@ export function savePage(root: string, input: unknown, {config}: {config?: strin
   const path = join(root, `${name}.md`);
   if (existsSync(path)) {
     if (!pageInfo(readFileSync(path, "utf-8"), name).notebook) return {status: 403, body: {error: `reports/${name}.md is a page written by hand: choose another file name`}};
-    if (overwrite !== true) return {status: 409, body: {exists: true, error: `reports/${name}.md exists`}};
+    if (overwrite !== true) return {status: 200, body: {exists: true, error: `reports/${name}.md exists`}};
   }
   writeFileSync(path, markdown);
-  if (config && existsSync(config)) {
-    const now = new Date();
-    utimesSync(config, now, now);
-  }
   return {status: 201, body: {path: `reports/${name}.md`}};
 }
 
@@ -92,12 +91,20 @@ export async function handle(request: IncomingMessage, response: ServerResponse,
     if (request.method === "GET" && route === "page") return send(response, readPage(options.root, url.searchParams.get("name")));
     if (request.method === "POST" && route === "page") {
       if (!/^application\/json\b/.test(request.headers["content-type"] ?? "")) return send(response, {status: 415, body: {error: "send JSON"}});
-      return send(response, savePage(options.root, await body(request), options));
+      const answer = savePage(options.root, await body(request));
+      send(response, answer);
+      if (answer.status === 201 && options.config && existsSync(options.config)) setTimeout(() => touch(options.config!), 500);
+      return;
     }
     send(response, {status: 404, body: {error: `no ${request.method} ${url.pathname}`}});
   } catch (error) {
     send(response, {status: 400, body: {error: (error as Error).message}});
   }
+}
+
+function touch(file: string) {
+  const now = new Date();
+  utimesSync(file, now, now);
 }
 
 const meta = `<meta name="rapport-notebook" content="${prefix}">`;
