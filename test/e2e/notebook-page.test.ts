@@ -97,17 +97,22 @@ describe("from notebook to page", () => {
       expect(markdown).toContain("**Revenue, month by month**");
       expect(markdown.match(/```js\n\/\/ chart: /g)).toHaveLength(4);
 
+      // The preview reloads the page to list the new one in the sidebar; the notebook and the message stay.
+      await expect.poll(() => page.locator(".nb-file-status [data-saved]").count(), {timeout: 30_000}).toBe(1);
+      await settled(page);
+      expect(await Promise.all((await page.locator("[data-cell]").all()).map(source))).toEqual(sources);
+      expect(await page.locator(`#observablehq-sidebar a[href$="/${slug}"]`).textContent()).toBe(title);
+
       // Saving again asks before replacing.
       const again = await saveAsPage(page);
       await expect.poll(() => again.textContent(), {timeout: 30_000}).toContain("already exists");
       await again.locator("[data-action=replace]").click();
-      await expect.poll(() => again.textContent()).toContain("Saved");
+      await expect.poll(() => page.locator("[data-saved]").count(), {timeout: 30_000}).toBeGreaterThan(0);
 
       // The sidebar lists it, and Open page brings its cells back.
       const reopened = await visit(browser, previewUrl + "explore");
       try {
         await settled(reopened.page);
-        expect(await reopened.page.locator(`#observablehq-sidebar a[href$="/${slug}"]`).textContent()).toBe(title);
         await reopened.page.locator("[data-action=remove]").first().click();
         await reopened.page.locator("[data-action=open-page]").click();
         await reopened.page.locator("[data-form=open] select").selectOption(slug);
@@ -133,7 +138,8 @@ describe("from notebook to page", () => {
           expect(await built.page.locator("main strong").first().textContent()).toBe("Revenue, month by month");
           // Each SQL cell's table, in the notebook's order, with its first rows; the charts with as many marks.
           const tables = built.page.locator("main table");
-          expect(await tables.count()).toBe(before.length);
+          await expect.poll(() => tables.count(), {timeout: 60_000}).toBe(before.length);
+          await expect.poll(() => built.page.locator("main svg g[aria-label='line'], main svg g[aria-label='bar']").count(), {timeout: 30_000}).toBe(before.filter((b) => b.lines + b.bars > 0).length);
           const after = await Promise.all(before.map((_, i) => rowsOf(tables.nth(i))));
           expect(after).toEqual(before.map((b) => b.rows));
           expect(await built.page.locator("main svg g[aria-label='line'] path").count()).toBe(before.reduce((s, b) => s + b.lines, 0));
