@@ -276,7 +276,7 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
       <span class="nb-cell-title"><span class="nb-cell-label"></span>${sql ? name : ""}</span>
       <span class="nb-cell-buttons">
         ${runButton}
-        ${sql ? html`<button type="button" data-action="run-from" title="Run this cell and every cell below">▶▶</button>` : html`<button type="button" data-action="edit">Edit</button>`}
+        ${sql ? html`<button type="button" data-action="run-from" title="Run this cell and every cell below" aria-label="Run from here">▶▶</button>` : html`<button type="button" data-action="edit">Edit</button>`}
         <button type="button" data-action="up" aria-label="Move cell up" title="Move up">↑</button>
         <button type="button" data-action="down" aria-label="Move cell down" title="Move down">↓</button>
         <button type="button" data-action="remove" aria-label="Remove cell" title="Remove">✕</button>

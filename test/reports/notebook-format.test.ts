@@ -146,3 +146,13 @@ describe("the preview's page files", () => {
     expect(pageInfo('---\ntitle: "A \\"quoted\\" title"\n---', "x").title).toBe('A "quoted" title');
   });
 });
+
+describe("the README's table of published tables", () => {
+  it("lists every published table and column with the type and meaning notebook-docs.ts gives", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf-8");
+    for (const table of publishedTables.filter((t) => t.columns.length)) {
+      expect(readme).toContain(`<code>${table.name}</code>: ${table.about}`);
+      for (const c of table.columns) expect(readme, `${table.name}.${c.name}`).toContain(`| \`${c.name}\` | ${c.type} | ${c.about.replace(/\|/g, "\\|")} |`);
+    }
+  });
+});
