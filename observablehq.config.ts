@@ -5,7 +5,25 @@
  * Offline: nothing here may reach the internet at build time or in the
  * browser. globalStylesheets is empty because the default pulls web fonts, and
  * every DuckDB extension is disabled because Framework would download it.
+ *
+ * Pages not listed here (those saved from the Explore notebook) follow under
+ * "Notebook pages"; `rapport preview` touches this file after saving one, so
+ * Framework reads it again and the sidebar shows the new page.
  */
+import {fileURLToPath} from "node:url";
+import {otherPagesSection} from "./src/cli/notebook-pages.js";
+
+const pages = [
+  {name: "Overview", path: "/"},
+  {name: "Retention", path: "/retention"},
+  {name: "Lifetime value", path: "/clv"},
+  {name: "NPS and voice of the customer", path: "/nps"},
+  {name: "Service", path: "/service"},
+  {name: "Data quality", path: "/quality"},
+  {name: "Methodology", path: "/methodology"},
+  {name: "Explore", path: "/explore"}
+];
+
 export default {
   root: "reports",
   // rapport build writes a new folder and swaps it in only when the build succeeded.
@@ -19,14 +37,5 @@ export default {
   search: false,
   pager: false,
   footer: "Built with rapport from your CRM exports.",
-  pages: [
-    {name: "Overview", path: "/"},
-    {name: "Retention", path: "/retention"},
-    {name: "Lifetime value", path: "/clv"},
-    {name: "NPS and voice of the customer", path: "/nps"},
-    {name: "Service", path: "/service"},
-    {name: "Data quality", path: "/quality"},
-    {name: "Methodology", path: "/methodology"},
-    {name: "Explore", path: "/explore"}
-  ]
+  pages: [...pages, ...otherPagesSection(fileURLToPath(new URL("./reports", import.meta.url)), pages.map((p) => p.path))]
 };

@@ -102,3 +102,85 @@ function siteFile(dist: string, pathname: string): string | undefined {
   const candidates = pathname.endsWith("/") ? [join(path, "index.html")] : [path, `${path}.html`, join(path, "index.html")];
   return candidates.find((c) => existsSync(c) && statSync(c).isFile());
 }
+
+export interface ExploreMeasure {
+  /** Every response of the Explore page, gzip-compressed (level 6). */
+  gzipBytes: number;
+  /** Of which DuckDB-wasm (its module, worker and wasm). */
+  duckdbGzipBytes: number;
+  /** The rest: the notebook, CodeMirror, the page, the data files: what the target limits. */
+  overheadGzipBytes: number;
+  /** Times DuckDB-wasm's .wasm was requested (once is the target). */
+  wasmRequests: number;
+  /** Milliseconds from navigation start until the first editor can take typing. */
+  typeableMs: number;
+  /** ... until the first SQL cell shows its result. */
+  firstResultMs: number;
+}
+
+/** The targets of issue 15: Explore ≤ DuckDB-wasm + 250 kB compressed, first result within 3 s. */
+export const exploreTargets = {overheadGzipBytes: 250_000, firstResultMs: 3000};
+
+/**
+ * Opens the built site's Explore page in headless Chromium with an empty cache
+ * and measures its weight and how soon it is usable: the first editor (typeable
+ * before DuckDB-wasm has loaded) and the first SQL cell's result.
+ */
+export async function measureExplore(dist: string, {timeout = 120_000} = {}): Promise<ExploreMeasure> {
+  const site = await serveStatic(dist);
+  const browser = await launchChromium();
+  try {
+    const context = await browser.newContext({viewport: {width: 1366, height: 900}});
+    const bodies: Promise<[string, number]>[] = [];
+    context.on("response", (response) => {
+      const url = response.url();
+      if (!url.startsWith(site.url)) return;
+      const file = siteFile(dist, new URL(url).pathname);
+      bodies.push((file ? Promise.resolve(fileSizes(file)[1]) : response.body().then((b) => gzipSync(b, {level: 6}).length)).then((g) => [url, g]));
+    });
+    await context.addInitScript(() => {
+      const w = window as unknown as {benchTypeable: number; benchFirstResult: number};
+      new MutationObserver(() => {
+        if (!w.benchTypeable && document.querySelector("[data-cell] .cm-content[contenteditable=true]")) w.benchTypeable = performance.now();
+        if (!w.benchFirstResult && document.querySelector("[data-cell][data-kind=sql] [data-rows]")) w.benchFirstResult = performance.now();
+      }).observe(document, {childList: true, subtree: true, attributes: true});
+    });
+    const page = await context.newPage();
+    await page.goto(`${site.url}explore`, {waitUntil: "load", timeout});
+    await page.waitForFunction(() => (window as unknown as {benchFirstResult?: number}).benchFirstResult, undefined, {timeout});
+    await page.waitForLoadState("networkidle", {timeout}).catch(() => undefined);
+    const {typeableMs, firstResultMs} = await page.evaluate(() => {
+      const w = window as unknown as {benchTypeable: number; benchFirstResult: number};
+      return {typeableMs: w.benchTypeable, firstResultMs: w.benchFirstResult};
+    });
+    const sizes = await Promise.all(bodies);
+    await context.close();
+    const gzipBytes = sizes.reduce((s, [, g]) => s + g, 0);
+    const duckdbGzipBytes = sizes.filter(([u]) => u.includes("/@duckdb/duckdb-wasm")).reduce((s, [, g]) => s + g, 0);
+    const measure = {gzipBytes, duckdbGzipBytes, overheadGzipBytes: gzipBytes - duckdbGzipBytes, wasmRequests: sizes.filter(([u]) => u.endsWith(".wasm")).length, typeableMs, firstResultMs};
+    console.error(`pages: /explore ${gzipBytes} bytes gzip (DuckDB-wasm ${duckdbGzipBytes}), typeable at ${Math.round(typeableMs)} ms, first result at ${Math.round(firstResultMs)} ms`);
+    return measure;
+  } finally {
+    await browser.close();
+    await site.close();
+  }
+}
+
+/** The Explore measure in words, against its targets. */
+export function formatExplore(m: ExploreMeasure): string {
+  const kB = (b: number) => `${(b / 1e3).toFixed(0)} kB`;
+  const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
+  return (
+    `Explore: ${kB(m.gzipBytes)} gzip, of which DuckDB-wasm ${kB(m.duckdbGzipBytes)} and the rest ${kB(m.overheadGzipBytes)} ` +
+    `(target ≤ ${kB(exploreTargets.overheadGzipBytes)}: ${verdict(m.overheadGzipBytes <= exploreTargets.overheadGzipBytes)}); ` +
+    `DuckDB-wasm fetched ${m.wasmRequests}×; typeable at ${(m.typeableMs / 1000).toFixed(2)} s; first result at ${(m.firstResultMs / 1000).toFixed(2)} s ` +
+    `(target ≤ ${(exploreTargets.firstResultMs / 1000).toFixed(0)} s: ${verdict(m.firstResultMs <= exploreTargets.firstResultMs)}).`
+  );
+}
+
+// `node --import tsx bench/pages.ts explore [dist]`: the Explore measure alone, on a site already built (npm run build).
+if (process.argv[1]?.endsWith("pages.ts") && process.argv[2] === "explore") {
+  const measure = await measureExplore(process.argv[3] ?? "dist");
+  console.log(JSON.stringify(measure, null, 2));
+  console.log(formatExplore(measure));
+}

@@ -1,6 +1,6 @@
 /** The benchmark's results file and its table (Markdown, for the terminal and bench/README.md). */
 import {existsSync, readFileSync, writeFileSync} from "node:fs";
-import type {PageMeasure} from "./pages.js";
+import {formatExplore, type ExploreMeasure, type PageMeasure} from "./pages.js";
 
 export interface StageResult {
   seconds: number;
@@ -16,6 +16,9 @@ export interface BenchResults {
   pipeline: StageResult & {stages: string[]; ratio: number; targets: {ratio: number; peakRssMB: number}};
   pages: PageMeasure[];
   pageTargets: {gzipBytes: number; chartsDrawnMs: number};
+  /** The Explore notebook's weight and time to first result (absent in results of earlier runs). */
+  explore?: ExploreMeasure;
+  exploreTargets?: {overheadGzipBytes: number; firstResultMs: number};
 }
 
 const n = (x: number) => x.toLocaleString("en");
@@ -50,6 +53,7 @@ export function formatTable(r: BenchResults): string {
         `${(p.chartsDrawnMs / 1000).toFixed(2)} s${p.chartsDrawnMs <= r.pageTargets.chartsDrawnMs ? "" : " **over 1.5 s**"} | ${p.charts} |`
     );
   }
+  if (r.explore) lines.push("", formatExplore(r.explore));
   return lines.join("\n");
 }
 

@@ -28,6 +28,7 @@ import {fileURLToPath} from "node:url";
 import {formatTable, updateReadme, type BenchResults, type StageResult} from "./report.js";
 import {entities, pipelineStages, stages, type BenchContext} from "./stage.js";
 import {peakTreeRss} from "./rss.js";
+import {exploreTargets} from "./pages.js";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const {values} = parseArgs({
@@ -120,7 +121,9 @@ const output: BenchResults = {
     targets: {ratio: 1.5, peakRssMB: 4096}
   },
   pages: (results.pages.info.pages as BenchResults["pages"]) ?? [],
-  pageTargets: {gzipBytes: 1_000_000, chartsDrawnMs: 1500}
+  pageTargets: {gzipBytes: 1_000_000, chartsDrawnMs: 1500},
+  explore: results.pages.info.explore as BenchResults["explore"],
+  exploreTargets
 };
 mkdirSync(dirname(resolve(values.out!)), {recursive: true});
 writeFileSync(values.out!, JSON.stringify(output, null, 2) + "\n");

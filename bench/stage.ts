@@ -19,7 +19,7 @@ import {sampleScale} from "../src/sample/scale.js";
 import {writeSample} from "../src/sample/write.js";
 import {literal, withDuckDB} from "../src/warehouse/duckdb.js";
 import {readWarehouse} from "../src/warehouse/read.js";
-import {measurePages} from "./pages.js";
+import {measureExplore, measurePages} from "./pages.js";
 
 /** What every stage needs to know, written by run.ts. */
 export interface BenchContext {
@@ -106,7 +106,7 @@ export const stages: Record<string, Stage> = {
     return {};
   },
   async pages(c) {
-    return {pages: await measurePages(join(c.project, "dist"))};
+    return {pages: await measurePages(join(c.project, "dist")), explore: await measureExplore(join(c.project, "dist"))};
   }
 };
 

@@ -5,3 +5,16 @@ declare module "npm:d3" {
 }
 declare module "npm:@observablehq/inputs";
 declare module "npm:htl";
+declare module "npm:markdown-it" {
+  export default class MarkdownIt {
+    constructor(options?: {html?: boolean; linkify?: boolean; typographer?: boolean});
+    render(text: string): string;
+  }
+}
+// Framework's own modules, as components import them.
+declare module "observablehq:stdlib" {
+  export function FileAttachment(name: string): import("./notebook-tables.js").Attachment;
+}
+declare module "npm:@observablehq/duckdb" {
+  export const DuckDBClient: {of(sources: Record<string, unknown>, config?: {query?: Record<string, unknown>}): Promise<unknown>};
+}

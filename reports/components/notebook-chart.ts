@@ -21,6 +21,8 @@ export interface ChartPlan {
   y: string;
   /** The text column that splits lines into series. */
   series?: string;
+  /** True when x is a date or time column (a time scale, also in a saved page). */
+  xTime?: boolean;
   /** Rows drawn, when fewer than the result's. */
   shown?: number;
   /** What the chart shows, in words: its caption and text alternative. */
@@ -30,9 +32,10 @@ export interface ChartPlan {
 const maxSeries = 12;
 const maxBars = 40;
 
-/** Which chart fits a result, or null when none does. */
-export function planChart(columns: readonly ResultColumn[], rows: readonly Record<string, unknown>[]): ChartPlan | null {
-  const plan = pick(columns, rows);
+/** Which chart fits a result (of the mark asked for, or any), or null when none does. */
+export function planChart(columns: readonly ResultColumn[], rows: readonly Record<string, unknown>[], mark: "auto" | "none" | ChartPlan["mark"] = "auto"): ChartPlan | null {
+  if (mark === "none") return null;
+  const plan = mark === "auto" ? pick(columns, rows) : force(mark, columns, rows);
   if (!plan) return null;
   // Say what is not drawn: a withheld figure is null, and a chart without it must not look complete.
   const blank = rows.filter((d) => d[plan.x] == null || d[plan.y] == null).length;
@@ -52,8 +55,8 @@ function pick(columns: readonly ResultColumn[], rows: readonly Record<string, un
     });
     const repeats = new Set(rows.map((d) => +(d[x] as Date))).size < rows.length;
     // Several rows per date with nothing to split them by would zigzag as a line: dots instead.
-    if (repeats && !series) return {mark: "dot", x, y, description: `${y} by ${x}, a dot per row`};
-    return {mark: "line", x, y, series, description: `${y} by ${x}${series ? `, a line per ${series}` : ""}`};
+    if (repeats && !series) return {mark: "dot", x, y, xTime: true, description: `${y} by ${x}, a dot per row`};
+    return {mark: "line", x, y, series, xTime: true, description: `${y} by ${x}${series ? `, a line per ${series}` : ""}`};
   }
   if (categories.length && numbers.length) {
     const [x, y] = [numbers[0], categories[0]];
@@ -62,6 +65,32 @@ function pick(columns: readonly ResultColumn[], rows: readonly Record<string, un
   }
   if (numbers.length >= 2) return {mark: "dot", x: numbers[0], y: numbers[1], description: `${numbers[1]} against ${numbers[0]}, a dot per row`};
   return null;
+}
+
+/** A chart of the mark asked for, from the first columns that suit it; null when none do. */
+function force(mark: ChartPlan["mark"], columns: readonly ResultColumn[], rows: readonly Record<string, unknown>[]): ChartPlan | null {
+  if (rows.length < 1) return null;
+  const of = (kind: ColumnKind) => columns.filter((c) => c.kind === kind).map((c) => c.name);
+  const [times, numbers, categories] = [of("time"), of("number"), of("category")];
+  if (mark === "line") {
+    const x = times[0] ?? (numbers.length >= 2 ? numbers[0] : undefined);
+    const y = numbers.find((n) => n !== x);
+    if (!x || !y) return null;
+    const series = categories.find((c) => {
+      const n = new Set(rows.map((d) => d[c])).size;
+      return n > 1 && n <= maxSeries;
+    });
+    return {mark, x, y, series, xTime: x === times[0], description: `${y} by ${x}${series ? `, a line per ${series}` : ""}`};
+  }
+  if (mark === "bar") {
+    const [x, y] = [numbers[0], categories[0] ?? times[0]];
+    if (!x || !y) return null;
+    const shown = rows.length > maxBars ? maxBars : undefined;
+    return {mark, x, y, shown, description: `${x} by ${y}${shown ? ` (the first ${shown} of ${rows.length} rows)` : ""}`};
+  }
+  const x = times[0] ?? numbers[0];
+  const y = numbers.find((n) => n !== x);
+  return x && y ? {mark, x, y, xTime: x === times[0], description: `${y} against ${x}, a dot per row`} : null;
 }
 
 /** Draws a plan at a width. */
@@ -75,7 +104,7 @@ export function drawChart(plan: ChartPlan, rows: readonly Record<string, unknown
         ...common,
         height: 280,
         marginLeft: 60,
-        x: {type: "utc", label: x},
+        x: {type: plan.xTime ? "utc" : "linear", label: x},
         // Start at zero when every value is at least zero, so a line's ups and downs are not overstated.
         y: {label: y, grid: true, zero: present.every((d) => (d[y] as number) >= 0)},
         color: series ? {legend: true, label: series} : undefined,
@@ -103,7 +132,7 @@ export function drawChart(plan: ChartPlan, rows: readonly Record<string, unknown
         ...common,
         height: 300,
         marginLeft: 60,
-        x: {label: x, grid: true, ...(present[0]?.[x] instanceof Date ? {type: "utc"} : {})},
+        x: {label: x, grid: true, ...(plan.xTime ? {type: "utc"} : {})},
         y: {label: y, grid: true},
         marks: [Plot.dot(present, {x, y, fill: "currentColor", fillOpacity: 0.6, r: 3, tip: true})]
       });

@@ -3,9 +3,10 @@
  *
  * A page lists its tables as {name, file} with a literal FileAttachment each.
  * Arrow files go to DuckDB as they are. A JSON file holding an array of
- * objects becomes one table; a JSON object becomes one table per property that
- * holds an array of objects (`quality.json` → quality_files, quality_reasons,
- * …), or only the properties named in `arrays`. JSON has no types, so each
+ * objects becomes one table; from a JSON object, `array` names the property
+ * holding the table's rows (without it, every property that holds an array of
+ * objects becomes a table name_property). A file is read once however many
+ * tables it gives. JSON has no types, so each
  * column's type is inferred from its values: numbers → DOUBLE, true/false →
  * BOOLEAN, ISO dates → DATE (all at midnight UTC) or TIMESTAMP, anything else
  * → VARCHAR (objects as JSON text).
@@ -24,8 +25,8 @@ export interface TableEntry {
   /** The table's name in SQL (or the prefix of its tables, for a JSON object). */
   name: string;
   file: Attachment;
-  /** For a JSON object: the array properties to publish (default: every array of objects). */
-  arrays?: string[];
+  /** For a JSON object: the property whose array is this table (default: every array of objects, as name_property). */
+  array?: string;
   /** One line saying what a row is, shown in the table list. */
   about?: string;
 }
@@ -48,18 +49,22 @@ export interface Sources {
 export async function tableSources(entries: readonly TableEntry[]): Promise<Sources> {
   const sources: Record<string, Attachment | Table> = {};
   const catalogue: CatalogueEntry[] = [];
+  const read = new Map<string, Promise<unknown>>();
   for (const entry of entries) {
     if (!/\.json$/i.test(entry.file.name)) {
       sources[entry.name] = entry.file;
       catalogue.push({name: entry.name, about: entry.about});
       continue;
     }
-    const value = await entry.file.json();
+    if (!read.has(entry.file.name)) read.set(entry.file.name, entry.file.json());
+    const value = await read.get(entry.file.name)!;
     const parts: [string, unknown][] = Array.isArray(value)
       ? [[entry.name, value]]
-      : Object.entries(value as Record<string, unknown>)
-          .filter(([key, v]) => (entry.arrays ? entry.arrays.includes(key) : Array.isArray(v) && v.every(isRecord)))
-          .map(([key, v]) => [`${entry.name}_${key}`, v]);
+      : entry.array
+        ? [[entry.name, (value as Record<string, unknown>)[entry.array]]]
+        : Object.entries(value as Record<string, unknown>)
+            .filter(([, v]) => Array.isArray(v) && v.every(isRecord))
+            .map(([key, v]) => [`${entry.name}_${key}`, v]);
     for (const [name, rows] of parts) {
       const table = Array.isArray(rows) ? jsonTable(rows.filter(isRecord)) : undefined;
       if (table) sources[name] = table;

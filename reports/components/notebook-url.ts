@@ -4,12 +4,10 @@
  * link carries the whole notebook and nothing is stored anywhere else.
  *
  * Format: `#nb=z<base64url(deflate-raw(json))>` or `#nb=j<base64url(json)>`,
- * json = {"v": 1, "cells": ["SELECT …", …]}.
+ * json = the notebook file's JSON (notebook-format.ts); links of the first
+ * version, {"v": 1, "cells": ["SELECT …", …]}, still open.
  */
-
-export interface NotebookState {
-  cells: string[];
-}
+import {fromJson, toJson, type NotebookDoc} from "./notebook-format.js";
 
 const prefix = "nb=";
 
@@ -30,8 +28,8 @@ async function pipe(bytes: Uint8Array, stream: GenericTransformStream): Promise<
 }
 
 /** The hash (with its #) for a notebook. */
-export async function encodeNotebook(state: NotebookState): Promise<string> {
-  const json = new TextEncoder().encode(JSON.stringify({v: 1, cells: state.cells}));
+export async function encodeNotebook(doc: NotebookDoc): Promise<string> {
+  const json = new TextEncoder().encode(JSON.stringify(JSON.parse(toJson(doc))));
   if (typeof CompressionStream === "function") return `#${prefix}z${toBase64url(await pipe(json, new CompressionStream("deflate-raw")))}`;
   return `#${prefix}j${toBase64url(json)}`;
 }
@@ -41,7 +39,7 @@ export async function encodeNotebook(state: NotebookState): Promise<string> {
  * holds one that cannot be read (a link cut short, a browser without
  * DecompressionStream).
  */
-export async function decodeNotebook(hash: string): Promise<{value: NotebookState} | {error: string} | null> {
+export async function decodeNotebook(hash: string): Promise<{value: NotebookDoc} | {error: string} | null> {
   const text = hash.replace(/^#/, "");
   if (!text.startsWith(prefix)) return null;
   const body = text.slice(prefix.length);
@@ -51,9 +49,8 @@ export async function decodeNotebook(hash: string): Promise<{value: NotebookStat
       if (typeof DecompressionStream !== "function") return {error: "this browser cannot read compressed notebook links"};
       bytes = await pipe(bytes, new DecompressionStream("deflate-raw"));
     } else if (body[0] !== "j") return {error: "the link's notebook is in an unknown format"};
-    const parsed = JSON.parse(new TextDecoder().decode(bytes)) as {cells?: unknown};
-    if (!Array.isArray(parsed.cells) || !parsed.cells.every((c) => typeof c === "string")) return {error: "the link's notebook has no cells"};
-    return {value: {cells: parsed.cells as string[]}};
+    const read = fromJson(new TextDecoder().decode(bytes));
+    return "error" in read ? {error: `the link's notebook cannot be read: ${read.error}`} : read;
   } catch {
     return {error: "the link's notebook could not be read (was the link cut short?)"};
   }

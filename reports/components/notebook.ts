@@ -1,22 +1,30 @@
 /**
- * The Explore page's SQL notebook over the published tables in DuckDB-wasm.
+ * The Explore page's notebook over the published tables in DuckDB-wasm.
  *
- * Cells of SQL, each run on its own (Ctrl/Cmd+Enter; Shift+Enter runs and
- * moves on) or all in order; a result shows as a table with its row count,
- * the time taken, a CSV download and a quick chart picked from its column
- * kinds (notebook-chart.ts). Results keep at most `cap` rows and say so.
- * A table list shows every table's columns, types and rows; a click adds a
- * query. The cells' SQL lives in the address (notebook-url.ts), written with
- * history.replaceState on every edit, so a link reopens the same notebook.
+ * Cells of SQL or Markdown, edited with CodeMirror (notebook-editor.ts). A SQL
+ * cell runs on its own (Ctrl/⌘+Enter; Shift+Enter runs and moves on), from
+ * here down, or all in order, and a run can be stopped. A result shows as a
+ * table with its row count, time, CSV download and a chart (picked from the
+ * columns, or chosen, the choice kept). A SQL cell can be named: it becomes a
+ * view later cells select from (FROM top_segments), and when its SQL changes
+ * the cells that use it run again. Markdown cells show rendered in place.
+ *
+ * The notebook lives in the address (notebook-url.ts), saves to and opens
+ * from a .rapport.json file, and becomes a report page (notebook-format.ts):
+ * under `rapport preview` Save as page writes reports/<name>.md through the
+ * preview's notebook endpoint (src/cli/notebook-save.ts), on a published site
+ * it downloads the .md. Open reads a .rapport.json or a page back.
  *
  * The notebook runs whatever SQL it is given, from the reader or from a link,
- * so `lockDown` first stops DuckDB reaching anything outside the page: no
- * extension downloads, no reading files or URLs, and no SET to undo that.
+ * so the database is locked down before it runs anything (notebook-catalogue.ts).
  */
 import * as Inputs from "npm:@observablehq/inputs";
 import {html} from "npm:htl";
 import {downloadButton} from "./ui.js";
-import {drawChart, planChart} from "./notebook-chart.js";
+import {drawChart, planChart, type ChartPlan} from "./notebook-chart.js";
+import {cellEditor, type Editor, type SchemaTable} from "./notebook-editor.js";
+import {chartChoices, fromJson, fromPage, mentions, nameProblem, pageSlug, toJson, toPage, viewBody, type ChartChoice, type NotebookCell, type NotebookDoc} from "./notebook-format.js";
+import {columnDocs} from "./notebook-docs.js";
 import type {CatalogueEntry} from "./notebook-tables.js";
 import {errorMessage, runSql, type Client, type Result, type Run} from "./notebook-run.js";
 import {decodeNotebook, encodeNotebook} from "./notebook-url.js";
@@ -29,34 +37,34 @@ export interface Database {
 }
 
 export interface NotebookOptions {
-  /** The cells of a notebook opened without one in its address. */
-  starter: readonly string[];
+  /** The notebook opened without one in its address. */
+  starter: NotebookDoc;
   /** The most rows a result keeps. */
   cap?: number;
 }
 
 interface Cell {
+  kind: "sql" | "md";
   root: HTMLElement;
-  editor: HTMLTextAreaElement;
+  editor: Editor;
   status: HTMLElement;
   output: HTMLElement;
+  name: HTMLInputElement;
+  chart: HTMLSelectElement;
   runButton: HTMLButtonElement;
   run?: Run;
-  /** The SQL of the result on show, to mark the result stale once the SQL changes. */
+  /** The SQL (and name) of the result on show, to mark it stale once they change. */
   ranSql?: string;
+  /** The name the cell ran with, and the view it made (none when the run failed). */
+  ranAs?: string;
+  ranName?: string;
+  result?: Result;
+  plan?: ChartPlan | null;
 }
 
-const settings = [
-  "SET autoinstall_known_extensions = false",
-  "SET autoload_known_extensions = false",
-  "SET allow_community_extensions = false",
-  "SET enable_external_access = false",
-  "SET lock_configuration = true"
-];
-
-/** Stops the database reaching outside the page (extensions, files, URLs) and locks its settings. */
-export async function lockDown(client: Client): Promise<void> {
-  for (const sql of settings) await runSql(client, sql).result;
+/** Where `rapport preview` answers the notebook (a meta tag it adds to every page says so). */
+function saveEndpoint(): string | null {
+  return document.querySelector<HTMLMetaElement>("meta[name=rapport-notebook]")?.content ?? null;
 }
 
 const count = new Intl.NumberFormat("en-US");
@@ -86,20 +94,41 @@ function responsive(draw: (width: number) => Element): HTMLElement {
   return box;
 }
 
+function download(text: string, filename: string, type: string) {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob([text], {type}));
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+// Markdown cells render with markdown-it (what Framework renders pages with), raw HTML off:
+// a notebook may come from anyone's link. Loaded on first use.
+let markdown: Promise<{render(text: string): string}> | undefined;
+function renderMarkdown(text: string): Promise<string> {
+  markdown ??= import("npm:markdown-it").then(({default: MarkdownIt}) => new MarkdownIt({html: false, linkify: true, typographer: true}));
+  return markdown.then((md) => md.render(text));
+}
+
 /**
  * The notebook, shown at once: cells can be edited while the database starts,
- * and run when it is ready (Framework's loading spinner shows meanwhile).
+ * and run when it is ready.
  */
 export function notebook(database: Promise<Database>, {starter, cap = 10_000}: NotebookOptions): HTMLElement {
   const cells: Cell[] = [];
   let focused: Cell | undefined;
-  let client: Client;
+  let client: Client | undefined;
   let catalogue: readonly CatalogueEntry[] = [];
-  // Runs go one at a time, after the database is ready; a database that fails to start is reported once, below.
+  let schema: SchemaTable[] = [];
+  let title = starter.title ?? "";
   let queue: Promise<unknown> = database.then((db) => ({client, catalogue} = db)).catch(() => {});
-  // One thing at a time: DuckDB-wasm runs queries one after another anyway, and each cell's time is then its own.
-  function enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const done = queue.then(task);
+  // Stop bumps the generation: runs queued before it are dropped.
+  let generation = 0;
+  function enqueue<T>(task: () => Promise<T>): Promise<T | undefined> {
+    const mine = generation;
+    const done = queue.then(() => (mine === generation ? task() : undefined));
     queue = done.catch(() => {});
     return done;
   }
@@ -108,34 +137,64 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
   const list = html`<div class="nb-table-list" aria-live="polite"><p class="nb-muted"><observablehq-loading></observablehq-loading> Reading the tables…</p></div>` as HTMLElement;
   const cellsBox = html`<div class="nb-cells"></div>` as HTMLElement;
   const notice = html`<p class="nb-notice" role="status" hidden></p>` as HTMLElement;
-  const linkStatus = html`<span class="nb-muted" role="status"></span>` as HTMLElement;
+  const fileStatus = html`<span class="nb-muted nb-file-status" role="status"></span>` as HTMLElement;
+  const picker = html`<input type="file" accept=".json,.md,application/json,text/markdown" hidden>` as HTMLInputElement;
+  const panel = html`<div class="nb-panel" hidden></div>` as HTMLElement;
+  const stopButton = html`<button type="button" data-action="stop" disabled title="Stop the running cell and the ones waiting">■ Stop</button>` as HTMLButtonElement;
 
   const root = html`<div class="nb">
     <aside class="nb-tables" aria-label="Tables">
       <h2>Tables</h2>
-      <p class="nb-muted">Click a table to query it; click a column to type its name into the cell you were editing.</p>
+      <p class="nb-muted">Every table, its columns and what they mean. Click a table to query it; a column to type its name.</p>
       ${list}
     </aside>
     <div class="nb-main">
-      <div class="nb-toolbar">
-        <button type="button" data-action="run-all" onclick=${() => runAll()}>▶ Run all</button>
-        <button type="button" data-action="add" onclick=${() => addCell("", {focus: true})}>+ Add cell</button>
-        <button type="button" data-action="copy-link" onclick=${() => copyLink()}>Copy link</button>
-        ${linkStatus}
+      <div class="nb-toolbar" role="toolbar" aria-label="Notebook">
+        <span class="nb-group">
+          <button type="button" data-action="run-all" onclick=${() => runFrom(0)}>▶ Run all</button>
+          ${stopButton}
+        </span>
+        <span class="nb-group">
+          <button type="button" data-action="add" onclick=${() => addCell({kind: "sql", source: ""}, {focus: true})}>+ SQL</button>
+          <button type="button" data-action="add-md" onclick=${() => addCell({kind: "md", source: ""}, {focus: true})}>+ Text</button>
+        </span>
+        <span class="nb-group">
+          <button type="button" data-action="save-page" onclick=${() => void savePagePanel()}>Save as page</button>
+          <button type="button" data-action="open-page" onclick=${() => void openPanel()}>Open…</button>
+          <button type="button" data-action="save-file" onclick=${() => saveFile()} title="Download the notebook as a .rapport.json file">Save file</button>
+          <button type="button" data-action="copy-link" onclick=${() => void copyLink()}>Copy link</button>
+        </span>
+        ${fileStatus}${picker}
       </div>
+      ${panel}
       ${notice}
       ${cellsBox}
-      <button type="button" class="nb-add-bottom" onclick=${() => addCell("", {focus: true})}>+ Add cell</button>
+      <div class="nb-add-bottom">
+        <button type="button" onclick=${() => addCell({kind: "sql", source: ""}, {focus: true})}>+ SQL</button>
+        <button type="button" onclick=${() => addCell({kind: "md", source: ""}, {focus: true})}>+ Text</button>
+      </div>
     </div>
   </div>` as HTMLElement;
 
-  // ---- the address ------------------------------------------------------
+  // ---- the document -----------------------------------------------------
+
+  function doc(): NotebookDoc {
+    return {
+      ...(title ? {title} : {}),
+      cells: cells.map((c): NotebookCell => ({
+        kind: c.kind,
+        source: c.editor.value,
+        ...(c.kind === "sql" && c.name.value ? {name: c.name.value} : {}),
+        ...(c.kind === "sql" && c.chart.value !== "auto" ? {chart: c.chart.value as ChartChoice} : {})
+      }))
+    };
+  }
 
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   async function saveNow() {
     clearTimeout(saveTimer);
     const mine = ++serial;
-    const hash = await encodeNotebook({cells: cells.map((c) => c.editor.value)});
+    const hash = await encodeNotebook(doc());
     if (mine === serial) history.replaceState(history.state, "", `${location.pathname}${location.search}${hash}`);
   }
   function save() {
@@ -147,88 +206,135 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
     await saveNow();
     try {
       await navigator.clipboard.writeText(location.href);
-      linkStatus.textContent = "Link copied: it opens this notebook, cells and all.";
+      fileStatus.textContent = "Link copied: it opens this notebook, cells and all.";
     } catch {
-      linkStatus.textContent = "Copy the address from the address bar: it holds this notebook.";
+      fileStatus.textContent = "Copy the address from the address bar: it holds this notebook.";
     }
+  }
+
+  function saveFile() {
+    download(toJson(doc()), `${pageSlug(title || "notebook")}.rapport.json`, "application/json");
+    fileStatus.textContent = "Notebook downloaded: keep it with your pages (Open… reads it back).";
+  }
+
+  function load(next: NotebookDoc, {run = true} = {}) {
+    stopAll();
+    for (const cell of [...cells]) removeCell(cell, {quiet: true});
+    title = next.title ?? "";
+    for (const cell of next.cells) addCell(cell);
+    if (!cells.length) addCell({kind: "sql", source: ""});
+    save();
+    if (run) void runFrom(0);
   }
 
   // ---- cells ------------------------------------------------------------
 
   function renumber() {
+    let n = 0;
     cells.forEach((cell, i) => {
-      cell.root.querySelector(".nb-cell-label")!.textContent = `Cell ${i + 1}`;
-      cell.editor.setAttribute("aria-label", `SQL of cell ${i + 1}`);
+      const label = cell.kind === "sql" ? `Cell ${++n}` : "Text";
+      cell.root.querySelector(".nb-cell-label")!.textContent = label;
+      cell.editor.view.contentDOM.setAttribute("aria-label", cell.kind === "sql" ? `SQL of cell ${n}` : `Text of cell ${i + 1}`);
       (cell.root.querySelector("[data-action=up]") as HTMLButtonElement).disabled = i === 0;
       (cell.root.querySelector("[data-action=down]") as HTMLButtonElement).disabled = i === cells.length - 1;
     });
   }
 
-  function fit(editor: HTMLTextAreaElement) {
-    // No wrapping (SQL reads by its lines), so the lines are the rows; one more for a scroll bar.
-    editor.rows = Math.min(24, Math.max(3, editor.value.split("\n").length + 1));
+  function markStale(cell: Cell) {
+    const stale = cell.ranSql !== undefined && (cell.ranSql !== cell.editor.value || cell.ranAs !== cell.name.value);
+    cell.root.classList.toggle("nb-stale", stale);
   }
 
-  function addCell(sql: string, {after, focus = false}: {after?: Cell; focus?: boolean} = {}): Cell {
-    const editor = html`<textarea class="nb-sql" wrap="off" spellcheck="false" autocapitalize="off" autocomplete="off" placeholder="SELECT … FROM activity"></textarea>` as HTMLTextAreaElement;
-    editor.value = sql;
-    fit(editor);
-    const runButton = html`<button type="button" data-action="run" title="Run (Ctrl+Enter or ⌘+Enter)">▶ Run</button>` as HTMLButtonElement;
+  function addCell(spec: NotebookCell, {after, focus = false}: {after?: Cell; focus?: boolean} = {}): Cell {
+    const sql = spec.kind === "sql";
     const status = html`<div class="nb-status" role="status"></div>` as HTMLElement;
     const output = html`<div class="nb-output"></div>` as HTMLElement;
-    const root = html`<section class="nb-cell" data-cell data-state="new">
-      <div class="nb-cell-head">
-        <span class="nb-cell-label"></span>
-        <span class="nb-cell-buttons">
-          ${runButton}
-          <button type="button" data-action="up" aria-label="Move cell up" title="Move up">↑</button>
-          <button type="button" data-action="down" aria-label="Move cell down" title="Move down">↓</button>
-          <button type="button" data-action="remove" aria-label="Remove cell" title="Remove">✕</button>
-        </span>
-      </div>
-      ${editor}${status}${output}
+    const runButton = html`<button type="button" data-action="run" title=${sql ? "Run (Ctrl+Enter or ⌘+Enter)" : "Show the text (Ctrl+Enter)"}>${sql ? "▶ Run" : "✓ Done"}</button>` as HTMLButtonElement;
+    const name = html`<input class="nb-name" type="text" placeholder="name (optional)" spellcheck="false" autocomplete="off" aria-label="Cell name: later cells can select from it" title="Name the result to use it in later cells: FROM name" value=${spec.name ?? ""}>` as HTMLInputElement;
+    const chart = html`<select class="nb-chart-choice" aria-label="Chart">${chartChoices.map((c) => html`<option value=${c} selected=${(spec.chart ?? "auto") === c}>${{auto: "Chart: auto", line: "Chart: line", bar: "Chart: bars", dot: "Chart: dots", none: "No chart"}[c]}</option>`)}</select>` as HTMLSelectElement;
+    const cell = {kind: spec.kind, status, output, runButton, name, chart} as Cell;
+    cell.editor = cellEditor({
+      doc: spec.source,
+      language: spec.kind === "sql" ? "sql" : "markdown",
+      label: "cell",
+      placeholder: sql ? "SELECT … FROM activity   (Ctrl+Space completes, Ctrl+Enter runs)" : "Text in Markdown: # a heading, **bold**, - a list",
+      onRun: () => void runCell(cell),
+      onRunNext: () => {
+        void runCell(cell);
+        const next = cells[cells.indexOf(cell) + 1] ?? addCell({kind: cell.kind, source: ""}, {after: cell});
+        if (next.kind === "md") edit(next, true);
+        next.editor.focus();
+      },
+      onChange: () => {
+        markStale(cell);
+        save();
+      },
+      onFocus: () => (focused = cell)
+    });
+    if (sql) cell.editor.setSchema(schema);
+    const head = html`<div class="nb-cell-head">
+      <span class="nb-cell-title"><span class="nb-cell-label"></span>${sql ? name : ""}</span>
+      <span class="nb-cell-buttons">
+        ${runButton}
+        ${sql ? html`<button type="button" data-action="run-from" title="Run this cell and every cell below" aria-label="Run from here">▶▶</button>` : html`<button type="button" data-action="edit">Edit</button>`}
+        <button type="button" data-action="up" aria-label="Move cell up" title="Move up">↑</button>
+        <button type="button" data-action="down" aria-label="Move cell down" title="Move down">↓</button>
+        <button type="button" data-action="remove" aria-label="Remove cell" title="Remove">✕</button>
+      </span>
+    </div>`;
+    const rendered = html`<div class="nb-markdown" title="Double-click to edit"></div>` as HTMLElement;
+    cell.root = html`<section class=${`nb-cell nb-cell-${spec.kind}`} data-cell data-kind=${spec.kind} data-state="new">
+      ${head}${sql ? "" : rendered}${cell.editor.view.dom}${status}${sql ? html`<div class="nb-cell-foot">${chart}</div>` : ""}${output}
     </section>` as HTMLElement;
-    const cell: Cell = {root, editor, status, output, runButton};
     runButton.onclick = () => (cell.run ? cell.run.stop() : void runCell(cell));
-    (root.querySelector("[data-action=up]") as HTMLElement).onclick = () => move(cell, -1);
-    (root.querySelector("[data-action=down]") as HTMLElement).onclick = () => move(cell, +1);
-    (root.querySelector("[data-action=remove]") as HTMLElement).onclick = () => removeCell(cell);
-    editor.addEventListener("focus", () => (focused = cell));
-    editor.addEventListener("input", () => {
-      fit(editor);
-      root.classList.toggle("nb-stale", cell.ranSql !== undefined && cell.ranSql !== editor.value);
+    cell.root.querySelector<HTMLElement>("[data-action=run-from]")?.addEventListener("click", () => void runFrom(cells.indexOf(cell)));
+    cell.root.querySelector<HTMLElement>("[data-action=edit]")?.addEventListener("click", () => edit(cell, true));
+    rendered.addEventListener("dblclick", () => edit(cell, true));
+    (cell.root.querySelector("[data-action=up]") as HTMLElement).onclick = () => move(cell, -1);
+    (cell.root.querySelector("[data-action=down]") as HTMLElement).onclick = () => move(cell, +1);
+    (cell.root.querySelector("[data-action=remove]") as HTMLElement).onclick = () => removeCell(cell);
+    name.addEventListener("input", () => {
+      name.value = name.value.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+      markStale(cell);
       save();
     });
-    editor.addEventListener("keydown", (event) => {
-      if (event.key !== "Enter") return;
-      if (event.ctrlKey || event.metaKey) {
-        event.preventDefault();
-        void runCell(cell);
-      } else if (event.shiftKey) {
-        event.preventDefault();
-        void runCell(cell);
-        const next = cells[cells.indexOf(cell) + 1] ?? addCell("", {after: cell});
-        next.editor.focus();
-      }
+    name.addEventListener("keydown", (event) => event.key === "Enter" && void runCell(cell));
+    chart.addEventListener("change", () => {
+      if (cell.result) show(cell, cell.result);
+      save();
     });
     const index = after ? cells.indexOf(after) + 1 : cells.length;
     cells.splice(index, 0, cell);
-    cellsBox.insertBefore(root, cells[index + 1]?.root ?? null);
+    cellsBox.insertBefore(cell.root, cells[index + 1]?.root ?? null);
     renumber();
+    if (!sql) edit(cell, focus || !spec.source.trim());
     if (focus) {
-      editor.focus();
-      root.scrollIntoView({block: "nearest"});
+      cell.editor.focus();
+      cell.root.scrollIntoView({block: "nearest"});
     }
     save();
     return cell;
   }
 
-  function removeCell(cell: Cell) {
+  /** A Markdown cell shows its editor or its text. */
+  function edit(cell: Cell, editing: boolean) {
+    cell.root.classList.toggle("nb-editing", editing);
+    cell.root.dataset.state = editing ? "new" : "done";
+    if (!editing) {
+      const box = cell.root.querySelector<HTMLElement>(".nb-markdown")!;
+      void renderMarkdown(cell.editor.value).then((text) => (box.innerHTML = text || "<p class=nb-muted>(empty text)</p>"));
+    } else cell.editor.focus();
+  }
+
+  function removeCell(cell: Cell, {quiet = false} = {}) {
     cell.run?.stop();
     const i = cells.indexOf(cell);
     cells.splice(i, 1);
     cell.root.remove();
+    cell.editor.view.destroy();
     if (focused === cell) focused = undefined;
+    if (cell.ranName && client) void enqueue(() => runSql(client!, `DROP VIEW IF EXISTS ${cell.ranName}`).result.catch(() => {}));
+    if (quiet) return;
     renumber();
     (cells[i] ?? cells[i - 1])?.editor.focus();
     save();
@@ -248,15 +354,40 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
 
   // ---- running ----------------------------------------------------------
 
-  /** Runs a cell; `remember` writes the notebook to the address (not when a notebook is just being opened). */
-  function runCell(cell: Cell, {remember = true} = {}): Promise<unknown> {
+  let running = 0;
+  function busy(delta: number) {
+    running += delta;
+    stopButton.disabled = running === 0;
+  }
+
+  function stopAll() {
+    generation++;
+    for (const cell of cells) {
+      cell.run?.stop();
+      if (cell.root.dataset.state === "queued") {
+        cell.root.dataset.state = cell.result ? "done" : "new";
+        cell.status.textContent = "Not run: stopped.";
+      }
+    }
+  }
+  stopButton.onclick = stopAll;
+
+  /** Runs a cell; then, when a named cell changed, the cells below that use it. */
+  function runCell(cell: Cell, {remember = true, dependents = true} = {}): Promise<unknown> {
+    if (cell.kind === "md") {
+      edit(cell, false);
+      return Promise.resolve();
+    }
     const sql = cell.editor.value;
+    const name = cell.name.value;
+    const changed = cell.ranSql !== sql || cell.ranAs !== name;
     if (remember) save();
     if (sql.trim()) {
       cell.root.dataset.state = "queued";
       cell.status.replaceChildren(html`<observablehq-loading></observablehq-loading> Waiting to run…`);
+      busy(+1);
     }
-    return enqueue(async () => {
+    const done = enqueue(async () => {
       if (!cell.root.isConnected || !client) return;
       if (!sql.trim()) {
         cell.root.dataset.state = "new";
@@ -268,44 +399,72 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
       cell.root.classList.remove("nb-stale");
       cell.status.replaceChildren(html`<observablehq-loading></observablehq-loading> Running…`);
       cell.runButton.textContent = "■ Stop";
-      cell.run = runSql(client, sql, {cap});
       try {
-        show(cell, await cell.run.result);
+        if (cell.ranName && cell.ranName !== name) await runSql(client, `DROP VIEW IF EXISTS ${cell.ranName}`).result.catch(() => {});
+        cell.ranName = undefined;
+        if (name) {
+          const taken = new Set([...catalogue.map((c) => c.name), ...cells.filter((c) => c !== cell && c.kind === "sql").map((c) => c.name.value)].filter(Boolean));
+          const problem = nameProblem(name, taken);
+          if (problem) throw new Error(`This cell's name cannot be used: ${problem}.`);
+          cell.run = runSql(client, `CREATE OR REPLACE VIEW ${name} AS ${viewBody(sql)}`);
+          await cell.run.result.catch((error) => {
+            throw new Error(`A named cell must be one SELECT that later cells can read; DuckDB says: ${errorMessage(error)}`);
+          });
+          cell.ranName = name;
+        }
+        cell.run = runSql(client, sql, {cap});
+        const result = await cell.run.result;
+        cell.result = result;
+        show(cell, result);
         cell.root.dataset.state = "done";
-        if (/\b(create|drop|alter|insert|update|delete)\b/i.test(sql)) void enqueue(describeTables);
+        if (name || /\b(create|drop|alter)\b/i.test(sql)) void enqueue(describeTables);
       } catch (error) {
+        cell.result = undefined;
+        cell.plan = undefined;
         cell.root.dataset.state = "error";
         cell.status.textContent = "";
         cell.output.replaceChildren(html`<pre class="nb-error" role="alert">${errorMessage(error)}</pre>`);
       } finally {
         cell.ranSql = sql;
+        cell.ranAs = name;
         cell.run = undefined;
         cell.runButton.textContent = "▶ Run";
+        markStale(cell);
       }
-    });
+    }).finally(() => sql.trim() && busy(-1));
+    if (!dependents || !name || !changed) return done;
+    // Cells below that select from this one run again after it (and theirs after them, in turn).
+    const below = cells.slice(cells.indexOf(cell) + 1).filter((c) => c.kind === "sql" && c.ranSql !== undefined && mentions(c.editor.value, [name]).length);
+    return Promise.all([done, ...below.map((c) => runCell(c, {remember: false}))]);
   }
 
-  function runAll({remember = true} = {}) {
-    return Promise.all(cells.map((cell) => runCell(cell, {remember})));
+  function runFrom(index: number, {remember = true} = {}) {
+    return Promise.all(cells.slice(index).map((cell) => runCell(cell, {remember, dependents: false})));
   }
 
   function show(cell: Cell, {columns, rows, capped, ms}: Result) {
-    const n = cells.indexOf(cell) + 1;
+    const n = cells.filter((c) => c.kind === "sql").indexOf(cell) + 1;
     cell.status.replaceChildren(
       html`<span data-rows=${rows.length}>${capped ? `First ${count.format(rows.length)} rows` : `${count.format(rows.length)} ${rows.length === 1 ? "row" : "rows"}`}</span>`,
       html`<span class="nb-muted"> · ${elapsed(ms)}</span>`,
-      columns.length ? downloadButton(rows, `explore-cell-${n}`) : ""
+      cell.ranName ? html`<span class="nb-muted"> · later cells can use <code>${cell.ranName}</code></span>` : "",
+      columns.length ? downloadButton(rows, `explore-${cell.ranName ?? `cell-${n}`}`) : ""
     );
     const parts: Node[] = [];
     if (capped) parts.push(html`<p class="nb-capped">The query returned more than ${count.format(cap)} rows; only the first ${count.format(cap)} are shown and downloaded. Add a LIMIT or a GROUP BY to see the rest in summary.</p>`);
-    const plan = planChart(columns, rows);
+    const choice = cell.chart.value as ChartChoice;
+    const plan = planChart(columns, rows, choice);
+    cell.plan = null;
     if (plan) {
       try {
         drawChart(plan, rows, {width: 400}); // fails here, not in the observer, when the data cannot be drawn
-        parts.push(html`<figure class="nb-figure">${responsive((width) => drawChart(plan, rows, {width}))}<figcaption class="nb-muted">Quick chart: ${plan.description}.</figcaption></figure>`);
+        cell.plan = plan;
+        parts.push(html`<figure class="nb-figure">${responsive((width) => drawChart(plan, rows, {width}))}<figcaption class="nb-muted">${choice === "auto" ? "Quick chart" : "Chart"}: ${plan.description}.</figcaption></figure>`);
       } catch {
         // no chart for data Plot cannot draw; the table still shows it
       }
+    } else if (choice !== "auto" && choice !== "none" && columns.length) {
+      parts.push(html`<p class="nb-muted">No ${choice === "bar" ? "bar" : choice} chart fits these columns.</p>`);
     }
     if (columns.length) {
       const format = Object.fromEntries(columns.filter((c) => c.kind === "time").map((c) => [c.name, (d: Date | null) => (d ? isoDate(d) : "")]));
@@ -319,22 +478,27 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
   async function describeTables() {
     if (!client) return;
     try {
-      const {rows: info} = await runSql(client, `SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' ORDER BY table_name, ordinal_position`).result;
+      const {rows: info} = await runSql(client, `SELECT table_name, column_name, data_type, table_type FROM information_schema.columns JOIN information_schema.tables USING (table_catalog, table_schema, table_name) WHERE table_schema = 'main' ORDER BY table_name, ordinal_position`).result;
       const names = [...new Set(info.map((d) => d.table_name as string))];
-      const counts = names.length
-        ? (await runSql(client, names.map((t) => `SELECT '${t.replace(/'/g, "''")}' AS t, count(*)::DOUBLE AS n FROM ${identifier(t)}`).join(" UNION ALL ")).result).rows
+      const tables = names.filter((t) => info.find((d) => d.table_name === t)?.table_type !== "VIEW");
+      const counts = tables.length
+        ? (await runSql(client, tables.map((t) => `SELECT '${t.replace(/'/g, "''")}' AS t, count(*)::DOUBLE AS n FROM ${identifier(t)}`).join(" UNION ALL ")).result).rows
         : [];
       const order = catalogue.map((c) => c.name);
       const sorted = [...names].sort((a, b) => (order.indexOf(a) + 1 || 1e9) - (order.indexOf(b) + 1 || 1e9) || a.localeCompare(b));
-      const entries = sorted.map((name) => {
-        const columns = info.filter((d) => d.table_name === name);
-        const rows = counts.find((d) => d.t === name)?.n as number;
-        const about = catalogue.find((c) => c.name === name)?.about;
+      schema = sorted.map((name) => {
+        const docs = columnDocs(name);
+        const about = catalogue.find((c) => c.name === name)?.about ?? (cells.some((c) => c.ranName === name) ? "A named cell of this notebook." : undefined);
+        return {name, about, columns: info.filter((d) => d.table_name === name).map((d) => ({name: d.column_name as string, type: d.data_type as string, about: docs.find((c) => c.name === d.column_name)?.about}))};
+      });
+      for (const cell of cells) if (cell.kind === "sql") cell.editor.setSchema(schema);
+      const entries = schema.map(({name, about, columns}) => {
+        const rows = counts.find((d) => d.t === name)?.n as number | undefined;
         return html`<details class="nb-table" data-table=${name}>
-          <summary><span class="nb-table-name">${name}</span><span class="nb-muted nb-table-size">${count.format(rows)} rows · ${columns.length} columns</span></summary>
+          <summary><span class="nb-table-name">${name}</span><span class="nb-muted nb-table-size">${rows === undefined ? "named cell" : `${count.format(rows)} rows`} · ${columns.length} columns</span></summary>
           ${about ? html`<p class="nb-muted nb-about">${about}</p>` : ""}
-          <button type="button" class="nb-query-table" onclick=${() => void runCell(addCell(`SELECT *\nFROM ${identifier(name)}\nLIMIT 100`, {focus: true}))}>Query ${name}</button>
-          <ul>${columns.map((c) => html`<li><button type="button" class="nb-column" title=${`Type ${c.column_name} into the SQL`} onclick=${() => insert(identifier(c.column_name as string))}>${c.column_name}</button> <span class="nb-type">${c.data_type}</span></li>`)}</ul>
+          <button type="button" class="nb-query-table" onclick=${() => void runCell(addCell({kind: "sql", source: `SELECT *\nFROM ${identifier(name)}\nLIMIT 100`}, {focus: true}))}>Query ${name}</button>
+          <dl>${columns.map((c) => html`<dt><button type="button" class="nb-column" title=${`Type ${c.name} into the SQL`} onclick=${() => insert(identifier(c.name))}>${c.name}</button> <span class="nb-type">${c.type}</span></dt>${c.about ? html`<dd>${c.about}</dd>` : ""}`)}</dl>
         </details>`;
       });
       const missing = catalogue.filter((c) => c.missing).map((c) => html`<p class="nb-muted" data-table=${c.name}><span class="nb-table-name">${c.name}</span>: ${c.missing}</p>`);
@@ -345,12 +509,133 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
   }
 
   function insert(text: string) {
-    const cell = focused && focused.root.isConnected ? focused : cells.at(-1) ?? addCell("");
-    const {editor} = cell;
-    editor.focus();
-    editor.setRangeText(text, editor.selectionStart, editor.selectionEnd, "end");
-    editor.dispatchEvent(new Event("input"));
+    const cell = focused && focused.root.isConnected && focused.kind === "sql" ? focused : cells.filter((c) => c.kind === "sql").at(-1) ?? addCell({kind: "sql", source: ""});
+    cell.editor.insert(text);
   }
+
+  // ---- pages ------------------------------------------------------------
+
+  function closePanel() {
+    panel.hidden = true;
+    panel.replaceChildren();
+  }
+
+  async function savePagePanel() {
+    const endpoint = saveEndpoint();
+    const titleInput = html`<input type="text" name="title" required placeholder="What the page shows" value=${title}>` as HTMLInputElement;
+    const fileInput = html`<input type="text" name="file" required pattern="[a-z0-9][a-z0-9\x2d]*" value=${pageSlug(title || "notebook")}>` as HTMLInputElement;
+    let fileEdited = false;
+    titleInput.oninput = () => !fileEdited && (fileInput.value = pageSlug(titleInput.value));
+    fileInput.oninput = () => (fileEdited = true);
+    const message = html`<p class="nb-muted" role="status"></p>` as HTMLElement;
+    const form = html`<form class="nb-form" data-form="save-page">
+      <h3>Save as page</h3>
+      <p class="nb-muted">${endpoint ? html`The page is written to <code>reports/<span class="nb-slug"></span>.md</code> and joins the sidebar; the next <code>npm run build</code> publishes it.` : "This published site cannot write files: the page downloads as a .md file to put in the project's reports/ folder."} Text cells become its prose, SQL cells its tables, charts its charts.</p>
+      <label>Title ${titleInput}</label>
+      <label>File name ${fileInput}<span class="nb-muted">.md</span></label>
+      <div class="nb-form-buttons"><button type="submit">${endpoint ? "Save page" : "Download page"}</button> <button type="button" data-action="cancel">Cancel</button></div>
+      ${message}
+    </form>` as HTMLFormElement;
+    const slug = form.querySelector(".nb-slug");
+    const sync = () => slug && (slug.textContent = fileInput.value);
+    sync();
+    fileInput.addEventListener("input", sync);
+    titleInput.addEventListener("input", sync);
+    form.querySelector<HTMLElement>("[data-action=cancel]")!.onclick = closePanel;
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      title = titleInput.value.trim();
+      await saveNow();
+      // Cells edited since their last run (or never run) run first, so each chart is the one their result draws.
+      const stale = cells.filter((c) => c.kind === "sql" && (c.ranSql !== c.editor.value || c.ranAs !== c.name.value));
+      if (stale.length) message.textContent = "Running the edited cells to draw their charts…";
+      await Promise.all(stale.map((c) => runCell(c, {remember: false, dependents: false})));
+      const markdown = toPage(doc(), {title, tables: catalogue.filter((c) => !c.missing).map((c) => c.name), charts: cells.map((c) => c.plan)});
+      const file = fileInput.value;
+      if (!endpoint) {
+        download(markdown, `${file}.md`, "text/markdown");
+        message.textContent = `Downloaded ${file}.md: put it in reports/ and run npm run build.`;
+        return;
+      }
+      await writePage(endpoint, file, markdown, false, message);
+    });
+    panel.replaceChildren(form);
+    panel.hidden = false;
+    titleInput.focus();
+  }
+
+  const savedKey = "rapport-notebook-saved";
+  const saved = (path: string, file: string) => html`<span data-saved>Saved <code>${path}</code>. <a href=${`./${file}`} data-action="visit">Open the page</a></span>`;
+
+  async function writePage(endpoint: string, file: string, markdown: string, overwrite: boolean, message: HTMLElement) {
+    const response = await fetch(`${endpoint}page`, {method: "POST", headers: {"content-type": "application/json"}, body: JSON.stringify({name: file, markdown, overwrite})});
+    const answer = (await response.json().catch(() => ({}))) as {error?: string; path?: string; exists?: boolean};
+    if (answer.exists) {
+      const replace = html`<button type="button" data-action="replace">Replace it</button>` as HTMLButtonElement;
+      replace.onclick = () => void writePage(endpoint, file, markdown, true, message);
+      message.replaceChildren(`reports/${file}.md already exists. `, replace);
+      return;
+    }
+    if (!response.ok) {
+      message.textContent = `Not saved: ${answer.error ?? response.statusText}`;
+      return;
+    }
+    // The preview reloads open pages to show the new one in the sidebar: the notebook is in the address, the message kept here.
+    sessionStorage.setItem(savedKey, JSON.stringify({path: answer.path, file}));
+    message.replaceChildren(saved(answer.path!, file));
+  }
+
+  async function openPanel() {
+    const endpoint = saveEndpoint();
+    const choose = html`<button type="button" data-action="open-file">Open a file…</button>` as HTMLButtonElement;
+    choose.onclick = () => picker.click();
+    const message = html`<p class="nb-muted" role="status"></p>` as HTMLElement;
+    const pages = html`<div class="nb-pages"></div>` as HTMLElement;
+    const form = html`<div class="nb-form" data-form="open">
+      <h3>Open</h3>
+      <p class="nb-muted">Replaces these cells with a notebook file's (.rapport.json) or a page's SQL and text (.md)${endpoint ? ", or a page of this site" : ""}.</p>
+      ${pages}
+      <div class="nb-form-buttons">${choose} <button type="button" data-action="cancel" onclick=${closePanel}>Cancel</button></div>
+      ${message}
+    </div>` as HTMLElement;
+    panel.replaceChildren(form);
+    panel.hidden = false;
+    if (!endpoint) return;
+    try {
+      const list = (await (await fetch(`${endpoint}pages`)).json()) as {name: string; title: string; notebook: boolean}[];
+      const select = html`<select aria-label="Page">${list.map((p) => html`<option value=${p.name}>${p.title} (${p.name}.md)${p.notebook ? " · saved from the notebook" : ""}</option>`)}</select>` as HTMLSelectElement;
+      const open = html`<button type="button" data-action="open-selected">Open page</button>` as HTMLButtonElement;
+      open.onclick = async () => {
+        const response = await fetch(`${endpoint}page?name=${encodeURIComponent(select.value)}`);
+        const answer = (await response.json()) as {markdown?: string; error?: string};
+        if (!response.ok || !answer.markdown) return void (message.textContent = `Not opened: ${answer.error ?? response.statusText}`);
+        openText(answer.markdown, `${select.value}.md`);
+      };
+      pages.replaceChildren(html`<label>Page of this site ${select}</label>`, open);
+    } catch (error) {
+      message.textContent = `The site's pages could not be listed: ${errorMessage(error)}`;
+    }
+  }
+
+  function openText(text: string, filename: string) {
+    let next: NotebookDoc;
+    if (/\.md$/i.test(filename)) next = fromPage(text);
+    else {
+      const read = fromJson(text);
+      if ("error" in read) return void (fileStatus.textContent = `${filename} is not a notebook: ${read.error}.`);
+      next = read.value;
+    }
+    if (!next.cells.length) return void (fileStatus.textContent = `${filename} has no SQL or text to open.`);
+    closePanel();
+    load(next);
+    fileStatus.textContent = `Opened ${filename}.`;
+  }
+
+  picker.addEventListener("change", async () => {
+    const file = picker.files?.[0];
+    picker.value = "";
+    if (file) openText(await file.text(), file.name);
+  });
 
   // ---- start ------------------------------------------------------------
 
@@ -360,18 +645,25 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
       notice.hidden = false;
       notice.textContent = `This link's notebook could not be opened: ${linked.error}. Showing the starter notebook instead.`;
     }
-    const sqls = linked && "value" in linked ? linked.value.cells : starter;
-    for (const sql of sqls) addCell(sql);
+    const opened = linked && "value" in linked ? linked.value : starter;
+    title = opened.title ?? "";
+    for (const cell of opened.cells) addCell(cell);
     clearTimeout(saveTimer); // opening a notebook is no edit: the address stays as it came
+    const flash = sessionStorage.getItem(savedKey);
+    if (flash) {
+      sessionStorage.removeItem(savedKey);
+      const {path, file} = JSON.parse(flash) as {path: string; file: string};
+      fileStatus.replaceChildren(saved(path, file));
+    }
     const listed = enqueue(describeTables);
-    const run = runAll({remember: false});
+    const run = runFrom(0, {remember: false});
     try {
       await database;
     } catch (error) {
       notice.hidden = false;
       notice.textContent = `The database could not start in this browser: ${errorMessage(error)}`;
       list.replaceChildren();
-      cells.forEach((cell) => ((cell.root.dataset.state = "error"), cell.status.replaceChildren()));
+      cells.forEach((cell) => cell.kind === "sql" && ((cell.root.dataset.state = "error"), cell.status.replaceChildren()));
       return;
     }
     await Promise.all([listed, run]);

@@ -37,7 +37,9 @@ export async function runFramework(args: string[], options: FrameworkOptions): P
   const frameworkBin = join(require.resolve("@observablehq/framework/package.json"), "..", "dist", "bin", "observable.js");
   const register = new URL("../offline/register.ts", import.meta.url).href;
   const tsx = pathToFileURL(require.resolve("tsx")).href;
-  const child = spawnGroup(process.execPath, ["--import", tsx, "--import", guardImport, "--import", register, frameworkBin, ...args], {
+  // The preview also answers the notebook's Save as page and Open page (notebook-save.ts).
+  const notebook = args[0] === "preview" ? ["--import", new URL("./notebook-save.ts", import.meta.url).href] : [];
+  const child = spawnGroup(process.execPath, ["--import", tsx, "--import", guardImport, "--import", register, ...notebook, frameworkBin, ...args], {
     cwd,
     stdio: stdio === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"],
     env: {
@@ -46,6 +48,7 @@ export async function runFramework(args: string[], options: FrameworkOptions): P
       PATH: [join(cwd, "node_modules", ".bin"), process.env.PATH].filter(Boolean).join(delimiter),
       OBSERVABLE_TELEMETRY_DISABLE: "true",
       RAPPORT_PACKAGES_ROOT: cwd,
+      ...(args[0] === "preview" ? {RAPPORT_NOTEBOOK_ROOT: root} : {}),
       ...env
     }
   });

@@ -1,4 +1,5 @@
-import type {Browser, Page} from "playwright-core";
+import {readFile} from "node:fs/promises";
+import type {Browser} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
 import {loadConfig} from "../../src/config.js";
 import {publishedActivitySql} from "../../src/metrics/activity.js";
@@ -6,6 +7,8 @@ import {projectRoot} from "../../src/paths.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
 import {launchChromium} from "../support/browser.js";
 import {downloadCsv} from "../support/download.js";
+import {completions, number, setSource, settled, source, sqlCells, tableText, typeAndRun} from "../support/notebook.js";
+import {publishedTables} from "../../reports/components/notebook-docs.js";
 import {isLocal, visit} from "../support/visit.js";
 
 const siteUrl = inject("siteUrl");
@@ -22,68 +25,58 @@ afterAll(async () => browser?.close());
 /** The same SQL over the published activity rows, run by DuckDB in Node on the warehouse. */
 const inNode = <T>(sql: (activity: string) => string) => readWarehouse((db) => db.all<T>(sql(`(${published})`)));
 
-/** Waits until every cell has run (done or error) and returns their states. */
-async function settled(page: Page): Promise<string[]> {
-  await page.waitForFunction(() => {
-    const cells = [...document.querySelectorAll<HTMLElement>("[data-cell]")];
-    return cells.length > 0 && cells.every((c) => c.dataset.state === "done" || c.dataset.state === "error");
-  }, undefined, {timeout: 30_000});
-  return page.locator("[data-cell]").evaluateAll((cells) => cells.map((c) => (c as HTMLElement).dataset.state!));
-}
-
-/** Adds a cell, types the SQL and runs it with Ctrl+Enter; returns the cell. */
-async function typeAndRun(page: Page, sql: string) {
-  await page.locator("[data-action=add]").first().click();
-  const cell = page.locator("[data-cell]").last();
-  await cell.locator("textarea").fill(sql);
-  await cell.locator("textarea").press("Control+Enter");
-  await expect.poll(() => cell.getAttribute("data-state"), {timeout: 20_000}).toMatch(/^(done|error)$/);
-  return cell;
-}
-
-/** A result table's rows as arrays of cell texts (header first). */
-async function tableText(cell: ReturnType<Page["locator"]>): Promise<string[][]> {
-  return cell.locator(".nb-output table tr").evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll("th, td")].map((c) => c.textContent!.trim()).filter((t, i) => i > 0 || t !== "")));
-}
-
-const number = (text: string) => Number(text.replace(/,/g, ""));
-
-const byChannel = `SELECT channel, sum(net_revenue) AS revenue FROM activity WHERE channel <> 'All channels' GROUP BY channel ORDER BY channel`;
+const byChannel = `SELECT group_name AS channel, sum(net_revenue) AS revenue FROM activity WHERE breakdown = 'channel' GROUP BY channel ORDER BY channel`;
+const byChannelInNode = `SELECT channel, sum(net_revenue) AS revenue FROM activity WHERE channel <> 'All channels' GROUP BY channel ORDER BY channel`;
 
 describe("the Explore page", () => {
-  it("opens with the starter notebook, runs its cells to tables and charts, lists the tables, with no console error and no request leaving 127.0.0.1", async () => {
+  it("opens with the starter notebook: text rendered, SQL cells run to tables and charts, a named cell used by a later one, every table listed with its documented columns; no console error, no request leaving 127.0.0.1", async () => {
     const [{months}] = await inNode<{months: number}>((a) => `SELECT count(*)::INTEGER AS months FROM ${a} WHERE channel = 'All channels'`);
     const [{rows}] = await inNode<{rows: number}>((a) => `SELECT count(*)::INTEGER AS "rows" FROM ${a}`);
+    const channels = await inNode<{channel: string}>((a) => `SELECT DISTINCT channel FROM ${a} WHERE channel <> 'All channels' AND month > (SELECT max(month) FROM ${a}) - INTERVAL 12 MONTH`);
     const {page, errors, requests} = await visit(browser, exploreUrl);
     try {
-      expect(await settled(page)).toEqual(["done", "done", "done"]);
+      expect(await settled(page)).toEqual(["done", "done", "done", "done", "done"]);
       expect(page.url()).not.toContain("#"); // opening the starter is no edit
-      const first = page.locator("[data-cell]").first();
-      expect(await first.locator("textarea").inputValue()).toContain("FROM activity");
+      // The text cell shows as text, its editor hidden.
+      const text = page.locator("[data-cell][data-kind=md]").first();
+      expect(await text.locator(".nb-markdown strong").textContent()).toBe("Revenue, month by month");
+      expect(await text.locator(".cm-editor").isVisible()).toBe(false);
+      const cells = sqlCells(page);
+      const first = cells.first();
+      expect(await source(first)).toContain("FROM activity");
       expect(await first.locator("[data-rows]").getAttribute("data-rows")).toBe(String(months));
-      for (const cell of await page.locator("[data-cell]").all()) {
+      for (const cell of await cells.all()) {
         expect(await cell.locator(".nb-output table").count()).toBe(1);
         expect(await cell.locator(".nb-figure svg").count()).toBe(1);
+        expect(await cell.evaluate((c) => c.classList.contains("nb-stale"))).toBe(false);
       }
+      // The named cell (last_year) is a view the next cell reads: one row per channel, shares adding up to 100.
+      expect(await cells.nth(1).locator(".nb-name").inputValue()).toBe("last_year");
+      const [header, ...shares] = await tableText(cells.nth(2));
+      expect(header).toEqual(["channel", "revenue_share_pct"]);
+      expect(shares.map(([c]) => c).sort()).toEqual(channels.map((d) => d.channel).sort());
+      expect(Math.abs(shares.reduce((s, [, p]) => s + number(p), 0) - 100)).toBeLessThan(0.5);
       expect(await page.locator(".nb-figure svg g[aria-label='line'] path").count()).toBeGreaterThanOrEqual(2);
       expect(await page.locator(".nb-figure svg g[aria-label='bar'] rect").count()).toBeGreaterThan(1);
       const activity = page.locator(".nb-table[data-table=activity]");
-      expect(await activity.locator(".nb-table-size").textContent()).toBe(`${rows.toLocaleString("en-US")} rows · 7 columns`);
+      expect(await activity.locator(".nb-table-size").textContent()).toMatch(/ rows · 8 columns$/);
       await activity.locator("summary").click();
-      expect(await activity.locator("li").allTextContents()).toContain("net_revenue DOUBLE");
-      for (const table of ["retention", "nps", "quality_files", "quality_coverage", "clv_groups", "clv_cohorts", "service_times", "service_npsAfterService", "voice_emotion", "voice_languages", "voice_comments"]) expect(await page.locator(`.nb-table[data-table=${table}]`).count()).toBe(1);
+      expect(await activity.locator("dt").allTextContents()).toContain("net_revenue DOUBLE");
+      expect(await activity.locator("dd").first().textContent()).toContain("The calendar month");
+      expect(await page.locator(".nb-table[data-table=last_year] .nb-table-size").textContent()).toBe("named cell · 3 columns");
       expect(await first.locator(".nb-status").textContent()).toMatch(/^\d+ rows · \d+(\.\d+)? m?s/);
 
       // A table's button adds a cell that queries it; a column's button types its name where the caret is.
       await activity.locator(".nb-query-table").click();
-      const added = page.locator("[data-cell]").nth(3);
+      const added = cells.nth(4);
       await expect.poll(() => added.getAttribute("data-state")).toBe("done");
-      expect(await added.locator("textarea").inputValue()).toBe("SELECT *\nFROM activity\nLIMIT 100");
+      expect(await source(added)).toBe("SELECT *\nFROM activity\nLIMIT 100");
       expect(await added.locator("[data-rows]").getAttribute("data-rows")).toBe(String(Math.min(100, rows)));
-      await added.locator("textarea").fill("SELECT  FROM activity");
-      await added.locator("textarea").evaluate((t: HTMLTextAreaElement) => t.setSelectionRange(7, 7));
+      await setSource(added, "SELECT  FROM activity");
+      await added.locator(".cm-content").press("Home");
+      for (let i = 0; i < 7; i++) await added.locator(".cm-content").press("ArrowRight");
       await activity.locator(".nb-column", {hasText: /^net_revenue$/}).click();
-      expect(await added.locator("textarea").inputValue()).toBe("SELECT net_revenue FROM activity");
+      expect(await source(added)).toBe("SELECT net_revenue FROM activity");
       expect(errors).toEqual([]);
       expect(requests.filter((r) => !isLocal(r, siteUrl))).toEqual([]);
     } finally {
@@ -91,8 +84,122 @@ describe("the Explore page", () => {
     }
   });
 
+  it("documents every published table: the schema panel lists exactly the documented columns with their types and meanings, and no name needs quoting", async () => {
+    const {page, errors} = await visit(browser, exploreUrl);
+    try {
+      await settled(page);
+      const shown = await page.locator(".nb-table").evaluateAll((tables) =>
+        tables.map((t) => ({name: (t as HTMLElement).dataset.table!, columns: [...t.querySelectorAll("dt")].map((dt) => dt.textContent!.trim().split(/\s+/)), about: t.querySelectorAll("dd").length}))
+      );
+      for (const table of publishedTables.filter((t) => t.columns.length)) {
+        const found = shown.find((s) => s.name === table.name);
+        expect(found, table.name).toBeDefined();
+        expect(found!.columns, table.name).toEqual(table.columns.map((c) => [c.name, c.type]));
+        expect(found!.about, table.name).toBe(table.columns.length);
+        for (const c of table.columns) expect(c.name, `${table.name}.${c.name}`).toMatch(/^[a-z][a-z0-9_]*$/);
+      }
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("one convention for totals: breakdown = 'all' in activity gives the published All-channels rows as DuckDB in Node computes them, and retention, NPS, service and CLV mark their totals the same way", async () => {
+    const totals = await inNode<{month: Date; net_revenue: number; active_customers: number}>((a) => `SELECT month, net_revenue, active_customers FROM ${a} WHERE channel = 'All channels' ORDER BY month`);
+    const {page, errors} = await visit(browser, exploreUrl);
+    try {
+      await settled(page);
+      const cell = await typeAndRun(page, "SELECT month, net_revenue, active_customers FROM activity WHERE breakdown = 'all' AND group_name = 'all' ORDER BY month");
+      const csv = await downloadCsv(page, cell.locator("button[data-download]"));
+      expect(csv.header).toEqual(["month", "net_revenue", "active_customers"]);
+      expect(csv.rows.map((r) => r.month.slice(0, 10))).toEqual(totals.map((d) => new Date(d.month).toISOString().slice(0, 10)));
+      csv.rows.forEach((r, i) => {
+        expect(Number(r.net_revenue)).toBeCloseTo(totals[i].net_revenue, 6);
+        expect(Number(r.active_customers)).toBe(totals[i].active_customers);
+      });
+      // Retention, NPS and the rest follow the same convention.
+      const kinds = await typeAndRun(page, "SELECT count(DISTINCT breakdown) FILTER (WHERE breakdown = 'all') AS a, count(*) FILTER (WHERE breakdown = 'all' AND group_name <> 'all') AS b FROM (SELECT breakdown, group_name FROM retention UNION ALL SELECT breakdown, group_name FROM nps UNION ALL SELECT breakdown, group_name FROM service_times UNION ALL SELECT breakdown, group_name FROM clv_groups)");
+      expect((await tableText(kinds))[1]).toEqual(["1", "0"]);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("completes as an editor does: SEL offers SELECT, a table's name and a dot its columns with their meaning; Tab indents; Shift+Enter runs and moves to the next cell", async () => {
+    const {page, errors} = await visit(browser, exploreUrl);
+    try {
+      await settled(page);
+      await page.locator("[data-action=add]").first().click();
+      const cell = page.locator("[data-cell]").nth((await page.locator("[data-cell]").count()) - 1);
+      const editor = cell.locator(".cm-content");
+      await editor.click();
+      await page.keyboard.type("SEL");
+      expect(await completions(page)).toContain("SELECT");
+      await page.keyboard.press("Enter"); // takes the completion
+      await page.keyboard.type(" activity.");
+      const columns = await completions(page);
+      expect(columns).toEqual(expect.arrayContaining(["month", "breakdown", "group_name", "net_revenue", "active_customers"]));
+      await page.locator(".cm-tooltip-autocomplete li", {hasText: "net_revenue"}).first().click();
+      await expect.poll(() => page.locator(".cm-completionInfo").textContent().catch(() => "")).toMatch(/refunds|^$/);
+      expect(await source(cell)).toBe("SELECT activity.net_revenue");
+      await page.keyboard.press("Enter");
+      await page.keyboard.press("Tab");
+      await page.keyboard.type("FROM activity WHERE breakdown = 'all'");
+      await page.keyboard.press("Escape");
+      expect(await source(cell)).toBe("SELECT activity.net_revenue\n  FROM activity WHERE breakdown = 'all'");
+      const before = await page.locator("[data-cell]").count();
+      await page.keyboard.press("Shift+Enter");
+      await expect.poll(() => cell.getAttribute("data-state")).toBe("done");
+      expect(await page.locator("[data-cell]").count()).toBe(before + 1);
+      expect(await page.evaluate(() => document.activeElement?.closest("[data-cell]") === [...document.querySelectorAll("[data-cell]")].at(-1))).toBe(true);
+      expect(Number(await cell.locator("[data-rows]").getAttribute("data-rows"))).toBeGreaterThan(12);
+      // Long lines wrap rather than run off the cell.
+      await setSource(cell, "SELECT " + Array.from({length: 40}, (_, i) => `${i} AS c${i}`).join(", "));
+      const box = (await cell.locator(".cm-editor").boundingBox())!;
+      const scroller = await cell.locator(".cm-scroller").evaluate((e) => [e.scrollWidth, e.clientWidth]);
+      expect(scroller[0]).toBeLessThanOrEqual(scroller[1] + 1);
+      expect(box.height).toBeGreaterThan(40);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("a text cell renders its Markdown in place; a named cell's change runs the cells that use it again", async () => {
+    const {page, errors} = await visit(browser, exploreUrl);
+    try {
+      await settled(page);
+      await page.locator("[data-action=add-md]").first().click();
+      const text = page.locator("[data-cell]").nth((await page.locator("[data-cell]").count()) - 1);
+      await page.keyboard.insertText("## Findings\n\nOrganic brings **most** revenue.");
+      await page.keyboard.press("Shift+Enter");
+      expect(await text.locator(".nb-markdown h2").textContent()).toBe("Findings");
+      expect(await text.locator(".nb-markdown strong").textContent()).toBe("most");
+      expect(await text.locator(".cm-editor").isVisible()).toBe(false);
+
+      const named = sqlCells(page).nth(1);
+      const user = sqlCells(page).nth(2);
+      expect(await user.locator("[data-rows]").getAttribute("data-rows")).not.toBe("2");
+      await setSource(named, (await source(named)) + "\nLIMIT 2");
+      await named.locator(".cm-content").press("Control+Enter");
+      await expect.poll(() => user.locator("[data-rows]").getAttribute("data-rows"), {timeout: 20_000}).toBe("2");
+      expect(await user.getAttribute("data-state")).toBe("done");
+      // Renaming it drops the old view: the cell that used it now says so.
+      await named.locator(".nb-name").fill("top_two");
+      await named.locator(".cm-content").press("Control+Enter");
+      await expect.poll(() => named.getAttribute("data-state")).toBe("done");
+      await user.locator("[data-action=run]").click();
+      await expect.poll(() => user.getAttribute("data-state")).toBe("error");
+      expect(await user.locator(".nb-error").textContent()).toMatch(/last_year does not exist/);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it("runs a typed query to a table equal to the same SQL run in Node, with a bar chart with tooltips and a CSV download", async () => {
-    const expected = await inNode<{channel: string; revenue: number | null}>((a) => byChannel.replace("FROM activity", `FROM ${a}`));
+    const expected = await inNode<{channel: string; revenue: number | null}>((a) => byChannelInNode.replace("FROM activity", `FROM ${a}`));
     // "other" gathers channels too small to show on their own; its figures are withheld (null) when still too small.
     const shown = expected.filter((d) => d.revenue !== null);
     expect(shown.length).toBeGreaterThan(2);
@@ -117,7 +224,7 @@ describe("the Explore page", () => {
       await expect.poll(() => cell.locator(".nb-figure svg g[aria-label='tip']").textContent()).toContain(shown[0].channel);
 
       const csv = await downloadCsv(page, cell.locator("button[data-download]"));
-      expect(csv.filename).toBe("explore-cell-4.csv");
+      expect(csv.filename).toBe("explore-cell-5.csv");
       expect(csv.header.join(",")).toBe("channel,revenue");
       expect(csv.rows.map((r) => r.channel)).toEqual(expected.map((d) => d.channel));
       csv.rows.forEach(({revenue}, i) => {
@@ -131,47 +238,87 @@ describe("the Explore page", () => {
     }
   });
 
-  it("adds, moves and removes cells, keeps them in the address, and a reload from it restores the cells and their results", async () => {
-    const sql = `SELECT channel, count(*)::INTEGER AS months FROM activity GROUP BY channel ORDER BY channel`;
-    const expected = await inNode<{channel: string; months: number}>((a) => sql.replace("FROM activity", `FROM ${a}`));
+  it("adds, moves and removes cells, keeps them (names and chart choices too) in the address, and a reload from it restores the cells and their results", async () => {
+    const sql = `SELECT group_name AS channel, count(*)::INTEGER AS months FROM activity WHERE breakdown = 'channel' GROUP BY channel ORDER BY channel`;
+    const expected = await inNode<{channel: string; months: number}>((a) => `SELECT channel, count(*)::INTEGER AS months FROM ${a} WHERE channel <> 'All channels' GROUP BY channel ORDER BY channel`);
     const {page, errors} = await visit(browser, exploreUrl);
     await page.context().grantPermissions(["clipboard-read", "clipboard-write"], {origin: siteUrl});
     try {
       await settled(page);
       const cells = page.locator("[data-cell]");
       await page.locator("[data-action=add]").first().click();
-      expect(await cells.count()).toBe(4);
-      await cells.nth(3).locator("textarea").fill(sql);
+      expect(await cells.count()).toBe(6);
+      await setSource(cells.nth(5), sql);
       // Shift+Enter runs the last cell and opens a new one below, focused.
-      await cells.nth(3).locator("textarea").press("Shift+Enter");
+      await cells.nth(5).locator(".cm-content").press("Shift+Enter");
+      expect(await cells.count()).toBe(7);
+      expect(await page.evaluate(() => document.activeElement?.closest("[data-cell]") === [...document.querySelectorAll("[data-cell]")].at(-1))).toBe(true);
+      await cells.nth(6).locator("[data-action=remove]").click();
+      await cells.nth(4).locator("[data-action=remove]").click(); // the retention cell
+      await cells.nth(4).locator("[data-action=up]").click(); // the new cell moves above the one that reads last_year
       expect(await cells.count()).toBe(5);
-      expect(await page.evaluate(() => document.activeElement === [...document.querySelectorAll("[data-cell] textarea")].at(-1))).toBe(true);
-      await cells.nth(4).locator("[data-action=remove]").click();
-      await cells.nth(0).locator("[data-action=remove]").click();
-      await cells.nth(2).locator("[data-action=up]").click(); // the new cell becomes the second
-      expect(await cells.count()).toBe(3);
-      const sqls = await cells.locator("textarea").evaluateAll((t) => t.map((e) => (e as HTMLTextAreaElement).value));
-      expect(sqls[1]).toBe(sql);
-      expect(await cells.locator(".nb-cell-label").allTextContents()).toEqual(["Cell 1", "Cell 2", "Cell 3"]);
-      await expect.poll(() => cells.nth(1).getAttribute("data-state")).toBe("done");
+      await cells.nth(3).locator(".nb-chart-choice").selectOption("none");
+      expect(await cells.nth(3).locator(".nb-figure").count()).toBe(0);
+      const sources = await Promise.all((await cells.all()).map(source));
+      expect(sources[3]).toBe(sql);
+      expect(await sqlCells(page).locator(".nb-cell-label").allTextContents()).toEqual(["Cell 1", "Cell 2", "Cell 3", "Cell 4"]);
+      await expect.poll(() => cells.nth(3).getAttribute("data-state")).toBe("done");
 
       await page.locator("[data-action=copy-link]").click();
-      await expect.poll(() => page.locator(".nb-toolbar [role=status]").textContent()).toContain("Link copied");
+      await expect.poll(() => page.locator(".nb-file-status").textContent()).toContain("Link copied");
       const link = page.url();
       expect(link).toMatch(/#nb=[zj][A-Za-z0-9_-]+$/);
       expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
 
       const reopened = await visit(browser, link);
       try {
-        expect(await settled(reopened.page)).toEqual(["done", "done", "done"]);
+        expect(await settled(reopened.page)).toEqual(["done", "done", "done", "done", "done"]);
         const again = reopened.page.locator("[data-cell]");
-        expect(await again.locator("textarea").evaluateAll((t) => t.map((e) => (e as HTMLTextAreaElement).value))).toEqual(sqls);
-        const [header, ...body] = await tableText(again.nth(1));
+        expect(await Promise.all((await again.all()).map(source))).toEqual(sources);
+        expect(await again.nth(2).locator(".nb-name").inputValue()).toBe("last_year");
+        expect(await again.nth(3).locator(".nb-chart-choice").inputValue()).toBe("none");
+        expect(await again.nth(3).locator(".nb-figure").count()).toBe(0);
+        const [header, ...body] = await tableText(again.nth(3));
         expect(header).toEqual(["channel", "months"]);
         expect(body.map(([channel, months]) => ({channel, months: number(months)}))).toEqual(expected);
         expect(reopened.errors).toEqual([]);
       } finally {
         await reopened.page.close();
+      }
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("saves the notebook to a .rapport.json file and opens it again, cells, names and charts and all", async () => {
+    const {page, errors} = await visit(browser, exploreUrl);
+    try {
+      await settled(page);
+      await sqlCells(page).nth(0).locator(".nb-chart-choice").selectOption("dot");
+      const [download] = await Promise.all([page.waitForEvent("download"), page.locator("[data-action=save-file]").click()]);
+      expect(download.suggestedFilename()).toBe("notebook.rapport.json");
+      const file = JSON.parse(await readFile(await download.path(), "utf8"));
+      expect(file).toMatchObject({rapport: "notebook", v: 2});
+      expect(file.cells.map((c: {kind: string}) => c.kind)).toEqual(["md", "sql", "sql", "sql", "sql"]);
+      expect(file.cells[1].chart).toBe("dot");
+      expect(file.cells[2].name).toBe("last_year");
+
+      const other = await visit(browser, exploreUrl);
+      try {
+        await settled(other.page);
+        await other.page.locator("[data-action=remove]").first().click();
+        await other.page.locator("[data-action=open-page]").click();
+        const [chooser] = await Promise.all([other.page.waitForEvent("filechooser"), other.page.locator("[data-action=open-file]").click()]);
+        await chooser.setFiles(await download.path());
+        expect(await settled(other.page)).toHaveLength(5);
+        const cells = other.page.locator("[data-cell]");
+        expect(await Promise.all((await cells.all()).map(source))).toEqual(file.cells.map((c: {source: string}) => c.source));
+        expect(await cells.nth(1).locator(".nb-chart-choice").inputValue()).toBe("dot");
+        expect(await cells.nth(1).locator(".nb-figure svg g[aria-label='dot']").count()).toBe(1);
+        expect(other.errors).toEqual([]);
+      } finally {
+        await other.page.close();
       }
       expect(errors).toEqual([]);
     } finally {
@@ -189,9 +336,9 @@ describe("the Explore page", () => {
       expect(message).toMatch(/^Catalog Error: Table with name activty does not exist/);
       expect(message).toContain('Did you mean "activity"?');
       expect(message).not.toMatch(/\n\s+at |\.js:\d+/);
-      expect(await page.locator("[data-cell][data-state=done]").count()).toBe(3);
+      expect(await page.locator("[data-cell][data-state=done]").count()).toBe(5);
       // Fixing the SQL and running again replaces the message with the result.
-      await cell.locator("textarea").fill("SELECT count(*)::INTEGER AS n FROM activity");
+      await setSource(cell, "SELECT count(*)::INTEGER AS n FROM activity");
       await cell.locator("[data-action=run]").click();
       await expect.poll(() => cell.getAttribute("data-state")).toBe("done");
       expect(await cell.locator(".nb-error").count()).toBe(0);
@@ -221,15 +368,15 @@ describe("the Explore page", () => {
       await settled(page);
       await page.locator("[data-action=add]").first().click();
       const cell = page.locator("[data-cell]").last();
-      await cell.locator("textarea").fill("SELECT sum(range % 7) AS s FROM range(20000000000)");
+      await setSource(cell, "SELECT sum(range % 7) AS s FROM range(20000000000)");
       await cell.locator("[data-action=run]").click();
       await expect.poll(() => cell.getAttribute("data-state")).toBe("running");
       expect(await cell.locator("[data-action=run]").textContent()).toBe("■ Stop");
       await cell.locator("[data-action=run]").click();
       await expect.poll(() => cell.getAttribute("data-state"), {timeout: 20_000}).toBe("error");
       expect(await cell.locator(".nb-error").textContent()).toBe("Stopped before the query finished.");
-      await cell.locator("textarea").fill("SELECT 41 + 1 AS answer");
-      await cell.locator("textarea").press("Control+Enter");
+      await setSource(cell, "SELECT 41 + 1 AS answer");
+      await cell.locator(".cm-content").press("Control+Enter");
       await expect.poll(() => cell.getAttribute("data-state")).toBe("done");
       expect((await tableText(cell))[1]).toEqual(["42"]);
       expect(errors).toEqual([]);
@@ -260,7 +407,7 @@ describe("the Explore page", () => {
   it("opens the starter notebook, saying why, from a link whose notebook cannot be read", async () => {
     const {page, errors} = await visit(browser, exploreUrl + "#nb=zAAAA");
     try {
-      expect(await settled(page)).toHaveLength(3);
+      expect(await settled(page)).toHaveLength(5);
       expect(await page.locator(".nb-notice").textContent()).toContain("could not be opened");
       expect(errors).toEqual([]);
     } finally {
