@@ -13,7 +13,8 @@ import {runFramework} from "./framework.js";
 import {refreshLoaderCache, siteKey} from "./cache.js";
 import {formatReport, runIngest} from "./ingest.js";
 import {computeMetric, MetricError, metricNames, toJson} from "./metrics.js";
-import {fitClv} from "../metrics/clv.js";
+import {fitClvChosen} from "../metrics/clv.js";
+import {purchaseModels, type PurchaseModelName} from "../models/purchases.js";
 import {readWarehouse} from "../warehouse/read.js";
 import {personalValues, scanSite} from "../privacy/scan.js";
 import {progressLog} from "./progress.js";
@@ -49,6 +50,7 @@ Options:
   --json                metrics, clv fit: print JSON (the default; tables are not implemented)
   --calibration-end D   clv fit: last day of the calibration period (YYYY-MM-DD)
   --unit U              clv fit: day or week (default week)
+  --model M             clv fit: auto (default: chosen on a holdout), bgnbd, mbgnbd or pareto
   --port N              serve, preview: the port (default 3000)
   --customers N         sample: how many customers (default 3000)
   --seed N              sample: the random seed (default 42)
@@ -80,6 +82,7 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
         json: {type: "boolean"},
         "calibration-end": {type: "string"},
         unit: {type: "string"},
+        model: {type: "string"},
         "min-cohort": {type: "string"},
         "min-responses": {type: "string"}
       }
@@ -143,7 +146,8 @@ async function run(command: string, rest: string[], values: Record<string, strin
             period: option("period"),
             by: option("by"),
             minCohort: option("min-cohort") === undefined ? undefined : integer(option("min-cohort")!, "--min-cohort"),
-            minResponses: option("min-responses") === undefined ? undefined : integer(option("min-responses")!, "--min-responses")
+            minResponses: option("min-responses") === undefined ? undefined : integer(option("min-responses")!, "--min-responses"),
+            minGroupRepeaters: config.clvMinGroupRepeaters
           }).catch((error: Error) => {
             throw /^(invalid|unknown)/.test(error.message) ? new UsageError(error.message) : error;
           }),
@@ -159,7 +163,9 @@ async function run(command: string, rest: string[], values: Record<string, strin
       const end = option("calibration-end");
       if (end !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(end)) throw new UsageError(`--calibration-end must be a date YYYY-MM-DD, not ${JSON.stringify(end)}`);
       const config = await loadConfig(cwd, option("config"));
-      const result = await readWarehouse((db) => fitClv(db, {unit, calibrationEnd: end}), resolve(cwd, option("warehouse") ?? config.warehouse));
+      const model = option("model") ?? "auto";
+      if (model !== "auto" && !(purchaseModels as readonly string[]).includes(model)) throw new UsageError(`--model must be auto, ${purchaseModels.join(", ")}, not ${JSON.stringify(model)}`);
+      const result = await readWarehouse((db) => fitClvChosen(db, {unit, calibrationEnd: end, model: model as PurchaseModelName | "auto"}), resolve(cwd, option("warehouse") ?? config.warehouse));
       process.stdout.write(toJson(result) + "\n");
       return exitCodes.ok;
     }

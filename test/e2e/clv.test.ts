@@ -4,11 +4,11 @@ import {gzipSync} from "node:zlib";
 import type {Browser, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
 import {computeMetric} from "../../src/cli/metrics.js";
-import {fitClv} from "../../src/metrics/clv.js";
+import {fitClvChosen} from "../../src/metrics/clv.js";
 import {cumulativeRevenueSql} from "../../src/metrics/historical.js";
 import type {Breakdown} from "../../src/metrics/periods.js";
 import {customerGroupsSql} from "../../src/metrics/rfm.js";
-import {probabilityAlive} from "../../src/models/bgnbd.js";
+import {probabilityAliveOf} from "../../src/models/purchases.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
 import {launchChromium} from "../support/browser.js";
 import {downloadCsv} from "../support/download.js";
@@ -80,9 +80,9 @@ describe("the Lifetime value page", () => {
 
   it("counts the customers expected to be still active as the sum of their probabilities of being alive", async () => {
     const expected = await readWarehouse(async (db) => {
-      const fit = await fitClv(db, {unit: "week"});
+      const fit = await fitClvChosen(db, {unit: "week"});
       const groups = await db.all<{group: string; x: number; t_x: number; T: number; n: number}>(customerGroupsSql({unit: "week", by: "segment"}));
-      return groups.filter((g) => g.group === "Mid-market").reduce((s, g) => s + g.n * probabilityAlive(fit.bgnbd, g), 0);
+      return groups.filter((g) => g.group === "Mid-market").reduce((s, g) => s + g.n * probabilityAliveOf(fit.purchases, g), 0);
     });
     const {page, errors} = await visit(browser, siteUrl + "clv");
     try {
