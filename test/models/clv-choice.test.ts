@@ -87,8 +87,9 @@ describe("MBG/NBD", () => {
 
 describe("purchase models", () => {
   it("fitPurchases(model, groups) dispatches, and expectedPurchasesOf / probabilityAliveOf follow the model", () => {
-    const pareto = fitPurchases("pareto", summary);
-    expect(pareto.model).toBe("pareto");
+    const fit = fitPurchases("pareto", summary);
+    if (fit.model !== "pareto") throw new Error("fitPurchases('pareto') gave " + fit.model);
+    const pareto = fit;
     expect(expectedPurchasesOf(pareto, 39, customer1)).toBe(paretoNbdExpectedPurchases(pareto, 39, customer1));
     expect(probabilityAliveOf(pareto, customer1)).toBe(paretoNbdProbabilityAlive(pareto, customer1));
     expect(() => parsePurchaseModel("bg")).toThrow(/invalid model: bg/);
