@@ -102,8 +102,9 @@ async function clvMetrics(db: Database, by: Breakdown | undefined, {unit = "week
   const table = "_clv_customers";
   let comparison, fit, groupFits, groups;
   try {
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${calibration} AS ${rfmCustomersSql({calibrationEnd}, by)}`);
-    comparison = await compareModels(db, {unit, calibrationEnd, table: calibration});
+    // The per-group checks need every customer's calibration summary; without groups, the comparison samples the orders itself.
+    if (by) await db.run(`CREATE OR REPLACE TEMP TABLE ${calibration} AS ${rfmCustomersSql({calibrationEnd}, by)}`);
+    comparison = await compareModels(db, {unit, calibrationEnd, table: by ? calibration : undefined});
     const model = comparison.chosen;
     // One pass over the orders for the fit and the groups.
     await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${rfmCustomersSql({}, by)}`);

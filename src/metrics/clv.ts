@@ -93,18 +93,30 @@ export interface ModelComparison {
   models: {model: PurchaseModelName; purchases: PurchaseFit; holdout: Holdout}[];
 }
 
-/** Above this many customers, the model comparison runs on a 1-in-k sample of about this many (the choice needs no more). */
-export const maxComparisonCustomers = 100_000;
+/**
+ * Above this many customers, the model comparison runs on a deterministic 1-in-k sample of about this
+ * many (by a hash of the customer id), with histories in weekly bins: the three fits then cost a few
+ * seconds at any size. 20,000 customers tell the models apart: on the 2,169-customer sample the
+ * errors already differ by 0.5 to 3.7 points.
+ */
+export const maxComparisonCustomers = 20_000;
 
 /**
  * Fits BG/NBD, MBG/NBD and Pareto/NBD on the orders up to calibrationEnd and
  * chooses the one with the lowest holdout error (see the module's docblock).
+ * With options.table (rfmCustomersSql rows with this calibrationEnd), the
+ * sample is drawn from it; otherwise from the orders directly.
  */
 export async function compareModels(db: Database, options: RfmOptions & {calibrationEnd: string; table?: string}): Promise<ModelComparison> {
-  return withCustomers(db, options, async (table) => {
-    const [{n}] = await db.all<{n: number}>(`SELECT count(*)::INTEGER AS n FROM ${table}`);
-    const sampleEvery = Math.max(1, Math.ceil(n / maxComparisonCustomers));
-    const {groups} = await summaries(db, {...options, sampleEvery}, table);
+  const [{n}] = await db.all<{n: number}>(
+    options.table ? `SELECT count(*)::INTEGER AS n FROM ${options.table}` : `SELECT count(DISTINCT customer_id)::INTEGER AS n FROM orders WHERE status = 'completed'`
+  );
+  const sampleEvery = Math.max(1, Math.ceil(n / maxComparisonCustomers));
+  const binDays = sampleEvery > 1 ? 7 : options.binDays;
+  const summary = {...options, sampleEvery, binDays};
+  return withCustomers(db, summary, async (table) => {
+    // A table of the caller's is sampled when read; one made here was sampled when written.
+    const {groups} = await summaries(db, options.table ? summary : {...summary, sampleEvery: 1}, table);
     const models = purchaseModels.map((model) => {
       const purchases = fitPurchases(model, groups);
       return {model, purchases, holdout: holdoutOf(purchases, groups)};
@@ -113,6 +125,9 @@ export async function compareModels(db: Database, options: RfmOptions & {calibra
     return {calibrationEnd: options.calibrationEnd, sampleEvery, chosen, models};
   });
 }
+
+/** A group with more customers than this is fit on a 1-in-k sample of about this many (see fitByGroup). */
+export const maxGroupFitCustomers = 50_000;
 
 export interface GroupFit {
   group: string;
@@ -143,8 +158,11 @@ export async function fitByGroup(
   for (const {group, customers, repeaters} of sizes) {
     const {groups, spend} = await summaries(db, {...options, binDays: pooled.binDays, group}, table);
     const own = repeaters >= minRepeaters;
-    const purchases = own ? fitPurchases(model, groups) : pooled.purchases;
-    const gammaGamma = own ? fitGammaGamma(spend) : pooled.gammaGamma;
+    // A large group is fit on a 1-in-k sample of its customers (the estimates are as good, the fit k times cheaper) and checked on all of them.
+    const sampleEvery = Math.ceil(customers / maxGroupFitCustomers);
+    const sample = own && sampleEvery > 1 ? await summaries(db, {...options, binDays: 7, group, sampleEvery}, table) : {groups, spend};
+    const purchases = own ? fitPurchases(model, sample.groups) : pooled.purchases;
+    const gammaGamma = own ? fitGammaGamma(sample.spend) : pooled.gammaGamma;
     result.push({group, customers, repeaters, fit: own ? ("own" as const) : ("pooled" as const), purchases, gammaGamma, holdout: options.calibrationEnd ? holdoutOf(purchases, groups) : null});
   }
   return result;

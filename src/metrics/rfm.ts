@@ -55,11 +55,13 @@ export interface RfmOptions {
  * three) stores them once in a temporary table and passes its name, so the
  * orders are read once instead of once a summary.
  */
-export function rfmCustomersSql({calibrationEnd}: Pick<RfmOptions, "calibrationEnd">, by?: Breakdown, {profile = false} = {}): string {
+export function rfmCustomersSql({calibrationEnd, sampleEvery = 1}: Pick<RfmOptions, "calibrationEnd" | "sampleEvery">, by?: Breakdown, {profile = false} = {}): string {
   const end = calibrationEnd ? `${literal(calibrationEnd)}::DATE` : "max(day)";
+  // The sample is taken before the days are grouped, so a 1-in-k sample costs one scan of the orders and 1/k of the grouping.
+  const sample = sampleEvery > 1 ? ` AND hash(customer_id) % ${Math.round(sampleEvery)} = 0` : "";
   return `WITH days AS (
   SELECT customer_id, ordered_at::DATE AS day, sum(amount) AS spend
-  FROM orders WHERE status = 'completed' GROUP BY customer_id, ordered_at::DATE
+  FROM orders WHERE status = 'completed'${sample} GROUP BY customer_id, ordered_at::DATE
 ), bounds AS (
   SELECT ${end} AS cal_end, max(day) AS data_end FROM days
 ), firsts AS (

@@ -37,7 +37,14 @@ export function prepareMbgNbd(groups: readonly RfmGroup[]): (params: MbgNbdParam
   const n = Float64Array.from(groups, (g) => g.n ?? 1);
   const base = new Float64Array(xs.length);
   const c4 = new Float64Array(xs.length);
+  // ln(α + T) and ln(α + t_x) once per distinct value and call, as bgnbd.ts does.
+  const times = [...new Set(groups.flatMap((g) => [g.T, g.t_x]))];
+  const timeIndex = new Map(times.map((t, i) => [t, i]));
+  const TIds = Int32Array.from(groups, (g) => timeIndex.get(g.T)!);
+  const txIds = Int32Array.from(groups, (g) => timeIndex.get(g.t_x)!);
+  const lnTime = new Float64Array(times.length);
   return ({r, alpha, a, b}) => {
+    times.forEach((t, i) => (lnTime[i] = Math.log(alpha + t)));
     const lnAlpha = Math.log(alpha);
     const lnA = Math.log(a);
     xs.forEach((x, i) => {
@@ -46,10 +53,10 @@ export function prepareMbgNbd(groups: readonly RfmGroup[]): (params: MbgNbdParam
     });
     let total = 0;
     for (let g = 0; g < n.length; ++g) {
-      const {x, t_x, T} = groups[g];
       const i = ids[g];
-      const a3 = -(r + x) * Math.log(alpha + T);
-      const a4 = c4[i] - (r + x) * Math.log(alpha + t_x);
+      const rx = r + groups[g].x;
+      const a3 = -rx * lnTime[TIds[g]];
+      const a4 = c4[i] - rx * lnTime[txIds[g]];
       total += n[g] * (base[i] + (a3 > a4 ? a3 + Math.log1p(Math.exp(a4 - a3)) : a4 + Math.log1p(Math.exp(a3 - a4))));
     }
     return total;

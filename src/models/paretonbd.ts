@@ -99,17 +99,29 @@ export function prepareParetoNbd(groups: readonly RfmGroup[]): (params: ParetoNb
   const TIds = Int32Array.from(groups, (g) => pairOf(g.x, g.T));
   const n = Float64Array.from(groups, (g) => g.n ?? 1);
   const lnF = new Float64Array(pairList.length);
+  // Terms that depend on x only, or on T only, once per distinct value and call.
+  const xs = [...new Set(groups.map((g) => g.x))];
+  const xIds = Int32Array.from(groups, ((index) => (g: RfmGroup) => index.get(g.x)!)(new Map(xs.map((x, i) => [x, i]))));
+  const Ts = [...new Set(groups.map((g) => g.T))];
+  const TIndex = Int32Array.from(groups, ((index) => (g: RfmGroup) => index.get(g.T)!)(new Map(Ts.map((T, i) => [T, i]))));
+  const byX = new Float64Array(xs.length);
+  const lnRsx = new Float64Array(xs.length);
+  const lnAlphaT = new Float64Array(Ts.length);
+  const lnBetaT = new Float64Array(Ts.length);
   return (params) => {
     const {r, alpha, s, beta} = params;
     pairList.forEach(([x, t], i) => (lnF[i] = logF(params, x, t)));
     const lnS = Math.log(s);
     const head = r * Math.log(alpha) + s * Math.log(beta) - lgamma(r);
+    xs.forEach((x, i) => ((byX[i] = lgamma(r + x) + head), (lnRsx[i] = lnS - Math.log(r + s + x))));
+    Ts.forEach((T, i) => ((lnAlphaT[i] = Math.log(alpha + T)), (lnBetaT[i] = Math.log(beta + T))));
     let total = 0;
     for (let g = 0; g < n.length; ++g) {
-      const {x, T} = groups[g];
+      const xi = xIds[g];
+      const ti = TIndex[g];
       const a0 = logSubExp(lnF[txIds[g]], lnF[TIds[g]]);
-      const tail = logAddExp(-(r + x) * Math.log(alpha + T) - s * Math.log(beta + T), lnS - Math.log(r + s + x) + a0);
-      total += n[g] * (lgamma(r + x) + head + tail);
+      const tail = logAddExp(-(r + groups[g].x) * lnAlphaT[ti] - s * lnBetaT[ti], lnRsx[xi] + a0);
+      total += n[g] * (byX[xi] + tail);
     }
     return total;
   };
