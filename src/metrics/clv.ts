@@ -126,8 +126,8 @@ export async function compareModels(db: Database, options: RfmOptions & {calibra
   });
 }
 
-/** A group with more customers than this is fit on a 1-in-k sample of about this many (see fitByGroup). */
-export const maxGroupFitCustomers = 50_000;
+/** A group with more customers than this is fit on a 1-in-k sample of about this many (see fitByGroup): ten thousand customers, four times the CDNOW calibration sample, pin four parameters down to a few percent. */
+export const maxGroupFitCustomers = 10_000;
 
 export interface GroupFit {
   group: string;
