@@ -32,7 +32,7 @@ Commands:
   ingest PATH...        load CRM exports (files or folders) into the DuckDB warehouse
   check PATH...         validate exports without loading them
   metrics NAME          print retention, clv, nps, service, scorecard or emotion rows from the warehouse
-  clv fit               fit BG/NBD and Gamma-Gamma on the warehouse's orders (--calibration-end for a holdout check)
+  clv fit               fit a purchase model (chosen on a holdout) and Gamma-Gamma on the warehouse's orders (--calibration-end for the holdout)
   build                 ingest data/sample (or $RAPPORT_DATA), then build the site into dist/ (offline)
   preview               live preview for editing report pages (Framework's dev server)
   serve [DIR]           serve a built site (default dist/) on http://127.0.0.1:3000
