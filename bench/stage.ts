@@ -96,7 +96,7 @@ export const stages: Record<string, Stage> = {
   "metric clv": metric("clv"),
   async "clv fit"(c) {
     const fit = await readWarehouse((db) => fitClv(db, {unit: "week"}), c.warehouse);
-    return {groups: fit.groups, binDays: fit.binDays, converged: fit.bgnbd.converged};
+    return {groups: fit.groups, binDays: fit.binDays, converged: fit.purchases.converged};
   },
   async "site build"(c) {
     // rapport build as a scheduled refresh runs it: the exports are unchanged since the ingest stage, so this is the site.

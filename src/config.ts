@@ -185,6 +185,11 @@ export const configSchema = z.strictObject({
   private: z.boolean().default(false),
   /** Published breakdowns merge or withhold groups of fewer customers than this. */
   minGroupSize: z.number().int().min(1).default(10),
+  /**
+   * Predicted CLV by group: a group with at least this many customers with a repeat purchase gets its
+   * own model fit; a smaller one is valued with the fit on all customers (see src/metrics/clv.ts for why 100).
+   */
+  clvMinGroupRepeaters: z.number().int().min(1).default(100),
   /** A kind of data whose latest record is older than this many days at build time is flagged stale. */
   staleAfterDays: z.number().positive().default(30),
   /** The currency of every export's amounts that has no currency column or file currency of its own. */

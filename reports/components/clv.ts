@@ -256,14 +256,16 @@ export interface AliveCell {
 /**
  * The observed customers' mean probability of still being active, by repeat
  * purchases (rows, the last one "or more") and months since the last purchase
- * (columns, in bins); cells of too few customers grey. One-time buyers are
- * left out: the model counts them all as active.
+ * (columns, in bins); cells of too few customers grey. One-time buyers (row 0)
+ * are shown only with oneTime: under BG/NBD they are all active by
+ * construction, so the row would say nothing.
  */
-export function aliveHeatmap(cells: readonly AliveCell[], {recencyEdges, maxFrequency}: {recencyEdges: number[]; maxFrequency: number}, {width = 640} = {}) {
+export function aliveHeatmap(cells: readonly AliveCell[], {recencyEdges, maxFrequency}: {recencyEdges: number[]; maxFrequency: number}, {width = 640, oneTime = false} = {}) {
   const columns = recencyEdges.map((edge, i) => (i === recencyEdges.length - 1 ? `${edge}+` : edge === 0 ? `<${recencyEdges[1]}` : `${edge}–${recencyEdges[i + 1]}`));
   const rowLabel = (x: number) => (x === maxFrequency ? `${x}+` : String(x));
-  const rows = Array.from({length: maxFrequency}, (_, i) => rowLabel(i + 1));
-  const shown = cells.filter((d) => d.x > 0);
+  const first = oneTime ? 0 : 1;
+  const rows = Array.from({length: maxFrequency + 1 - first}, (_, i) => rowLabel(i + first));
+  const shown = cells.filter((d) => d.x >= first);
   const text = width >= 520;
   return Plot.plot({
     width,
@@ -342,4 +344,62 @@ export function holdoutChart(rows: readonly HoldoutRow[], {weeks}: {weeks: numbe
     ariaLabel: "Predicted against actual purchases per customer in the holdout period, by repeat purchases before it",
     ariaDescription: "Two lines: actual purchases (solid) and the model's prediction (dashed)."
   });
+}
+
+// ----- Model choice -------------------------------------------------------------
+
+export interface ModelResult {
+  model: string;
+  label: string;
+  predicted: number;
+  actual: number;
+  error: number;
+  status: "converged" | "at-bound" | "iteration-limit";
+}
+
+/**
+ * Predicted repeat purchases in the holdout weeks per purchase model, against
+ * the actual count (the rule); the chosen model (lowest error) in the accent
+ * colour.
+ */
+export function modelComparisonChart(models: readonly ModelResult[], chosen: string, {width = 640} = {}) {
+  const actual = models[0]?.actual ?? 0;
+  return Plot.plot({
+    width,
+    height: 40 * models.length + 60,
+    marginLeft: 90,
+    marginRight: 20,
+    x: {label: "Repeat purchases in the holdout weeks", grid: true, nice: true},
+    y: {label: null, domain: models.map((m) => m.label)},
+    marks: [
+      Plot.barX(models, {
+        x: "predicted",
+        y: "label",
+        fill: (m: ModelResult) => (m.model === chosen ? "var(--theme-foreground-focus)" : "var(--theme-foreground-faint)"),
+        tip: true,
+        title: (m: ModelResult) =>
+          `${m.label}${m.model === chosen ? " (chosen)" : ""}: predicted ${Math.round(m.predicted).toLocaleString("en")}, actual ${actual.toLocaleString("en")}\n` +
+          `${(100 * m.error).toFixed(0)}% of the purchases in the wrong place${m.status === "converged" ? "" : `; the fit ${m.status === "at-bound" ? "ended on a parameter bound" : "stopped at its iteration limit"}`}`
+      }),
+      Plot.ruleX([0]),
+      Plot.ruleX([actual], {stroke: "#e15759", strokeWidth: 2}),
+      Plot.text([actual], {x: (d: number) => d, frameAnchor: "top", dy: -2, text: () => "actual", fill: "#e15759", textAnchor: "start", dx: 4, lineAnchor: "bottom"})
+    ],
+    ariaLabel: "Predicted repeat purchases in the holdout period for each model, against the actual count",
+    ariaDescription: "One bar per model; the red rule is what customers actually bought."
+  });
+}
+
+/** Plain-words status of a fit, for a page. */
+export function fitStatusText(status: ModelResult["status"], atBound: readonly string[] = []): string {
+  switch (status) {
+    case "converged":
+      return "settled";
+    case "at-bound":
+      return `ended on a parameter bound (${atBound.join(", ")}): the data show almost no customers leaving or almost no difference between them, and the model degenerates there`;
+    case "iteration-limit":
+      return "stopped at its iteration limit before it settled";
+    default:
+      throw new Error(`invalid status: ${status}`);
+  }
 }

@@ -1,24 +1,26 @@
 // Customer lifetime value for the Lifetime value page, as `rapport metrics clv --by …` computes it:
 // historical cumulative revenue per customer by monthly cohort (src/metrics/historical.ts), and the
-// 12-month predicted CLV of one BG/NBD + Gamma-Gamma fit on all data (src/metrics/clv.ts), for all
-// customers and each group of each breakdown. Only aggregates leave: totals per group, sums per group
-// and cohort month (so the page can filter by cohort), a histogram of per-customer CLV, mean
-// probability-alive per frequency × recency cell, and a holdout check from a second fit that stops
-// before the last quarter of the data. Any figure describing fewer than minGroupSize customers is
-// withheld (its count kept, its value null).
+// 12-month predicted CLV (src/metrics/clv.ts): the purchase model (BG/NBD, MBG/NBD or Pareto/NBD) is
+// chosen by its error on a holdout (the last quarter of the data), then fit with Gamma-Gamma on all
+// data; each group of each breakdown with at least clvMinGroupRepeaters repeat customers gets its own
+// fit, smaller groups the pooled one, and every group's fit is checked on the holdout. Only aggregates
+// leave: totals per group, sums per group and cohort month (so the page can filter by cohort), a
+// histogram of per-customer CLV, mean probability-alive per frequency × recency cell, and the holdout
+// checks. Any figure describing fewer than minGroupSize customers is withheld (its count kept, its
+// value null).
 import {loadConfig} from "../../src/config.js";
-import {fitClv} from "../../src/metrics/clv.js";
+import {compareModels, defaultCalibrationEnd, fitByGroup, fitClv, type ClvFitResult, type GroupFit} from "../../src/metrics/clv.js";
 import {cumulativeRevenueSql} from "../../src/metrics/historical.js";
 import {breakdowns, type Breakdown} from "../../src/metrics/periods.js";
-import {customerProfileGroupsSql} from "../../src/metrics/rfm.js";
-import {probabilityAlive} from "../../src/models/bgnbd.js";
+import {customerProfileGroupsSql, rfmCustomersSql} from "../../src/metrics/rfm.js";
+import {modelLabels, parametersOf, probabilityAliveOf, type PurchaseFit} from "../../src/models/purchases.js";
 import {daysPerMonth, discountedPurchases} from "../../src/models/clv.js";
 import {expectedSpend} from "../../src/models/gammagamma.js";
 import {projectRoot} from "../../src/paths.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
 
 const started = performance.now();
-const {minGroupSize} = await loadConfig(projectRoot);
+const {minGroupSize, clvMinGroupRepeaters} = await loadConfig(projectRoot);
 const unit = "week";
 const months = 12;
 const monthlyDiscount = 0.01;
@@ -32,34 +34,57 @@ const recencyEdges = [0, 1, 2, 3, 6, 9, 12, 18, 24, 36];
 type Profile = {cohort: Date; x: number; t_x: number; T: number; zbar: number; days_since_last: number; n: number} & Record<Breakdown, string>;
 type Historical = {cohort: Date; group: string; months: number; customers: number; cumulativePerCustomer: number; small: boolean; incomplete: boolean};
 
-const {fit, profiles, historical, bounds, holdoutFit} = await readWarehouse(async (db) => {
-  const fit = await fitClv(db, {unit});
-  const profiles = await db.all<Profile>(customerProfileGroupsSql({unit}));
+type Fits = Pick<GroupFit, "purchases" | "gammaGamma">;
+type GroupCheck = Omit<GroupFit, "purchases" | "gammaGamma"> & {by: Breakdown; holdout: ClvFitResult["holdout"]; fits: Fits};
+
+const {fit, comparison, groupFits, profiles, historical, bounds} = await readWarehouse(async (db) => {
+  const {calibrationEnd, ...bounds} = await defaultCalibrationEnd(db);
+  const comparison = await compareModels(db, {unit, calibrationEnd});
+  const model = comparison.chosen;
+  const fit = await fitClv(db, {unit, model});
+  const calibrated = comparison.models.find((m) => m.model === model)!;
+  const pooledCalibration = {...fit, purchases: calibrated.purchases, gammaGamma: null};
+  // Per breakdown: each group's own fit (or the pooled one), on all data for the values, and up to the calibration end for the check.
+  const groupFits: GroupCheck[] = [];
+  // Every customer's summary with every breakdown, once for all data and once up to the calibration end; a view per breakdown
+  // names its column "group" (two reads of the orders instead of two per breakdown).
+  await db.run(`CREATE OR REPLACE TEMP TABLE _clv_all AS ${rfmCustomersSql({}, undefined, {profile: true})}`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE _clv_cal AS ${rfmCustomersSql({calibrationEnd}, undefined, {profile: true})}`);
+  try {
+    for (const by of breakdowns) {
+      for (const t of ["all", "cal"]) await db.run(`CREATE OR REPLACE TEMP VIEW _clv_${t}_by AS SELECT * EXCLUDE ("group"), "${by}" AS "group" FROM _clv_${t}`);
+      const checks = new Map((await fitByGroup(db, {unit, calibrationEnd, table: "_clv_cal_by", model, minRepeaters: clvMinGroupRepeaters}, pooledCalibration)).map((g) => [g.group, g.holdout]));
+      for (const {purchases, gammaGamma, ...g} of await fitByGroup(db, {unit, table: "_clv_all_by", model, minRepeaters: clvMinGroupRepeaters}, fit)) {
+        groupFits.push({...g, by, holdout: checks.get(g.group) ?? null, fits: {purchases, gammaGamma}});
+      }
+    }
+  } finally {
+    for (const t of ["all", "cal"]) await db.run(`DROP VIEW IF EXISTS _clv_${t}_by; DROP TABLE IF EXISTS _clv_${t}`);
+  }
+  const profiles = await db.all<Profile>(customerProfileGroupsSql({unit, binDays: fit.binDays}));
   const historical: (Historical & {by: string})[] = [];
   for (const by of [undefined, ...breakdowns]) {
     for (const row of await db.all<Historical>(cumulativeRevenueSql({by, minCohort: minGroupSize}))) {
       if (row.months <= maxMonths) historical.push({...row, by: by ?? "all"});
     }
   }
-  const [bounds] = await db.all<{first: Date; last: Date}>(`SELECT min(ordered_at)::DATE AS first, max(ordered_at)::DATE AS last FROM orders WHERE status = 'completed'`);
-  // The holdout: the last quarter of the data's span, in whole weeks; the model is refit on what came before.
-  const holdoutDays = 7 * Math.max(1, Math.round((0.25 * (+bounds.last - +bounds.first)) / 86_400_000 / 7));
-  const calibrationEnd = isoDate(new Date(+bounds.last - holdoutDays * 86_400_000));
-  return {fit, profiles, historical, bounds, holdoutFit: await fitClv(db, {unit, calibrationEnd})};
+  return {fit, comparison, groupFits, profiles, historical, bounds};
 });
 
-// Per customer group: CLV = discounted expected purchases (per distinct x, t_x, T) × expected spend.
+// Per customer group and fit: CLV = discounted expected purchases (once per fit and distinct x, t_x, T) × expected spend.
+const pooled: Fits = {purchases: fit.purchases, gammaGamma: fit.gammaGamma};
+const fitsOf = new Map<string, Fits>(groupFits.filter((g) => g.fit === "own").map((g) => [`${g.by}\t${g.group}`, g.fits]));
+const fitIds = new Map<Fits, number>([pooled, ...fitsOf.values()].map((f, i) => [f, i]));
 const purchases = new Map<string, number>();
-const clvOf = (p: Profile) => {
-  if (!fit.gammaGamma) return NaN;
-  const key = `${p.x} ${p.t_x} ${p.T}`;
+const clvOf = (p: Profile, f: Fits) => {
+  if (!f.gammaGamma) return NaN;
+  const key = `${fitIds.get(f)} ${p.x} ${p.t_x} ${p.T}`;
   let value = purchases.get(key);
-  if (value === undefined) purchases.set(key, (value = discountedPurchases(fit.bgnbd, p, {unit, months, discount: monthlyDiscount})));
-  return value * expectedSpend(fit.gammaGamma, p.x, p.zbar);
+  if (value === undefined) purchases.set(key, (value = discountedPurchases(f.purchases, p, {unit, months, discount: monthlyDiscount})));
+  return value * expectedSpend(f.gammaGamma, p.x, p.zbar);
 };
-const clv = Float64Array.from(profiles, clvOf);
-const alive = Float64Array.from(profiles, (p) => probabilityAlive(fit.bgnbd, p));
-const memberships = (p: Profile) => [{by: "all", group: "all"}, ...breakdowns.map((by) => ({by, group: p[by]}))];
+const memberships = (p: Profile) => [{by: "all", group: "all"}, ...breakdowns.map((by) => ({by, group: p[by]}))].map((m) => ({...m, fits: fitsOf.get(`${m.by}\t${m.group}`) ?? pooled}));
+const clv = Float64Array.from(profiles, (p) => clvOf(p, pooled));
 
 // Histogram bins, the same for every group: a round width, up to the 99th percentile of all customers, the last bin open.
 const bins = clvBins(profiles, clv);
@@ -83,24 +108,26 @@ const add = <T extends {customers: number}>(map: Map<string, T>, key: string, em
   if (!t) map.set(key, (t = empty()));
   f(t);
 };
-profiles.forEach((p, i) => {
+profiles.forEach((p) => {
   const cohort = isoDate(p.cohort);
-  for (const {by, group} of memberships(p)) {
+  for (const {by, group, fits} of memberships(p)) {
+    const value = clvOf(p, fits);
+    const alive = probabilityAliveOf(fits.purchases, p);
     const sum = (s: Sums) => {
       s.customers += p.n;
-      s.clv += p.n * clv[i];
-      s.alive += p.n * alive[i];
+      s.clv += p.n * value;
+      s.alive += p.n * alive;
       if (p.x === 0) s.oneTime += p.n;
     };
     add(totals, `${by}\t${group}`, () => ({by, group, customers: 0, clv: 0, alive: 0, oneTime: 0}), sum);
     add(cells, `${by}\t${group}\t${cohort}`, () => ({by, group, cohort, customers: 0, clv: 0, alive: 0, oneTime: 0}), sum);
-    const bin = binOf(clv[i]);
+    const bin = binOf(value);
     add(histogram, `${by}\t${group}\t${bin}`, () => ({by, group, bin, customers: 0}), (h) => (h.customers += p.n));
     const x = Math.min(p.x, maxFrequency);
     const recency = recencyOf(p.days_since_last);
     add(aliveCells, `${by}\t${group}\t${x}\t${recency}`, () => ({by, group, x, recency, customers: 0, alive: 0}), (c) => {
       c.customers += p.n;
-      c.alive += p.n * alive[i];
+      c.alive += p.n * alive;
     });
   }
 });
@@ -109,7 +136,20 @@ const shown = (n: number) => n >= minGroupSize;
 const round = (value: number, digits: number) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
 const publishedGroups = new Set([...totals.values()].filter((t) => shown(t.customers)).map((t) => `${t.by}\t${t.group}`));
 const inPublished = (d: {by: string; group: string}) => publishedGroups.has(`${d.by}\t${d.group}`);
-const holdout = holdoutFit.holdout!;
+const chosen = comparison.models.find((m) => m.model === comparison.chosen)!;
+const holdout = chosen.holdout;
+const describe = (f: PurchaseFit) => ({
+  model: f.model,
+  label: modelLabels[f.model],
+  parameters: parametersOf(f),
+  logLikelihood: f.logLikelihood,
+  customers: f.customers,
+  iterations: f.iterations,
+  status: f.status,
+  atBound: f.atBound
+});
+// Gamma-Gamma's q ≤ 2: spend per order has infinite variance across customers (the model's heavy tail), so no spread can be given for it.
+const spend = (g: ClvFitResult["gammaGamma"]) => g && {...g, infiniteVariance: g.q <= 2};
 
 const page = {
   asOf: isoDate(bounds.last),
@@ -119,9 +159,32 @@ const page = {
     months,
     monthlyDiscount,
     customers: fit.customers,
-    bgnbd: fit.bgnbd,
-    gammaGamma: fit.gammaGamma
+    minGroupRepeaters: clvMinGroupRepeaters,
+    zeroSpendRepeaters: fit.zeroSpendRepeaters,
+    purchases: describe(fit.purchases),
+    gammaGamma: spend(fit.gammaGamma)
   },
+  // The three purchase models on the holdout; the lowest error was chosen.
+  comparison: {
+    calibrationEnd: comparison.calibrationEnd,
+    weeks: holdout.length,
+    sampleEvery: comparison.sampleEvery,
+    chosen: comparison.chosen,
+    models: comparison.models.map((m) => ({...describe(m.purchases), actual: m.holdout.actual, predicted: m.holdout.predicted, error: m.holdout.error}))
+  },
+  // Each published group's fit (its own, or the pooled one when it has too few repeat customers) and its holdout check.
+  groupFits: groupFits
+    .filter((g) => publishedGroups.has(`${g.by}\t${g.group}`))
+    .map((g) => ({
+      by: g.by,
+      group: g.group,
+      customers: g.customers,
+      repeaters: g.repeaters,
+      fit: g.fit,
+      purchases: g.fit === "own" ? describe(g.fits.purchases) : null,
+      gammaGamma: g.fit === "own" ? spend(g.fits.gammaGamma) : null,
+      holdout: g.holdout && shown(g.holdout.byFrequency.reduce((s, r) => s + r.customers, 0)) ? {actual: g.holdout.actual, predicted: g.holdout.predicted} : null
+    })),
   // Every group, as `rapport metrics clv --by …` prints it: meanClv12 is its `predicted` figure.
   groups: [...totals.values()].map((t) =>
     shown(t.customers)
@@ -154,12 +217,12 @@ const page = {
     lastIncomplete: rows.at(-1)!.incomplete
   })),
   holdout: {
-    calibrationEnd: holdoutFit.calibrationEnd,
+    calibrationEnd: comparison.calibrationEnd,
     weeks: holdout.length,
-    customers: holdoutFit.customers,
+    customers: chosen.purchases.customers,
     actual: holdout.actual,
     predicted: holdout.predicted,
-    converged: holdoutFit.bgnbd.converged,
+    status: chosen.purchases.status,
     byFrequency: holdout.byFrequency.map((r) =>
       shown(r.customers) ? {x: r.x, customers: r.customers, actual: r.actual / r.customers, predicted: r.predicted / r.customers} : {x: r.x, customers: r.customers, actual: null, predicted: null}
     )

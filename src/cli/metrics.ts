@@ -5,7 +5,7 @@
  */
 import {discountedPurchases} from "../models/clv.js";
 import {totalExpectedSpend} from "../models/gammagamma.js";
-import {fitClv} from "../metrics/clv.js";
+import {compareModels, defaultCalibrationEnd, defaultMinGroupRepeaters, fitByGroup, fitClv, type ModelComparison} from "../metrics/clv.js";
 import {cumulativeRevenueSql} from "../metrics/historical.js";
 import {npsCountsSql, npsFromCounts, npsTrend, type NpsCountRow} from "../metrics/nps.js";
 import {parseBreakdown, parsePeriod, periodSql, type Breakdown} from "../metrics/periods.js";
@@ -46,7 +46,8 @@ export const metrics: Command = {
           period: option("period"),
           by: option("by"),
           minCohort: option("min-cohort") === undefined ? undefined : integer(option("min-cohort")!, "--min-cohort"),
-          minResponses: option("min-responses") === undefined ? undefined : integer(option("min-responses")!, "--min-responses")
+          minResponses: option("min-responses") === undefined ? undefined : integer(option("min-responses")!, "--min-responses"),
+          minGroupRepeaters: config.clvMinGroupRepeaters
         }).catch((error: Error) => {
           throw /^(invalid|unknown)/.test(error.message) ? new UsageError(error.message) : error;
         }),
@@ -65,6 +66,8 @@ export interface MetricOptions {
   by?: string;
   minCohort?: number;
   minResponses?: number;
+  /** clv: a group with fewer repeat customers is valued with the pooled fit (default defaultMinGroupRepeaters; rapport.config.json clvMinGroupRepeaters). */
+  minGroupRepeaters?: number;
 }
 
 export async function computeMetric(db: Database, name: string, options: MetricOptions): Promise<unknown> {
@@ -96,7 +99,7 @@ export async function computeMetric(db: Database, name: string, options: MetricO
       if (options.by !== undefined) throw new MetricError(`the scorecard is for all customers; it has no --by (got --by ${options.by})`);
       return scorecard(await db.all(scorecardSeriesSql(period)));
     case "clv":
-      return clvMetrics(db, parseBreakdown(options.by));
+      return clvMetrics(db, parseBreakdown(options.by), {minGroupRepeaters: options.minGroupRepeaters});
     case "emotion":
       return emotionMetrics(db, period);
     case "satisfaction": {
@@ -188,34 +191,51 @@ async function emotionMetrics(db: Database, period: ReturnType<typeof parsePerio
 }
 
 /**
- * Historical cumulative revenue by cohort, and the 12-month predicted CLV per group from a fit on all data.
- * The orders are summarised per customer once, for both the fit and the groups; customers are grouped by
- * (group, x, t_x, T) with their spend summed, and expected purchases are computed once per distinct
- * (x, t_x, T).
+ * Historical cumulative revenue by cohort, and the 12-month predicted CLV per group. The purchase model
+ * (BG/NBD, MBG/NBD or Pareto/NBD) is chosen on a holdout (the last quarter of the data; see
+ * src/metrics/clv.ts), then fit on all data. With --by, a group with enough repeat customers
+ * (minGroupRepeaters) is valued with its own fit, a smaller one with the pooled fit; every group's
+ * predictions are checked on the holdout. Customers are grouped by (group, x, t_x, T) with their spend
+ * summed, and expected purchases are computed once per distinct (x, t_x, T) and fit.
  */
-async function clvMetrics(db: Database, by: Breakdown | undefined, unit: TimeUnit = "week") {
-  // One pass over the orders for the fit and the groups.
+async function clvMetrics(db: Database, by: Breakdown | undefined, {unit = "week" as TimeUnit, minGroupRepeaters = defaultMinGroupRepeaters} = {}) {
+  const {calibrationEnd} = await defaultCalibrationEnd(db);
+  const calibration = "_clv_calibration";
   const table = "_clv_customers";
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${rfmCustomersSql({}, by)}`);
-  let fit, groups;
+  let comparison, fit, groupFits, groups;
   try {
-    fit = await fitClv(db, {unit, table});
+    // The per-group checks need every customer's calibration summary; without groups, the comparison samples the orders itself.
+    if (by) await db.run(`CREATE OR REPLACE TEMP TABLE ${calibration} AS ${rfmCustomersSql({calibrationEnd}, by)}`);
+    comparison = await compareModels(db, {unit, calibrationEnd, table: by ? calibration : undefined});
+    const model = comparison.chosen;
+    // One pass over the orders for the fit and the groups.
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${rfmCustomersSql({}, by)}`);
+    fit = await fitClv(db, {unit, table, model});
+    if (by) {
+      const calibrated = await fitClv(db, {unit, table: calibration, model, calibrationEnd, binDays: fit.binDays});
+      const checks = new Map((await fitByGroup(db, {unit, calibrationEnd, table: calibration, model, minRepeaters: minGroupRepeaters}, calibrated)).map((g) => [g.group, g.holdout]));
+      groupFits = (await fitByGroup(db, {unit, table, model, minRepeaters: minGroupRepeaters}, fit)).map((g) => ({...g, holdout: checks.get(g.group) ?? null}));
+    }
     // Predict on the histories the model was fitted on: binned by week when the fit binned them (a large
     // customer base), which cuts a million customers' 700,000 distinct histories to about 200,000.
     groups = await db.all<{group: string; x: number; t_x: number; T: number; n: number; zbarSum: number}>(valueGroupsSql({unit, by, binDays: fit.binDays}, table));
   } finally {
     await db.run(`DROP TABLE IF EXISTS ${table}`);
+    await db.run(`DROP TABLE IF EXISTS ${calibration}`);
   }
+  const fitOf = new Map((groupFits ?? []).map((g) => [g.group, g]));
   const predicted = new Map<string, {group: string; customers: number; total: number}>();
   const purchases = new Map<string, number>();
   const options = {unit, months: 12, discount: 0.01};
   for (const g of groups) {
+    const own = fitOf.get(g.group);
+    const [purchaseFit, spendFit, tag] = own ? [own.purchases, own.gammaGamma, own.fit === "own" ? g.group : ""] : [fit.purchases, fit.gammaGamma, ""];
     let value = NaN;
-    if (fit.gammaGamma) {
-      const key = `${g.x} ${g.t_x} ${g.T}`;
+    if (spendFit) {
+      const key = `${tag}\t${g.x} ${g.t_x} ${g.T}`;
       let part = purchases.get(key);
-      if (part === undefined) purchases.set(key, (part = discountedPurchases(fit.bgnbd, g, options)));
-      value = part * totalExpectedSpend(fit.gammaGamma, g.x, g.n, g.zbarSum);
+      if (part === undefined) purchases.set(key, (part = discountedPurchases(purchaseFit, g, options)));
+      value = part * totalExpectedSpend(spendFit, g.x, g.n, g.zbarSum);
     }
     const cell = predicted.get(g.group) ?? {group: g.group, customers: 0, total: 0};
     cell.customers += g.n;
@@ -224,8 +244,35 @@ async function clvMetrics(db: Database, by: Breakdown | undefined, unit: TimeUni
   }
   return {
     historical: await db.all(cumulativeRevenueSql({by})),
-    model: {bgnbd: fit.bgnbd, gammaGamma: fit.gammaGamma, unit},
-    predicted: [...predicted.values()].map((p) => ({group: p.group, customers: p.customers, meanClv12: p.total / p.customers, months: 12, monthlyDiscount: 0.01}))
+    model: {model: fit.model, purchases: fit.purchases, gammaGamma: fit.gammaGamma, unit, comparison: comparisonSummary(comparison)},
+    predicted: [...predicted.values()].map((p) => {
+      const g = fitOf.get(p.group);
+      return {
+        group: p.group,
+        customers: p.customers,
+        meanClv12: p.total / p.customers,
+        months: 12,
+        monthlyDiscount: 0.01,
+        ...(g
+          ? {
+              fit: g.fit,
+              repeaters: g.repeaters,
+              // The group's own fit (absent when it is valued with the pooled one), and its check on the holdout.
+              ...(g.fit === "own" ? {purchases: g.purchases, gammaGamma: g.gammaGamma} : {}),
+              holdout: g.holdout && {actual: g.holdout.actual, predicted: g.holdout.predicted, error: g.holdout.error}
+            }
+          : {})
+      };
+    })
+  };
+}
+
+function comparisonSummary(c: ModelComparison) {
+  return {
+    calibrationEnd: c.calibrationEnd,
+    sampleEvery: c.sampleEvery,
+    chosen: c.chosen,
+    models: c.models.map((m) => ({model: m.model, status: m.purchases.status, logLikelihood: m.purchases.logLikelihood, actual: m.holdout.actual, predicted: m.holdout.predicted, error: m.holdout.error}))
   };
 }
 

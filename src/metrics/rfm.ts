@@ -5,7 +5,17 @@
  *
  * Purchases on the same day by the same customer are merged into one, with
  * their amounts summed, as in the BG/NBD and Gamma-Gamma papers (BTYD's
- * dc.MergeTransactionsOnSameDate). The calibration period runs from each
+ * dc.MergeTransactionsOnSameDate).
+ *
+ * Zero-amount rule: a day whose completed orders sum to zero (a free sample,
+ * a replacement, a fully discounted order) is a purchase like any other: it
+ * counts in x and t_x, and its zero counts in the mean spend zbar, so that
+ * expected purchases × expected spend per purchase stays consistent. This is
+ * the convention of the CDNOW papers, whose 2,357 customers include 8 with a
+ * $0 transaction. Gamma-Gamma's likelihood needs a positive mean, so a repeat
+ * customer whose repeat days all sum to zero is left out of its fit (and
+ * counted: ClvFitResult.zeroSpendRepeaters) and valued with E(M | x, 0), the
+ * model's shrinkage of a zero mean towards the population's. The calibration period runs from each
  * customer's first purchase to calibrationEnd (inclusive; default: the last
  * day with data). Per customer, in the chosen unit (days, or weeks = days/7):
  * - x: purchase days in calibration after the first;
@@ -27,6 +37,10 @@ export interface RfmOptions {
   /** Last day of the calibration period, YYYY-MM-DD (default: the last day with data). */
   calibrationEnd?: string;
   unit: TimeUnit;
+  /** Only the customers of this breakdown group (the table's "group" column). */
+  group?: string;
+  /** Only customers whose id hashes to 0 modulo this (a deterministic 1-in-k sample; default 1: all). */
+  sampleEvery?: number;
   /**
    * Round t_x and T to this many days before grouping (default 1: exact).
    * Large customer bases have hundreds of thousands of distinct (x, t_x, T);
@@ -43,11 +57,13 @@ export interface RfmOptions {
  * three) stores them once in a temporary table and passes its name, so the
  * orders are read once instead of once a summary.
  */
-export function rfmCustomersSql({calibrationEnd}: Pick<RfmOptions, "calibrationEnd">, by?: Breakdown, {profile = false} = {}): string {
+export function rfmCustomersSql({calibrationEnd, sampleEvery = 1}: Pick<RfmOptions, "calibrationEnd" | "sampleEvery">, by?: Breakdown, {profile = false} = {}): string {
   const end = calibrationEnd ? `${literal(calibrationEnd)}::DATE` : "max(day)";
+  // The sample is taken before the days are grouped, so a 1-in-k sample costs one scan of the orders and 1/k of the grouping.
+  const sample = sampleEvery > 1 ? ` AND hash(customer_id) % ${Math.round(sampleEvery)} = 0` : "";
   return `WITH days AS (
   SELECT customer_id, ordered_at::DATE AS day, sum(amount) AS spend
-  FROM orders WHERE status = 'completed' GROUP BY customer_id, ordered_at::DATE
+  FROM orders WHERE status = 'completed'${sample} GROUP BY customer_id, ordered_at::DATE
 ), bounds AS (
   SELECT ${end} AS cal_end, max(day) AS data_end FROM days
 ), firsts AS (
@@ -73,13 +89,14 @@ GROUP BY d.customer_id, f.first_day, b.cal_end, b.data_end`;
 }
 
 /** The per-customer rows in the unit asked, t_x and T binned, as the CTE "per"; from a table of rfmCustomersSql rows when given. */
-function perCustomerSql({calibrationEnd, unit, binDays = 1}: RfmOptions, by?: Breakdown, table?: string, {profile = false} = {}): string {
+function perCustomerSql({calibrationEnd, unit, binDays = 1, group, sampleEvery = 1}: RfmOptions, by?: Breakdown, table?: string, {profile = false} = {}): string {
+  const where = [group === undefined ? "" : `"group" = ${literal(group)}`, sampleEvery > 1 ? `hash(customer_id) % ${Math.round(sampleEvery)} = 0` : ""].filter(Boolean);
   const k = unit === "week" ? 7 : 1;
   const bin = (days: string) => (binDays === 1 ? days : `round(${days} / ${binDays}) * ${binDays}`);
   return `WITH customers_rfm AS (${table ? `SELECT * FROM ${table}` : rfmCustomersSql({calibrationEnd}, by, {profile})}
 ), per AS (
   SELECT customer_id, x, ${bin("t_x_days")} / ${k} AS t_x, ${bin('"T_days"')} / ${k} AS "T", zbar, holdout, holdout_days / ${k} AS holdout_length, "group"${profile ? `, cohort, days_since_last, ${breakdowns.map((x) => `"${x}"`).join(", ")}` : ""}
-  FROM customers_rfm
+  FROM customers_rfm${where.length ? ` WHERE ${where.join(" AND ")}` : ""}
 )`;
 }
 

@@ -13,11 +13,12 @@
  * have a few hundred thousand distinct triples at most.
  *
  * Fit: maximum likelihood with Nelder–Mead (optimize.ts) on the logs of the
- * four parameters, restarted from its own solution until the likelihood stops
- * improving. On the CDNOW sample it reproduces the paper's r = 0.243,
+ * four parameters within [1e-5, 1e5], restarted from its own solution until
+ * the likelihood stops improving; a parameter that ends on a bound is named in
+ * atBound. On the CDNOW sample it reproduces the paper's r = 0.243,
  * α = 4.414, a = 0.793, b = 2.426, LL = −9582.4 (test/models).
  */
-import {nelderMead} from "./optimize.js";
+import {maximizeLogLikelihood, type FitStatus} from "./optimize.js";
 import {hyp2f1, lgamma} from "./special.js";
 
 export interface RfmGroup {
@@ -43,8 +44,12 @@ export interface BgNbdFit extends BgNbdParameters {
   customers: number;
   /** Nelder–Mead iterations in all. */
   iterations: number;
-  /** False when the optimiser stopped at its iteration limit: treat the parameters with care. */
+  /** True only when the optimiser settled inside the parameter bounds (status "converged"). */
   converged: boolean;
+  /** "at-bound": a parameter ended on a bound of [1e-5, 1e5] (see atBound); "iteration-limit": the optimiser ran out of iterations. */
+  status: FitStatus;
+  /** The parameters that ended on a bound: the model degenerates there (e.g. a → 0: nobody drops out). */
+  atBound: string[];
 }
 
 /** The log-likelihood of the groups under params (weighted by n). */
@@ -101,37 +106,16 @@ export function fitBgNbd(groups: readonly RfmGroup[], start: BgNbdParameters = {
   if (customers === 0) throw new Error("fitBgNbd: no customers to fit");
   const scale = groups.reduce((s, g) => s + (g.n ?? 1) * g.T, 0) / customers; // start α near the typical T
   const likelihood = prepare(groups);
-  // Parameters are kept within e^±20: beyond that the data show no drop-out or
-  // no heterogeneity, the model degenerates, and the fit is reported as not converged.
-  const objective = (v: number[]) => {
-    if (v.some((p) => Math.abs(p) > 20)) return 1e10;
-    const ll = likelihood(fromLogs(v));
-    return Number.isFinite(ll) ? -ll / customers : 1e10;
-  };
-  let x = [Math.log(start.r), Math.log(start.alpha === 1 ? Math.max(scale / 10, 1e-3) : start.alpha), Math.log(start.a), Math.log(start.b)];
-  let best = Infinity;
-  let iterations = 0;
-  let converged = false;
-  // Nelder–Mead can stall on a flat ridge; restarting from its own solution
-  // with a fresh simplex gets it moving again. Stop once a restart gains nothing.
-  // A budget of iterations in all, so a degenerate data set cannot hold a scheduled build for long.
-  for (let restart = 0; restart < 8 && iterations < 3000; ++restart) {
-    const solution = nelderMead(objective, x, {maxIterations: Math.min(1500, 3000 - iterations), tolerance: 1e-11, xTolerance: 1e-8});
-    iterations += solution.iterations;
-    x = solution.x;
-    converged = solution.converged;
-    if (best - solution.fx < 1e-10 * Math.abs(solution.fx)) break;
-    best = solution.fx;
-  }
-  if (x.some((p) => Math.abs(p) > 19.9)) converged = false;
-  const params = fromLogs(x);
-  const logLikelihood = likelihood(params);
+  const names = ["r", "alpha", "a", "b"] as const;
+  const fit = maximizeLogLikelihood(
+    ([r, alpha, a, b]) => likelihood({r, alpha, a, b}),
+    [start.r, start.alpha === 1 ? Math.max(scale / 10, 1e-3) : start.alpha, start.a, start.b],
+    customers
+  );
+  const [r, alpha, a, b] = fit.values;
+  const logLikelihood = likelihood({r, alpha, a, b});
   if (!Number.isFinite(logLikelihood)) throw new Error("fitBgNbd: the fit did not converge");
-  return {...params, logLikelihood, customers, iterations, converged};
-}
-
-function fromLogs([r, alpha, a, b]: number[]): BgNbdParameters {
-  return {r: Math.exp(r), alpha: Math.exp(alpha), a: Math.exp(a), b: Math.exp(b)};
+  return {r, alpha, a, b, logLikelihood, customers, iterations: fit.iterations, converged: fit.status === "converged", status: fit.status, atBound: fit.atBound.map((p) => names[p.index])};
 }
 
 /** E[X(t)]: expected purchases of a new customer in (0, t]. */

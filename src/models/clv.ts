@@ -12,6 +12,7 @@
  * so its numbers are not a reference.
  */
 import {expectedPurchases, type BgNbdParameters, type RfmGroup} from "./bgnbd.js";
+import {expectedPurchasesOf, type PurchaseFit} from "./purchases.js";
 import {expectedSpend, type GammaGammaParameters} from "./gammagamma.js";
 
 export type TimeUnit = "day" | "week";
@@ -30,8 +31,14 @@ export interface ClvOptions {
   discount?: number;
 }
 
+/** BG/NBD parameters, or any fitted purchase model (purchases.ts). */
+type Purchases = BgNbdParameters | PurchaseFit;
+
+const expected = (purchases: Purchases, t: number, customer: RfmGroup) =>
+  "model" in purchases ? expectedPurchasesOf(purchases, t, customer) : expectedPurchases(purchases, t, customer);
+
 export function customerLifetimeValue(
-  purchases: BgNbdParameters,
+  purchases: Purchases,
   spend: GammaGammaParameters,
   customer: RfmGroup & {zbar: number},
   {unit, months = 12, discount = 0.01}: ClvOptions
@@ -41,7 +48,7 @@ export function customerLifetimeValue(
   let clv = 0;
   let previous = 0;
   for (let i = 1; i <= months; ++i) {
-    const cumulative = expectedPurchases(purchases, i * m, customer);
+    const cumulative = expected(purchases, i * m, customer);
     clv += ((cumulative - previous) * value) / Math.pow(1 + discount, i);
     previous = cumulative;
   }
@@ -56,12 +63,12 @@ export function customerLifetimeValue(
  * CLV = discountedPurchases × E(M | x, zbar), equal to customerLifetimeValue
  * up to rounding.
  */
-export function discountedPurchases(purchases: BgNbdParameters, customer: RfmGroup, {unit, months = 12, discount = 0.01}: ClvOptions): number {
+export function discountedPurchases(purchases: Purchases, customer: RfmGroup, {unit, months = 12, discount = 0.01}: ClvOptions): number {
   const m = monthInUnits(unit);
   let total = 0;
   let previous = 0;
   for (let i = 1; i <= months; ++i) {
-    const cumulative = expectedPurchases(purchases, i * m, customer);
+    const cumulative = expected(purchases, i * m, customer);
     total += (cumulative - previous) / Math.pow(1 + discount, i);
     previous = cumulative;
   }

@@ -104,10 +104,18 @@ describe("rapport metrics and rapport clv fit", () => {
     const dir = tempTree({});
     await ingest([new URL("../fixtures/cdnow/CDNOW_sample.txt", import.meta.url).pathname], {cwd: dir, config: parseConfig({}), sources, warehouse: "w.duckdb"});
     const {out} = capture();
-    expect(await main(["clv", "fit", "--calibration-end", "1997-09-30", "--unit", "week", "--warehouse", "w.duckdb", "--json"], dir)).toBe(exitCodes.ok);
+    expect(await main(["clv", "fit", "--calibration-end", "1997-09-30", "--unit", "week", "--warehouse", "w.duckdb", "--json", "--model", "bgnbd"], dir)).toBe(exitCodes.ok);
     const fit = JSON.parse(out.join(""));
-    expect(fit.bgnbd.r).toBeCloseTo(0.2426, 4);
+    expect(fit.purchases.r).toBeCloseTo(0.2426, 4);
     expect(fit.gammaGamma.q).toBeCloseTo(3.744, 3);
     expect(fit.holdout.actual).toBe(1882);
+    // By default the model is chosen on the holdout: the three are compared and the chosen one is fit.
+    out.length = 0;
+    expect(await main(["clv", "fit", "--calibration-end", "1997-09-30", "--warehouse", "w.duckdb"], dir)).toBe(exitCodes.ok);
+    const auto = JSON.parse(out.join(""));
+    expect(auto.comparison.models.map((m: {model: string}) => m.model)).toEqual(["bgnbd", "mbgnbd", "pareto"]);
+    expect(auto.model).toBe(auto.comparison.chosen);
+    expect(auto.purchases.model).toBe(auto.comparison.chosen);
+    expect(await main(["clv", "fit", "--model", "gamma"], dir)).toBe(exitCodes.usage);
   });
 });

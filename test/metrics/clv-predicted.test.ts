@@ -6,7 +6,8 @@ import {ingest} from "../../src/ingest/ingest.js";
 import {fitClv} from "../../src/metrics/clv.js";
 import {customerGroupsSql, rfmCustomersSql, rfmGroupsSql, spendGroupsSql} from "../../src/metrics/rfm.js";
 import {fitBgNbd} from "../../src/models/bgnbd.js";
-import {fitGammaGamma} from "../../src/models/gammagamma.js";
+import type {PurchaseFit} from "../../src/models/purchases.js";
+import {fitGammaGamma, type GammaGammaFit} from "../../src/models/gammagamma.js";
 import {customerLifetimeValue} from "../../src/models/clv.js";
 import {withDuckDB} from "../../src/warehouse/duckdb.js";
 import {tempTree} from "../support/fixtures.js";
@@ -20,10 +21,11 @@ describe("rapport metrics clv: predicted CLV per group", async () => {
   it("computeMetric(db, 'clv', {by}) gives each group's mean 12-month CLV as customer-by-customer customerLifetimeValue does", async () => {
     for (const by of [undefined, "segment", "channel"]) {
       const {got, expected} = await withDuckDB(async (db) => {
-        const got = (await computeMetric(db, "clv", {by})) as {predicted: {group: string; customers: number; meanClv12: number}[]; model: Awaited<ReturnType<typeof fitClv>>};
-        // Independently: with the metric's own fit (DuckDB's parallel sums make refits differ in the last digits),
-        // every (group, x, t_x, T, zbar) evaluated on its own, as before grouping.
-        const fit = got.model;
+        type Fits = {purchases: PurchaseFit; gammaGamma: GammaGammaFit};
+        const got = (await computeMetric(db, "clv", {by})) as {predicted: ({group: string; customers: number; meanClv12: number} & Partial<Fits>)[]; model: Fits};
+        // Independently: with the metric's own fits (DuckDB's parallel sums make refits differ in the last digits):
+        // the group's own when it has one, else the pooled one; every (group, x, t_x, T, zbar) evaluated on its own.
+        const fitOf = new Map(got.predicted.map((g) => [g.group, g.purchases ? (g as Fits) : got.model]));
         const rows = await db.all<{group: string; x: number; t_x: number; T: number; zbar: number; n: number}>(
           customerGroupsSql({unit: "week", by: by as "segment" | "channel" | undefined})
         );
@@ -31,7 +33,8 @@ describe("rapport metrics clv: predicted CLV per group", async () => {
         for (const r of rows) {
           const cell = totals.get(r.group) ?? {customers: 0, total: 0};
           cell.customers += r.n;
-          cell.total += r.n * customerLifetimeValue(fit.bgnbd, fit.gammaGamma!, r, {unit: "week", months: 12, discount: 0.01});
+          const fit = fitOf.get(r.group)!;
+          cell.total += r.n * customerLifetimeValue(fit.purchases, fit.gammaGamma, r, {unit: "week", months: 12, discount: 0.01});
           totals.set(r.group, cell);
         }
         return {got: got.predicted, expected: totals};
@@ -57,7 +60,7 @@ describe("fitClv reads the orders once", async () => {
       await db.run(`CREATE TEMP TABLE mine AS ${rfmCustomersSql(options)}`);
       const fromTable = await fitClv(db, {...options, table: "mine"});
       // Independently, from the one-query summaries of the orders.
-      const bgnbd = fitBgNbd(await db.all(rfmGroupsSql(options)));
+      const bgnbd = {model: "bgnbd", ...fitBgNbd(await db.all(rfmGroupsSql(options)))};
       const gammaGamma = fitGammaGamma(await db.all(spendGroupsSql(options)));
       return {fit, fromTable, bgnbd, gammaGamma};
     }, path);
@@ -69,9 +72,9 @@ describe("fitClv reads the orders once", async () => {
         else if (key !== "iterations") expect(a[key], key).toEqual(value);
       }
     };
-    close(fit.bgnbd as never, bgnbd as never);
+    close(fit.purchases as never, bgnbd as never);
     close(fit.gammaGamma as never, gammaGamma as never);
-    close(fromTable.bgnbd as never, fit.bgnbd as never);
+    close(fromTable.purchases as never, fit.purchases as never);
     close(fromTable.gammaGamma as never, fit.gammaGamma as never);
     expect(fromTable.holdout!.actual).toBe(fit.holdout!.actual);
     expect(Math.abs(fromTable.holdout!.predicted / fit.holdout!.predicted - 1)).toBeLessThan(1e-6);

@@ -1,0 +1,111 @@
+import {readFileSync} from "node:fs";
+import {describe, expect, it} from "vitest";
+import {fitBgNbd, probabilityAlive, type RfmGroup} from "../../src/models/bgnbd.js";
+import {fitMbgNbd, mbgnbdExpectedPurchases, mbgnbdProbabilityAlive} from "../../src/models/mbgnbd.js";
+import {fitParetoNbd, logHyp2f1Pareto, paretoNbdExpectedPurchases, paretoNbdLogLikelihood, paretoNbdProbabilityAlive} from "../../src/models/paretonbd.js";
+import {expectedPurchasesOf, fitPurchases, parsePurchaseModel, probabilityAliveOf} from "../../src/models/purchases.js";
+
+// Reference figures: test/fixtures/clv/reference.py (scipy.special.hyp2f1, scipy.optimize), run with
+// /usr/bin/python3 on test/fixtures/cdnow/cdnow_customers_summary_with_transactions.csv, and the
+// published Pareto/NBD estimates (Fader, Hardie & Lee 2005, "A Note on Implementing the Pareto/NBD
+// Model in MATLAB": r 0.553, α 10.578, s 0.606, β 11.669, LL −9595.0).
+const summary: RfmGroup[] = readFileSync(new URL("../fixtures/cdnow/cdnow_customers_summary_with_transactions.csv", import.meta.url), "utf-8")
+  .trim()
+  .split("\n")
+  .slice(1)
+  .map((line) => {
+    const [, x, t_x, T] = line.split(",").map(Number);
+    return {x, t_x, T};
+  });
+const customer1 = {x: 2, t_x: 30.43, T: 38.86};
+const within = (got: number, want: number, relative: number) => expect(Math.abs(got / want - 1)).toBeLessThan(relative);
+
+describe("Pareto/NBD", () => {
+  const fit = fitParetoNbd(summary);
+
+  it("fitParetoNbd(CDNOW 39-week summary) reproduces the published r 0.553, α 10.578, s 0.606, β 11.669, LL −9595.0", () => {
+    expect(fit.status).toBe("converged");
+    expect(fit.customers).toBe(2357);
+    within(fit.r, 0.553, 0.01);
+    within(fit.alpha, 10.578, 0.01);
+    within(fit.s, 0.606, 0.01);
+    within(fit.beta, 11.669, 0.01);
+    expect(Math.abs(fit.logLikelihood - -9595.0)).toBeLessThan(0.1);
+    // scipy's MLE on the same file: 0.553276, 10.577613, 0.606214, 11.667918, LL −9594.9739.
+    within(fit.r, 0.553276, 1e-3);
+    within(fit.beta, 11.667918, 1e-3);
+    expect(fit.logLikelihood).toBeCloseTo(-9594.9739, 2);
+  });
+
+  it("paretoNbdLogLikelihood(published, CDNOW) is scipy's −9594.9740", () => {
+    expect(paretoNbdLogLikelihood({r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669}, summary)).toBeCloseTo(-9594.974, 3);
+  });
+
+  it("paretoNbdProbabilityAlive and paretoNbdExpectedPurchases(params, 39, customer 1) match scipy (0.86917, 1.45512)", () => {
+    const published = {r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669};
+    expect(paretoNbdProbabilityAlive(published, customer1)).toBeCloseTo(0.8691675591530114, 8);
+    expect(paretoNbdExpectedPurchases(published, 39, customer1)).toBeCloseTo(1.4551231932576028, 8);
+    expect(paretoNbdExpectedPurchases(published, 0, customer1)).toBe(0);
+    // A purchase on the last day: certainly alive.
+    expect(paretoNbdProbabilityAlive(published, {x: 3, t_x: 20, T: 20})).toBe(1);
+  });
+
+  it("logHyp2f1Pareto(a, c, z) matches the series and stays finite as z → 1", () => {
+    // ₂F₁(1, 1; 2; z) = −ln(1 − z)/z
+    expect(logHyp2f1Pareto(1, 1, 0.5)).toBeCloseTo(Math.log(-Math.log(0.5) / 0.5), 12);
+    expect(logHyp2f1Pareto(3, 1, 0)).toBe(0);
+    // ₂F₁(2.5, 4; 3.5; 0.3) by direct summation of the plain series.
+    let term = 1;
+    let sum = 1;
+    for (let n = 0; n < 200; ++n) sum += term *= ((2.5 + n) * (4 + n) * 0.3) / ((3.5 + n) * (n + 1));
+    expect(logHyp2f1Pareto(2.5, 4, 0.3)).toBeCloseTo(Math.log(sum), 12);
+    expect(Number.isFinite(logHyp2f1Pareto(40.5, 38, 0.999999))).toBe(true);
+    expect(() => logHyp2f1Pareto(1, 1, 1)).toThrow(/\[0, 1\)/);
+  });
+});
+
+describe("MBG/NBD", () => {
+  const fit = fitMbgNbd(summary);
+
+  it("fitMbgNbd(CDNOW 39-week summary) gives scipy's MLE r 0.5248, α 6.1830, a 0.8914, b 1.6140, LL −9582.1327", () => {
+    expect(fit.status).toBe("converged");
+    within(fit.r, 0.524838, 2e-3);
+    within(fit.alpha, 6.182992, 2e-3);
+    within(fit.a, 0.891356, 2e-3);
+    within(fit.b, 1.613999, 2e-3);
+    expect(fit.logLikelihood).toBeCloseTo(-9582.1327, 2);
+  });
+
+  it("mbgnbdProbabilityAlive gives a one-time buyer less than 1, where BG/NBD gives exactly 1", () => {
+    const params = {r: 0.524838, alpha: 6.182992, a: 0.891356, b: 1.613999};
+    expect(mbgnbdProbabilityAlive(params, {x: 0, t_x: 0, T: 38.86})).toBeCloseTo(0.38971629757738474, 8);
+    expect(probabilityAlive(fitBgNbd(summary), {x: 0, t_x: 0, T: 38.86})).toBe(1);
+    expect(mbgnbdProbabilityAlive(params, customer1)).toBeCloseTo(0.706126262853641, 8);
+    expect(mbgnbdExpectedPurchases(params, 39, customer1)).toBeCloseTo(1.2626708486523517, 8);
+  });
+});
+
+describe("purchase models", () => {
+  it("fitPurchases(model, groups) dispatches, and expectedPurchasesOf / probabilityAliveOf follow the model", () => {
+    const fit = fitPurchases("pareto", summary);
+    if (fit.model !== "pareto") throw new Error("fitPurchases('pareto') gave " + fit.model);
+    const pareto = fit;
+    expect(expectedPurchasesOf(pareto, 39, customer1)).toBe(paretoNbdExpectedPurchases(pareto, 39, customer1));
+    expect(probabilityAliveOf(pareto, customer1)).toBe(paretoNbdProbabilityAlive(pareto, customer1));
+    expect(() => parsePurchaseModel("bg")).toThrow(/invalid model: bg/);
+  });
+
+  it("fitBgNbd reports a fit that ends on a parameter bound as at-bound, not converged", () => {
+    // Customers who buy every 4 weeks and never leave: BG/NBD's drop-out probability heads to 0 (a → 0),
+    // the degenerate fit the issue found on UCI Online Retail (a ≈ 3e-6, b ≈ 54,300).
+    const groups: RfmGroup[] = [];
+    for (let T = 20; T <= 100; T += 4) groups.push({x: Math.floor(T / 4), t_x: 4 * Math.floor(T / 4), T, n: 50});
+    for (let T = 20; T <= 100; T += 4) groups.push({x: Math.floor(T / 8), t_x: 8 * Math.floor(T / 8), T, n: 50});
+    const fit = fitBgNbd(groups);
+    expect(fit.status).toBe("at-bound");
+    expect(fit.converged).toBe(false);
+    expect(fit.atBound.length).toBeGreaterThan(0);
+    // A data set with drop-out converges inside the bounds.
+    expect(fitBgNbd(summary)).toMatchObject({status: "converged", converged: true, atBound: []});
+  });
+});
