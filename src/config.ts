@@ -13,6 +13,25 @@
  *       {"match": "contacts.csv", "source": "hubspot"}
  *     ]
  *   }
+ *
+ * Invoice or order lines, credit notes, guest sales and currency (see
+ * src/ingest/lines.ts and data/examples/online-retail/rapport.config.json):
+ *
+ *   {"currency": "GBP",
+ *    "files": [
+ *      {"match": "OnlineRetail.csv", "entity": "orders",
+ *       "columns": {"id": "InvoiceNo", "customer_id": "CustomerID", "ordered_at": "InvoiceDate", "region": "Country"},
+ *       "lines": {"quantity": "Quantity", "unitPrice": "UnitPrice"},
+ *       "returns": {"idPattern": "^C", "negative": true},
+ *       "guests": "allow", "dateFormats": ["%m/%d/%Y %H:%M"]}
+ *    ]}
+ *
+ * An orders file may also map the customers' "region", "segment", "channel"
+ * and "plan" in "columns" (the latest order's values describe a customer
+ * derived from orders).
+ *
+ * Mixed currencies need "reportingCurrency" and "rates":
+ *   {"reportingCurrency": "EUR", "rates": {"GBP": 1.17, "USD": 0.92}}
  */
 import {existsSync} from "node:fs";
 import {readFile} from "node:fs/promises";
@@ -33,6 +52,41 @@ const fieldMapping = z.union([
   })
 ]);
 
+/** ISO 4217 code, upper case ("GBP", "BRL"). */
+const currencyCode = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code in capitals, such as GBP");
+
+/**
+ * The file holds one row per order line: rows with the same order id are one
+ * order, whose amount is the sum of the lines' `amount` (the column mapped to
+ * it), or of quantity × unitPrice when both are named; its time is the
+ * earliest line's. Lines of one order must agree on the customer, currency and
+ * status, else the order is rejected. Further lines are counted as skipped.
+ */
+const linesConfig = z
+  .strictObject({
+    /** Column of the quantity on each line (with unitPrice: amount = quantity × unitPrice). */
+    quantity: z.string().min(1).optional(),
+    /** Column of the unit price on each line. */
+    unitPrice: z.string().min(1).optional()
+  })
+  .refine((l) => (l.quantity === undefined) === (l.unitPrice === undefined), "give both quantity and unitPrice, or neither (then the column mapped to amount is summed)");
+
+/**
+ * Which records are returns (credit notes, refunds): not orders and not
+ * activity, they reduce the customer's net revenue in the month they happen.
+ * Any rule that matches makes a return.
+ */
+const returnsConfig = z.strictObject({
+  /** A regular expression on the order id ("^C": Online Retail's credit notes). */
+  idPattern: z.string().min(1).optional(),
+  /** An order (after summing its lines) with a negative amount is a return. */
+  negative: z.boolean().optional(),
+  /** Values of the status column (case-insensitive) that mark a return ("refund", "credit note"). */
+  status: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
+  /** Column naming the order a return refers to, when the export says it. */
+  originalId: z.string().min(1).optional()
+});
+
 const fileConfig = z.strictObject({
   /** A file name pattern (* and ?), or a path pattern with / and ** matched against the path given. */
   match: z.string().min(1),
@@ -42,7 +96,15 @@ const fileConfig = z.strictObject({
   dateFormats: z.union([z.string(), z.array(z.string())]).optional(),
   decimal: z.enum([".", ","]).optional(),
   delimiter: z.string().optional(),
-  encoding: z.enum(["utf-8", "utf-16", "latin-1"]).optional()
+  encoding: z.enum(["utf-8", "utf-16", "latin-1"]).optional(),
+  /** Orders only: one row per order line (see linesConfig). */
+  lines: linesConfig.optional(),
+  /** Orders only: which rows are returns or credit notes (see returnsConfig). */
+  returns: returnsConfig.optional(),
+  /** Orders only: "allow" keeps orders with no customer id apart as guest orders; "reject" (default) rejects them. */
+  guests: z.enum(["allow", "reject"]).optional(),
+  /** The currency of the file's amounts when it has no currency column (overrides the top-level currency). */
+  currency: currencyCode.optional()
 });
 
 export const configSchema = z.strictObject({
@@ -58,8 +120,17 @@ export const configSchema = z.strictObject({
   minGroupSize: z.number().int().min(1).default(10),
   /** A kind of data whose latest record is older than this many days at build time is flagged stale. */
   staleAfterDays: z.number().positive().default(30),
+  /** The currency of every export's amounts that has no currency column or file currency of its own. */
+  currency: currencyCode.optional(),
+  /**
+   * With several currencies among the exports: the one reports are in, and
+   * `rates` giving one unit of each other currency in it ({"USD": 0.79}).
+   * Amounts are converted when loaded. Without it, mixed currencies are refused.
+   */
+  reportingCurrency: currencyCode.optional(),
+  rates: z.record(currencyCode, z.number().positive()).optional(),
   files: z.array(fileConfig).default([])
-});
+}).refine((c) => c.rates === undefined || c.reportingCurrency !== undefined, {message: "rates need a reportingCurrency to convert to", path: ["rates"]});
 
 export type RapportConfig = z.infer<typeof configSchema>;
 export type FileConfig = z.infer<typeof fileConfig>;

@@ -20,6 +20,7 @@ import {literal, withDuckDB, type Database} from "../warehouse/duckdb.js";
 import {detectExport} from "./detect.js";
 import {IngestError} from "./errors.js";
 import type {ExportRule, FieldMapping, SourceDefinition} from "./source.js";
+import {applyOrderAttributes, checkCurrencies, createShapedTables, isShaped, removeShaped, shapedCounts, shapedRule, shapeExtras, shapeOrders, writeShaped} from "./lines.js";
 import {createTableSql, duplicatesSql, readSql, readerReasonSql, renumberSql, resolveFields, stageSql, unknownCustomerSql, upsertSql} from "./sql.js";
 
 export interface IngestOptions {
@@ -62,6 +63,8 @@ export interface FileReport {
   skipped: number;
   reasons: {reason: string; count: number}[];
   seconds: number;
+  /** For orders read with lines, returns or guests (src/ingest/lines.ts): what the accepted records are, and the further lines skipped. */
+  kinds?: {orders: number; returns: number; guestOrders: number; lines: number};
 }
 
 export interface IngestReport {
@@ -82,7 +85,8 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
   const hashes = new Map(await Promise.all(files.map(async (f) => [f, await hashFile(f)] as const)));
   let removed: string[] = [];
   if (target !== null && existsSync(target)) {
-    const manifest = await withDuckDB((db) => db.all<ManifestRow>(manifestSql), target, {readOnly: true}).catch(() => [] as ManifestRow[]);
+    // A warehouse from before the returns and guest_orders tables is reloaded whole (an empty manifest).
+    const manifest = await withDuckDB((db) => db.all<ManifestRow>(`${manifestSql} WHERE (SELECT count(*) FROM returns) + (SELECT count(*) FROM guest_orders) >= 0`), target, {readOnly: true}).catch(() => [] as ManifestRow[]);
     const current = new Set(files.map((f) => relative(cwd, f) || basename(f)));
     removed = mirror ? manifest.map((m) => m.path).filter((p) => !current.has(p)) : [];
     const unchanged = files.map((f) => manifest.find((m) => m.path === (relative(cwd, f) || basename(f)) && m.sha256 === hashes.get(f)));
@@ -105,10 +109,11 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
       for (const path of removed) {
         log(`${path}: no longer among the exports; its rows are removed`);
         for (const entity of loadOrder) await db.run(`DELETE FROM ${entity} WHERE _source = ${literal(path)}`);
+        await removeShaped(db, path);
         await db.run(`DELETE FROM _files WHERE path = ${literal(path)}; DELETE FROM _rejects WHERE file = ${literal(path)}`);
       }
       const plans = [];
-      for (const file of files) plans.push(await plan(db, file, cwd, config, sources, options.source));
+      for (const file of files) plans.push({...(await plan(db, file, cwd, config, sources, options.source)), config});
       plans.sort((a, b) => loadOrder.indexOf(a.rule.entity) - loadOrder.indexOf(b.rule.entity));
       const reports: FileReport[] = [];
       let derived = false;
@@ -121,6 +126,8 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
         reports.push(await loadFile(db, p, {force, mirror, check: target === null, now, log: (line, o) => log(`${step} ${line}`, o), sha256: hashes.get(p.path)!}));
       }
       if (!derived) await deriveCustomers(db);
+      await applyOrderAttributes(db);
+      await checkCurrencies(db);
       await db.run("CHECKPOINT");
       return reports;
     }, work);
@@ -141,6 +148,7 @@ interface Plan {
   source: SourceDefinition;
   rule: ExportRule;
   fileConfig?: FileConfig;
+  config?: RapportConfig;
 }
 
 async function plan(db: Database, path: string, cwd: string, config: RapportConfig, sources: readonly SourceDefinition[], forced?: string): Promise<Plan> {
@@ -157,12 +165,12 @@ async function plan(db: Database, path: string, cwd: string, config: RapportConf
   if (fileConfig?.entity) {
     const rule = candidates.flatMap((s) => s.exports.map((r) => ({source: s, rule: r}))).find((x) => x.rule.entity === fileConfig.entity);
     if (!rule) throw new IngestError(`${relativePath}: source ${candidates[0].name} has no ${fileConfig.entity} export`, "bad-input", relativePath);
-    return {path, relativePath, ...rule, rule: withOverrides(rule.rule, fileConfig), fileConfig};
+    return {path, relativePath, ...rule, rule: shapedRule(withOverrides(rule.rule, fileConfig), fileConfig, config, relativePath), fileConfig};
   }
   const byReader = candidates.flatMap((s) => s.exports.filter((r) => r.read && r.name?.test(basename(path))).map((r) => ({source: s, rule: r})))[0];
   const header = statSync(path).size === 0 ? undefined : await readHeader(db, path, relativePath, fileConfig);
   const detected = byReader ?? detectExport(relativePath, header, candidates);
-  return {path, relativePath, source: detected.source, rule: withOverrides(detected.rule, fileConfig), fileConfig};
+  return {path, relativePath, source: detected.source, rule: shapedRule(withOverrides(detected.rule, fileConfig), fileConfig, config, relativePath), fileConfig};
 }
 
 function withOverrides(rule: ExportRule, config: FileConfig | undefined): ExportRule {
@@ -254,9 +262,13 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
       );
     }
   }
+  const shaped = entity === "orders" && p.config !== undefined && isShaped(p.fileConfig, p.config);
+  const shaping = shaped
+    ? {extras: shapeExtras(p.fileConfig, fields, header, p.relativePath), optional: p.fileConfig?.guests === "allow" ? ["customer_id"] : [], rules: false}
+    : {};
   // One pass over the file: the raw view is read while staging, which also fills reader_rejects.
   try {
-    await db.run(stageSql(entity, p.rule, fields, {source: p.relativePath, table: "raw", staged: "staged", header}));
+    await db.run(stageSql(entity, p.rule, fields, {source: p.relativePath, table: "raw", staged: "staged", header, ...shaping}));
   } catch (error) {
     throw unreadable(p.relativePath, error);
   }
@@ -278,6 +290,7 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
     }
   }
 
+  if (shaped) await shapeOrders(db, "staged", p.fileConfig, p.config!);
   const distinct = await count(db, "SELECT count(DISTINCT id) = count(*) FROM staged WHERE problem IS NULL AND NOT _skip");
   if (!distinct) await db.run(duplicatesSql(entity, "staged"));
   if (entity !== "customers" && (entity !== "orders" || (await count(db, "SELECT count(*) FROM customers WHERE NOT _derived")) > 0)) {
@@ -306,6 +319,9 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
     );
   }
   if (mirror) await db.run(`DELETE FROM ${entity} WHERE _source = ${file}`); // the file's old rows go with its old version
+  if (mirror && entity === "orders") await removeShaped(db, p.relativePath);
+  const kinds = shaped ? await shapedCounts(db, "staged") : undefined;
+  if (shaped) await writeShaped(db, "staged", p.relativePath, p.fileConfig);
   for (const sql of upsertSql(entity, "staged")) await db.run(sql);
   await db.run("DROP TABLE staged");
   const size = statSync(p.path).size;
@@ -322,14 +338,18 @@ async function loadFile(db: Database, p: Plan, {force, mirror, check, now, log, 
     rejected,
     skipped,
     reasons: reasons.map((r) => ({reason: r.reason, count: Number(r.count)})),
-    seconds: (performance.now() - started) / 1000
+    seconds: (performance.now() - started) / 1000,
+    ...(kinds ? {kinds} : {})
   };
-  log(`${p.relativePath}: ${report.read} read, ${report.accepted} accepted, ${report.rejected} rejected${skipped ? `, ${skipped} skipped` : ""} (${report.seconds.toFixed(1)} s)`);
+  const described = kinds ? ` (${kinds.orders} orders, ${kinds.returns} returns, ${kinds.guestOrders} guest orders)` : "";
+  const lines = kinds?.lines ? ` (${kinds.lines} further lines of an order)` : "";
+  log(`${p.relativePath}: ${report.read} read, ${report.accepted} accepted${described}, ${report.rejected} rejected${skipped ? `, ${skipped} skipped${lines}` : ""} (${report.seconds.toFixed(1)} s)`);
   return report;
 }
 
 async function createTables(db: Database): Promise<void> {
   for (const entity of loadOrder) await db.run(createTableSql(entity));
+  await createShapedTables(db);
   await db.run(`CREATE TABLE IF NOT EXISTS _rejects (file VARCHAR, line BIGINT, entity VARCHAR, "column" VARCHAR, value VARCHAR, reason VARCHAR, loaded_at TIMESTAMP)`);
   await db.run(
     `CREATE TABLE IF NOT EXISTS _files (path VARCHAR, sha256 VARCHAR, bytes BIGINT, source VARCHAR, export VARCHAR, entity VARCHAR, ` +

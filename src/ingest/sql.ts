@@ -89,9 +89,20 @@ export function stageSql(
   entity: Entity,
   rule: ExportRule,
   fields: ReturnType<typeof resolveFields>,
-  {source, table, staged, header}: {source: string; table: string; staged: string; header: readonly string[]}
+  {source, table, staged, header, extras = {}, optional = [], rules = true}: {
+    source: string;
+    table: string;
+    staged: string;
+    header: readonly string[];
+    /** More columns to keep, as SQL over the raw columns (src/ingest/lines.ts). */
+    extras?: Readonly<Record<string, string>>;
+    /** Required fields that may be empty in this file (a guest order's customer_id). */
+    optional?: readonly string[];
+    /** Whether to check the model's row rules here (false: lines.ts checks them on whole orders). */
+    rules?: boolean;
+  }
 ): string {
-  const specs = columnsOf(entity);
+  const specs = columnsOf(entity).map((s) => (optional.includes(s.name) ? {...s, required: false} : s));
   const text = (name: string) => {
     const {raw, mapping} = fields.get(name)!;
     let x = raw === undefined ? "NULL::VARCHAR" : `nullif(trim(${raw}::VARCHAR), '')`;
@@ -105,16 +116,16 @@ export function stageSql(
   const raws = specs.map((s) => `${text(s.name)} AS "r_${s.name}"`);
   const parsed = specs.map((s) => `${parse(s, `"r_${s.name}"`, rule, fields.get(s.name)!.mapping)} AS "${s.name}"`);
   const checks = specs.flatMap((s) => fieldChecks(s, rule));
-  const rules = rowRules[entity].map((r) => `WHEN ${r.when} THEN ${problem(literal(r.column), `"r_${r.column}"`, literal(r.reason))}`);
+  const ruleChecks = (rules ? rowRules[entity] : []).map((r) => `WHEN ${r.when} THEN ${problem(literal(r.column), `"r_${r.column}"`, literal(r.reason))}`);
   const skipWhen = rule.skip ? sqlOf(rule.skip.when, header) : undefined;
   const skip = skipWhen ? `, coalesce(${skipWhen}, false) AS _skip` : ", false AS _skip";
   return `CREATE OR REPLACE TEMP TABLE ${staged} AS
 SELECT _line, _skip, ${specs.map((s) => `"${s.name}"`).join(", ")},
-  CASE ${[...checks, ...rules].join("\n    ")} END AS problem,
-  ${literal(source)} AS _source
+  CASE ${[...checks, ...ruleChecks].join("\n    ")} END AS problem,
+  ${literal(source)} AS _source${Object.keys(extras).map((name) => `, "${name}"`).join("")}
 FROM (
   SELECT *, ${parsed.join(", ")}
-  FROM (SELECT _line${skip}, ${raws.join(", ")} FROM ${table})
+  FROM (SELECT _line${skip}, ${raws.join(", ")}${Object.entries(extras).map(([name, sql]) => `, ${sql} AS "${name}"`).join("")} FROM ${table})
 )`;
 }
 
@@ -170,6 +181,11 @@ function parse(spec: ColumnSpec, x: string, rule: ExportRule, mapping: FieldMapp
       return spec.kind === "integer" ? `CASE WHEN ${n} = round(${n}) THEN (${n})::INTEGER END` : n;
     }
   }
+}
+
+/** Parses money-like text as a DOUBLE (NULL when it is no number), as every number field is parsed. */
+export function numberSql(x: string, decimal: "." | ","): string {
+  return number(x, decimal);
 }
 
 /** Parses money-like text: "$1,234.50", "USD 1,234.50", "1.234,50 €", "(12.00)". */

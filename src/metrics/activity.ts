@@ -5,9 +5,16 @@
  * - orders: completed orders in the month;
  * - active_customers: distinct customers with a completed order in the month;
  * - new_customers: customers whose first completed order fell in the month;
- * - net_revenue: the amount of completed orders, in the orders' currency.
+ * - gross_revenue: the amount of completed orders, in the orders' currency.
  *   Refunded orders count nothing (their amount was paid back) and cancelled
- *   orders were never paid.
+ *   orders were never paid;
+ * - returned: the amount of the customers' returns and credit notes dated in
+ *   the month (src/ingest/lines.ts), whatever month the goods were bought in;
+ * - net_revenue: gross_revenue − returned (negative when a month's returns
+ *   exceed its purchases).
+ * Returns are not activity: a month × group with returns and no order has a
+ * row with 0 orders and 0 active customers. Guest orders (no customer) are
+ * not here: see src/metrics/revenue.ts.
  * A customer has one channel and one segment, so summing any of these counts
  * over channels or segments gives exact totals (no customer counted twice).
  * Months with no completed order have no row. A customer with no channel or
@@ -21,18 +28,32 @@ export function monthlyActivitySql(): string {
   SELECT customer_id, ordered_at, amount FROM orders WHERE status = 'completed'
 ), firsts AS (
   SELECT customer_id, min(ordered_at) AS first_at FROM completed GROUP BY customer_id
+), counted AS (
+  SELECT
+    date_trunc('month', o.ordered_at)::DATE AS month,
+    coalesce(c.channel, 'unknown') AS channel,
+    coalesce(c.segment, 'unknown') AS segment,
+    count(*) AS orders,
+    count(DISTINCT o.customer_id) AS active_customers,
+    count(DISTINCT o.customer_id) FILTER (WHERE o.ordered_at = f.first_at) AS new_customers,
+    sum(o.amount) AS gross, 0 AS returned
+  FROM completed o
+  JOIN customers c ON c.id = o.customer_id
+  JOIN firsts f ON f.customer_id = o.customer_id
+  GROUP BY ALL
+  UNION ALL
+  SELECT date_trunc('month', r.returned_at)::DATE, coalesce(c.channel, 'unknown'), coalesce(c.segment, 'unknown'), 0, 0, 0, 0, sum(r.amount)
+  FROM returns r LEFT JOIN customers c ON c.id = r.customer_id WHERE r.customer_id IS NOT NULL
+  GROUP BY ALL
 )
-SELECT
-  date_trunc('month', o.ordered_at)::DATE AS month,
-  coalesce(c.channel, 'unknown') AS channel,
-  coalesce(c.segment, 'unknown') AS segment,
-  count(*)::INTEGER AS orders,
-  count(DISTINCT o.customer_id)::INTEGER AS active_customers,
-  count(DISTINCT o.customer_id) FILTER (WHERE o.ordered_at = f.first_at)::INTEGER AS new_customers,
-  round(sum(o.amount), 2)::DOUBLE AS net_revenue
-FROM completed o
-JOIN customers c ON c.id = o.customer_id
-JOIN firsts f ON f.customer_id = o.customer_id
+SELECT month, channel, segment,
+  sum(orders)::INTEGER AS orders,
+  sum(active_customers)::INTEGER AS active_customers,
+  sum(new_customers)::INTEGER AS new_customers,
+  round(sum(gross), 2)::DOUBLE AS gross_revenue,
+  round(sum(returned), 2)::DOUBLE AS returned,
+  round(sum(gross) - sum(returned), 2)::DOUBLE AS net_revenue
+FROM counted
 GROUP BY ALL
 ORDER BY month, channel, segment`;
 }
@@ -69,12 +90,14 @@ FROM (
  * of a month add up to them.
  */
 export function publishedActivitySql({minGroup = 10}: {minGroup?: number} = {}): string {
-  const sums = `sum(orders)::INTEGER AS orders, sum(active_customers)::INTEGER AS active_customers, sum(new_customers)::INTEGER AS new_customers, sum(net_revenue)::DOUBLE AS net_revenue`;
+  const sums = `sum(orders)::INTEGER AS orders, sum(active_customers)::INTEGER AS active_customers, sum(new_customers)::INTEGER AS new_customers, sum(gross_revenue)::DOUBLE AS gross_revenue, sum(returned)::DOUBLE AS returned, sum(net_revenue)::DOUBLE AS net_revenue`;
   const publish = (table: string) => `SELECT month, channel,
     CASE WHEN active_customers >= ${minGroup} THEN orders END AS orders,
     CASE WHEN active_customers >= ${minGroup} THEN active_customers END AS active_customers,
     CASE WHEN active_customers >= ${minGroup} THEN new_customers END AS new_customers,
     CASE WHEN active_customers >= ${minGroup} THEN round(net_revenue, 2) END AS net_revenue,
+    CASE WHEN active_customers >= ${minGroup} THEN round(gross_revenue, 2) END AS gross_revenue,
+    CASE WHEN active_customers >= ${minGroup} THEN round(returned, 2) END AS returned,
     active_customers < ${minGroup} AS suppressed
   FROM ${table}`;
   return `WITH base AS (
@@ -108,14 +131,22 @@ export function groupActivitySql({by, minGroup = 10}: {by: Breakdown; minGroup?:
   SELECT customer_id, ordered_at, amount FROM orders WHERE status = 'completed'
 ), firsts AS (
   SELECT customer_id, min(ordered_at) AS first_at FROM completed GROUP BY customer_id
-), counted AS (
+), parts AS (
   SELECT date_trunc('month', o.ordered_at)::DATE AS month, ${groupSql(by)} AS "group",
-    count(*)::INTEGER AS orders,
-    count(DISTINCT o.customer_id)::INTEGER AS active_customers,
-    count(DISTINCT o.customer_id) FILTER (WHERE o.ordered_at = f.first_at)::INTEGER AS new_customers,
-    round(sum(o.amount), 2)::DOUBLE AS net_revenue
+    count(*) AS orders,
+    count(DISTINCT o.customer_id) AS active_customers,
+    count(DISTINCT o.customer_id) FILTER (WHERE o.ordered_at = f.first_at) AS new_customers,
+    sum(o.amount) AS gross, 0 AS returned
   FROM completed o JOIN firsts f USING (customer_id) LEFT JOIN customers c ON c.id = o.customer_id
   GROUP BY ALL
+  UNION ALL
+  SELECT date_trunc('month', r.returned_at)::DATE, ${groupSql(by)}, 0, 0, 0, 0, sum(r.amount)
+  FROM returns r LEFT JOIN customers c ON c.id = r.customer_id WHERE r.customer_id IS NOT NULL
+  GROUP BY ALL
+), counted AS (
+  SELECT month, "group", sum(orders)::INTEGER AS orders, sum(active_customers)::INTEGER AS active_customers,
+    sum(new_customers)::INTEGER AS new_customers, round(sum(gross) - sum(returned), 2)::DOUBLE AS net_revenue
+  FROM parts GROUP BY ALL
 )
 SELECT month, '${by}' AS "by", "group", ${["orders", "active_customers", "new_customers", "net_revenue"].map(shown).join(", ")},
   hidden AS suppressed

@@ -7,7 +7,9 @@
  *   orders' currency. Net: completed orders only (refunded ones were paid
  *   back, cancelled ones never paid). Months after the data's last day are
  *   left out; the month holding it is flagged incomplete.
- * - revenue to date: per customer, net revenue, completed orders and the
+ *   Returns and credit notes dated in a month are taken off it (cohortSql).
+ * - revenue to date: per customer, net revenue (completed orders minus
+ *   returns and credit notes), completed orders and the
  *   first and last order time (customer-level: for the CLI and models, never
  *   published as is).
  */
@@ -22,9 +24,10 @@ FROM (${cohortSql({period: "month", by, minCohort})})
 ORDER BY "group", cohort, months`;
 }
 
-export const revenueToDateSql = `SELECT customer_id,
-  round(sum(amount) FILTER (WHERE status = 'completed'), 2)::DOUBLE AS revenue,
-  (count(*) FILTER (WHERE status = 'completed'))::INTEGER AS orders,
-  min(ordered_at) FILTER (WHERE status = 'completed') AS first_order,
-  max(ordered_at) FILTER (WHERE status = 'completed') AS last_order
-FROM orders GROUP BY customer_id ORDER BY customer_id`;
+export const revenueToDateSql = `SELECT o.customer_id,
+  round(coalesce(sum(o.amount) FILTER (WHERE o.status = 'completed'), 0) - coalesce(any_value(r.returned), 0), 2)::DOUBLE AS revenue,
+  (count(*) FILTER (WHERE o.status = 'completed'))::INTEGER AS orders,
+  min(o.ordered_at) FILTER (WHERE o.status = 'completed') AS first_order,
+  max(o.ordered_at) FILTER (WHERE o.status = 'completed') AS last_order
+FROM orders o LEFT JOIN (SELECT customer_id, sum(amount) AS returned FROM returns GROUP BY customer_id) r USING (customer_id)
+GROUP BY o.customer_id ORDER BY o.customer_id`;

@@ -9,8 +9,11 @@
  *   customers (customer retention).
  * - unbounded: customers with a completed order in period k or later;
  *   unboundedRate = unbounded / customers.
- * - revenue: the cohort's net revenue in period k (completed orders; refunded
- *   and cancelled orders bring nothing); revenueRate = revenue / revenue at k = 0.
+ * - revenue: the cohort's net revenue in period k: completed orders minus the
+ *   returns and credit notes dated in period k (refunded and cancelled orders
+ *   bring nothing; a return dated before its customer's first order counts in
+ *   k = 0, since the cohort has no earlier period); revenueRate = revenue /
+ *   revenue at k = 0. Returns are not activity: they change no count.
  * - churn: of the customers active in period k − 1, the share not active in
  *   period k (undefined at k = 0).
  * - incomplete: period k is not over at the data's last day (asOf): its
@@ -31,7 +34,7 @@ export function cohortSql({period, by, minCohort = 10}: CohortOptions): string {
   return `WITH completed AS (
   SELECT customer_id, ordered_at, amount FROM orders WHERE status = 'completed'
 ), bounds AS (
-  SELECT max(ordered_at)::DATE AS as_of FROM orders
+  SELECT greatest(max(ordered_at), (SELECT max(returned_at) FROM returns))::DATE AS as_of FROM orders
 ), members AS (
   SELECT f.customer_id, ${p("f.first_at")} AS cohort, ${groupSql(by)} AS "group"
   FROM (SELECT customer_id, min(ordered_at) AS first_at FROM completed GROUP BY customer_id) f
@@ -39,6 +42,9 @@ export function cohortSql({period, by, minCohort = 10}: CohortOptions): string {
 ), activity AS (
   SELECT o.customer_id, ${periodsBetweenSql(period, "m.cohort", p("o.ordered_at"))} AS k, sum(o.amount) AS revenue
   FROM completed o JOIN members m USING (customer_id) GROUP BY ALL
+), refunds AS (
+  SELECT m.cohort, m."group", greatest(${periodsBetweenSql(period, "m.cohort", p("r.returned_at"))}, 0) AS k, sum(r.amount) AS returned
+  FROM returns r JOIN members m USING (customer_id) GROUP BY ALL
 ), steps AS (
   -- Each active period of a customer with the next one they were active in.
   SELECT customer_id, k, revenue, lead(k) OVER (PARTITION BY customer_id ORDER BY k) AS next_k FROM activity
@@ -53,11 +59,12 @@ export function cohortSql({period, by, minCohort = 10}: CohortOptions): string {
     count(*) FILTER (WHERE s.next_k IS DISTINCT FROM s.k + 1) AS lost_next
   FROM steps s JOIN members m USING (customer_id) GROUP BY ALL
 ), filled AS (
-  SELECT g.*, coalesce(c.retained, 0) AS retained, coalesce(c.revenue, 0) AS revenue,
+  SELECT g.*, coalesce(c.retained, 0) AS retained, coalesce(c.revenue, 0) - coalesce(rf.returned, 0) AS revenue,
     -- customers whose last active period is k or later: a running total from the far end
     sum(coalesce(c.last_here, 0)) OVER (PARTITION BY g.cohort, g."group" ORDER BY g.k DESC) AS unbounded,
     lag(coalesce(c.retained, 0)) OVER w AS previous, lag(coalesce(c.lost_next, 0)) OVER w AS lost
   FROM grid g LEFT JOIN cells c ON c.cohort = g.cohort AND c."group" = g."group" AND c.k = g.k
+  LEFT JOIN refunds rf ON rf.cohort = g.cohort AND rf."group" = g."group" AND rf.k = g.k
   WINDOW w AS (PARTITION BY g.cohort, g."group" ORDER BY g.k)
 )
 SELECT cohort, "group", k::INTEGER AS k,

@@ -11,7 +11,9 @@
  * - x: purchase days in calibration after the first;
  * - t_x: time from the first purchase to the last in calibration (0 if x = 0);
  * - T: time from the first purchase to calibrationEnd;
- * - zbar: mean amount of the repeat purchase days (the first day excluded);
+ * - zbar: mean amount of the repeat purchase days (the first day excluded),
+ *   net of the returns and credit notes dated after the first day and within
+ *   calibration (a return cannot be tied to the day it undoes), never below 0;
  * - holdout: purchase days after calibrationEnd, up to the last day with data.
  * Customers whose first purchase falls after calibrationEnd are left out.
  * Rows come grouped by identical values with their count n, so the models
@@ -50,19 +52,22 @@ export function rfmCustomersSql({calibrationEnd}: Pick<RfmOptions, "calibrationE
   SELECT ${end} AS cal_end, max(day) AS data_end FROM days
 ), firsts AS (
   SELECT customer_id, min(day) AS first_day FROM days GROUP BY customer_id
+), credited AS (
+  SELECT r.customer_id, sum(r.amount) AS returned FROM returns r JOIN firsts f USING (customer_id) CROSS JOIN bounds b
+  WHERE r.returned_at::DATE > f.first_day AND r.returned_at::DATE <= b.cal_end GROUP BY r.customer_id
 )
 SELECT d.customer_id,
   (count(*) FILTER (WHERE d.day <= b.cal_end) - 1)::INTEGER AS x,
   date_diff('day', f.first_day, max(d.day) FILTER (WHERE d.day <= b.cal_end)) AS t_x_days,
   date_diff('day', f.first_day, b.cal_end) AS "T_days",
-  coalesce(sum(d.spend) FILTER (WHERE d.day <= b.cal_end AND d.day > f.first_day) / nullif(count(*) FILTER (WHERE d.day <= b.cal_end) - 1, 0), 0) AS zbar,
+  greatest(coalesce((sum(d.spend) FILTER (WHERE d.day <= b.cal_end AND d.day > f.first_day) - coalesce(any_value(cr.returned), 0)) / nullif(count(*) FILTER (WHERE d.day <= b.cal_end) - 1, 0), 0), 0) AS zbar,
   (count(*) FILTER (WHERE d.day > b.cal_end))::INTEGER AS holdout,
   date_diff('day', b.cal_end, b.data_end) AS holdout_days,
   any_value(${groupSql(by)}) AS "group"${profile ? `,
   date_trunc('month', f.first_day)::DATE AS cohort,
   date_diff('day', max(d.day) FILTER (WHERE d.day <= b.cal_end), b.cal_end) AS days_since_last,
   ${breakdowns.map((x) => `any_value(${groupSql(x)}) AS "${x}"`).join(", ")}` : ""}
-FROM days d JOIN firsts f USING (customer_id) CROSS JOIN bounds b LEFT JOIN customers c ON c.id = d.customer_id
+FROM days d JOIN firsts f USING (customer_id) CROSS JOIN bounds b LEFT JOIN customers c ON c.id = d.customer_id LEFT JOIN credited cr ON cr.customer_id = d.customer_id
 WHERE f.first_day <= b.cal_end
 GROUP BY d.customer_id, f.first_day, b.cal_end, b.data_end`;
 }

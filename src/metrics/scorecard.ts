@@ -50,9 +50,15 @@ export function scorecardSeriesSql(period: Period = "month"): string {
   SELECT customer_id, min(period) AS first_period FROM buyers GROUP BY customer_id
 ), periods AS (
   SELECT DISTINCT period FROM buyers
+), returned AS (
+  -- returns and credit notes of customers, in the period they happened: revenue is net of them
+  SELECT ${p("returned_at")} AS period, sum(amount) AS returned FROM returns WHERE customer_id IS NOT NULL GROUP BY ALL
+), sales AS (
+  SELECT period, sum(amount) - coalesce(any_value(r.returned), 0) AS net, count(*) AS orders, count(DISTINCT customer_id) AS buyers
+  FROM completed LEFT JOIN returned r USING (period) GROUP BY period
 ), series AS (
-  SELECT 'aov' AS measure, period, sum(amount) / count(*) AS value FROM completed GROUP BY period
-  UNION ALL SELECT 'revenue_per_customer', period, sum(amount) / count(DISTINCT customer_id) FROM completed GROUP BY period
+  SELECT 'aov' AS measure, period, net / orders AS value FROM sales
+  UNION ALL SELECT 'revenue_per_customer', period, net / buyers FROM sales
   UNION ALL SELECT 'repeat_share', b.period, count(*) FILTER (WHERE f.first_period < b.period) / count(*) FROM buyers b JOIN firsts f USING (customer_id) GROUP BY b.period
   UNION ALL SELECT 'churn', p.period, count(*) FILTER (WHERE now.customer_id IS NULL) / count(*)
     FROM periods p JOIN buyers prev ON prev.period = p.period - INTERVAL 1 ${period}

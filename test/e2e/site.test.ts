@@ -3,6 +3,7 @@ import type {Browser} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
 import {groupActivitySql, publishedActivitySql} from "../../src/metrics/activity.js";
 import {computeMetric} from "../../src/cli/metrics.js";
+import {currencySql, guestOrdersSql} from "../../src/metrics/revenue.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
 import {downloadCsv} from "../support/download.js";
 import {launchChromium} from "../support/browser.js";
@@ -109,6 +110,30 @@ describe("the Overview page", () => {
       const csv = await downloadCsv(page, "net-revenue-by-month");
       expect(csv.rows.length).toBe(mine.length);
       expect(csv.rows.reduce((sum, r) => sum + Number(r.net_revenue || 0), 0)).toBeCloseTo(mine.reduce((sum, r) => sum + (r.net_revenue ?? 0), 0), 1);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("shows gross revenue, returns, net revenue and guest orders over the months shown, as the warehouse sums them", async () => {
+    const [expected] = await readWarehouse((db) =>
+      db.all<{gross: number; returned: number; net: number; months: number; currency: string}>(
+        `SELECT sum(gross_revenue) AS gross, sum(returned) AS returned, sum(net_revenue) AS net, count(*)::INTEGER AS months, (${currencySql}) AS currency
+         FROM (${publishedActivitySql()}) WHERE channel = 'All channels' AND NOT suppressed`
+      )
+    );
+    const guests = await readWarehouse((db) => db.all<{orders: number}>(guestOrdersSql));
+    const {page, errors} = await visit(browser, siteUrl);
+    try {
+      const card = (metric: string) => page.locator(`[data-chart=gross-returns-net] [data-metric=${metric}]`);
+      const amount = async (metric: string) => (await card(metric).locator(".big").textContent())!.trim();
+      const money = (x: number) => `${Math.round(x).toLocaleString("en")} ${expected.currency}`;
+      expect(await amount("gross_revenue")).toBe(money(expected.gross));
+      expect(await amount("returned")).toBe(money(expected.returned));
+      expect(await amount("net_revenue_total")).toBe(money(expected.net));
+      expect(await card("gross_revenue").locator(".muted").textContent()).toContain(`all customers, ${expected.months} months`);
+      expect(await amount("guest_orders")).toBe(guests.reduce((s, g) => s + g.orders, 0).toLocaleString("en"));
       expect(errors).toEqual([]);
     } finally {
       await page.close();

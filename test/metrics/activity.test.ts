@@ -22,10 +22,10 @@ describe("monthlyActivitySql", () => {
     const {path} = await warehouseOf(files);
     const rows = await withDuckDB((db) => db.all(monthlyActivitySql()), path);
     expect(rows.map((r) => ({...r, month: (r.month as Date).toISOString().slice(0, 7)}))).toEqual([
-      {month: "2026-01", channel: "organic", segment: "SMB", orders: 2, active_customers: 1, new_customers: 1, net_revenue: 150},
-      {month: "2026-02", channel: "organic", segment: "Enterprise", orders: 1, active_customers: 1, new_customers: 1, net_revenue: 5.5},
-      {month: "2026-02", channel: "organic", segment: "SMB", orders: 1, active_customers: 1, new_customers: 0, net_revenue: 30.25},
-      {month: "2026-02", channel: "referral", segment: "SMB", orders: 1, active_customers: 1, new_customers: 1, net_revenue: 20}
+      {month: "2026-01", channel: "organic", segment: "SMB", orders: 2, active_customers: 1, new_customers: 1, gross_revenue: 150, returned: 0, net_revenue: 150},
+      {month: "2026-02", channel: "organic", segment: "Enterprise", orders: 1, active_customers: 1, new_customers: 1, gross_revenue: 5.5, returned: 0, net_revenue: 5.5},
+      {month: "2026-02", channel: "organic", segment: "SMB", orders: 1, active_customers: 1, new_customers: 0, gross_revenue: 30.25, returned: 0, net_revenue: 30.25},
+      {month: "2026-02", channel: "referral", segment: "SMB", orders: 1, active_customers: 1, new_customers: 1, gross_revenue: 20, returned: 0, net_revenue: 20}
     ]);
   });
 });
