@@ -20,8 +20,11 @@ export interface FrameworkOptions {
   root?: string;
   /** Extra environment for Framework and the data loaders it runs. */
   env?: NodeJS.ProcessEnv;
-  /** Where Framework's output goes; inherit by default. */
-  stdio?: "inherit" | "pipe";
+  /**
+   * Where Framework's output goes: inherit (the default) passes it all through; pipe sends it
+   * all to stderr; quiet sends to stderr only what a person needs (see frameworkNoise).
+   */
+  stdio?: "inherit" | "pipe" | "quiet";
   log?: (line: string) => void;
 }
 
@@ -53,8 +56,53 @@ export async function runFramework(args: string[], options: FrameworkOptions): P
     child.stdout?.on("data", (chunk: Buffer) => process.stderr.write(chunk));
     child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(chunk));
   }
+  const flush: (() => void)[] = [];
+  if (stdio === "quiet") {
+    for (const stream of [child.stdout, child.stderr]) {
+      if (!stream) continue;
+      let rest = "";
+      const emit = (line: string) => {
+        if (!isFrameworkNoise(line)) process.stderr.write(`${line}\n`);
+      };
+      stream.setEncoding("utf-8");
+      stream.on("data", (chunk: string) => {
+        const lines = (rest + chunk).split("\n");
+        rest = lines.pop()!;
+        lines.forEach(emit);
+      });
+      flush.push(() => rest && emit(rest));
+    }
+  }
   return new Promise((resolve, reject) => {
     child.on("error", reject);
-    child.on("close", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    child.on("close", (code, signal) => {
+      flush.forEach((f) => f());
+      resolve(code ?? (signal ? 128 : 1));
+    });
   });
+}
+
+/**
+ * Framework's routine progress, which a build prints some 280 lines of: each
+ * module it resolves, bundles, aliases, copies and renders, each data loader's
+ * output file and time. `npm:react-dom@latest → npm:react-dom@0.0.0-not-installed`
+ * is among them: Framework probes optional packages its client can use, and
+ * the offline resolver (src/offline/cdn.ts) answers that they are not
+ * installed, which is expected. Everything else (warnings, errors, a loader's
+ * own messages, the page-size table) is kept.
+ */
+const frameworkNoise = [
+  /^(load|bundle|build|copy|render|alias) \S.*(→|\bin \d+ms$)/,
+  /^npm:\S+ → \S+$/,
+  /^(\S+ )?in \d+ms$/,
+  /^success [\d.]+ \S*B in \d+ms$/,
+  /^(dist[^/\s]*|reports\/\.observablehq\/cache)\/\S+$/,
+  /^built \d+ pages? in \S+$/,
+  /^\s*$/
+];
+
+export function isFrameworkNoise(line: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  const plain = line.replace(/\x1b\[[0-9;]*m/g, "");
+  return frameworkNoise.some((pattern) => pattern.test(plain));
 }
