@@ -36,7 +36,10 @@ export interface FrameworkOptions {
 export async function runFramework(args: string[], options: FrameworkOptions): Promise<number> {
   const {cwd, root = "reports", env = {}, stdio = "inherit", log = (line) => console.error(line)} = options;
   const removed = pruneNpmCache(join(cwd, root, ".observablehq", "cache"), indexPackages(cwd));
-  if (removed.length) log(`npm cache: dropped ${removed.join(", ")} (not installed)`);
+  // The offline resolver's placeholders for packages that are not installed (see frameworkNoise) go every time: not news.
+  // (NOT_INSTALLED in src/offline/cdn.ts, which is not imported here: it loads esbuild.)
+  const upgraded = removed.filter((entry) => !entry.endsWith("@0.0.0-not-installed"));
+  if (upgraded.length) log(`npm cache: dropped ${upgraded.join(", ")} (no longer installed)`);
   const frameworkBin = join(require.resolve("@observablehq/framework/package.json"), "..", "dist", "bin", "observable.js");
   const register = new URL("../offline/register.ts", import.meta.url).href;
   const tsx = pathToFileURL(require.resolve("tsx")).href;

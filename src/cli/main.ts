@@ -13,7 +13,8 @@ import * as registry from "./commands.js";
 export {exitCodes} from "../errors.js";
 export {UsageError} from "../errors.js";
 
-const commands: Record<string, Command> = {...registry};
+// Listed in --help by name, whatever order the module system gives the exports.
+const commands: Record<string, Command> = Object.fromEntries(Object.entries(registry).sort(([a], [b]) => a.localeCompare(b)));
 
 /** Options every command accepts. */
 const globalOptions: NonNullable<ParseArgsConfig["options"]> = {

@@ -87,12 +87,12 @@ export function formatCsv(part: Pick<Part, "rows" | "columns">): string {
   return csvFormatRows([part.columns, ...part.rows.map((r) => part.columns.map((c) => exact(r[c])))]) + "\n";
 }
 
-/** Decimals for a column of numbers: 0 when all are whole, else 1, 2 or 3 as its largest is ≥ 100, ≥ 1 or below. */
+/** Decimals for a column of numbers: 0 when all are whole, else 1, 2 or 3 as its largest is ≥ 100, above 1, or at most 1 (a share). */
 export function decimals(values: readonly (number | null | undefined)[]): number {
   const finite = values.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
   if (finite.every(Number.isInteger)) return 0;
   const max = Math.max(...finite.map(Math.abs));
-  return max >= 100 ? 1 : max >= 1 ? 2 : 3;
+  return max >= 100 ? 1 : max > 1 ? 2 : 3;
 }
 
 /** A value as a table cell: thousands grouped, numbers to `digits` decimals (else by their size), days for midnight-UTC dates. */
