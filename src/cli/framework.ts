@@ -96,7 +96,8 @@ export async function runFramework(args: string[], options: FrameworkOptions): P
  */
 const frameworkNoise = [
   /^(load|bundle|build|copy|render|alias) \S.*(→|\bin \d+ms$)/,
-  /^npm:\S+ → \S+$/,
+  // Resolutions, alone or run together on one line when Framework resolves several at once.
+  /^(\s*(→\s*)?(npm:|reports\/\.observablehq\/)\S+)+\s*$/,
   /^(\S+ )?in \d+ms$/,
   /^success [\d.]+ \S*B in \d+ms$/,
   /^(dist[^/\s]*|reports\/\.observablehq\/cache)\/\S+$/,

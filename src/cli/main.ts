@@ -42,7 +42,7 @@ const sharedOptions: Record<SharedOption, {type: "string"; help: string}> = {
 export const environment: Record<string, string> = {
   RAPPORT_DATA: "the exports folder read when no PATH is given (default data/sample)",
   RAPPORT_WAREHOUSE: "the warehouse the site's data loaders read; build and preview set it, set it yourself to run a loader by hand",
-  RAPPORT_PSEUDONYM_KEY: "the key of the pseudonyms that replace customer ids in published rows (default: a random key kept in .rapport/)",
+  RAPPORT_PSEUDONYM_KEY: "the key of the pseudonyms that replace customer ids in published rows (default: a random key kept on the build machine)",
   RAPPORT_LOCK_WAIT: "seconds to wait for another run's lock, as --wait",
   RAPPORT_DEBUG: "1 prints the stack of an error and Framework's full output, as --verbose",
   RAPPORT_TRACE_SQL: "1 logs every SQL statement with its time on stderr; full logs the whole statement",

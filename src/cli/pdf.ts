@@ -62,11 +62,21 @@ Examples:
       const merged = await PDFDocument.create();
       merged.setTitle("rapport");
       merged.setCreator("rapport pdf");
-      const context = await browser.newContext({viewport: {width: paper.width, height: 1000}, colorScheme: "light"});
+      // The page's text column on screen is the viewport less Framework's margins (64 px at these widths); the
+      // charts, drawn to the column's width, then come out at the width they print at, neither cut nor shrunk.
+      let margin = 64;
+      const context = await browser.newContext({viewport: {width: paper.width + margin, height: 1000}, colorScheme: "light"});
       for (const name of pages) {
         const page = await context.newPage();
+        await page.setViewportSize({width: paper.width + margin, height: 1000});
         await page.goto(new URL(name === "index" ? "" : name, server.url).href);
         await waitForPage(page, 60_000);
+        const column = await page.evaluate(() => document.querySelector("main")?.clientWidth ?? 0);
+        if (column > 0 && column !== paper.width) {
+          margin += paper.width - column;
+          await page.setViewportSize({width: paper.width + margin, height: 1000});
+          await waitForPage(page, 60_000);
+        }
         const title = (await page.locator("main h1").first().textContent().catch(() => null))?.trim() || name;
         const bytes = await page.pdf({
           format: paper.format,
