@@ -77,6 +77,8 @@ Examples:
           await page.setViewportSize({width: paper.width + margin, height: 1000});
           await waitForPage(page, 60_000);
         }
+        // Links within the site would point at this run's server, gone once the PDF is forwarded: they become plain text.
+        await page.evaluate(() => document.querySelectorAll<HTMLAnchorElement>("a[href]").forEach((a) => a.origin === location.origin && a.removeAttribute("href")));
         const title = (await page.locator("main h1").first().textContent().catch(() => null))?.trim() || name;
         const bytes = await page.pdf({
           format: paper.format,

@@ -9,6 +9,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, inject, it, vi} from "vitest";
 import type {Browser} from "playwright-core";
+import {PDFArray, PDFDict, PDFDocument, PDFName, PDFString} from "pdf-lib";
 import {exitCodes, main} from "../../src/cli/main.js";
 import {launchChromium} from "../support/browser.js";
 import {waitForPage} from "../support/page.js";
@@ -33,6 +34,17 @@ function sampleRange(): [string, string] {
 function heading(file: string): string {
   const match = readFileSync(join(distDir, file), "utf-8").match(/<h1[^>]*>([\s\S]*?)<\/h1>/);
   return match![1].replace(/<[^>]+>/g, "").trim();
+}
+
+/** Every link (URI action) in the PDF. */
+async function links(pdf: string): Promise<string[]> {
+  const doc = await PDFDocument.load(readFileSync(pdf));
+  return doc.getPages().flatMap((page) =>
+    (page.node.lookupMaybe(PDFName.of("Annots"), PDFArray)?.asArray() ?? []).flatMap((ref) => {
+      const uri = doc.context.lookup(ref, PDFDict).lookupMaybe(PDFName.of("A"), PDFDict)?.lookupMaybe(PDFName.of("URI"), PDFString);
+      return uri ? [uri.decodeText()] : [];
+    })
+  );
 }
 
 function pageText(pdf: string, page: number): string {
@@ -75,6 +87,8 @@ describe("rapport pdf", () => {
     expect(texts[0]).toMatch(/page 1 of \d/);
     expect(texts[retentionStart]).toContain(heading("retention.html"));
     expect(texts[retentionStart]).toMatch(/Retention, page 1 of \d/);
+    // The Overview links to the Methodology: in a forwarded PDF such a link would point at a server that is gone.
+    expect((await links(out)).filter((uri) => uri.includes("127.0.0.1"))).toEqual([]);
   });
 
   it("rapport pdf with a page the site does not have, or without --out, is a usage error", async () => {
