@@ -6,7 +6,8 @@
  * request that would leave the machine fails loudly instead of succeeding.
  */
 import {existsSync} from "node:fs";
-import {chromium, type Browser, type Page} from "playwright-core";
+import {createRequire} from "node:module";
+import type {Browser, Page} from "playwright-core";
 import {RapportError} from "../errors.js";
 
 const candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable", "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome"];
@@ -32,6 +33,8 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
   const found = candidates.find((path) => existsSync(path));
   if (found) return found;
   try {
+    // playwright-core is loaded only when needed: every rapport command imports this file (through pdf.ts).
+    const {chromium} = createRequire(import.meta.url)("playwright-core") as typeof import("playwright-core");
     const own = chromium.executablePath();
     if (own && existsSync(own)) return own;
   } catch {
@@ -44,7 +47,8 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
   );
 }
 
-export function launchChromium(): Promise<Browser> {
+export async function launchChromium(): Promise<Browser> {
+  const {chromium} = await import("playwright-core");
   return chromium.launch({executablePath: findChromium(), args: chromiumFlags, headless: true});
 }
 

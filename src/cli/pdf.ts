@@ -11,7 +11,6 @@
 import {existsSync, readdirSync, readFileSync} from "node:fs";
 import {mkdir, writeFile} from "node:fs/promises";
 import {dirname, join, resolve} from "node:path";
-import {PDFDocument} from "pdf-lib";
 import {exitCodes, RapportError, UsageError} from "../errors.js";
 import {chromiumFlags, findChromium, waitForPage} from "./chromium.js";
 import type {Command} from "./command.js";
@@ -53,7 +52,7 @@ Examples:
     const pages = pagesToPrint(site, args);
     const freshness = readFreshness(site);
     const executablePath = findChromium();
-    const {chromium} = await import("playwright-core");
+    const [{chromium}, {PDFDocument}] = await Promise.all([import("playwright-core"), import("pdf-lib")]);
     const server = await serveStatic(site);
     const browser = await chromium.launch({executablePath, args: chromiumFlags, headless: true}).catch((error: Error) => {
       throw new RapportError(`Chromium (${executablePath}) did not start: ${error.message.split("\n")[0]}`, "software", {cause: error});
