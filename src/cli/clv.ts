@@ -24,7 +24,7 @@ export const clv: Command = {
 
 Examples (the bundled sample's orders run from November 2023 to October 2026):
   rapport clv fit --calibration-end 2025-10-31 --unit week
-  rapport clv fit --part holdout.byFrequency --format csv`,
+  rapport clv fit --calibration-end 2025-10-31 --part holdout.byFrequency --format csv`,
   async run({args, cwd, option, values}) {
     if (args[0] !== "fit" || args.length > 1) throw new UsageError("clv takes one subcommand: clv fit");
     const format = outputFormat(values);

@@ -2,7 +2,11 @@
  * The rapport command line: parses the arguments, runs one command (see
  * commands.ts) and turns whatever it throws into a one-line message and an
  * exit code from the documented list (src/errors.ts). Nothing here calls
- * process.exit, so tests run it in-process.
+ * process.exit, so tests run it in-process. A command accepts the global
+ * options, the shared ones it lists (Command.shared) and its own; any other
+ * is refused rather than silently ignored. `rapport COMMAND --help` (or
+ * `rapport help COMMAND`) prints that command's options, environment and
+ * examples.
  */
 import {readFileSync} from "node:fs";
 import {parseArgs, type ParseArgsConfig} from "node:util";
