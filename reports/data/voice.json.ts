@@ -22,7 +22,7 @@ const voice = await readWarehouse(async (db) => {
   type Words = {detractors: WordScore[]; promoters: WordScore[]};
   type Agreement = {language: string; comments: number; spearman: number | null}[];
   const emotion = (await computeMetric(db, "emotion", {period: "month"})) as {
-    context: string | null;
+    context: string;
     npsComments: ({period: Date} & EmotionFigure)[];
     ratingComments: ({period: Date} & EmotionFigure)[] | null;
     languages: {nps: LanguageCount[]; ratings: LanguageCount[] | null};
@@ -30,7 +30,7 @@ const voice = await readWarehouse(async (db) => {
     words: Words;
     ratingWords: Words | null;
   };
-  const score = emotionScorer({context: emotion.context ?? undefined});
+  const score = emotionScorer({context: emotion.context === "und" ? undefined : emotion.context});
   const scrub = await customerScrubber(db);
   const answers = `(SELECT r.id, r.customer_id, date_trunc('month', r.responded_at)::DATE AS month, r.responded_at, r.score, r.comment,
        coalesce(c.segment, 'unknown') AS segment, coalesce(c.region, 'unknown') AS region, coalesce(c.channel, 'unknown') AS channel

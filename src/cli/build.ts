@@ -32,7 +32,16 @@ import {progressLog, type Log} from "./progress.js";
 export const build: Command = {
   usage: "",
   summary: "ingest data/sample (or $RAPPORT_DATA), then build the site into dist/ (offline)",
-  async run({cwd, option}) {
+  shared: ["config", "wait"],
+  env: ["RAPPORT_DATA", "RAPPORT_LOCK_WAIT", "RAPPORT_PSEUDONYM_KEY", "RAPPORT_DEBUG", "RAPPORT_TRACE_SQL", "CI"],
+  details: `All or nothing: the new warehouse and site replace the old ones only when the ingest, the site
+build and the privacy check all succeed. Prints a line per step and a summary; Framework's own
+output (every file it bundles and copies) only with --verbose.
+
+Examples:
+  rapport build
+  RAPPORT_DATA=/srv/exports rapport build --wait 600 >> /var/log/rapport.log 2>&1`,
+  async run({cwd, option, values}) {
     // A config in the exports folder belongs to them and wins over the working folder's.
     const config = await loadConfig(cwd, option("config"), [dataDir()]);
     const log = progressLog();
@@ -46,7 +55,7 @@ export const build: Command = {
       const unregister = onInterrupt(removePartial);
       const state = {swapping: false};
       try {
-        return await buildLocked(cwd, warehouse, config, log, state);
+        return await buildLocked(cwd, warehouse, config, log, state, values.verbose === true);
       } catch (error) {
         const e = toRapportError(error);
         // Before the swap began nothing of the previous run was touched; during it (two renames) the next run repairs (leftovers.ts).
@@ -67,7 +76,7 @@ function partialFiles(cwd: string, warehouse: string): string[] {
   return [staged, `${staged}.wal`, `${staged}.tmp`, working, `${working}.wal`, `${working}.tmp`, resolve(cwd, `dist.next-${process.pid}`)];
 }
 
-async function buildLocked(cwd: string, warehouse: string, config: Awaited<ReturnType<typeof loadConfig>>, log: Log, state: {swapping: boolean}): Promise<number> {
+async function buildLocked(cwd: string, warehouse: string, config: Awaited<ReturnType<typeof loadConfig>>, log: Log, state: {swapping: boolean}, verbose: boolean): Promise<number> {
   const data = dataDir();
   const started = performance.now();
   log(`ingest: ${data}`);
@@ -89,7 +98,7 @@ async function buildLocked(cwd: string, warehouse: string, config: Awaited<Retur
   if (unchanged) log("build: nothing the site depends on changed since the last build; dist/ kept as it is");
   else log(`build: site from ${source}`);
   if (config.private) log("build: WARNING private build (rapport.config.json \"private\": true): the site may show personal data; NOT FOR PUBLIC HOSTING");
-  const built = unchanged ? "ok" : await buildSite(cwd, source, log, config.private);
+  const built = unchanged ? "ok" : await buildSite(cwd, source, log, config.private, verbose);
   if (built === "ok") {
     // The swap: renames only, the new warehouse first (a crash between the two makes the next build rebuild the site).
     state.swapping = true;
@@ -117,10 +126,10 @@ async function buildLocked(cwd: string, warehouse: string, config: Awaited<Retur
  * Builds into dist.next-PID and checks it for personal data; the caller
  * swaps it in. On failure dist.next-PID is gone and dist/ untouched.
  */
-async function buildSite(cwd: string, warehouse: string, log: Log, privateBuild: boolean): Promise<"ok" | "failed" | "privacy"> {
+async function buildSite(cwd: string, warehouse: string, log: Log, privateBuild: boolean, verbose: boolean): Promise<"ok" | "failed" | "privacy"> {
   const next = `dist.next-${process.pid}`;
   await rm(resolve(cwd, next), {recursive: true, force: true});
-  const code = await runFramework(["build"], {cwd, env: {RAPPORT_WAREHOUSE: warehouse, RAPPORT_OUTPUT: next}});
+  const code = await runFramework(["build"], {cwd, env: {RAPPORT_WAREHOUSE: warehouse, RAPPORT_OUTPUT: next}, stdio: verbose ? "inherit" : "quiet", log});
   if (code !== 0) {
     await rm(resolve(cwd, next), {recursive: true, force: true});
     log(`build: FAILED (Framework exited with ${code}); the previous warehouse and dist/ are unchanged`);

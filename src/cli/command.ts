@@ -8,6 +8,9 @@
 import type {ParseArgsConfig} from "node:util";
 import {UsageError} from "../errors.js";
 
+/** Options several commands share; main.ts holds their help lines. */
+export type SharedOption = "config" | "warehouse" | "wait" | "port" | "host";
+
 export type OptionValues = Record<string, string | boolean | undefined>;
 
 export interface CommandContext {
@@ -26,6 +29,12 @@ export interface Command {
   /** Options only this command reads, with their help lines ("--port N   the port"). */
   options?: NonNullable<ParseArgsConfig["options"]>;
   optionHelp?: string[];
+  /** The shared options (main.ts) this command reads; any other is refused as unknown. */
+  shared?: SharedOption[];
+  /** The environment variables this command reads (main.ts describes each). */
+  env?: string[];
+  /** More for `rapport COMMAND --help`: what the arguments are, examples. */
+  details?: string;
   run(context: CommandContext): Promise<number>;
 }
 

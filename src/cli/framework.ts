@@ -20,8 +20,11 @@ export interface FrameworkOptions {
   root?: string;
   /** Extra environment for Framework and the data loaders it runs. */
   env?: NodeJS.ProcessEnv;
-  /** Where Framework's output goes; inherit by default. */
-  stdio?: "inherit" | "pipe";
+  /**
+   * Where Framework's output goes: inherit (the default) passes it all through; pipe sends it
+   * all to stderr; quiet sends to stderr only what a person needs (see frameworkNoise).
+   */
+  stdio?: "inherit" | "pipe" | "quiet";
   log?: (line: string) => void;
 }
 
@@ -33,7 +36,10 @@ export interface FrameworkOptions {
 export async function runFramework(args: string[], options: FrameworkOptions): Promise<number> {
   const {cwd, root = "reports", env = {}, stdio = "inherit", log = (line) => console.error(line)} = options;
   const removed = pruneNpmCache(join(cwd, root, ".observablehq", "cache"), indexPackages(cwd));
-  if (removed.length) log(`npm cache: dropped ${removed.join(", ")} (not installed)`);
+  // The offline resolver's placeholders for packages that are not installed (see frameworkNoise) go every time: not news.
+  // (NOT_INSTALLED in src/offline/cdn.ts, which is not imported here: it loads esbuild.)
+  const upgraded = removed.filter((entry) => !entry.endsWith("@0.0.0-not-installed"));
+  if (upgraded.length) log(`npm cache: dropped ${upgraded.join(", ")} (no longer installed)`);
   const frameworkBin = join(require.resolve("@observablehq/framework/package.json"), "..", "dist", "bin", "observable.js");
   const register = new URL("../offline/register.ts", import.meta.url).href;
   const tsx = pathToFileURL(require.resolve("tsx")).href;
@@ -56,8 +62,54 @@ export async function runFramework(args: string[], options: FrameworkOptions): P
     child.stdout?.on("data", (chunk: Buffer) => process.stderr.write(chunk));
     child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(chunk));
   }
+  const flush: (() => void)[] = [];
+  if (stdio === "quiet") {
+    for (const stream of [child.stdout, child.stderr]) {
+      if (!stream) continue;
+      let rest = "";
+      const emit = (line: string) => {
+        if (!isFrameworkNoise(line)) process.stderr.write(`${line}\n`);
+      };
+      stream.setEncoding("utf-8");
+      stream.on("data", (chunk: string) => {
+        const lines = (rest + chunk).split("\n");
+        rest = lines.pop()!;
+        lines.forEach(emit);
+      });
+      flush.push(() => rest && emit(rest));
+    }
+  }
   return new Promise((resolve, reject) => {
     child.on("error", reject);
-    child.on("close", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    child.on("close", (code, signal) => {
+      flush.forEach((f) => f());
+      resolve(code ?? (signal ? 128 : 1));
+    });
   });
+}
+
+/**
+ * Framework's routine progress, which a build prints some 280 lines of: each
+ * module it resolves, bundles, aliases, copies and renders, each data loader's
+ * output file and time. `npm:react-dom@latest → npm:react-dom@0.0.0-not-installed`
+ * is among them: Framework probes optional packages its client can use, and
+ * the offline resolver (src/offline/cdn.ts) answers that they are not
+ * installed, which is expected. Everything else (warnings, errors, a loader's
+ * own messages, the page-size table) is kept.
+ */
+const frameworkNoise = [
+  /^(load|bundle|build|copy|render|alias) \S.*(→|\bin \d+ms$)/,
+  // Resolutions, alone or run together on one line when Framework resolves several at once.
+  /^(\s*(→\s*)?(npm:|reports\/\.observablehq\/)\S+)+\s*$/,
+  /^(\S+ )?in \d+ms$/,
+  /^success [\d.]+ \S*B in \d+ms$/,
+  /^(dist[^/\s]*|reports\/\.observablehq\/cache)\/\S+$/,
+  /^built \d+ pages? in \S+$/,
+  /^\s*$/
+];
+
+export function isFrameworkNoise(line: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  const plain = line.replace(/\x1b\[[0-9;]*m/g, "");
+  return frameworkNoise.some((pattern) => pattern.test(plain));
 }

@@ -5,7 +5,8 @@
  */
 import {sources} from "../../loaders/index.js";
 import {findConfig, loadConfig, type RapportConfig} from "../config.js";
-import {exitCodes, RapportError, toRapportError, UsageError} from "../errors.js";
+import {exitCodes, RapportError, toRapportError} from "../errors.js";
+import {dataDir} from "../paths.js";
 import {ingest as load, type IngestReport} from "../ingest/ingest.js";
 import type {Command, CommandContext} from "./command.js";
 import {existsSync, rmSync, statSync} from "node:fs";
@@ -21,32 +22,46 @@ const options = {
   force: {type: "boolean"}
 } as const;
 
+const sourceHelp = "--source NAME         read every file as this source (generic, hubspot, salesforce, stripe, shopify, cdnow)";
+
 export const ingest: Command = {
-  usage: "PATH...",
-  summary: "load CRM exports (files or folders) into the DuckDB warehouse",
+  usage: "[PATH...]",
+  summary: "load CRM exports (files or folders; default data/sample or $RAPPORT_DATA) into the DuckDB warehouse",
   options,
-  optionHelp: [
-    "--source NAME         ingest, check: read every file as this source (generic, hubspot, salesforce, stripe, shopify, cdnow)",
-    "--force               ingest: reload files even when unchanged"
-  ],
+  optionHelp: [sourceHelp, "--force               reload files even when unchanged"],
+  shared: ["config", "warehouse", "wait"],
+  env: ["RAPPORT_DATA", "RAPPORT_LOCK_WAIT", "RAPPORT_TRACE_SQL"],
+  details: `Prints, for every file, the records read, accepted, rejected and skipped, and the commonest
+reasons for rejecting. Unchanged files are skipped; rows are replaced by id.
+
+Examples:
+  rapport ingest path/to/exports
+  rapport ingest --source cdnow CDNOW_master.txt --warehouse cdnow.duckdb`,
   run: (context) => ingestOrCheck("ingest", context)
 };
 
 export const check: Command = {
-  usage: "PATH...",
-  summary: "validate exports without loading them",
+  usage: "[PATH...]",
+  summary: "validate exports (default data/sample or $RAPPORT_DATA) without loading them",
+  options: {source: options.source},
+  optionHelp: [sourceHelp],
+  shared: ["config"],
+  env: ["RAPPORT_DATA"],
+  details: `Reads the exports as ingest would and prints what would be accepted and rejected, and why;
+writes nothing. Exits 65 when a file has rejected records, 66 when one is over the threshold.`,
   run: (context) => ingestOrCheck("check", context)
 };
 
 async function ingestOrCheck(command: "ingest" | "check", {args, values, cwd, option}: CommandContext): Promise<number> {
-  if (args.length === 0) throw new UsageError(`${command} needs at least one file or folder`);
-  const near = exportFolders(args, cwd);
+  // With no path, the folder build and preview read (data/sample, or RAPPORT_DATA).
+  const paths = args.length ? args : [dataDir()];
+  const near = exportFolders(paths, cwd);
   const config = await loadConfig(cwd, option("config"), near);
   const log = progressLog();
   log(configLine(cwd, option("config"), near));
   const load = () =>
     runIngest({
-      paths: args,
+      paths,
       cwd,
       config,
       source: option("source"),

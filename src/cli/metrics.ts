@@ -24,21 +24,35 @@ import {loadConfig} from "../config.js";
 import {exitCodes, UsageError} from "../errors.js";
 import {readWarehouse} from "../warehouse/read.js";
 import {integer, type Command} from "./command.js";
+import {outputFormat, outputHelp, outputOptions, render} from "./output.js";
 
 export const metrics: Command = {
   usage: "NAME",
-  summary: "print retention, clv, nps, service, scorecard, emotion or satisfaction rows from the warehouse",
-  options: {period: {type: "string"}, by: {type: "string"}, json: {type: "boolean"}, "min-cohort": {type: "string"}, "min-responses": {type: "string"}},
+  summary: "print retention, clv, nps, service, scorecard, emotion or satisfaction figures from the warehouse",
+  options: {period: {type: "string"}, by: {type: "string"}, "min-cohort": {type: "string"}, "min-responses": {type: "string"}, ...outputOptions},
   optionHelp: [
-    "--period P            metrics: week, month (default) or quarter",
-    "--by B                metrics: segment, region, channel or plan (service also ticket_channel)",
-    "--json                metrics, clv fit: print JSON (the default; tables are not implemented)",
-    "--min-cohort N        metrics retention: withhold cohorts smaller than N",
-    "--min-responses N     metrics nps, service: withhold groups with fewer answers than N"
+    "--period P            week, month (default) or quarter",
+    "--by B                segment, region, channel or plan (service also ticket_channel)",
+    "--min-cohort N        retention: mark cohorts of fewer than N customers as small (default 10)",
+    "--min-responses N     nps, service: mark groups with fewer answers than N as small (default 30)",
+    ...outputHelp
   ],
-  async run({args, cwd, option}) {
+  shared: ["warehouse", "config"],
+  env: ["RAPPORT_TRACE_SQL"],
+  get details() {
+    const width = Math.max(...metricNames.map((n) => n.length)) + 2;
+    return `NAME and its parts (pick one with --part):
+${metricNames.map((n) => `  ${n.padEnd(width)}${metricParts[n]}`).join("\n")}
+
+Examples:
+  rapport metrics retention --by channel                 every part, long ones cut to their first rows
+  rapport metrics retention --part triangle --format csv > triangle.csv
+  rapport metrics nps --period quarter --by segment --json`;
+  },
+  async run({args, cwd, option, values}) {
     const [name] = args;
     if (!metricNames.includes(name as MetricName)) throw new UsageError(`metrics needs one of ${metricNames.join(", ")}${name ? `, not ${JSON.stringify(name)}` : ""}`);
+    const format = outputFormat(values);
     const config = await loadConfig(cwd, option("config"));
     const result = await readWarehouse(
       (db) =>
@@ -53,9 +67,20 @@ export const metrics: Command = {
         }),
       resolve(cwd, option("warehouse") ?? config.warehouse)
     );
-    process.stdout.write(toJson(result) + "\n");
+    process.stdout.write(render(result, {format, part: option("part"), command: `metrics ${name}`}));
     return exitCodes.ok;
   }
+};
+
+/** The parts of each metric's output, for --help (test/cli/format.test.ts checks them against real output). */
+export const metricParts: Record<MetricName, string> = {
+  retention: "triangle, repeatRate, churn, recurringRevenue (empty without subscriptions)",
+  clv: "historical, model, model.purchases, model.purchases.atBound, model.comparison, model.comparison.models, predicted",
+  nps: "one table (NPS by period and group, with 95% margins)",
+  service: "times, npsAfterService",
+  scorecard: "one table (each aspect's current and previous value)",
+  emotion: "summary (the comments' main language), npsComments, ticketTexts, ratingComments, languages.nps, languages.tickets, languages.ratings, agreement.nps, agreement.ratings, words.detractors, words.promoters, ratingWords.detractors, ratingWords.promoters",
+  satisfaction: "one table (count, mean and top-two-box share of star ratings by period and group)"
 };
 
 export const metricNames = ["retention", "clv", "nps", "service", "scorecard", "emotion", "satisfaction"] as const;
@@ -179,7 +204,8 @@ async function emotionMetrics(db: Database, period: ReturnType<typeof parsePerio
   const nps = of("nps");
   const rated = of("rating");
   return {
-    context: context ?? null,
+    // The comments' main language (ISO 639-1), or "und" (ISO 639-2: undetermined) when there are too few to tell.
+    context: context ?? "und",
     npsComments: emotionTrend(nps, score),
     ticketTexts: emotionTrend(of("ticket"), score),
     ratingComments: ratings ? emotionTrend(rated, score) : null,
@@ -281,7 +307,4 @@ export class MetricError extends UsageError {
   override name = "MetricError";
 }
 
-/** JSON with dates as ISO strings and non-finite numbers as null. */
-export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_, v) => (typeof v === "number" && !Number.isFinite(v) ? null : typeof v === "bigint" ? Number(v) : v), 2);
-}
+export {toJson} from "./output.js";

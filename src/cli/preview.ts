@@ -17,6 +17,10 @@ import {progressLog} from "./progress.js";
 export const preview: Command = {
   usage: "",
   summary: "live preview for editing report pages (Framework's dev server)",
+  shared: ["config", "port", "host"],
+  env: ["RAPPORT_DATA", "RAPPORT_TRACE_SQL"],
+  details: `Ingests data/sample (or $RAPPORT_DATA) first, and again when an export in that folder changes;
+pages reload as you save them.`,
   async run({cwd, option}) {
     const config = await loadConfig(cwd, option("config"));
     const log = progressLog();

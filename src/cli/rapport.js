@@ -7,6 +7,11 @@ register();
 const {handleSignals, killGroups, runCleanups} = await import("./processes.ts");
 const {formatError, toRapportError} = await import("../errors.ts");
 handleSignals();
+// `rapport metrics … | head` closes the pipe early: that is the reader being done, not an error.
+process.stdout.on("error", (error) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
 // Last resort: an error no command caught still ends in one line and a documented exit code.
 const verbose = process.argv.includes("--verbose") || /^(1|true|yes)$/i.test(process.env.RAPPORT_DEBUG ?? "");
 const fatal = (error) => {

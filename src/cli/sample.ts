@@ -8,7 +8,7 @@ export const sample: Command = {
   usage: "[DIR]",
   summary: "write the seeded sample CRM exports (default data/sample/)",
   options: {customers: {type: "string"}, seed: {type: "string"}},
-  optionHelp: ["--customers N         sample: how many customers (default 3000)", "--seed N              sample: the random seed (default 42)"],
+  optionHelp: ["--customers N         how many customers (default 3000)", "--seed N              the random seed (default 42)"],
   async run({args, cwd, option}) {
     const dir = resolve(cwd, args[0] ?? "data/sample");
     const counts = await writeSample(dir, {

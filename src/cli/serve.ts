@@ -95,6 +95,9 @@ function plain(response: ServerResponse, status: number, text: string): void {
 export const serve: Command = {
   usage: "[DIR]",
   summary: "serve a built site (default dist/) on http://127.0.0.1:3000",
+  shared: ["port", "host"],
+  details: `For looking at a build, not for hosting: pages are revalidated (ETag, 304), hashed files cached
+for a year. Ctrl-C stops it.`,
   async run({args, cwd, option}) {
     const port = integer(option("port") ?? "3000", "--port");
     const site = await serveStatic(resolve(cwd, args[0] ?? "dist"), {port, host: option("host") ?? "127.0.0.1"});
