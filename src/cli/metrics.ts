@@ -15,7 +15,7 @@ import {ratingCountsSql, satisfaction, type RatingCountRow} from "../metrics/sat
 import {distinguishingWords, emotionScorer, emotionTrend, languageCounts, spearman, type CountedText} from "../metrics/sentiment.js";
 import {customerScrubber} from "../privacy/scrub.js";
 import {rfmCustomersSql, valueGroupsSql} from "../metrics/rfm.js";
-import {scorecard, scorecardSeriesSql} from "../metrics/scorecard.js";
+import {scorecard, scorecardCountsSql, scorecardCoverageSql, scorecardDurationsSql, type ScorecardCountRow, type ScorecardCoverage, type ScorecardDurationRow} from "../metrics/scorecard.js";
 import {npsAfterServiceSql, serviceSql, type ServiceBreakdown} from "../metrics/service.js";
 import type {TimeUnit} from "../models/clv.js";
 import type {Database} from "../warehouse/duckdb.js";
@@ -57,7 +57,14 @@ export async function computeMetric(db: Database, name: string, options: MetricO
     }
     case "scorecard":
       if (options.by !== undefined) throw new MetricError(`the scorecard is for all customers; it has no --by (got --by ${options.by})`);
-      return scorecard(await db.all(scorecardSeriesSql(period)));
+      return scorecard(
+        {
+          counts: await db.all<ScorecardCountRow>(scorecardCountsSql(period)),
+          durations: await db.all<ScorecardDurationRow>(scorecardDurationsSql(period)),
+          coverage: (await db.all<ScorecardCoverage>(scorecardCoverageSql()))[0]
+        },
+        {period, minGroup: options.minResponses}
+      );
     case "clv":
       return clvMetrics(db, parseBreakdown(options.by));
     case "emotion":
