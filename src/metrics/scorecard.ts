@@ -165,8 +165,8 @@ export interface ScorecardPoint {
   /** 95% interval of the figure; high undefined for a median that may be longer than the longest time seen. */
   low: number | undefined;
   high: number | undefined;
-  /** Size of the population (orders, first-time buyers, customers, tickets, ratings, answers). */
-  n: number;
+  /** Size of the population (orders, first-time buyers, customers, tickets, ratings, answers); not given when withheld. */
+  n: number | undefined;
   /** For CSAT: tickets opened, so n / tickets is the rating rate. */
   tickets?: number;
   withheld: boolean;
@@ -245,10 +245,10 @@ function countPoints(rows: readonly ScorecardCountRow[], m: ScorecardMeasure, mi
     if (m.measure === "nps") {
       const c = {promoters: r.promoters ?? 0, passives: r.passives ?? 0, detractors: r.detractors ?? 0};
       const interval = withheld ? undefined : npsScoreInterval(c);
-      return {period, value: withheld || r.n === 0 ? undefined : (100 * (c.promoters - c.detractors)) / r.n, low: interval?.low, high: interval?.high, n: r.n, withheld};
+      return {period, value: withheld || r.n === 0 ? undefined : (100 * (c.promoters - c.detractors)) / r.n, low: interval?.low, high: interval?.high, n: withheld ? undefined : r.n, withheld};
     }
     const [low, high] = withheld || r.n === 0 ? [undefined, undefined] : wilson(r.k ?? 0, r.n);
-    return {period, value: withheld || r.n === 0 ? undefined : (r.k ?? 0) / r.n, low, high, n: r.n, ...(r.extra !== null ? {tickets: r.extra} : {}), withheld};
+    return {period, value: withheld || r.n === 0 ? undefined : (r.k ?? 0) / r.n, low, high, n: withheld ? undefined : r.n, ...(r.extra !== null && !withheld ? {tickets: r.extra} : {}), withheld};
   });
 }
 
@@ -259,7 +259,7 @@ function timePoints(rows: readonly ScorecardDurationRow[], minGroup: number): Sc
     const withheld = n < minGroup;
     const steps = kaplanMeier(durations, observed);
     const interval = withheld ? {low: undefined, high: undefined} : medianInterval(steps);
-    return {period: new Date(t), value: withheld ? undefined : survivalQuantile(steps, 0.5), low: interval.low, high: interval.high, n, withheld};
+    return {period: new Date(t), value: withheld ? undefined : survivalQuantile(steps, 0.5), low: interval.low, high: interval.high, n: withheld ? undefined : n, withheld};
   });
 }
 

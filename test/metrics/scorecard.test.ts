@@ -102,7 +102,7 @@ describe("scorecard(rows) rules", () => {
   it("scorecard(rows, {minGroup}) withholds a period of fewer than minGroup people and never compares with it", () => {
     const nps = (period: string, promoters: number, passives: number, detractors: number) => count("nps", period, 0, promoters + passives + detractors, {k: null, promoters, passives, detractors});
     const rows = byMeasure(scorecard({counts: [nps("2026-02-01", 2, 1, 3), nps("2026-03-01", 20, 10, 5)], durations: [], coverage}, {minGroup: 10}));
-    expect(rows.nps.previous).toMatchObject({n: 6, withheld: true, value: undefined});
+    expect(rows.nps.previous).toMatchObject({n: undefined, withheld: true, value: undefined}); // no count published either
     expect(rows.nps).toMatchObject({change: undefined, p: undefined, improved: undefined});
     expect(rows.nps.current!.value).toBeCloseTo((100 * 15) / 35, 10);
     const few = byMeasure(scorecard({counts: [nps("2026-03-01", 5, 2, 1)], durations: [], coverage}, {minGroup: 10}));
