@@ -71,12 +71,20 @@ const aspects: Record<string, string> = {
   advocacy: "Advocacy"
 };
 
-const day = (d: Date, options: Intl.DateTimeFormatOptions) => d.toLocaleDateString("en", {...options, timeZone: "UTC"});
+const monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-/** "1–31 Oct 2026", "1 Jul – 30 Sep 2026": the days a figure covers. */
+/** "1–31 Oct 2026", "1 Jul – 30 Sep 2026": the days a figure covers (UTC). */
 export function windowName(start: Date, end: Date): string {
-  if (start.getUTCMonth() === end.getUTCMonth()) return `${start.getUTCDate()}–${day(end, {day: "numeric", month: "short", year: "numeric"})}`;
-  return `${day(start, {day: "numeric", month: "short"})} – ${day(end, {day: "numeric", month: "short", year: "numeric"})}`;
+  const year = end.getUTCFullYear();
+  const startMonth = monthNames[start.getUTCMonth()];
+  const endMonth = monthNames[end.getUTCMonth()];
+  if (start.getUTCMonth() === end.getUTCMonth()) return `${start.getUTCDate()}–${end.getUTCDate()} ${endMonth} ${year}`;
+  return `${start.getUTCDate()} ${startMonth}${start.getUTCFullYear() === year ? "" : ` ${start.getUTCFullYear()}`} – ${end.getUTCDate()} ${endMonth} ${year}`;
+}
+
+/** "Sep 2026", "Q3 2026". */
+function shortName(d: Date, period: "month" | "quarter"): string {
+  return period === "quarter" ? periodName(d, period) : `${monthNames[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
 
 /** The population and window of a card, e.g. "109 answers, 1–31 Oct 2026". */
@@ -126,7 +134,7 @@ export function scorecardCard(row: ScorecardRow, {period = "month", chart, minGr
     const why = current.withheld ? `withheld: fewer than ${minGroup} ${row.population} in ${periodName(new Date(row.period!), period)}` : `not reached yet in ${periodName(new Date(row.period!), period)}`;
     return html`<div class="card rapport-score" data-measure=${row.measure}>${head}<span class="big">—</span><span class="muted">${why}</span>${chart ?? sparkline(row, {period})}</div>`;
   }
-  const previousName = row.previous ? periodName(new Date(row.previous.period), period) : undefined;
+  const previousName = row.previous ? shortName(new Date(row.previous.period), period) : undefined;
   let verdict;
   if (row.change === undefined) verdict = html`<span class="muted">${row.previous?.withheld ? `no comparison: ${previousName} withheld` : "no comparison"}</span>`;
   else if (row.significant) verdict = html`<span class=${row.improved ? "green" : "red"}>${row.change > 0 ? "▲" : "▼"} ${changes[row.unit](row.change)} vs ${previousName}, ${row.improved ? "better" : "worse"}</span>`;
