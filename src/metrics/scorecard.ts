@@ -51,6 +51,12 @@ export interface ScorecardMeasure {
   lagDays: number;
 }
 
+/**
+ * How many of the latest periods the rhythm and the ticket times are computed for (each period of
+ * them is a pass over every customer or ticket): the sparkline's twelve, the previous one, the one
+ * still running and one to spare.
+ */
+export const recentPeriods = 15;
 /** Days within which a first-time buyer's second order counts for trust. */
 export const secondOrderDays = 90;
 /** A customer lapses when the time since their last order passes this many times their usual gap. */
@@ -77,22 +83,24 @@ export function scorecardCoverageSql(): string {
  * Counts per measure and period: k of n for the shares (people: distinct
  * customers behind n), promoters/passives/detractors for NPS.
  */
-export function scorecardCountsSql(period: Period = "month"): string {
+export function scorecardCountsSql(period: Period = "month", {recent = recentPeriods}: {recent?: number} = {}): string {
   const p = (x: string) => periodSql(period, x);
   return `WITH days AS (
   SELECT customer_id, ordered_at::DATE AS day FROM orders WHERE status = 'completed' GROUP BY ALL
 ), spells AS (
   -- each order day, the next one, and the customer's usual gap so far (median of the gaps up to this day)
   SELECT customer_id, day, lead(day) OVER w AS next,
-    quantile_cont(gap, 0.5) OVER (PARTITION BY customer_id ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS usual
+    -- a list's median: a third faster than the windowed quantile_cont on 100,000 customers
+    list_aggregate(list(gap) OVER (PARTITION BY customer_id ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), 'median') AS usual
   FROM (SELECT *, date_diff('day', lag(day) OVER w, day) AS gap FROM days WINDOW w AS (PARTITION BY customer_id ORDER BY day))
   WINDOW w AS (PARTITION BY customer_id ORDER BY day)
 ), starts AS (
-  SELECT DISTINCT ${p("day")} AS period FROM days
+  -- the latest periods only: each needs a pass over every customer
+  SELECT DISTINCT ${p("day")} AS period FROM days ORDER BY period DESC LIMIT ${recent}
 ), rhythm AS (
   SELECT st.period, s.customer_id, s.next,
     s.day + ${rhythmFactor} * s.usual * INTERVAL 1 DAY AS lapse
-  FROM starts st JOIN spells s ON s.day < st.period AND (s.next IS NULL OR s.next >= st.period)
+  FROM starts st JOIN spells s ON s.day < st.period AND coalesce(s.next, DATE '9999-12-31') >= st.period
   WHERE s.usual IS NOT NULL AND s.day + ${rhythmFactor} * s.usual * INTERVAL 1 DAY >= st.period
 ), firsts AS (
   SELECT customer_id, min(ordered_at) AS first FROM orders WHERE status = 'completed' GROUP BY ALL
@@ -125,15 +133,16 @@ ORDER BY measure, period`;
  * period, minute and whether the event happened (a ticket still waiting is
  * censored at the tickets export's last moment), with how many tickets.
  */
-export function scorecardDurationsSql(period: Period = "month"): string {
+export function scorecardDurationsSql(period: Period = "month", {recent = recentPeriods}: {recent?: number} = {}): string {
   const end = `(SELECT max(greatest(opened_at, coalesce(first_response_at, opened_at), coalesce(resolved_at, opened_at))) FROM tickets)`;
+  const since = `(SELECT ${periodSql(period, "max(opened_at)")} - INTERVAL ${recent - 1} ${period} FROM tickets)`;
   const hours = (column: string) => `round(date_diff('second', opened_at, coalesce(${column}, ${end})) / 3600.0, 2)`;
   return `SELECT 'first_response' AS measure, ${periodSql(period, "opened_at")} AS period, ${hours("first_response_at")}::DOUBLE AS hours,
   first_response_at IS NOT NULL AS observed, count(*)::INTEGER AS n
-FROM tickets GROUP BY ALL
+FROM tickets WHERE opened_at >= ${since} GROUP BY ALL
 UNION ALL
 SELECT 'resolution', ${periodSql(period, "opened_at")}, ${hours("resolved_at")}::DOUBLE, resolved_at IS NOT NULL, count(*)::INTEGER
-FROM tickets GROUP BY ALL
+FROM tickets WHERE opened_at >= ${since} GROUP BY ALL
 ORDER BY measure, period, hours, observed`;
 }
 
