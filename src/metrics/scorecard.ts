@@ -211,12 +211,19 @@ export interface ScorecardRow extends ScorecardMeasure {
  */
 export function scorecard(
   {counts, durations, coverage}: {counts: readonly ScorecardCountRow[]; durations: readonly ScorecardDurationRow[]; coverage: ScorecardCoverage},
-  {period = "month", minGroup = 10, spark = 12, q = 0.05}: {period?: Period; minGroup?: number; spark?: number; q?: number} = {}
+  {
+    period = "month",
+    minGroup = 10,
+    spark = 12,
+    q = 0.05,
+    alsoWithhold = () => false
+  }: {period?: Period; minGroup?: number; spark?: number; q?: number; alsoWithhold?: (measure: string, start: Date) => boolean} = {}
 ): ScorecardRow[] {
   const rows = measures.map((m) => {
     const covered = coverage[m.source] ? new Date(coverage[m.source]!) : undefined;
     const complete = (start: Date) => covered !== undefined && addDays(periodEnd(start, period), m.lagDays) <= covered;
-    const points = m.unit === "hours" ? timePoints(durations.filter((d) => d.measure === m.measure), minGroup) : countPoints(counts.filter((c) => c.measure === m.measure), m, minGroup);
+    const isWithheld = (start: Date, size: number) => size < minGroup || alsoWithhold(m.measure, start);
+    const points = m.unit === "hours" ? timePoints(durations.filter((d) => d.measure === m.measure), isWithheld) : countPoints(counts.filter((c) => c.measure === m.measure), m, isWithheld);
     const series = points.filter((pt) => complete(pt.period)).sort((a, b) => +a.period - +b.period);
     const current = series.at(-1);
     const previous = current && series.length > 1 && +series.at(-2)!.period === +previousPeriod(current.period, period) ? series.at(-2) : undefined;
@@ -247,10 +254,10 @@ export function scorecard(
   return rows;
 }
 
-function countPoints(rows: readonly ScorecardCountRow[], m: ScorecardMeasure, minGroup: number): ScorecardPoint[] {
+function countPoints(rows: readonly ScorecardCountRow[], m: ScorecardMeasure, isWithheld: (start: Date, size: number) => boolean): ScorecardPoint[] {
   return rows.map((r) => {
     const period = new Date(r.period);
-    const withheld = r.people < minGroup || r.n < minGroup;
+    const withheld = isWithheld(period, Math.min(r.people, r.n));
     if (m.measure === "nps") {
       const c = {promoters: r.promoters ?? 0, passives: r.passives ?? 0, detractors: r.detractors ?? 0};
       const interval = withheld ? undefined : npsScoreInterval(c);
@@ -261,11 +268,11 @@ function countPoints(rows: readonly ScorecardCountRow[], m: ScorecardMeasure, mi
   });
 }
 
-function timePoints(rows: readonly ScorecardDurationRow[], minGroup: number): ScorecardPoint[] {
+function timePoints(rows: readonly ScorecardDurationRow[], isWithheld: (start: Date, size: number) => boolean): ScorecardPoint[] {
   return [...groupBy(rows, (r) => +new Date(r.period))].map(([t, group]) => {
     const {durations, observed} = expand(group);
     const n = durations.length;
-    const withheld = n < minGroup;
+    const withheld = isWithheld(new Date(t), n);
     const steps = kaplanMeier(durations, observed);
     const interval = withheld ? {low: undefined, high: undefined} : medianInterval(steps);
     return {period: new Date(t), value: withheld ? undefined : survivalQuantile(steps, 0.5), low: interval.low, high: interval.high, n: withheld ? undefined : n, withheld};
@@ -302,6 +309,22 @@ function groupBy<T>(rows: readonly T[], key: (r: T) => number): Map<number, T[]>
     groups.get(k)!.push(r);
   }
   return groups;
+}
+
+/**
+ * withheldWithin(monthRows): for a quarterly scorecard, whether a quarter holds a month the monthly
+ * scorecard publishes as withheld. Such a quarter is withheld too: with its other months shown, the
+ * quarter minus them would give the withheld month away (complementary suppression, as in
+ * src/privacy/suppress.ts).
+ */
+export function withheldWithin(monthRows: readonly ScorecardRow[]): (measure: string, start: Date) => boolean {
+  const quarters = new Set(monthRows.flatMap((r) => r.series.filter((pt) => pt.withheld).map((pt) => `${r.measure} ${quarterOf(pt.period)}`)));
+  return (measure, start) => quarters.has(`${measure} ${quarterOf(start)}`);
+}
+
+function quarterOf(d: Date): string {
+  const x = new Date(d);
+  return `${x.getUTCFullYear()}Q${Math.floor(x.getUTCMonth() / 3)}`;
 }
 
 /** The last day (UTC midnight) of the period starting at start. */

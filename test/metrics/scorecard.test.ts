@@ -1,6 +1,6 @@
 import {readFileSync} from "node:fs";
 import {beforeAll, describe, expect, it} from "vitest";
-import {scorecard, scorecardCountsSql, scorecardCoverageSql, scorecardDurationsSql, type ScorecardCountRow, type ScorecardCoverage, type ScorecardDurationRow, type ScorecardRow} from "../../src/metrics/scorecard.js";
+import {scorecard, withheldWithin, scorecardCountsSql, scorecardCoverageSql, scorecardDurationsSql, type ScorecardCountRow, type ScorecardCoverage, type ScorecardDurationRow, type ScorecardRow} from "../../src/metrics/scorecard.js";
 import {fisherExact, logRank, medianInterval} from "../../src/metrics/twoSample.js";
 import {kaplanMeier} from "../../src/metrics/survival.js";
 import {withDuckDB} from "../../src/warehouse/duckdb.js";
@@ -107,6 +107,16 @@ describe("scorecard(rows) rules", () => {
     expect(rows.nps.current!.value).toBeCloseTo((100 * 15) / 35, 10);
     const few = byMeasure(scorecard({counts: [nps("2026-03-01", 5, 2, 1)], durations: [], coverage}, {minGroup: 10}));
     expect(few.nps.current).toMatchObject({withheld: true, value: undefined, low: undefined});
+  });
+
+  it("scorecard(rows, {alsoWithhold: withheldWithin(months)}) withholds a quarter holding a withheld month", () => {
+    // January 5 of 8 kept: withheld. February and March shown, so Q1 (all three) would give January away.
+    const months = scorecard({counts: [count("kept_orders", "2026-01-01", 5, 8), count("kept_orders", "2026-02-01", 40, 50), count("kept_orders", "2026-03-01", 45, 50)], durations: [], coverage}, {minGroup: 10});
+    expect(months[0].series.map((pt) => pt.withheld)).toEqual([true, false, false]);
+    const quarters = byMeasure(scorecard({counts: [count("kept_orders", "2025-10-01", 70, 80), count("kept_orders", "2026-01-01", 90, 108)], durations: [], coverage}, {period: "quarter", minGroup: 10, alsoWithhold: withheldWithin(months)}));
+    expect(quarters.kept_orders.current).toMatchObject({withheld: true, value: undefined, n: undefined});
+    expect(quarters.kept_orders.previous).toMatchObject({withheld: false, value: 70 / 80});
+    expect(quarters.kept_orders.change).toBeUndefined();
   });
 
   it("scorecard(rows) compares only with the period just before", () => {
