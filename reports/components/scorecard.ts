@@ -3,92 +3,149 @@ import {format} from "npm:d3";
 import {html} from "npm:htl";
 import {periodName} from "./npsTrend.js";
 
+/** One period of a measure, as `rapport metrics scorecard` prints it (src/metrics/scorecard.ts). */
+export interface ScorecardPoint {
+  period: Date;
+  value?: number;
+  low?: number;
+  high?: number;
+  n?: number;
+  tickets?: number;
+  withheld: boolean;
+}
+
 export interface ScorecardRow {
   aspect: string;
   measure: string;
   label: string;
-  unit: "currency" | "hours" | "share" | "points";
+  unit: "hours" | "share" | "points";
   better: "up" | "down";
+  population: string;
+  lagDays: number;
   period?: Date;
-  current?: number;
-  previous?: number;
+  periodEnd?: Date;
+  current?: ScorecardPoint;
+  previous?: ScorecardPoint;
   change?: number;
+  p?: number;
+  q?: number;
+  test?: string;
+  significant: boolean;
   improved?: boolean;
-  series: {period: Date; value: number}[];
+  coveredThrough?: Date;
+  series: ScorecardPoint[];
 }
 
 const formats = {
-  currency: format("$,.2f"),
   hours: (x: number) => `${format(",.1f")(x)} h`,
   share: format(".1%"),
-  points: format("+.0f")
+  points: (x: number) => format("+.0f")(x).replace("-", "−")
+};
+const ranges = {
+  hours: (low?: number, high?: number) => `${format(",.1f")(low!)}–${high === undefined ? "?" : format(",.1f")(high)} h`,
+  share: (low?: number, high?: number) => `${format(".0f")(low! * 100)}–${format(".0f")(high! * 100)}%`,
+  points: (low?: number, high?: number) => `${formats.points(low!)} to ${formats.points(high!)}`
 };
 const changes = {
-  currency: (x: number) => format("$,.2f")(Math.abs(x)),
   hours: (x: number) => `${format(",.1f")(Math.abs(x))} h`,
   share: (x: number) => `${format(".1f")(Math.abs(x) * 100)} pts`,
   points: (x: number) => `${format(".0f")(Math.abs(x))} pts`
 };
 /** What each figure counts, in a line a reader who is not an analyst can follow. */
-const definitions: Record<string, (period: string) => string> = {
-  aov: () => "net revenue per completed order",
-  revenue_per_customer: (p) => `net revenue per customer who ordered that ${p}`,
-  first_response_median: () => "half of new tickets got a first answer within this",
-  csat_satisfied: () => "of support ratings were 4 or 5 out of 5",
-  repeat_share: (p) => `of the ${p}'s buyers had bought before`,
-  churn: (p) => `of the ${p} before's buyers bought nothing this ${p}`,
-  nps: () => "% promoters minus % detractors, −100 to +100",
-  promoter_share: () => "of survey answers were 9 or 10"
+const definitions: Record<string, string> = {
+  kept_orders: "of orders were kept: not refunded or cancelled",
+  second_order: "of first-time buyers ordered again within 90 days",
+  kept_rhythm: "of regular customers kept buying at their usual pace",
+  first_response: "half of tickets had a first answer within this",
+  resolution: "half of tickets were resolved within this",
+  csat_satisfied: "of support ratings were 4 or 5 out of 5",
+  nps: "% promoters minus % detractors, −100 to +100"
 };
 
 const aspects: Record<string, string> = {
   value: "Value",
-  communication: "Communication",
-  experience: "Experience",
   trust: "Trust",
   loyalty: "Loyalty",
+  communication: "Communication",
+  experience: "Experience",
   advocacy: "Advocacy"
 };
 
-/** A sparkline of a measure's complete periods, the last one marked, with a tooltip on every point. */
+const monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** "1–31 Oct 2026", "1 Jul – 30 Sep 2026": the days a figure covers (UTC). */
+export function windowName(start: Date, end: Date): string {
+  const year = end.getUTCFullYear();
+  const startMonth = monthNames[start.getUTCMonth()];
+  const endMonth = monthNames[end.getUTCMonth()];
+  if (start.getUTCMonth() === end.getUTCMonth()) return `${start.getUTCDate()}–${end.getUTCDate()} ${endMonth} ${year}`;
+  return `${start.getUTCDate()} ${startMonth}${start.getUTCFullYear() === year ? "" : ` ${start.getUTCFullYear()}`} – ${end.getUTCDate()} ${endMonth} ${year}`;
+}
+
+/** "Sep 2026", "Q3 2026". */
+function shortName(d: Date, period: "month" | "quarter"): string {
+  return period === "quarter" ? periodName(d, period) : `${monthNames[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+/** The population and window of a card, e.g. "109 answers, 1–31 Oct 2026". */
+function population(row: ScorecardRow, point: ScorecardPoint): string {
+  const n = format(",")(point.n!);
+  const window = windowName(new Date(row.period!), new Date(row.periodEnd!));
+  if (row.measure === "second_order") return `${n} first-time buyers, ${window}, each followed 90 days`;
+  if (row.measure === "kept_rhythm") return `${n} customers on their usual pace at the start, ${window}`;
+  if (row.measure === "csat_satisfied" && point.tickets) return `${n} ratings (${format(".0%")(point.n! / point.tickets)} of ${format(",")(point.tickets)} tickets), ${window}`;
+  return `${n} ${row.population}, ${window}`;
+}
+
+/** A sparkline of a measure's complete periods (withheld ones left as gaps), the last one marked, with a tooltip on every point. */
 export function sparkline(row: ScorecardRow, {width = 200, height = 44, period = "month"}: {width?: number; height?: number; period?: "month" | "quarter"} = {}) {
   const fmt = formats[row.unit];
+  const shown = row.series.filter((d) => d.value !== undefined && d.value !== null);
   return Plot.plot({
     width,
     height,
     margin: 4,
     axis: null,
     x: {type: "utc"},
-    y: {zero: row.unit === "currency" || row.unit === "hours", nice: false},
+    y: {zero: row.unit === "hours", nice: false},
     marks: [
       Plot.lineY(row.series, {x: "period", y: "value", stroke: "var(--theme-foreground-muted)", strokeWidth: 1.5}),
-      Plot.dot(row.series.slice(-1), {x: "period", y: "value", r: 3, fill: "var(--theme-foreground-focus)"}),
-      Plot.dot(row.series, Plot.pointerX({x: "period", y: "value", r: 3, fill: "var(--theme-foreground-focus)", tip: true, title: (d: {period: Date; value: number}) => `${periodName(d.period, period)}: ${fmt(d.value)}`}))
+      Plot.dot(shown.slice(-1), {x: "period", y: "value", r: 3, fill: "var(--theme-foreground-focus)"}),
+      Plot.dot(shown, Plot.pointerX({x: "period", y: "value", r: 3, fill: "var(--theme-foreground-focus)", tip: true, title: (d: ScorecardPoint) => `${periodName(d.period, period)}: ${fmt(d.value!)} (${format(",")(d.n!)} ${row.population})`}))
     ],
     ariaLabel: `${row.label}, last ${row.series.length} ${period}s`
   });
 }
 
 /**
- * A scorecard card: the aspect, the measure, its figure for the last complete
- * period, the change from the one before (green when for the better, which is
- * down for hours and churn) and a sparkline (or the chart given, such as a
- * page's `resize((width) => sparkline(row, {width}))`).
+ * A scorecard card: the aspect, the measure, its figure for the latest period its source covers, who and
+ * when it counts, its 95% range, and the change from the period before — called better (green) or worse
+ * (red) only when it passed its test after false-discovery control, else "no clear change" — and a
+ * sparkline (or the chart given, such as a page's `resize((width) => sparkline(row, {width}))`).
  */
-export function scorecardCard(row: ScorecardRow, {period = "month", chart}: {period?: "month" | "quarter"; chart?: Element} = {}) {
+export function scorecardCard(row: ScorecardRow, {period = "month", chart, minGroup = 10}: {period?: "month" | "quarter"; chart?: Element; minGroup?: number} = {}) {
   const fmt = formats[row.unit];
-  if (row.current === undefined) {
-    return html`<div class="card rapport-score" data-measure=${row.measure}><h3>${aspects[row.aspect]}</h3><h2>${row.label}</h2><span class="big">—</span><span class="muted">no data exported</span></div>`;
+  const head = html`<h3>${aspects[row.aspect]}</h3><h2>${row.label}</h2>`;
+  const current = row.current;
+  if (!current) {
+    return html`<div class="card rapport-score" data-measure=${row.measure}>${head}<span class="big">—</span><span class="muted">no complete ${period} in the exports</span></div>`;
   }
-  const arrow = row.change === undefined || row.change === 0 ? "" : row.change > 0 ? "▲" : "▼";
-  const tone = row.improved === undefined ? "muted" : row.improved ? "green" : "red";
+  if (current.value === undefined || current.value === null) {
+    const why = current.withheld ? `withheld: fewer than ${minGroup} ${row.population} in ${periodName(new Date(row.period!), period)}` : `not reached yet in ${periodName(new Date(row.period!), period)}`;
+    return html`<div class="card rapport-score" data-measure=${row.measure}>${head}<span class="big">—</span><span class="muted">${why}</span>${chart ?? sparkline(row, {period})}</div>`;
+  }
+  const previousName = row.previous ? shortName(new Date(row.previous.period), period) : undefined;
+  let verdict;
+  if (row.change === undefined) verdict = html`<span class="muted">${row.previous?.withheld ? `no comparison: ${previousName} withheld` : "no comparison"}</span>`;
+  else if (row.significant) verdict = html`<span class=${row.improved ? "green" : "red"}>${row.change > 0 ? "▲" : "▼"} ${changes[row.unit](row.change)} vs ${previousName}, ${row.improved ? "better" : "worse"}</span>`;
+  else verdict = html`<span class="muted" title=${`${row.test}: p = ${format(".2f")(row.p!)}, ${format(".2f")(row.q!)} after false-discovery control`}>no clear change vs ${previousName} (${fmt(row.previous!.value!)})</span>`;
   return html`<div class="card rapport-score" data-measure=${row.measure}>
-    <h3>${aspects[row.aspect]}</h3>
-    <h2>${row.label}</h2>
-    <span class="big">${fmt(row.current)}</span>
-    <span class="rapport-definition"><a href="./methodology#scorecard">${definitions[row.measure]?.(period) ?? ""}</a></span>
-    <span class=${tone}>${row.change === undefined ? "" : `${arrow} ${changes[row.unit](row.change)}`}</span>
-    <span class="muted">${row.previous === undefined ? "" : `vs ${periodName(row.series.at(-2)!.period, period)}`}</span>
+    ${head}
+    <span class="big">${fmt(current.value)}</span>
+    <span class="rapport-definition"><a href="./methodology#scorecard">${definitions[row.measure] ?? ""}</a></span>
+    <span class="rapport-detail">${population(row, current)}</span>
+    <span class="rapport-detail">95% range ${ranges[row.unit](current.low, current.high)}</span>
+    ${verdict}
     ${chart ?? sparkline(row, {period})}
   </div>`;
 }

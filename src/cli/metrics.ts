@@ -15,7 +15,7 @@ import {ratingCountsSql, satisfaction, type RatingCountRow} from "../metrics/sat
 import {distinguishingWords, emotionScorer, emotionTrend, languageCounts, spearman, type CountedText} from "../metrics/sentiment.js";
 import {customerScrubber} from "../privacy/scrub.js";
 import {rfmCustomersSql, valueGroupsSql} from "../metrics/rfm.js";
-import {scorecard, scorecardSeriesSql} from "../metrics/scorecard.js";
+import {scorecard, scorecardCountsSql, scorecardCoverageSql, scorecardDurationsSql, type ScorecardCountRow, type ScorecardCoverage, type ScorecardDurationRow, withheldWithin} from "../metrics/scorecard.js";
 import {npsAfterServiceSql, serviceSql, type ServiceBreakdown} from "../metrics/service.js";
 import type {TimeUnit} from "../models/clv.js";
 import type {Database} from "../warehouse/duckdb.js";
@@ -122,7 +122,17 @@ export async function computeMetric(db: Database, name: string, options: MetricO
     }
     case "scorecard":
       if (options.by !== undefined) throw new MetricError(`the scorecard is for all customers; it has no --by (got --by ${options.by})`);
-      return scorecard(await db.all(scorecardSeriesSql(period)));
+      {
+        // A quarter holding a withheld month is withheld too, so the months shown cannot give it away.
+        const inputs = async (p: typeof period) => ({
+          counts: await db.all<ScorecardCountRow>(scorecardCountsSql(p)),
+          durations: await db.all<ScorecardDurationRow>(scorecardDurationsSql(p)),
+          coverage: (await db.all<ScorecardCoverage>(scorecardCoverageSql()))[0]
+        });
+        const minGroup = options.minResponses;
+        const alsoWithhold = period === "quarter" ? withheldWithin(scorecard(await inputs("month"), {period: "month", minGroup})) : undefined;
+        return scorecard(await inputs(period), {period, minGroup, alsoWithhold});
+      }
     case "clv":
       return clvMetrics(db, parseBreakdown(options.by), {minGroupRepeaters: options.minGroupRepeaters});
     case "emotion":

@@ -1,107 +1,346 @@
 /**
- * The relationship scorecard: six aspects of a customer relationship, each
- * read from one or two measures, per period (month by default), with the
- * change against the previous period.
+ * The relationship scorecard: six aspects of a customer relationship, one
+ * measure each (two for communication), for the latest period that measure's
+ * own source covers, against the period before.
  *
- * | aspect        | measure                    | definition                                                      | better |
- * |---------------|----------------------------|-----------------------------------------------------------------|--------|
- * | value         | average order value        | net revenue / completed orders                                  | up     |
- * | value         | revenue per customer       | net revenue / customers with a completed order                  | up     |
- * | communication | first response (median h)  | median hours to the first answer of tickets opened              | down   |
- * | experience    | CSAT satisfied             | ratings of 4–5 / ratings                                        | up     |
- * | trust         | repeat customers           | share of the period's buyers who had bought in an earlier period | up     |
- * | loyalty       | churn                      | share of the previous period's buyers who bought nothing now    | down   |
- * | advocacy      | NPS                        | % promoters − % detractors                                      | up     |
- * | advocacy      | promoter share             | promoters / responses                                           | up     |
+ * | aspect        | measure         | definition (population)                                                          | source  | better |
+ * |---------------|-----------------|----------------------------------------------------------------------------------|---------|--------|
+ * | value         | kept orders     | orders placed in the period that were completed, not refunded or cancelled (orders) | orders  | up     |
+ * | trust         | second order    | first-time buyers of the period who ordered again within 90 days (new customers)  | orders  | up     |
+ * | loyalty       | kept rhythm     | customers on their own buying rhythm at the period's start who did not lapse in it | orders  | up     |
+ * | communication | first response  | Kaplan–Meier median hours to the first answer (tickets opened; open = censored)  | tickets | down   |
+ * | communication | resolution      | Kaplan–Meier median hours to resolution (tickets opened; open = censored)         | tickets | down   |
+ * | experience    | CSAT satisfied  | ratings of 4–5 ÷ ratings, with the share of tickets rated (ratings)               | tickets | up     |
+ * | advocacy      | NPS             | % promoters − % detractors (answers)                                              | NPS     | up     |
  *
- * "Current" is the last complete period (the period holding the data's last
- * day is used only when it is also the period's last day), "previous" the one
- * before. A measure without data (no tickets exported, say) is absent, not 0.
+ * Rhythm: a customer's usual gap is the median of the days between their
+ * distinct order days so far (two order days at least); they lapse on the day
+ * they pass twice that gap without ordering again. One-time buyers have no
+ * rhythm yet: the trust measure is about them.
+ *
+ * Completeness: a period counts for a measure only when that measure's source
+ * covers the period's last day (orders: the last order day; tickets: the last
+ * ticket opened; NPS: the last answer); the second order needs 90 more days.
+ * Withheld: a period whose population is below minGroup (people, tickets or
+ * answers) shows no figure, and is never compared with.
+ *
+ * Change labels: each measure's change has a p-value (Fisher's exact test for
+ * shares, the exact permutation test of npsChangeTest for NPS, the log-rank
+ * test for times); Benjamini–Hochberg at q = 0.05 over the scorecard's tests
+ * decides which changes are called better or worse. The rest are "no clear
+ * change", whatever their sign.
  */
-import {periodEndSql, periodSql, type Period} from "./periods.js";
+import {npsChangeTest, npsScoreInterval, benjaminiHochberg} from "./npsStats.js";
+import {periodSql, type Period} from "./periods.js";
+import {wilson} from "./satisfaction.js";
+import {kaplanMeier, survivalQuantile} from "./survival.js";
+import {fisherExact, logRank, medianInterval} from "./twoSample.js";
+
+export type ScorecardSource = "orders" | "tickets" | "nps";
 
 export interface ScorecardMeasure {
-  aspect: "value" | "communication" | "experience" | "trust" | "loyalty" | "advocacy";
+  aspect: "value" | "trust" | "loyalty" | "communication" | "experience" | "advocacy";
   measure: string;
   label: string;
-  unit: "currency" | "hours" | "share" | "points";
+  unit: "hours" | "share" | "points";
   better: "up" | "down";
+  source: ScorecardSource;
+  /** What the population counts ("orders", "new customers", …). */
+  population: string;
+  /** Days after the period's end the source must also cover (the second order's 90 days). */
+  lagDays: number;
 }
 
+/**
+ * How many of the latest periods the rhythm and the ticket times are computed for (each period of
+ * them is a pass over every customer or ticket): the sparkline's twelve, the previous one, the one
+ * still running and one to spare.
+ */
+export const recentPeriods = 15;
+/** Days within which a first-time buyer's second order counts for trust. */
+export const secondOrderDays = 90;
+/** A customer lapses when the time since their last order passes this many times their usual gap. */
+export const rhythmFactor = 2;
+
 export const measures: readonly ScorecardMeasure[] = [
-  {aspect: "value", measure: "aov", label: "Average order value", unit: "currency", better: "up"},
-  {aspect: "value", measure: "revenue_per_customer", label: "Revenue per customer", unit: "currency", better: "up"},
-  {aspect: "communication", measure: "first_response_median", label: "First response (median)", unit: "hours", better: "down"},
-  {aspect: "experience", measure: "csat_satisfied", label: "Satisfied with support", unit: "share", better: "up"},
-  {aspect: "trust", measure: "repeat_share", label: "Repeat customers", unit: "share", better: "up"},
-  {aspect: "loyalty", measure: "churn", label: "Churn", unit: "share", better: "down"},
-  {aspect: "advocacy", measure: "nps", label: "Net Promoter Score", unit: "points", better: "up"},
-  {aspect: "advocacy", measure: "promoter_share", label: "Promoters", unit: "share", better: "up"}
+  {aspect: "value", measure: "kept_orders", label: "Orders kept", unit: "share", better: "up", source: "orders", population: "orders", lagDays: 0},
+  {aspect: "trust", measure: "second_order", label: "Came back within 90 days", unit: "share", better: "up", source: "orders", population: "first-time buyers", lagDays: secondOrderDays},
+  {aspect: "loyalty", measure: "kept_rhythm", label: "Kept their buying rhythm", unit: "share", better: "up", source: "orders", population: "repeat customers", lagDays: 0},
+  {aspect: "communication", measure: "first_response", label: "First answer (median)", unit: "hours", better: "down", source: "tickets", population: "tickets", lagDays: 0},
+  {aspect: "communication", measure: "resolution", label: "Resolved (median)", unit: "hours", better: "down", source: "tickets", population: "tickets", lagDays: 0},
+  {aspect: "experience", measure: "csat_satisfied", label: "Satisfied with support", unit: "share", better: "up", source: "tickets", population: "ratings", lagDays: 0},
+  {aspect: "advocacy", measure: "nps", label: "Net Promoter Score", unit: "points", better: "up", source: "nps", population: "answers", lagDays: 0}
 ];
 
-/** Long rows (measure, period, value, incomplete) for every measure and period. */
-export function scorecardSeriesSql(period: Period = "month"): string {
+/** One row: each source's last day (DATE), null for an empty source. */
+export function scorecardCoverageSql(): string {
+  return `SELECT (SELECT max(ordered_at)::DATE FROM orders) AS orders,
+  (SELECT max(opened_at)::DATE FROM tickets) AS tickets,
+  (SELECT max(responded_at)::DATE FROM nps_responses) AS nps`;
+}
+
+/**
+ * Counts per measure and period: k of n for the shares (people: distinct
+ * customers behind n), promoters/passives/detractors for NPS.
+ */
+export function scorecardCountsSql(period: Period = "month", {recent = recentPeriods}: {recent?: number} = {}): string {
   const p = (x: string) => periodSql(period, x);
-  return `WITH completed AS (
-  SELECT customer_id, ${p("ordered_at")} AS period, amount FROM orders WHERE status = 'completed'
-), buyers AS (
-  SELECT DISTINCT customer_id, period FROM completed
+  return `WITH days AS (
+  SELECT customer_id, ordered_at::DATE AS day FROM orders WHERE status = 'completed' GROUP BY ALL
+), spells AS (
+  -- each order day, the next one, and the customer's usual gap so far (median of the gaps up to this day)
+  SELECT customer_id, day, lead(day) OVER w AS next,
+    -- a list's median: a third faster than the windowed quantile_cont on 100,000 customers
+    list_aggregate(list(gap) OVER (PARTITION BY customer_id ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), 'median') AS usual
+  FROM (SELECT *, date_diff('day', lag(day) OVER w, day) AS gap FROM days WINDOW w AS (PARTITION BY customer_id ORDER BY day))
+  WINDOW w AS (PARTITION BY customer_id ORDER BY day)
+), starts AS (
+  -- the latest periods only: each needs a pass over every customer
+  SELECT DISTINCT ${p("day")} AS period FROM days ORDER BY period DESC LIMIT ${recent}
+), rhythm AS (
+  SELECT st.period, s.customer_id, s.next,
+    s.day + ${rhythmFactor} * s.usual * INTERVAL 1 DAY AS lapse
+  FROM starts st JOIN spells s ON s.day < st.period AND coalesce(s.next, DATE '9999-12-31') >= st.period
+  WHERE s.usual IS NOT NULL AND s.day + ${rhythmFactor} * s.usual * INTERVAL 1 DAY >= st.period
 ), firsts AS (
-  SELECT customer_id, min(period) AS first_period FROM buyers GROUP BY customer_id
-), periods AS (
-  SELECT DISTINCT period FROM buyers
-), returned AS (
-  -- returns and credit notes of customers, in the period they happened: revenue is net of them
-  SELECT ${p("returned_at")} AS period, sum(amount) AS returned FROM returns WHERE customer_id IS NOT NULL GROUP BY ALL
-), sales AS (
-  SELECT period, sum(amount) - coalesce(any_value(r.returned), 0) AS net, count(*) AS orders, count(DISTINCT customer_id) AS buyers
-  FROM completed LEFT JOIN returned r USING (period) GROUP BY period
-), series AS (
-  SELECT 'aov' AS measure, period, net / orders AS value FROM sales
-  UNION ALL SELECT 'revenue_per_customer', period, net / buyers FROM sales
-  UNION ALL SELECT 'repeat_share', b.period, count(*) FILTER (WHERE f.first_period < b.period) / count(*) FROM buyers b JOIN firsts f USING (customer_id) GROUP BY b.period
-  UNION ALL SELECT 'churn', p.period, count(*) FILTER (WHERE now.customer_id IS NULL) / count(*)
-    FROM periods p JOIN buyers prev ON prev.period = p.period - INTERVAL 1 ${period}
-    LEFT JOIN buyers now ON now.customer_id = prev.customer_id AND now.period = p.period GROUP BY p.period
-  UNION ALL SELECT 'first_response_median', ${p("opened_at")}, quantile_cont(date_diff('second', opened_at, first_response_at) / 3600.0, 0.5) FROM tickets GROUP BY ALL
-  UNION ALL SELECT 'csat_satisfied', ${p("opened_at")}, count(*) FILTER (WHERE csat >= 4) / nullif(count(csat), 0) FROM tickets GROUP BY ALL
-  UNION ALL SELECT 'nps', ${p("responded_at")}, 100 * (count(*) FILTER (WHERE score >= 9) - count(*) FILTER (WHERE score <= 6)) / count(*) FROM nps_responses GROUP BY ALL
-  UNION ALL SELECT 'promoter_share', ${p("responded_at")}, count(*) FILTER (WHERE score >= 9) / count(*) FROM nps_responses GROUP BY ALL
+  SELECT customer_id, min(ordered_at) AS first FROM orders WHERE status = 'completed' GROUP BY ALL
 )
-SELECT measure, period::DATE AS period, value::DOUBLE AS value,
-  ${periodEndSql(period, "period::DATE")} > (SELECT max(ordered_at)::DATE FROM orders) AS incomplete
-FROM series WHERE value IS NOT NULL ORDER BY measure, period`;
+SELECT 'kept_orders' AS measure, ${p("ordered_at")} AS period, count(*) FILTER (WHERE status = 'completed')::INTEGER AS k, count(*)::INTEGER AS n,
+  count(DISTINCT customer_id)::INTEGER AS people, NULL::INTEGER AS extra, NULL::INTEGER AS promoters, NULL::INTEGER AS passives, NULL::INTEGER AS detractors
+FROM orders GROUP BY ALL
+UNION ALL
+SELECT 'second_order', ${p("f.first")}, count(DISTINCT f.customer_id) FILTER (WHERE o.customer_id IS NOT NULL)::INTEGER, count(DISTINCT f.customer_id)::INTEGER,
+  count(DISTINCT f.customer_id)::INTEGER, NULL, NULL, NULL, NULL
+FROM firsts f LEFT JOIN orders o ON o.customer_id = f.customer_id AND o.status = 'completed' AND o.ordered_at > f.first AND o.ordered_at <= f.first + INTERVAL ${secondOrderDays} DAY
+GROUP BY ALL
+UNION ALL
+SELECT 'kept_rhythm', r.period, count(*) FILTER (WHERE NOT (r.lapse < r.period + INTERVAL 1 ${period} AND (r.next IS NULL OR r.next > r.lapse)))::INTEGER, count(*)::INTEGER,
+  count(*)::INTEGER, NULL, NULL, NULL, NULL
+FROM rhythm r GROUP BY ALL
+UNION ALL
+SELECT 'csat_satisfied', ${p("opened_at")}, count(*) FILTER (WHERE csat >= 4)::INTEGER, count(csat)::INTEGER,
+  count(DISTINCT customer_id) FILTER (WHERE csat IS NOT NULL)::INTEGER, count(*)::INTEGER, NULL, NULL, NULL
+FROM tickets GROUP BY ALL
+UNION ALL
+SELECT 'nps', ${p("responded_at")}, NULL, count(*)::INTEGER, count(*)::INTEGER, NULL,
+  count(*) FILTER (WHERE score >= 9)::INTEGER, count(*) FILTER (WHERE score BETWEEN 7 AND 8)::INTEGER, count(*) FILTER (WHERE score <= 6)::INTEGER
+FROM nps_responses GROUP BY ALL
+ORDER BY measure, period`;
+}
+
+/**
+ * Tickets' times to the first answer and to resolution, in hours, grouped by
+ * period, minute and whether the event happened (a ticket still waiting is
+ * censored at the tickets export's last moment), with how many tickets.
+ */
+export function scorecardDurationsSql(period: Period = "month", {recent = recentPeriods}: {recent?: number} = {}): string {
+  const end = `(SELECT max(greatest(opened_at, coalesce(first_response_at, opened_at), coalesce(resolved_at, opened_at))) FROM tickets)`;
+  const since = `(SELECT ${periodSql(period, "max(opened_at)")} - INTERVAL ${recent - 1} ${period} FROM tickets)`;
+  const hours = (column: string) => `round(date_diff('second', opened_at, coalesce(${column}, ${end})) / 3600.0, 2)`;
+  return `SELECT 'first_response' AS measure, ${periodSql(period, "opened_at")} AS period, ${hours("first_response_at")}::DOUBLE AS hours,
+  first_response_at IS NOT NULL AS observed, count(*)::INTEGER AS n
+FROM tickets WHERE opened_at >= ${since} GROUP BY ALL
+UNION ALL
+SELECT 'resolution', ${periodSql(period, "opened_at")}, ${hours("resolved_at")}::DOUBLE, resolved_at IS NOT NULL, count(*)::INTEGER
+FROM tickets WHERE opened_at >= ${since} GROUP BY ALL
+ORDER BY measure, period, hours, observed`;
+}
+
+export interface ScorecardCountRow {
+  measure: string;
+  period: Date;
+  k: number | null;
+  n: number;
+  people: number;
+  extra: number | null;
+  promoters: number | null;
+  passives: number | null;
+  detractors: number | null;
+}
+export interface ScorecardDurationRow {
+  measure: string;
+  period: Date;
+  hours: number;
+  observed: boolean;
+  n: number;
+}
+export type ScorecardCoverage = Record<ScorecardSource, Date | null>;
+
+/** One period of one measure. */
+export interface ScorecardPoint {
+  period: Date;
+  /** The figure (share 0–1, hours or NPS points); undefined when withheld or not defined. */
+  value: number | undefined;
+  /** 95% interval of the figure; high undefined for a median that may be longer than the longest time seen. */
+  low: number | undefined;
+  high: number | undefined;
+  /** Size of the population (orders, first-time buyers, customers, tickets, ratings, answers); not given when withheld. */
+  n: number | undefined;
+  /** For CSAT: tickets opened, so n / tickets is the rating rate. */
+  tickets?: number;
+  withheld: boolean;
 }
 
 export interface ScorecardRow extends ScorecardMeasure {
+  /** The latest complete period (undefined when none is complete). */
   period: Date | undefined;
-  current: number | undefined;
-  previous: number | undefined;
+  /** That period's last day. */
+  periodEnd: Date | undefined;
+  current: ScorecardPoint | undefined;
+  previous: ScorecardPoint | undefined;
+  /** Current minus previous (undefined when either is missing or withheld). */
   change: number | undefined;
-  /** Whether the change is for the better (undefined without a change). */
+  /** Two-sided p-value of the change, its Benjamini–Hochberg adjusted value, and the test. */
+  p: number | undefined;
+  q: number | undefined;
+  test: "Fisher's exact test" | "exact permutation test" | "score test" | "log-rank test" | undefined;
+  /** Whether the change passed the test after false-discovery control. */
+  significant: boolean;
+  /** For the better or worse; undefined unless significant. */
   improved: boolean | undefined;
-  /** The complete periods' values, oldest first, for a sparkline (at most `spark`). */
-  series: {period: Date; value: number}[];
+  /** The source's last day: the period after `period` is not complete yet. */
+  coveredThrough: Date | undefined;
+  /** The complete periods, oldest first, at most `spark`; withheld ones have no value. */
+  series: ScorecardPoint[];
 }
 
-/** The scorecard from long series rows (scorecardSeriesSql). */
-export function scorecard(rows: readonly {measure: string; period: Date; value: number; incomplete: boolean}[], {spark = 12} = {}): ScorecardRow[] {
-  return measures.map((m) => {
-    const series = rows
-      .filter((r) => r.measure === m.measure && !r.incomplete)
-      .sort((a, b) => a.period.getTime() - b.period.getTime())
-      .map(({period, value}) => ({period, value}));
+/**
+ * scorecard({counts, durations, coverage}[, {period, minGroup, spark, q}]):
+ * the scorecard rows from the three queries' rows. Pure; no clock: a period
+ * is complete when the coverage (the data's own last days) reaches its end.
+ */
+export function scorecard(
+  {counts, durations, coverage}: {counts: readonly ScorecardCountRow[]; durations: readonly ScorecardDurationRow[]; coverage: ScorecardCoverage},
+  {
+    period = "month",
+    minGroup = 10,
+    spark = 12,
+    q = 0.05,
+    alsoWithhold = () => false
+  }: {period?: Period; minGroup?: number; spark?: number; q?: number; alsoWithhold?: (measure: string, start: Date) => boolean} = {}
+): ScorecardRow[] {
+  const rows = measures.map((m) => {
+    const covered = coverage[m.source] ? new Date(coverage[m.source]!) : undefined;
+    const complete = (start: Date) => covered !== undefined && addDays(periodEnd(start, period), m.lagDays) <= covered;
+    const isWithheld = (start: Date, size: number) => size < minGroup || alsoWithhold(m.measure, start);
+    const points = m.unit === "hours" ? timePoints(durations.filter((d) => d.measure === m.measure), isWithheld) : countPoints(counts.filter((c) => c.measure === m.measure), m, isWithheld);
+    const series = points.filter((pt) => complete(pt.period)).sort((a, b) => +a.period - +b.period);
     const current = series.at(-1);
-    const previous = series.at(-2);
-    const change = current && previous ? current.value - previous.value : undefined;
+    const previous = current && series.length > 1 && +series.at(-2)!.period === +previousPeriod(current.period, period) ? series.at(-2) : undefined;
+    const both = current?.value !== undefined && previous?.value !== undefined;
+    const tested = both ? changeTest(m, current!, previous!, counts, durations) : undefined;
     return {
       ...m,
       period: current?.period,
-      current: current?.value,
-      previous: previous?.value,
-      change,
-      improved: change === undefined || change === 0 ? undefined : (change > 0) === (m.better === "up"),
+      periodEnd: current && periodEnd(current.period, period),
+      current,
+      previous,
+      change: both ? current!.value! - previous!.value! : undefined,
+      p: tested?.p,
+      q: undefined as number | undefined,
+      test: tested?.test,
+      significant: false,
+      improved: undefined as boolean | undefined,
+      coveredThrough: covered,
       series: series.slice(-spark)
     };
   });
+  const {discovery, adjusted} = benjaminiHochberg(rows.map((r) => r.p), q);
+  rows.forEach((r, i) => {
+    r.q = adjusted[i];
+    r.significant = discovery[i] && r.change !== undefined && r.change !== 0;
+    r.improved = r.significant ? (r.change! > 0) === (r.better === "up") : undefined;
+  });
+  return rows;
+}
+
+function countPoints(rows: readonly ScorecardCountRow[], m: ScorecardMeasure, isWithheld: (start: Date, size: number) => boolean): ScorecardPoint[] {
+  return rows.map((r) => {
+    const period = new Date(r.period);
+    const withheld = isWithheld(period, Math.min(r.people, r.n));
+    if (m.measure === "nps") {
+      const c = {promoters: r.promoters ?? 0, passives: r.passives ?? 0, detractors: r.detractors ?? 0};
+      const interval = withheld ? undefined : npsScoreInterval(c);
+      return {period, value: withheld || r.n === 0 ? undefined : (100 * (c.promoters - c.detractors)) / r.n, low: interval?.low, high: interval?.high, n: withheld ? undefined : r.n, withheld};
+    }
+    const [low, high] = withheld || r.n === 0 ? [undefined, undefined] : wilson(r.k ?? 0, r.n);
+    return {period, value: withheld || r.n === 0 ? undefined : (r.k ?? 0) / r.n, low, high, n: withheld ? undefined : r.n, ...(r.extra !== null && !withheld ? {tickets: r.extra} : {}), withheld};
+  });
+}
+
+function timePoints(rows: readonly ScorecardDurationRow[], isWithheld: (start: Date, size: number) => boolean): ScorecardPoint[] {
+  return [...groupBy(rows, (r) => +new Date(r.period))].map(([t, group]) => {
+    const {durations, observed} = expand(group);
+    const n = durations.length;
+    const withheld = isWithheld(new Date(t), n);
+    const steps = kaplanMeier(durations, observed);
+    const interval = withheld ? {low: undefined, high: undefined} : medianInterval(steps);
+    return {period: new Date(t), value: withheld ? undefined : survivalQuantile(steps, 0.5), low: interval.low, high: interval.high, n: withheld ? undefined : n, withheld};
+  });
+}
+
+function changeTest(m: ScorecardMeasure, current: ScorecardPoint, previous: ScorecardPoint, counts: readonly ScorecardCountRow[], durations: readonly ScorecardDurationRow[]): {p: number | undefined; test: ScorecardRow["test"]} {
+  if (m.unit === "hours") {
+    const of = (pt: ScorecardPoint) => expand(durations.filter((d) => d.measure === m.measure && +new Date(d.period) === +pt.period));
+    return {p: logRank(of(previous), of(current)), test: "log-rank test"};
+  }
+  const row = (pt: ScorecardPoint) => counts.find((c) => c.measure === m.measure && +new Date(c.period) === +pt.period)!;
+  const [a, b] = [row(previous), row(current)];
+  if (m.measure === "nps") {
+    const c = (r: ScorecardCountRow) => ({promoters: r.promoters ?? 0, passives: r.passives ?? 0, detractors: r.detractors ?? 0});
+    const t = npsChangeTest(c(a), c(b));
+    return {p: t?.p, test: t?.method === "normal" ? "score test" : "exact permutation test"};
+  }
+  return {p: fisherExact(a.k ?? 0, a.n, b.k ?? 0, b.n), test: "Fisher's exact test"};
+}
+
+function expand(rows: readonly ScorecardDurationRow[]): {durations: number[]; observed: boolean[]} {
+  const durations: number[] = [];
+  const observed: boolean[] = [];
+  for (const r of rows) for (let i = 0; i < r.n; ++i) (durations.push(r.hours), observed.push(r.observed));
+  return {durations, observed};
+}
+
+function groupBy<T>(rows: readonly T[], key: (r: T) => number): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k)!.push(r);
+  }
+  return groups;
+}
+
+/**
+ * withheldWithin(monthRows): for a quarterly scorecard, whether a quarter holds a month the monthly
+ * scorecard publishes as withheld. Such a quarter is withheld too: with its other months shown, the
+ * quarter minus them would give the withheld month away (complementary suppression, as in
+ * src/privacy/suppress.ts).
+ */
+export function withheldWithin(monthRows: readonly ScorecardRow[]): (measure: string, start: Date) => boolean {
+  const quarters = new Set(monthRows.flatMap((r) => r.series.filter((pt) => pt.withheld).map((pt) => `${r.measure} ${quarterOf(pt.period)}`)));
+  return (measure, start) => quarters.has(`${measure} ${quarterOf(start)}`);
+}
+
+function quarterOf(d: Date): string {
+  const x = new Date(d);
+  return `${x.getUTCFullYear()}Q${Math.floor(x.getUTCMonth() / 3)}`;
+}
+
+/** The last day (UTC midnight) of the period starting at start. */
+export function periodEnd(start: Date, period: Period): Date {
+  const d = new Date(start);
+  if (period === "week") return addDays(d, 6);
+  const months = period === "month" ? 1 : 3;
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 0));
+}
+
+function previousPeriod(start: Date, period: Period): Date {
+  const d = new Date(start);
+  if (period === "week") return addDays(d, -7);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - (period === "month" ? 1 : 3), 1));
+}
+
+function addDays(d: Date, days: number): Date {
+  return new Date(+d + days * 86_400_000);
 }

@@ -150,17 +150,24 @@ describe("the Overview page", () => {
 });
 
 describe("the Overview scorecard and filters", () => {
-  it("shows each scorecard measure as `rapport metrics scorecard` computes it, for months and quarters", async () => {
+  it("shows each scorecard measure as `rapport metrics scorecard` computes it, for months and quarters, with its population and no unearned label", async () => {
     const {page, errors} = await visit(browser, siteUrl);
     try {
       for (const [period, radio] of [["month", 0], ["quarter", 1]] as const) {
         if (radio) await page.locator("main input[type=radio]").nth(radio).check();
-        const rows = (await readWarehouse((db) => computeMetric(db, "scorecard", {period}))) as {measure: string; unit: string; current?: number; series: unknown[]}[];
-        for (const row of rows.filter((r) => r.current !== undefined)) {
-          const shown = page.locator(`[data-measure=${row.measure}] .big`);
-          const expected = row.unit === "currency" ? `$${row.current!.toFixed(2)}` : row.unit === "share" ? `${(row.current! * 100).toFixed(1)}%` : row.unit === "hours" ? `${row.current!.toFixed(1)} h` : `${row.current! >= 0 ? "+" : "−"}${Math.abs(Math.round(row.current!))}`;
-          await expect.poll(async () => (await shown.textContent())!.replace(/,/g, ""), {timeout: 10_000}).toBe(expected);
-          expect(await page.locator(`[data-measure=${row.measure}] svg g[aria-label='line'] path`).count()).toBe(1);
+        type Row = {measure: string; unit: string; current?: {value?: number; n?: number}; significant: boolean; series: unknown[]};
+        const rows = (await readWarehouse((db) => computeMetric(db, "scorecard", {period}))) as Row[];
+        expect(rows.map((r) => r.measure)).toEqual(["kept_orders", "second_order", "kept_rhythm", "first_response", "resolution", "csat_satisfied", "nps"]);
+        for (const row of rows.filter((r) => r.current?.value !== undefined)) {
+          const card = page.locator(`[data-measure=${row.measure}]`);
+          const value = row.current!.value!;
+          const expected = row.unit === "share" ? `${(value * 100).toFixed(1)}%` : row.unit === "hours" ? `${value.toFixed(1)} h` : `${value >= 0 ? "+" : "−"}${Math.abs(Math.round(value))}`;
+          await expect.poll(async () => (await card.locator(".big").textContent())!.replace(/,/g, ""), {timeout: 10_000}).toBe(expected);
+          expect((await card.textContent())!.replace(/,/g, "")).toContain(`${row.current!.n} `);
+          expect(await card.textContent()).toContain("95% range");
+          // green or red only for a change that passed its test
+          expect(await card.locator(".green, .red").count()).toBe(row.significant ? 1 : 0);
+          expect(await card.locator("svg g[aria-label='line'] path").count()).toBe(1);
         }
       }
       expect(errors).toEqual([]);

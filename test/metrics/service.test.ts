@@ -1,6 +1,5 @@
 import {describe, expect, it} from "vitest";
 import {cumulativeRevenueSql} from "../../src/metrics/historical.js";
-import {scorecard, scorecardSeriesSql} from "../../src/metrics/scorecard.js";
 import {npsAfterServiceSql, serviceSql} from "../../src/metrics/service.js";
 import {withDuckDB} from "../../src/warehouse/duckdb.js";
 import {warehouseOf} from "../support/warehouse.js";
@@ -60,20 +59,3 @@ describe("cumulativeRevenueSql", () => {
   });
 });
 
-describe("scorecard", () => {
-  it("scorecard(series) reads each measure's last complete period against the one before, with the direction that is better", async () => {
-    const {path} = await warehouseOf(files);
-    const rows = scorecard(await withDuckDB((db) => db.all(scorecardSeriesSql("month")), path));
-    const byMeasure = Object.fromEntries(rows.map((r) => [r.measure, r]));
-    // The data ends on 31 March, so March is the last complete month. March: one order of 10; February: 30 and 20
-    // (the refund is not revenue).
-    expect(byMeasure.aov).toMatchObject({current: 10, previous: 25, change: -15, improved: false});
-    expect(byMeasure.repeat_share).toMatchObject({current: 1, previous: 0.5}); // c3 had bought in February; c1 in January
-    expect(byMeasure.churn).toMatchObject({current: 0.5, previous: 0.5, improved: undefined}); // c1 gone in March; c2 in February
-    expect(byMeasure.first_response_median).toMatchObject({current: 4, previous: undefined, change: undefined, improved: undefined});
-    // June's responses fall after the last order day, in an unfinished period: January is the last complete one.
-    expect(byMeasure.nps).toMatchObject({current: (100 * (2 - 1)) / 3});
-    expect(byMeasure.nps.period?.toISOString().slice(0, 7)).toBe("2026-01");
-    expect(rows.map((r) => r.aspect)).toEqual(["value", "value", "communication", "experience", "trust", "loyalty", "advocacy", "advocacy"]);
-  });
-});

@@ -1,0 +1,146 @@
+import {readFileSync} from "node:fs";
+import {beforeAll, describe, expect, it} from "vitest";
+import {scorecard, withheldWithin, scorecardCountsSql, scorecardCoverageSql, scorecardDurationsSql, type ScorecardCountRow, type ScorecardCoverage, type ScorecardDurationRow, type ScorecardRow} from "../../src/metrics/scorecard.js";
+import {fisherExact, logRank, medianInterval} from "../../src/metrics/twoSample.js";
+import {kaplanMeier} from "../../src/metrics/survival.js";
+import {withDuckDB} from "../../src/warehouse/duckdb.js";
+import {warehouseOf} from "../support/warehouse.js";
+
+// Reference figures: test/fixtures/stats/scorecard_reference.py (pandas/scipy on data/sample/, written from the
+// Methodology's definitions without rapport's SQL).
+const sample = (name: string) => readFileSync(new URL(`../../data/sample/${name}`, import.meta.url), "utf8");
+const sampleFiles = () => Object.fromEntries(["customers.csv", "orders.csv", "tickets.csv", "nps_responses.csv"].map((f) => [f, sample(f)]));
+
+async function scorecardOf(files: Record<string, string>, period: "month" | "quarter" = "month"): Promise<ScorecardRow[]> {
+  const {path} = await warehouseOf(files);
+  return withDuckDB(async (db) => {
+    const counts = await db.all<ScorecardCountRow>(scorecardCountsSql(period));
+    const durations = await db.all<ScorecardDurationRow>(scorecardDurationsSql(period));
+    const [coverage] = await db.all<ScorecardCoverage>(scorecardCoverageSql());
+    return scorecard({counts, durations, coverage}, {period});
+  }, path);
+}
+const byMeasure = (rows: ScorecardRow[]) => Object.fromEntries(rows.map((r) => [r.measure, r]));
+const month = (d: Date | undefined) => d?.toISOString().slice(0, 7);
+
+describe("scorecard on the sample", () => {
+  let rows: Record<string, ScorecardRow>;
+  beforeAll(async () => {
+    rows = byMeasure(await scorecardOf(sampleFiles()));
+  }, 60_000);
+
+  it("scorecard() measures each aspect as the independent pandas computation does", () => {
+    // value: orders placed in October that were completed (not refunded or cancelled)
+    expect(rows.kept_orders).toMatchObject({current: {n: 497, value: 476 / 497}, previous: {n: 388, value: 367 / 388}});
+    // trust: July's 91 first-time buyers (the last month with 90 days of orders after it), 31 came back within 90 days
+    expect(month(rows.second_order.period)).toBe("2026-07");
+    expect(rows.second_order).toMatchObject({current: {n: 91, value: 31 / 91}, previous: {n: 55, value: 18 / 55}});
+    // loyalty: customers on their own rhythm on 1 October, of whom 657 of 749 did not pass twice their usual gap in it
+    expect(rows.kept_rhythm).toMatchObject({current: {n: 749, value: 657 / 749}, previous: {n: 696, value: 628 / 696}});
+    // experience: 59 of 67 ratings 4–5, 67 of 128 tickets rated
+    expect(rows.csat_satisfied).toMatchObject({current: {n: 67, tickets: 128, value: 59 / 67}, previous: {n: 50, tickets: 114, value: 43 / 50}});
+    // communication: Kaplan–Meier medians with open tickets censored at the export's last moment
+    expect(rows.first_response).toMatchObject({current: {n: 128, value: 0.48}, previous: {n: 114, value: 0.98}});
+    expect(rows.resolution).toMatchObject({current: {n: 128, value: 12.78}, previous: {n: 114, value: 10.83}});
+    // advocacy: October 31/39/39, September 32/34/36
+    expect(rows.nps.current!.value).toBeCloseTo((100 * (31 - 39)) / 109, 10);
+    expect(rows.nps.previous!.value).toBeCloseTo((100 * (32 - 36)) / 102, 10);
+  });
+
+  it("scorecard() tests each change as scipy does (Fisher's exact, log-rank)", () => {
+    expect(rows.kept_orders.p).toBeCloseTo(0.4291483043293004, 8);
+    expect(rows.second_order.p).toBeCloseTo(1, 8);
+    expect(rows.kept_rhythm.p).toBeCloseTo(0.13187079642137836, 8);
+    expect(rows.csat_satisfied.p).toBeCloseTo(0.7848216467313005, 8);
+    expect(rows.resolution.p).toBeCloseTo(0.5986322393009988, 6);
+    expect(rows.first_response.p).toBeCloseTo(0.8921425061595959, 2); // hours rounded to 0.01 h in SQL: ties differ a little
+  });
+
+  it("scorecard() labels no change better or worse unless it passes its test after false-discovery control", () => {
+    // On main, all eight cards carried an improved/worse label for October with p between 0.46 and 0.79.
+    for (const r of Object.values(rows)) {
+      expect(r.improved === undefined || (r.significant && r.q! <= 0.05)).toBe(true);
+      expect(r.q).toBeDefined();
+    }
+    expect(Object.values(rows).filter((r) => r.improved !== undefined)).toEqual([]);
+  });
+
+  it("scorecard() gives every figure its population, window and 95% interval", () => {
+    for (const r of Object.values(rows)) {
+      expect(r.current!.n).toBeGreaterThanOrEqual(10);
+      expect(r.periodEnd).toBeDefined();
+      expect(r.current!.low).toBeLessThanOrEqual(r.current!.value!);
+      expect(r.current!.high).toBeGreaterThanOrEqual(r.current!.value!);
+    }
+  });
+});
+
+describe("scorecard completeness per source", () => {
+  it("scorecard() leaves out a period its own source does not cover: surveys and tickets ending 14 October", async () => {
+    const files = sampleFiles();
+    const cut = (text: string, column: number) => text.split("\n").filter((line, i) => i === 0 || !line || line.split(",")[column] < "2026-10-15").join("\n");
+    const rows = byMeasure(await scorecardOf({...files, "nps_responses.csv": cut(files["nps_responses.csv"], 2), "tickets.csv": cut(files["tickets.csv"], 2)}));
+    // On main, October's NPS (52 answers, −15.4) showed as complete because orders run to 31 October.
+    expect(month(rows.nps.period)).toBe("2026-09");
+    expect(rows.nps.current!.value).toBeCloseTo((100 * (32 - 36)) / 102, 10);
+    expect(rows.nps.coveredThrough!.toISOString().slice(0, 10)).toBe("2026-10-14");
+    for (const m of ["first_response", "resolution", "csat_satisfied"]) expect(month(rows[m].period)).toBe("2026-09");
+    for (const m of ["kept_orders", "kept_rhythm"]) expect(month(rows[m].period)).toBe("2026-10");
+  }, 60_000);
+});
+
+describe("scorecard(rows) rules", () => {
+  const count = (measure: string, period: string, k: number, n: number, extra: Partial<ScorecardCountRow> = {}): ScorecardCountRow => ({measure, period: new Date(period), k, n, people: n, extra: null, promoters: null, passives: null, detractors: null, ...extra});
+  const coverage = {orders: new Date("2026-03-31"), tickets: new Date("2026-03-31"), nps: new Date("2026-03-31")};
+
+  it("scorecard(rows) labels a change that passes the test, in the direction that is better", () => {
+    const rows = byMeasure(scorecard({counts: [count("kept_orders", "2026-02-01", 50, 100), count("kept_orders", "2026-03-01", 90, 100)], durations: [], coverage}));
+    expect(rows.kept_orders).toMatchObject({significant: true, improved: true});
+    expect(rows.kept_orders.p).toBeCloseTo(5.549046052049071e-10, 15); // scipy fisher_exact([[50, 50], [90, 10]])
+  });
+
+  it("scorecard(rows, {minGroup}) withholds a period of fewer than minGroup people and never compares with it", () => {
+    const nps = (period: string, promoters: number, passives: number, detractors: number) => count("nps", period, 0, promoters + passives + detractors, {k: null, promoters, passives, detractors});
+    const rows = byMeasure(scorecard({counts: [nps("2026-02-01", 2, 1, 3), nps("2026-03-01", 20, 10, 5)], durations: [], coverage}, {minGroup: 10}));
+    expect(rows.nps.previous).toMatchObject({n: undefined, withheld: true, value: undefined}); // no count published either
+    expect(rows.nps).toMatchObject({change: undefined, p: undefined, improved: undefined});
+    expect(rows.nps.current!.value).toBeCloseTo((100 * 15) / 35, 10);
+    const few = byMeasure(scorecard({counts: [nps("2026-03-01", 5, 2, 1)], durations: [], coverage}, {minGroup: 10}));
+    expect(few.nps.current).toMatchObject({withheld: true, value: undefined, low: undefined});
+  });
+
+  it("scorecard(rows, {alsoWithhold: withheldWithin(months)}) withholds a quarter holding a withheld month", () => {
+    // January 5 of 8 kept: withheld. February and March shown, so Q1 (all three) would give January away.
+    const months = scorecard({counts: [count("kept_orders", "2026-01-01", 5, 8), count("kept_orders", "2026-02-01", 40, 50), count("kept_orders", "2026-03-01", 45, 50)], durations: [], coverage}, {minGroup: 10});
+    expect(months[0].series.map((pt) => pt.withheld)).toEqual([true, false, false]);
+    const quarters = byMeasure(scorecard({counts: [count("kept_orders", "2025-10-01", 70, 80), count("kept_orders", "2026-01-01", 90, 108)], durations: [], coverage}, {period: "quarter", minGroup: 10, alsoWithhold: withheldWithin(months)}));
+    expect(quarters.kept_orders.current).toMatchObject({withheld: true, value: undefined, n: undefined});
+    expect(quarters.kept_orders.previous).toMatchObject({withheld: false, value: 70 / 80});
+    expect(quarters.kept_orders.change).toBeUndefined();
+  });
+
+  it("scorecard(rows) compares only with the period just before", () => {
+    const rows = byMeasure(scorecard({counts: [count("kept_orders", "2025-12-01", 50, 100), count("kept_orders", "2026-03-01", 90, 100)], durations: [], coverage}));
+    expect(rows.kept_orders).toMatchObject({previous: undefined, change: undefined});
+  });
+});
+
+describe("twoSample", () => {
+  it("fisherExact(k1, n1, k2, n2) matches scipy.stats.fisher_exact", () => {
+    expect(fisherExact(3, 10, 9, 10)).toBeCloseTo(0.019766611097880443, 12);
+    expect(fisherExact(0, 5, 5, 5)).toBeCloseTo(0.007936507936507938, 12);
+    expect(fisherExact(1, 0, 1, 2)).toBeUndefined();
+  });
+
+  it("logRank(a, b) matches the numpy log-rank of scorecard_reference.py, and is 1 for the same times", () => {
+    const a = {durations: [1, 2, 3, 4, 5], observed: [true, true, true, true, true]};
+    expect(logRank(a, a)).toBeCloseTo(1, 6);
+    expect(logRank(a, {durations: [2.5, 12, 13, 14, 15], observed: [true, true, true, true, false]})).toBeCloseTo(0.01966973629197445, 6);
+  });
+
+  it("medianInterval(steps) is the Brookmeyer–Crowley interval (numpy: 4 to 12 on 15 times, 3 censored)", () => {
+    const t = [1, 2, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+    const e = [1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1].map(Boolean);
+    expect(medianInterval(kaplanMeier(t, e))).toEqual({low: 4, high: 12});
+  });
+});
