@@ -9,3 +9,4 @@ export {build} from "./build.js";
 export {preview} from "./preview.js";
 export {serve} from "./serve.js";
 export {sample} from "./sample.js";
+export {init} from "./init.js";
