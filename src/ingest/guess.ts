@@ -118,22 +118,23 @@ function byName(columns: readonly Profile[], patterns: readonly RegExp[], accept
 }
 
 const names = {
-  orderId: [/^(order|invoice|transaction)[ _-]?(id|no|nr|number|num|#)?$/i, /(order|invoice|transaction).*(id|no|number)$/i, /^id$/i],
-  customerId: [/^customer[ _-]?id$/i, /^(customer|client|contact|buyer|account|user)[ _-]?(id|no|number)?$/i, /(customer|client|buyer).*id/i],
-  orderedAt: [/purchase/i, /^(order|invoice|transaction)[ _-]?(date|time|timestamp|datetime)$/i, /^ordered|placed/i, /^(date|datetime|timestamp)$/i, /created/i, /date|time/i],
-  amount: [/^(amount|total|revenue|value|sales|gross|net)$/i, /amount|total|revenue|value|sales/i],
+  // English first, then a few words of Portuguese, Spanish, French and German exports.
+  orderId: [/^(order|invoice|transaction|pedido|factura|fatura|commande|facture|bestellung|rechnung)[ _-]?(id|no|nr|number|num|#|n[º°o]|nummer)?$/i, /(order|invoice|transaction).*(id|no|number)$/i, /^id$/i],
+  customerId: [/^customer[ _-]?id$/i, /^(customer|client|contact|buyer|account|user|cliente|kunde|kunden)[ _-]?(id|no|number|nr|nummer)?$/i, /(customer|client|buyer).*id/i],
+  orderedAt: [/purchase/i, /^(order|invoice|transaction)[ _-]?(date|time|timestamp|datetime)$/i, /^ordered|placed/i, /^(date|datetime|timestamp|data|fecha|datum)$/i, /created/i, /date|time/i],
+  amount: [/^(amount|total|revenue|value|sales|gross|net|valor|importe|montant|betrag)$/i, /amount|total|revenue|value|sales/i],
   quantity: [/^(quantity|qty|units|count)$/i, /quantity|qty/i],
   unitPrice: [/^unit[ _-]?price$/i, /^(price|unit[ _-]?cost)$/i, /price/i],
-  status: [/^(order[ _-]?)?status$/i, /status|state$/i],
+  status: [/^(order[ _-]?)?status$/i, /status|state$|^(situa[çc][ãa]o|estado|statut)$/i],
   region: [/^(country|region)$/i, /country|region/i, /(^|_)state$|province/i],
   segment: [/^segment$/i, /segment|tier/i],
   channel: [/^(channel|source)$/i, /channel/i],
   currency: [/^currency([ _-]?code)?$/i, /currency/i],
   score: [/^(score|rating|stars|nps)$/i, /nps|recommend|score|rating|stars/i],
-  ratedAt: [/answer|respon|submit|rated/i, /^(date|datetime|timestamp)$/i, /created|date|time/i],
+  ratedAt: [/answer|respon|submit|rated/i, /^(date|datetime|timestamp|data|fecha|datum)$/i, /created|date|time/i],
   comment: [/^(comment|message|text|feedback|review)$/i, /comment|message|feedback|body/i],
   title: [/title|subject|headline/i],
-  reviewId: [/^(review|response|rating|survey)[ _-]?(id|no|number)$/i, /^id$/i],
+  reviewId: [/^(review|response|rating|survey)[ _-]?(id|no|number)$/i, /^id$/i, /(^|[ _-])id$/i],
   email: [/e-?mail/i],
   personId: [/unique|person|people|individual/i]
 };
@@ -403,7 +404,7 @@ export function guessConfig(files: readonly SampledFile[]): Guess {
       const key = d.columns.find((c) => c.values.length > 0 && overlap(c, o.id!) >= joinOverlap);
       if (key) order = {o, key};
     }
-    const id = byName(d.columns, names.reviewId, (c) => c !== order?.key && c.values.length > 0 && c.distinct.size === c.values.length);
+    const id = byName(d.columns, names.reviewId, (c) => c !== order?.key && !names.customerId.some((p) => p.test(c.name)) && c.values.length > 0 && c.distinct.size === c.values.length);
     if (id) columns.id = id.name;
     else missing(d, `no id column found (one value per row): map "id"`);
     if (order && d.kind === "ratings") columns.order_id = order.key.name;
@@ -508,9 +509,16 @@ export function configText(config: Guess["config"]): string {
 }
 
 function format(value: unknown, indent: string): string {
-  const flat = JSON.stringify(value);
-  if (value === null || typeof value !== "object" || flat.length + indent.length <= 100) return flat.replace(/([,:])(?=["{[\d-]|true|false)/g, "$1 ").replace(/" ([,:]) /g, '"$1 ');
+  const flat = inline(value);
+  if (value === null || typeof value !== "object" || flat.length + indent.length <= 100) return flat;
   const inner = indent + "  ";
   if (Array.isArray(value)) return `[\n${value.map((v) => inner + format(v, inner)).join(",\n")}\n${indent}]`;
   return `{\n${Object.entries(value).map(([k, v]) => `${inner}${JSON.stringify(k)}: ${format(v, inner)}`).join(",\n")}\n${indent}}`;
+}
+
+/** JSON on one line with a space after each comma and colon between items (not inside strings). */
+function inline(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(inline).join(", ")}]`;
+  return `{${Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => `${JSON.stringify(k)}: ${inline(v)}`).join(", ")}}`;
 }
