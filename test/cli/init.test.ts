@@ -144,4 +144,23 @@ describe("rapport init", () => {
       {id: "P-3", amount: 10, at: "2024-02-25 17:30"}
     ]);
   }, 60_000);
+
+  it("the README's mapping example (a column under two names, cents scaled, stage values, a default, a name from SQL) loads as it says", async () => {
+    const readme = readFileSync(join(root, "README.md"), "utf-8");
+    const block = /```json\n(\{"files": \[\n\{"match": "deals\.csv"[\s\S]*?)```/.exec(readme)![1];
+    const dir = tempTree({
+      "crm/rapport.config.json": block,
+      "crm/deals.csv": "Deal ID,Account ID,Close Date,Amount (cents),Stage,Source\nd1,co1,2024-01-05,12345,Won,web\nd2,p9,2024-02-01,500,lost,\nd3,co1,2024-03-01,1000,,\n",
+      "crm/companies.csv": "Company ID,First,Last\nco1,Ada,Lovelace\np9,Bob,Smith\n"
+    });
+    const ingest = await run(["ingest", "crm"], dir);
+    expect(ingest.code, ingest.err).toBe(exitCodes.ok);
+    const warehouse = join(dir, ".rapport/warehouse.duckdb");
+    expect(await withDuckDB((db) => db.all(`SELECT id, customer_id, amount, status FROM orders ORDER BY id`), warehouse)).toEqual([
+      {id: "d1", customer_id: "co1", amount: 123.45, status: "completed"},
+      {id: "d2", customer_id: "p9", amount: 5, status: "cancelled"},
+      {id: "d3", customer_id: "co1", amount: 10, status: "completed"}
+    ]);
+    expect(await withDuckDB((db) => db.all(`SELECT id, name FROM customers ORDER BY id`), warehouse)).toEqual([{id: "co1", name: "Ada Lovelace"}, {id: "p9", name: "Bob Smith"}]);
+  }, 60_000);
 });

@@ -35,3 +35,18 @@ describe("schema/rapport.config.schema.json", () => {
     expect(settings["json.schemas"]).toContainEqual({fileMatch: ["rapport.config.json", "**/rapport.config.json"], url: "./schema/rapport.config.schema.json"});
   });
 });
+
+describe("the README's configs", () => {
+  const readme = readFileSync(`${root}/README.md`, "utf-8");
+  const section = readme.slice(readme.indexOf("## Loading your exports"), readme.indexOf("## Scheduled refreshes"));
+  const blocks = [...section.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]) as unknown);
+
+  it("every JSON example under Loading your exports is a whole config the schema and the loader accept", async () => {
+    const {parseConfig} = await import("../../src/config.js");
+    expect(blocks.length).toBeGreaterThanOrEqual(4);
+    for (const block of blocks) {
+      expect(validate(block), JSON.stringify(validate.errors)).toBe(true);
+      expect(() => parseConfig(block)).not.toThrow();
+    }
+  });
+});
