@@ -83,9 +83,9 @@ function known(path: string, header: readonly string[]): string | undefined {
   try {
     const {source, rule} = detectExport(path, header, sources);
     const have = new Set(header.map((h) => h.toLowerCase()));
-    if (source.name !== "generic") return rule.signature?.every((c) => have.has(c.toLowerCase())) ? `${source.title} ${rule.title}` : undefined;
+    if (source.name !== "generic") return rule.signature?.every((c) => have.has(c.toLowerCase())) ? `a ${rule.title} export` : undefined;
     const required = columnsOf(rule.entity).filter((c) => c.required && rule.columns?.[c.name]?.default === undefined);
-    return required.every((c) => have.has(c.name)) ? `${rule.title} (the model's own columns)` : undefined;
+    return required.every((c) => have.has(c.name)) ? `${rule.title} in the model's own columns` : undefined;
   } catch {
     return undefined;
   }

@@ -34,7 +34,7 @@ export interface SampledFile {
   rows: readonly Readonly<Record<string, string>>[];
   /** The file's records, when more than the rows given. */
   lines?: number;
-  /** Set when a loader already recognises the file: what it is ("Stripe payments"). */
+  /** Set when a loader already recognises the file: what it is ("a HubSpot contacts export"). */
   known?: string;
   /** The encoding the file needs stated (its bytes are not UTF-8), for the entry's "encoding". */
   encoding?: FileConfig["encoding"];
@@ -228,7 +228,7 @@ export function guessConfig(files: readonly SampledFile[]): Guess {
   const drafts: Draft[] = [];
   for (const file of files) {
     if (file.known) {
-      guessed.push(`${file.name}: a ${file.known} export, read as it is (no entry needed)`);
+      guessed.push(`${file.name}: ${file.known}, read as it is (no entry needed)`);
       continue;
     }
     drafts.push({file, columns: file.columns.map((c) => profile(c, file.rows)), entry: {match: file.name, ...(file.encoding ? {encoding: file.encoding} : {})}});

@@ -163,4 +163,14 @@ describe("rapport init", () => {
     ]);
     expect(await withDuckDB((db) => db.all(`SELECT id, name FROM customers ORDER BY id`), warehouse)).toEqual([{id: "co1", name: "Ada Lovelace"}, {id: "p9", name: "Bob Smith"}]);
   }, 60_000);
+
+  it("exports a loader knows (a tool's, or the model's own columns) get no entry, and each is named", async () => {
+    const dir = folderOf(join(root, "test/fixtures/exports/shopify"), "shop");
+    copyFileSync(join(root, "data/sample/nps_responses.csv"), join(dir, "shop/nps_responses.csv"));
+    const init = await run(["init", "shop"], dir);
+    expect(init.code, init.err).toBe(exitCodes.ok);
+    expect(JSON.parse(readFileSync(join(dir, "shop/rapport.config.json"), "utf-8"))).toEqual({files: []});
+    expect(init.err).toMatch(/guessed orders_export\.csv: a Shopify orders export, read as it is/);
+    expect(init.err).toMatch(/guessed nps_responses\.csv: NPS responses in the model's own columns, read as it is/);
+  }, 60_000);
 });

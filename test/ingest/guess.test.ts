@@ -37,7 +37,7 @@ describe("guessConfig", () => {
   const rows = (header: string[], lines: string[][]) => lines.map((l) => Object.fromEntries(header.map((h, i) => [h, l[i] ?? ""])));
   it("a file a loader knows needs no entry; a file of nothing it knows is said, not guessed", () => {
     const {config, guessed, unknown} = guessConfig([
-      {name: "orders_export.csv", columns: ["Name"], rows: [], known: "Shopify orders"},
+      {name: "orders_export.csv", columns: ["Name"], rows: [], known: "a Shopify orders export"},
       {name: "notes.csv", columns: ["when", "what"], rows: rows(["when", "what"], [["yesterday", "call back"]])}
     ]);
     expect(config).toEqual({files: []});
