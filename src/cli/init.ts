@@ -33,18 +33,25 @@ export const init: Command = {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new RapportError(`${dir}: no such folder`, "bad-input", {file: dir});
     const existing = configNames.map((n) => join(dir, n)).find((p) => existsSync(p));
     if (existing && !values.force) throw new RapportError(`${existing} exists: rapport init leaves it as it is (--force replaces it)`, "bad-input", {file: existing});
-    const names = readdirSync(dir).filter((n) => /\.(csv|tsv|txt)$/i.test(n) && statSync(join(dir, n)).isFile()).sort();
+    const entries = readdirSync(dir).filter((n) => statSync(join(dir, n)).isFile() && !configNames.includes(n)).sort();
+    const names = entries.filter((n) => /\.(csv|tsv|txt)$/i.test(n));
     if (names.length === 0) throw new RapportError(`${dir}: no CSV exports (.csv, .tsv, .txt) to read`, "bad-input", {file: dir});
+    const unread = entries.filter((n) => /\.(json|ndjson|jsonl|parquet)$/i.test(n)).map((n) => `${n}: rapport init reads CSV exports only; map it by hand if it needs an entry`);
     const files = await withDuckDB(async (db) => {
       const sampled: SampledFile[] = [];
-      for (const name of names) sampled.push(await sample(db, join(dir, name), name));
+      for (const name of names) {
+        const file = await sample(db, join(dir, name), name).catch((error: Error) => (unread.push(`${name}: could not be read (${error.message.split("\n")[0]})`), undefined));
+        if (file && file.columns.length === 0) unread.push(`${name}: empty, no header to read`);
+        else if (file) sampled.push(file);
+      }
       return sampled;
     });
     const {config, guessed, unknown} = guessConfig(files);
+    unknown.push(...unread);
     const out = join(dir, "rapport.config.json");
     await writeFile(out, configText(config));
     for (const line of guessed) process.stderr.write(`rapport init: guessed ${line}\n`);
-    for (const line of unknown) process.stderr.write(`rapport init: could not tell ${line}\n`);
+    for (const line of unknown) process.stderr.write(`rapport init: not guessed: ${line}\n`);
     process.stderr.write(`rapport init: wrote ${out} (${config.files.length} file entries); check it, then run rapport check ${args[0]}\n`);
     return exitCodes.ok;
   }
@@ -53,6 +60,7 @@ export const init: Command = {
 /** The header and first rows of one export, and what a loader already makes of it. */
 async function sample(db: Parameters<Parameters<typeof withDuckDB>[0]>[0], path: string, name: string): Promise<SampledFile> {
   const {csv} = await scanExport(path);
+  if (csv!.lines === 0) return {name, columns: [], rows: []};
   const reading = await openCsv(db, path, csv!, {delimiter: /\.tsv$/i.test(name) ? "\t" : undefined}, {table: "init_sample", rejectsTable: "init_rejects"});
   try {
     // The first rows (an order's lines lie together) and, in a longer file, rows drawn from all of it (a

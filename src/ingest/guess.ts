@@ -450,7 +450,7 @@ export function guessConfig(files: readonly SampledFile[]): Guess {
   if (!orders.some((o) => o.entry.columns!.currency !== undefined)) {
     const found = currencyOf(drafts);
     if (found) (currency = found.code), guessed.push(`currency ${found.code}: ${found.why}`);
-    else if (orders.length) unknown.push(`the currency: no currency column, symbol or country seen; write "currency": "GBP" (its ISO code) at the top`);
+    else if (orders.length) unknown.push(`the currency (no currency column, symbol or country seen): write "currency": "GBP" (its ISO code) at the top`);
   }
   const entries = drafts.filter((d) => d.kind).sort((a, b) => rank(a) - rank(b)).map((d) => tidy(d.entry));
   const config: Guess["config"] = currency ? {currency, files: entries} : {files: entries};

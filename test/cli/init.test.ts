@@ -129,7 +129,7 @@ describe("rapport init", () => {
     const sales = draft.files.find((f: {match: string}) => f.match === "vendas.csv");
     expect(sales).toMatchObject({entity: "orders", decimal: ",", dateFormats: ["%d/%m/%Y %H:%M"], columns: {id: "Pedido", customer_id: "Cliente", ordered_at: "Data", amount: "Total"}});
     expect(draft.currency).toBe("EUR");
-    expect(init.err).toMatch(/could not tell vendas\.csv: status values not known: entregue/);
+    expect(init.err).toMatch(/not guessed: vendas\.csv: status values not known: entregue/);
     const survey = draft.files.find((f: {match: string}) => f.match === "enquete.csv");
     expect(survey).toMatchObject({entity: "nps_responses", columns: {score: "nps_score", customer_id: "cliente_id", responded_at: "respondido_em", id: "resposta_id"}});
     // The one thing it could not tell, written by hand, as the message says:
@@ -172,5 +172,18 @@ describe("rapport init", () => {
     expect(JSON.parse(readFileSync(join(dir, "shop/rapport.config.json"), "utf-8"))).toEqual({files: []});
     expect(init.err).toMatch(/guessed orders_export\.csv: a Shopify orders export, read as it is/);
     expect(init.err).toMatch(/guessed nps_responses\.csv: NPS responses in the model's own columns, read as it is/);
+  }, 60_000);
+
+  it("says what it could not read (an empty file, JSON, a file of unknown columns) and still writes the rest; no CSV at all is exit 65", async () => {
+    const dir = tempTree({"x/empty.csv": "", "x/notes.csv": "a,b\n1,2\n", "x/more.json": "{}", "y/readme.md": "hello"});
+    const init = await run(["init", "x"], dir);
+    expect(init.code, init.err).toBe(exitCodes.ok);
+    expect(init.err).toMatch(/not guessed: empty\.csv: empty, no header to read/);
+    expect(init.err).toMatch(/not guessed: more\.json: rapport init reads CSV exports only/);
+    expect(init.err).toMatch(/not guessed: notes\.csv: could not tell what it holds \(columns: a, b\)/);
+    expect(JSON.parse(readFileSync(join(dir, "x/rapport.config.json"), "utf-8"))).toEqual({files: []});
+    const none = await run(["init", "y"], dir);
+    expect(none.code).toBe(exitCodes.badInput);
+    expect(none.err).toMatch(/y: no CSV exports/);
   }, 60_000);
 });
