@@ -85,11 +85,11 @@ const fieldMapping = z.union([
   z.string().min(1),
   z
     .strictObject({
-      column: z.union([z.string(), z.array(z.string())]).optional(),
-      sql: z.string().optional(),
-      values: z.record(z.string(), z.string()).optional(),
-      scale: z.number().optional(),
-      default: z.string().optional(),
+      column: z.union([z.string(), z.array(z.string())]).optional().describe("the export's column (or columns: the first present wins), matched case-insensitively"),
+      sql: z.string().optional().describe("a DuckDB SQL expression over the file's columns (all text; quote names in double quotes), instead of column"),
+      values: z.record(z.string(), z.string()).optional().describe("translates values before they are read (keys compared trimmed and lower-cased): {\"delivered\": \"completed\"}"),
+      scale: z.number().optional().describe("multiplies the number read: 0.01 turns cents into units"),
+      default: z.string().optional().describe("the value when the column is absent or the cell empty"),
       /** Join: the "name" of another file, or an entity loaded before this file's (e.g. "orders"). */
       from: z.string().min(1).optional().describe('join: the "name" of another file, or an entity loaded before this file\'s (e.g. "orders")'),
       /** Join: the key, this file's column matched with the other side's. */
@@ -121,9 +121,9 @@ const currencyCode = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code in capital
 const linesConfig = z
   .strictObject({
     /** Column of the quantity on each line (with unitPrice: amount = quantity × unitPrice). */
-    quantity: z.string().min(1).optional(),
+    quantity: z.string().min(1).optional().describe("the column of each line's quantity (with unitPrice: amount = quantity × unitPrice)"),
     /** Column of the unit price on each line. */
-    unitPrice: z.string().min(1).optional()
+    unitPrice: z.string().min(1).optional().describe("the column of each line's unit price")
   })
   .refine((l) => (l.quantity === undefined) === (l.unitPrice === undefined), "give both quantity and unitPrice, or neither (then the column mapped to amount is summed)");
 
@@ -134,20 +134,20 @@ const linesConfig = z
  */
 const returnsConfig = z.strictObject({
   /** A regular expression on the order id ("^C": Online Retail's credit notes). */
-  idPattern: z.string().min(1).optional(),
+  idPattern: z.string().min(1).optional().describe("a regular expression on the order id: \"^C\" for credit notes numbered C…"),
   /** An order (after summing its lines) with a negative amount is a return. */
-  negative: z.boolean().optional(),
+  negative: z.boolean().optional().describe("an order (its lines summed) with a negative amount is a return"),
   /** Values of the status column (case-insensitive) that mark a return ("refund", "credit note"). */
-  status: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
+  status: z.union([z.string().min(1), z.array(z.string().min(1))]).optional().describe("values of the status column (case-insensitive) that mark a return"),
   /** Column naming the order a return refers to, when the export says it. */
-  originalId: z.string().min(1).optional()
+  originalId: z.string().min(1).optional().describe("the column naming the order a return refers to")
 });
 
 const fileConfig = z.strictObject({
   /** A file name pattern (* and ?), or a path pattern with / and ** matched against the path given. */
-  match: z.string().min(1),
-  source: z.string().optional(),
-  entity: z.enum(entityNames as [string, ...string[]]).optional(),
+  match: z.string().min(1).describe("a file name pattern (* and ?), or a path pattern with / and ** matched against the path given"),
+  source: z.string().optional().describe("read the file as this source's export: generic, hubspot, salesforce, stripe, shopify, cdnow"),
+  entity: z.enum(entityNames as [string, ...string[]]).optional().describe("what the file holds"),
   /** What other files' joins call this file ("from": name). Letters, digits and _; not an entity's name. */
   name: z
     .string()
@@ -158,57 +158,57 @@ const fileConfig = z.strictObject({
   role: z.enum(["lookup"]).optional().describe("lookup: the file holds no entity of its own; only the joins that name it read it"),
   /** The score's scale, [lowest, highest]: [1, 5] for 1–5 stars on a ratings file; NPS is [0, 10]. */
   scale: z.tuple([z.number().int(), z.number().int()]).optional().describe("the score's scale, [lowest, highest]: [1, 5] for 1–5 stars on a ratings file; NPS is [0, 10]"),
-  columns: z.record(z.string(), fieldMapping).optional(),
-  dateFormats: z.union([z.string(), z.array(z.string())]).optional(),
-  decimal: z.enum([".", ","]).optional(),
-  delimiter: z.string().optional(),
+  columns: z.record(z.string(), fieldMapping).optional().describe("model field ← the export's column name, or a mapping object"),
+  dateFormats: z.union([z.string(), z.array(z.string())]).optional().describe("strptime formats tried in order for times that are not ISO 8601: \"%d/%m/%Y %H:%M\""),
+  decimal: z.enum([".", ","]).optional().describe("the decimal separator of numbers (\",\" for 1.234,56)"),
+  delimiter: z.string().optional().describe("the CSV delimiter, when not guessed right from the header"),
   /** utf-16 takes its byte order from the byte-order mark (or the text); latin-1 is read as windows-1252, its superset. */
-  encoding: z.enum(["utf-8", "utf-16", "utf-16le", "utf-16be", "latin-1", "windows-1252"]).optional(),
+  encoding: z.enum(["utf-8", "utf-16", "utf-16le", "utf-16be", "latin-1", "windows-1252"]).optional().describe("the file's encoding, when not UTF-8 (UTF-16 is recognised without it)"),
   /** Orders only: one row per order line (see linesConfig). */
-  lines: linesConfig.optional(),
+  lines: linesConfig.optional().describe("orders only: one row per order line; rows with the same id are one order"),
   /** Orders only: which rows are returns or credit notes (see returnsConfig). */
-  returns: returnsConfig.optional(),
+  returns: returnsConfig.optional().describe("orders only: which rows are returns or credit notes (any rule that matches)"),
   /** Orders only: "allow" keeps orders with no customer id apart as guest orders; "reject" (default) rejects them. */
-  guests: z.enum(["allow", "reject"]).optional(),
+  guests: z.enum(["allow", "reject"]).optional().describe("orders only: allow keeps orders with no customer id apart as guest orders; reject (default) rejects them"),
   /** The currency of the file's amounts when it has no currency column (overrides the top-level currency). */
-  currency: currencyCode.optional()
+  currency: currencyCode.optional().describe("the currency of the file's amounts when it has no currency column")
 });
 
 export const configSchema = z.strictObject({
-  warehouse: z.string().default(".rapport/warehouse.duckdb"),
-  rejectThreshold: z.number().min(0).max(1).default(0.05),
+  warehouse: z.string().default(".rapport/warehouse.duckdb").describe("the DuckDB warehouse file"),
+  rejectThreshold: z.number().min(0).max(1).default(0.05).describe("the share of an export's records that may be rejected before the run fails"),
   /**
    * An internal build for a private deployment, allowed to show personal
    * data: the privacy check then reports instead of failing, and the build
    * says loudly that the output is not for public hosting.
    */
-  private: z.boolean().default(false),
+  private: z.boolean().default(false).describe("an internal build allowed to show personal data (never for public hosting)"),
   /** Published breakdowns merge or withhold groups of fewer customers than this. */
-  minGroupSize: z.number().int().min(1).default(10),
+  minGroupSize: z.number().int().min(1).default(10).describe("published breakdowns merge or withhold groups of fewer customers than this"),
   /**
    * Predicted CLV by group: a group with at least this many customers with a repeat purchase gets its
    * own model fit; a smaller one is valued with the fit on all customers (see src/metrics/clv.ts for why 100).
    */
-  clvMinGroupRepeaters: z.number().int().min(1).default(100),
+  clvMinGroupRepeaters: z.number().int().min(1).default(100).describe("a group needs this many repeat customers for a CLV model fit of its own"),
   /** A kind of data whose latest record is older than this many days at build time is flagged stale. */
-  staleAfterDays: z.number().positive().default(30),
+  staleAfterDays: z.number().positive().default(30).describe("data whose latest record is older than this many days is flagged stale"),
   /** The currency of every export's amounts that has no currency column or file currency of its own. */
-  currency: currencyCode.optional(),
+  currency: currencyCode.optional().describe("the currency of every export's amounts that has no currency column or file currency"),
   /**
    * With several currencies among the exports: the one reports are in, and
    * `rates` giving one unit of each other currency in it ({"USD": 0.79}).
    * Amounts are converted when loaded. Without it, mixed currencies are refused.
    */
-  reportingCurrency: currencyCode.optional(),
-  rates: z.record(currencyCode, z.number().positive()).optional(),
+  reportingCurrency: currencyCode.optional().describe("with several currencies: the one reports are in"),
+  rates: z.record(currencyCode, z.number().positive()).optional().describe("one unit of each other currency in the reportingCurrency: {\"USD\": 0.79}"),
   /** Records dated more than this many days after the load's day are rejected as "in the future". */
-  maxDaysInFuture: z.number().min(0).default(7),
+  maxDaysInFuture: z.number().min(0).default(7).describe("records dated more than this many days after the load's day are rejected"),
   /**
    * What a load does with an export that is now empty (0 bytes or a header
    * only): keep the rows its previous version loaded (and say so), or remove them.
    */
-  emptyExports: z.enum(["keep", "remove"]).default("keep"),
-  files: z.array(fileConfig).default([])
+  emptyExports: z.enum(["keep", "remove"]).default("keep").describe("an export that is now empty: keep the rows it loaded before, or remove them"),
+  files: z.array(fileConfig).default([]).describe("how to read exports not named or shaped like the model, first match wins"),
 }).refine((c) => c.rates === undefined || c.reportingCurrency !== undefined, {message: "rates need a reportingCurrency to convert to", path: ["rates"]});
 
 export type RapportConfig = z.infer<typeof configSchema>;
@@ -338,4 +338,23 @@ function checkJoins(files: readonly FileConfig[], ctx: z.RefinementCtx): void {
       }
     }
   });
+}
+
+/**
+ * The JSON Schema of rapport.config.json, generated from configSchema (what a
+ * file may hold: defaults are optional). Committed as
+ * schema/rapport.config.schema.json (`npm run config-schema` rewrites it;
+ * test/ingest/config-schema.test.ts checks it is current) and mapped to
+ * rapport.config.json in .vscode/settings.json, so editors complete and check
+ * the file. Cross-field rules (joins, lookups, scales) are zod's alone.
+ */
+export function configJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(configSchema, {io: "input", target: "draft-7"}) as Record<string, unknown>;
+  return {
+    $schema: schema.$schema,
+    $id: "https://rapport.invalid/rapport.config.schema.json",
+    title: "rapport.config.json",
+    description: "How rapport reads a folder of exports: see README.md, \"Loading your exports\".",
+    ...schema
+  };
 }

@@ -10,3 +10,4 @@ export {preview} from "./preview.js";
 export {serve} from "./serve.js";
 export {sample} from "./sample.js";
 export {pdf} from "./pdf.js";
+export {init} from "./init.js";
