@@ -11,6 +11,7 @@
  * never has width 0.
  */
 import {z95, type NpsCounts} from "./nps.js";
+import {logChoose} from "../models/special.js";
 
 export interface Interval {
   /** Lower and upper bound, in NPS points (−100 … +100). */
@@ -160,16 +161,6 @@ export function benjaminiHochberg(p: readonly (number | undefined)[], q = 0.05):
     adjusted[tests[j].i] = running;
   }
   return {discovery, adjusted};
-}
-
-function logChoose(n: number, k: number): number {
-  return logFactorial(n) - logFactorial(k) - logFactorial(n - k);
-}
-
-const logFactorials: number[] = [0];
-function logFactorial(n: number): number {
-  for (let i = logFactorials.length; i <= n; ++i) logFactorials[i] = logFactorials[i - 1] + Math.log(i);
-  return logFactorials[n];
 }
 
 /** P(Z > x) for a standard normal, via the complementary error function (Numerical Recipes erfcc, |error| < 1.2e-7). */

@@ -11,6 +11,7 @@
 import {normalUpperTail} from "./npsStats.js";
 import {z95} from "./nps.js";
 import type {SurvivalStep} from "./survival.js";
+import {logChoose} from "../models/special.js";
 
 /**
  * fisherExact(k1, n1, k2, n2): the two-sided p-value of Fisher's exact test
@@ -98,12 +99,3 @@ export function medianInterval(steps: readonly SurvivalStep[], z = z95): {low: n
   return {low, high};
 }
 
-function logChoose(n: number, k: number): number {
-  return logFactorial(n) - logFactorial(k) - logFactorial(n - k);
-}
-
-const logFactorials: number[] = [0];
-function logFactorial(n: number): number {
-  for (let i = logFactorials.length; i <= n; ++i) logFactorials[i] = logFactorials[i - 1] + Math.log(i);
-  return logFactorials[n];
-}

@@ -4,7 +4,8 @@
  *   relative error below 1e-14 (Numerical Recipes 3rd ed., §6.1);
  * - hyp2f1(a, b, c, z): the Gauss hypergeometric series ₂F₁ for |z| < 1,
  *   summed until terms stop changing the total;
- * - logAddExp(x, y): ln(eˣ + eʸ) without overflow.
+ * - logAddExp(x, y): ln(eˣ + eʸ) without overflow;
+ * - logChoose(n, k): ln C(n, k) for whole n ≥ k ≥ 0, exact to rounding (a table of ln n!, grown as needed).
  */
 const g = 7;
 const lanczos = [
@@ -39,4 +40,14 @@ export function logAddExp(x: number, y: number): number {
   if (y === -Infinity) return x;
   const m = Math.max(x, y);
   return m + Math.log(Math.exp(x - m) + Math.exp(y - m));
+}
+
+export function logChoose(n: number, k: number): number {
+  return logFactorial(n) - logFactorial(k) - logFactorial(n - k);
+}
+
+const logFactorials: number[] = [0];
+function logFactorial(n: number): number {
+  for (let i = logFactorials.length; i <= n; ++i) logFactorials[i] = logFactorials[i - 1] + Math.log(i);
+  return logFactorials[n];
 }
