@@ -193,7 +193,7 @@ describe("the Service page", () => {
         return file;
       };
       let file = await csv();
-      expect(file.header.join(",")).toBe("period,group,tickets,incomplete,withheld,firstResponseMedianHours,firstResponseP90Hours");
+      expect(file.header.join(",")).toBe("period,group,tickets,incomplete,withheld,firstResponseMedianHours,firstResponseP90Hours,longestFollowedHours");
       expect(file.rows.length).toBe(rows.length);
       const last = rows.at(-1)!;
       const {period, group, tickets, withheld, firstResponseMedianHours: median} = file.rows.at(-1)!;
@@ -201,7 +201,7 @@ describe("the Service page", () => {
       if (!last.withheld) expect([Number(tickets), Number(median).toFixed(2)]).toEqual([last.tickets, last.firstResponseMedian!.toFixed(2)]);
       // Withheld rows carry no ticket count and no figure.
       const small = file.rows.filter((r) => r.withheld === "true");
-      for (const r of small) expect(r.tickets + r.firstResponseMedianHours + r.firstResponseP90Hours).toBe("");
+      for (const r of small) expect(r.tickets + r.firstResponseMedianHours + r.firstResponseP90Hours + r.longestFollowedHours).toBe("");
       expect(small.length).toBe(rows.filter((r) => r.withheld).length);
       expect(small.length).toBeGreaterThan(rows.filter((r) => r.tickets < minGroupSize).length); // complementary suppression
 
