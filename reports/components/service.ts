@@ -230,10 +230,11 @@ export function npsAfterChart(rows: readonly NpsAfterRow[], {width = 640}: {widt
         y: "group",
         frameAnchor: "left",
         dx: 4,
-        text: (d: NpsAfterRow) => `withheld: ${d.responses} responses`,
+        // A withheld class publishes no count (complementary suppression), so the label says why, not how many.
+        text: () => "withheld: too few answers",
         fill: "var(--theme-foreground-muted)",
         tip: true,
-        title: (d: NpsAfterRow) => `First answer ${label(d)}: only ${d.responses} responses, too few to show`
+        title: (d: NpsAfterRow) => `First answer ${label(d)}: fewer than the minimum of answers, or a class that would give such a one away, so not shown`
       })
     ],
     ariaLabel: "NPS after fast and slow first answers, for each cut-off between fast and slow, with 95% intervals",
