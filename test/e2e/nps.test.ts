@@ -31,7 +31,7 @@ const lastComplete = (rows: (NpsTrendRow & {withheld: boolean})[], group: string
 const big = async (page: import("playwright-core").Page, metric: string) => Number((await page.locator(`[data-metric=${metric}] .big`).textContent())!.replace("−", "-").replace("+", ""));
 
 describe("the NPS page", () => {
-  it("shows the last complete month's NPS, margin and change as `rapport metrics nps` computes them, and draws every month", async () => {
+  it("shows the last complete month's NPS, score interval and change as `rapport metrics nps` computes them, and draws every month", async () => {
     const trend = await nps(undefined, "month");
     const last = lastComplete(trend, "all");
     const {page, errors} = await visit(browser, siteUrl + "nps");
