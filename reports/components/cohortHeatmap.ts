@@ -6,7 +6,8 @@ export interface CohortCell {
   /** The cohort's size; null when the cohort is withheld (small). */
   customers: number | null;
   rate: number | null;
-  unboundedRate: number | null;
+  /** Share who ordered in period k or the periods after it up to retentionWindow (src/metrics/retention.ts); null until that window is over. */
+  windowRate: number | null;
   revenueRate: number | null;
   incomplete: boolean;
   small: boolean;
@@ -17,13 +18,18 @@ function dark(): boolean {
   return typeof matchMedia === "function" && matchMedia("(prefers-color-scheme: dark)").matches;
 }
 
-export type CohortMetric = "rate" | "unboundedRate" | "revenueRate";
+export type CohortMetric = "rate" | "windowRate" | "revenueRate";
 
-const labels: Record<CohortMetric, string> = {
-  rate: "Customers who ordered in the period",
-  unboundedRate: "Customers who ordered in the period or later",
-  revenueRate: "Revenue against the first period"
-};
+/** The periods windowed retention spans, as src/metrics/retention.ts's retentionWindow (pages cannot import from src/). */
+export const retentionWindow: Record<string, number> = {week: 4, month: 3, quarter: 2};
+
+/** The measure's name; windowed retention names its span ("in the period or the 2 months after"). */
+export function metricLabel(metric: CohortMetric, period = "month"): string {
+  if (metric === "rate") return "Customers who ordered in the period";
+  if (metric === "revenueRate") return "Revenue against the first period";
+  const after = retentionWindow[period] - 1;
+  return `Customers who ordered in the period or the ${after === 1 ? "" : `${after} `}${period}${after === 1 ? "" : "s"} after`;
+}
 
 /**
  * The cohort triangle as a heatmap: a row per cohort (newest at the bottom), a
@@ -45,7 +51,7 @@ export function cohortHeatmap(rows: readonly CohortCell[], {width = 640, metric 
     x: {label: `${period[0].toUpperCase()}${period.slice(1)}s since the first order`, axis: "top", tickFormat: (k: number) => (k % every ? "" : String(k))},
     y: {label: "Cohort", tickFormat: format, type: "band"},
     // On a dark page the scale runs from dark to light, so strong cells stand out and empty ones recede.
-    color: {type: "linear", scheme: "blues", reverse: dark(), domain: metric === "revenueRate" ? [0, 1] : [0, metric === "unboundedRate" ? 1 : 0.6], clamp: true, legend: true, label: labels[metric], tickFormat: "%"},
+    color: {type: "linear", scheme: "blues", reverse: dark(), domain: metric === "revenueRate" ? [0, 1] : [0, metric === "windowRate" ? 0.8 : 0.6], clamp: true, legend: true, label: metricLabel(metric, period), tickFormat: "%"},
     marks: [
       Plot.cell(rows, {x: "k", y: "cohort", fill: (d: CohortCell) => (d.small ? null : d[metric]), fillOpacity: (d: CohortCell) => (d.incomplete ? 0.35 : 1), inset: 0.5}),
       Plot.cell(rows.filter((d) => d.small), {x: "k", y: "cohort", fill: "var(--theme-foreground-faintest)", inset: 0.5}),
@@ -58,12 +64,12 @@ export function cohortHeatmap(rows: readonly CohortCell[], {width = 640, metric 
           title: (d: CohortCell) =>
             (d.small
               ? `${format(d.cohort)} cohort: too few customers to show`
-              : `${format(d.cohort)} cohort, ${d.customers!.toLocaleString("en")} customers\n${period} ${d.k}: ${((d[metric] ?? 0) * 100).toFixed(1)}%`) +
+              : `${format(d.cohort)} cohort, ${d.customers!.toLocaleString("en")} customers\n${period} ${d.k}: ${d[metric] == null ? `not over yet: the ${retentionWindow[period]} ${period}s are compared only once they are all over` : `${(d[metric]! * 100).toFixed(1)}%`}`) +
             (d.incomplete ? "\n(period not over yet)" : "")
         })
       )
     ],
-    ariaLabel: `Cohort retention heatmap: ${labels[metric].toLowerCase()}, by cohort and ${period}s since the first order`
+    ariaLabel: `Cohort retention heatmap: ${metricLabel(metric, period).toLowerCase()}, by cohort and ${period}s since the first order`
   });
 }
 
@@ -81,7 +87,7 @@ export function retentionCurves(rows: readonly CohortCell[], {width = 640, metri
     width,
     height: 300,
     x: {label: "Periods since the first order", interval: 1, tickFormat: "d"},
-    y: {label: labels[metric], tickFormat: "%", grid: true},
+    y: {label: metricLabel(metric, period), tickFormat: "%", grid: true},
     color: {legend: true, label: "Cohort (first period)", type: "ordinal", scheme: "tableau10"},
     marks: [
       Plot.line(shown.filter((d) => !d.incomplete), {x: "k", y: metric, stroke: label}),
@@ -101,12 +107,12 @@ export interface GroupCurvePoint {
 }
 
 /** Retention curves of groups (segments, say): each point pools the complete cells of every cohort in the group. */
-export function groupCurves(rows: readonly GroupCurvePoint[], {width = 640, label = "Group", metricLabel = labels.rate} = {}) {
+export function groupCurves(rows: readonly GroupCurvePoint[], {width = 640, label = "Group", metricLabel: yLabel = "Customers who ordered in the period"} = {}) {
   return Plot.plot({
     width,
     height: 300,
     x: {label: "Periods since the first order", interval: 1, tickFormat: "d"},
-    y: {label: metricLabel, tickFormat: "%", grid: true},
+    y: {label: yLabel, tickFormat: "%", grid: true},
     color: {legend: true, label, type: "ordinal", scheme: "tableau10"},
     marks: [
       Plot.line(rows, {x: "k", y: "rate", stroke: "group"}),

@@ -12,7 +12,9 @@ export interface NpsPoint {
   period: Date;
   responses: number;
   nps?: number;
-  moe?: number;
+  /** 95% score interval, in points (asymmetric near ±100). */
+  low?: number;
+  high?: number;
   significant?: boolean;
   small?: boolean;
   incomplete: boolean;
@@ -29,7 +31,7 @@ export function npsTrend(rows: readonly NpsPoint[], {width = 640, height = 300, 
   const name = (d: Date) => periodName(d, period);
   const shown = rows.filter((d) => !d.withheld && d.nps !== undefined) as Required<NpsPoint>[];
   // Withheld periods stay in the line and the band as NaN, so both break there instead of bridging the gap.
-  const series = [...rows].sort((a, b) => +a.period - +b.period).map((d) => (d.withheld || d.nps === undefined ? {...d, nps: NaN, moe: NaN} : d)) as Required<NpsPoint>[];
+  const series = [...rows].sort((a, b) => +a.period - +b.period).map((d) => (d.withheld || d.nps === undefined ? {...d, nps: NaN, low: NaN, high: NaN} : d)) as Required<NpsPoint>[];
   const complete = series.filter((d) => !d.incomplete || Number.isNaN(d.nps));
   return Plot.plot({
     width,
@@ -38,7 +40,7 @@ export function npsTrend(rows: readonly NpsPoint[], {width = 640, height = 300, 
     x: {type: "utc", label: null},
     y: {label: "Net Promoter Score", domain: [-100, 100], grid: true},
     marks: [
-      Plot.areaY(series, {x: "period", y1: (d: Required<NpsPoint>) => Math.max(-100, d.nps - d.moe), y2: (d: Required<NpsPoint>) => Math.min(100, d.nps + d.moe), fill: "var(--theme-foreground-focus)", fillOpacity: 0.15, curve: "step"}),
+      Plot.areaY(series, {x: "period", y1: "low", y2: "high", fill: "var(--theme-foreground-focus)", fillOpacity: 0.15, curve: "step"}),
       Plot.ruleY([0]),
       Plot.lineY(complete, {x: "period", y: "nps", stroke: "var(--theme-foreground-focus)"}),
       Plot.lineY(shown.slice(-2).filter(() => shown.at(-1)?.incomplete), {x: "period", y: "nps", stroke: "var(--theme-foreground-focus)", strokeDasharray: "4,3"}),
@@ -50,7 +52,7 @@ export function npsTrend(rows: readonly NpsPoint[], {width = 640, height = 300, 
         fill: (d: Required<NpsPoint>) => (d.significant ? "var(--theme-foreground-focus)" : "var(--theme-background)"),
         tip: true,
         title: (d: Required<NpsPoint>) =>
-          `${name(d.period)}\nNPS ${d.nps.toFixed(0)} (95% interval ${Math.max(-100, d.nps - d.moe).toFixed(0)} to ${Math.min(100, d.nps + d.moe).toFixed(0)})\n${d.responses} responses` +
+          `${name(d.period)}\nNPS ${d.nps.toFixed(0)} (95% interval ${d.low.toFixed(0)} to ${d.high.toFixed(0)})\n${d.responses} responses` +
           (d.significant ? `\nchange from the ${period} before larger than chance` : "") +
           (d.small ? "\nfew responses: read with care" : "") +
           (d.incomplete ? `\n${period} not over yet` : "")
@@ -102,7 +104,7 @@ export interface GroupNps extends PooledNps {
 
 /** NPS of each group over a range, each with its 95% interval, sorted from highest; groups too small to show are left out. */
 export function npsByGroup(rows: readonly GroupNps[], {width = 640, label = "Group"}: {width?: number; label?: string} = {}) {
-  const shown = rows.filter((d) => d.nps !== undefined) as (GroupNps & {nps: number; moe: number})[];
+  const shown = rows.filter((d) => d.nps !== undefined) as (GroupNps & {nps: number; low: number; high: number})[];
   return Plot.plot({
     width,
     height: 40 + 28 * shown.length,
@@ -111,14 +113,14 @@ export function npsByGroup(rows: readonly GroupNps[], {width = 640, label = "Gro
     y: {label: null, domain: shown.slice().sort((a, b) => b.nps - a.nps).map((d) => d.group)},
     marks: [
       Plot.ruleX([0]),
-      Plot.ruleY(shown, {y: "group", x1: (d: GroupNps) => Math.max(-100, d.nps! - d.moe!), x2: (d: GroupNps) => Math.min(100, d.nps! + d.moe!), stroke: "var(--theme-foreground-focus)", strokeOpacity: 0.4, strokeWidth: 6}),
+      Plot.ruleY(shown, {y: "group", x1: "low", x2: "high", stroke: "var(--theme-foreground-focus)", strokeOpacity: 0.4, strokeWidth: 6}),
       Plot.dot(shown, {
         y: "group",
         x: "nps",
         r: 5,
         fill: "var(--theme-foreground-focus)",
         tip: true,
-        title: (d: GroupNps) => `${label}: ${d.group}\nNPS ${d.nps!.toFixed(0)} (95% interval ${Math.max(-100, d.nps! - d.moe!).toFixed(0)} to ${Math.min(100, d.nps! + d.moe!).toFixed(0)})\n${d.responses} responses`
+        title: (d: GroupNps) => `${label}: ${d.group}\nNPS ${d.nps!.toFixed(0)} (95% interval ${d.low!.toFixed(0)} to ${d.high!.toFixed(0)})\n${d.responses} responses`
       })
     ],
     ariaLabel: `Net Promoter Score by ${label.toLowerCase()} with 95% intervals`

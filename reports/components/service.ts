@@ -18,10 +18,15 @@ export interface ServicePoint {
   csatWithheld: boolean;
   tickets: number;
   ratings: number;
+  /** Kaplan–Meier quantiles in hours; undefined when not reached (then "more than" the longest time followed) or withheld. */
   firstResponseMedian?: number;
   firstResponseP90?: number;
+  firstResponseLongest?: number;
   resolutionMedian?: number;
   resolutionP90?: number;
+  resolutionLongest?: number;
+  /** Tickets still without a solution at the data's last moment. */
+  unresolved?: number;
   csatSatisfied?: number;
   csatMean?: number;
   csatResponseRate?: number;
@@ -32,7 +37,9 @@ export interface NpsAfterRow {
   group: "fast" | "slow" | "no recent ticket";
   responses: number;
   nps?: number;
-  moe?: number;
+  /** 95% score interval, in points. */
+  low?: number;
+  high?: number;
   withheld: boolean;
 }
 
@@ -44,6 +51,16 @@ export function durationWords(hours: number): string {
   }
   if (hours < 48) return `${hours.toFixed(1)} hours`;
   return `${(hours / 24).toFixed(1)} days`;
+}
+
+/**
+ * A Kaplan–Meier quantile in words: the duration, or "more than <longest time
+ * followed>" when so many tickets are still waiting that the share is not
+ * reached yet (the quantile is beyond what the data can tell).
+ */
+export function quantileWords(hours: number | undefined, longest: number | undefined): string {
+  if (hours !== undefined) return durationWords(hours);
+  return longest === undefined ? "—" : `more than ${durationWords(longest)}`;
 }
 
 /** "hours" as a count in words, for cut-offs: "1 hour", "24 hours". */
@@ -136,9 +153,11 @@ export function timesChart(rows: readonly ServicePoint[], {what, granularity, wi
     y: {label: "Hours", zero: true},
     title: (d, s) =>
       `${periodName(d.period, granularity)}${d.incomplete ? " (not over yet)" : ""}\n` +
-      `${s.key.endsWith("Median") ? "Half" : "9 in 10"} of tickets ${verb} within ${durationWords(d[s.key] as number)}\n${d.tickets.toLocaleString("en")} tickets opened`,
+      `${s.key.endsWith("Median") ? "Half" : "9 in 10"} of tickets ${verb} within ${durationWords(d[s.key] as number)}` +
+      (s.key.endsWith("Median") && d[`${what}P90`] === undefined ? `\n9 in 10 within ${quantileWords(undefined, d[`${what}Longest`])}` : "") +
+      `\n${d.tickets.toLocaleString("en")} tickets opened${what === "resolution" && d.unresolved ? `, ${d.unresolved.toLocaleString("en")} not solved yet` : ""}`,
     ariaLabel: `${what === "firstResponse" ? "Hours to the first answer" : "Hours to a solution"} by ${granularity}, median and 90th percentile`,
-    ariaDescription: "Two lines: the time within which half of tickets, and nine in ten, were handled. The unfinished last period is dashed; gaps are periods with too few tickets to show."
+    ariaDescription: "Two lines: the time within which half of tickets, and nine in ten, were handled, counting tickets still open as waiting so far. The unfinished last period is dashed; gaps are periods with too few tickets to show, or where the share is not reached yet."
   });
 }
 
@@ -180,8 +199,8 @@ export function npsAfterChart(rows: readonly NpsAfterRow[], {width = 640}: {widt
   const withheld = classes.filter((d) => d.withheld);
   const reference = rows.find((d) => d.group === "no recent ticket" && !d.withheld);
   const label = (d: NpsAfterRow) => (d.group === "fast" ? `within ${hoursWords(d.slowHours)}` : `after more than ${hoursWords(d.slowHours)}, or never`);
-  const low = (d: Required<NpsAfterRow>) => Math.max(-100, d.nps - d.moe);
-  const high = (d: Required<NpsAfterRow>) => Math.min(100, d.nps + d.moe);
+  const low = (d: Required<NpsAfterRow>) => d.low;
+  const high = (d: Required<NpsAfterRow>) => d.high;
   const xs = [...shown.flatMap((d) => [low(d), high(d)]), ...(reference ? [reference.nps!] : []), 0];
   return Plot.plot({
     width,
@@ -194,7 +213,7 @@ export function npsAfterChart(rows: readonly NpsAfterRow[], {width = 640}: {widt
     color: {legend: true, domain: [classNames.fast, classNames.slow], range: [medianColor, p90Color]},
     marks: [
       reference
-        ? Plot.ruleX([reference], {x: "nps", stroke: "var(--theme-foreground-muted)", strokeDasharray: "3,3", tip: true, title: (d: NpsAfterRow) => `No ticket in the 60 days before answering\nNPS ${d.nps!.toFixed(0)} ± ${d.moe!.toFixed(0)}, ${d.responses.toLocaleString("en")} responses`})
+        ? Plot.ruleX([reference], {x: "nps", stroke: "var(--theme-foreground-muted)", strokeDasharray: "3,3", tip: true, title: (d: NpsAfterRow) => `No ticket in the 60 days before answering\nNPS ${d.nps!.toFixed(0)} (95% interval ${d.low!.toFixed(0)} to ${d.high!.toFixed(0)}), ${d.responses.toLocaleString("en")} responses`})
         : null,
       Plot.ruleY(shown, {fy: "slowHours", y: "group", x1: low, x2: high, stroke: (d: NpsAfterRow) => classNames[d.group], strokeWidth: 2, tip: true, title: (d: Required<NpsAfterRow>) => `95% interval ${low(d).toFixed(0)} to ${high(d).toFixed(0)}`}),
       Plot.dot(shown, {
@@ -211,10 +230,11 @@ export function npsAfterChart(rows: readonly NpsAfterRow[], {width = 640}: {widt
         y: "group",
         frameAnchor: "left",
         dx: 4,
-        text: (d: NpsAfterRow) => `withheld: ${d.responses} responses`,
+        // A withheld class publishes no count (complementary suppression), so the label says why, not how many.
+        text: () => "withheld: too few answers",
         fill: "var(--theme-foreground-muted)",
         tip: true,
-        title: (d: NpsAfterRow) => `First answer ${label(d)}: only ${d.responses} responses, too few to show`
+        title: (d: NpsAfterRow) => `First answer ${label(d)}: fewer than the minimum of answers, or a class that would give such a one away, so not shown`
       })
     ],
     ariaLabel: "NPS after fast and slow first answers, for each cut-off between fast and slow, with 95% intervals",

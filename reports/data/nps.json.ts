@@ -1,10 +1,12 @@
 // NPS per month and per quarter, for all customers and for each segment, region and acquisition channel,
 // computed by the same code as `rapport metrics nps --by <breakdown> --period <period>` (src/metrics/nps.ts):
-// the figure, its 95% margin, shares and counts of each group, the change against the previous period and
-// whether it is larger than chance. Cells are withheld by complementary suppression (src/privacy/suppress.ts):
+// the figure, its 95% score interval (low, high), shares and counts of each group, the change against the
+// previous period, its p-value (exact permutation test, npsChangeTest) and whether it is larger than chance:
+// a discovery of Benjamini–Hochberg at 5% over the family of all published changes of one granularity and
+// breakdown (say, every segment's month-on-month change). Cells are withheld by complementary suppression (src/privacy/suppress.ts):
 // a period with fewer responses than minGroupSize, and whatever else would let a total minus the parts shown
 // (the groups of a period, the months of a quarter) give it away. A withheld row publishes no count; a change
-// or rolling figure that involves a withheld period is not published either.
+// or rolling figure that involves a withheld period is not published either, and is not in the family.
 import {loadConfig} from "../../src/config.js";
 import {npsCountsSql, npsTrend, type NpsCountRow} from "../../src/metrics/nps.js";
 import {projectRoot} from "../../src/paths.js";
@@ -26,13 +28,11 @@ const rows = await readWarehouse(async (db) => {
   for (const {granularity, by} of tables) {
     const mine = cells.filter((c) => c.granularity === granularity && c.by === by);
     const hidden = new Map(mine.map((c) => [`${c.group}|${c.period.getTime()}`, c.hidden]));
-    const trend = npsTrend(mine, {rolling});
-    trend.forEach((r, i) => {
+    // npsTrend gives no change or rolling figure that uses a withheld period, and tests the others as one family.
+    const trend = npsTrend(mine, {rolling, withheld: (c) => hidden.get(`${c.group}|${c.period.getTime()}`)!});
+    trend.forEach((r) => {
       const key = {granularity, by, group: r.group, period: r.period, incomplete: r.incomplete};
-      const isHidden = (j: number) => j >= 0 && trend[j].group === r.group && hidden.get(`${r.group}|${trend[j].period.getTime()}`)!;
-      if (isHidden(i)) return void out.push({...key, withheld: true});
-      // The change and the rolling figure use the periods before: none of them may be withheld.
-      const window = Array.from({length: rolling - 1}, (_, n) => i - 1 - n);
+      if (hidden.get(`${r.group}|${r.period.getTime()}`)) return void out.push({...key, withheld: true});
       out.push({
         ...key,
         withheld: false,
@@ -41,18 +41,20 @@ const rows = await readWarehouse(async (db) => {
         passives: r.passives,
         detractors: r.detractors,
         nps: r.nps,
-        moe: r.moe,
+        low: r.low,
+        high: r.high,
         promoterShare: r.promoterShare,
         passiveShare: r.passiveShare,
         detractorShare: r.detractorShare,
-        change: isHidden(i - 1) ? null : (r.change ?? null),
-        significant: isHidden(i - 1) ? false : r.significant,
+        change: r.change ?? null,
+        p: r.p ?? null,
+        significant: r.significant,
         small: r.small,
-        rollingNps: window.some(isHidden) ? null : (r.rollingNps ?? null)
+        rollingNps: r.rollingNps ?? null
       });
     });
   }
   return out;
 });
-console.error(`nps: ${rows.length} rows, ${rows.filter((r) => r.withheld).length} withheld`);
+console.error(`nps: ${rows.length} rows, ${rows.filter((r) => r.withheld).length} withheld, ${rows.filter((r) => r.significant).length} of ${rows.filter((r) => r.change != null).length} changes larger than chance`);
 process.stdout.write(JSON.stringify(rows));

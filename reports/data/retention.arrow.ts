@@ -16,7 +16,7 @@ import {readWarehouse} from "../../src/warehouse/read.js";
 const {minGroupSize} = await loadConfig(projectRoot);
 // Rates to 4 decimals (0.01 percentage points; pages show 0.1): full doubles would double the compressed
 // file. Churn keeps 6, since the page turns it back into customers lost (churn × the period before's buyers).
-const digits: Record<string, number> = {rate: 4, unboundedRate: 4, revenueRate: 4, churn: 6};
+const digits: Record<string, number> = {rate: 4, windowRate: 4, revenueRate: 4, churn: 6};
 const withheld = (column: string) => `CASE WHEN h.hidden THEN NULL ELSE ${column in digits ? `round(t."${column}", ${digits[column]})` : `t."${column}"`} END AS "${column}"`;
 const tables: [Period, Breakdown | undefined][] = [
   ["week", undefined],
@@ -38,7 +38,7 @@ const rows = await readWarehouse(async (db) => {
     all.push(
       ...(await db.all<Record<string, unknown>>(
         `SELECT '${period}' AS granularity, '${by ?? "all"}' AS "by", t."group", t.cohort, t.k, CASE WHEN h.hidden THEN NULL ELSE t.customers END AS customers,
-           ${["retained", "rate", "unboundedRate", "revenueRate", "churn"].map(withheld).join(", ")},
+           ${["retained", "rate", "windowRate", "revenueRate", "churn"].map(withheld).join(", ")},
            CASE WHEN h.hidden THEN NULL ELSE round(r."repeatRate", 4) END AS "repeatRate", t.incomplete, h.hidden AS small
          FROM (${cohortSql({period, by, minCohort: minGroupSize})}) t
          JOIN _cohort_hidden h ON h.granularity = '${period}' AND h."by" = '${by ?? "all"}' AND h."group" = t."group" AND h.cohort = t.cohort

@@ -1,13 +1,17 @@
-// Support service for the Service page: first-response and resolution times (median and 90th
-// percentile), CSAT, per week, month and quarter, for all customers and for each segment, region,
+// Support service for the Service page: first-response and resolution times (Kaplan–Meier median and 90th
+// percentile, tickets still open at the data's last moment counted as censored; where a quantile is not
+// reached, the longest time followed, which the page shows as "more than …"), CSAT, per week, month and quarter, for all customers and for each segment, region,
 // acquisition channel and support channel; and NPS after slow and fast first answers at several
 // cut-offs. Definitions: src/metrics/service.ts. Rows are withheld by complementary suppression
 // (src/privacy/suppress.ts): a row with fewer tickets (or, for CSAT, ratings) than minGroupSize
 // (rapport.config.json, default 10), and whatever else would let a total minus the parts shown (the groups
 // of a period, the months of a quarter) give it away; a withheld row publishes no count and no figure.
-// NPS classes (fast, slow, no recent ticket) are suppressed the same way against all responses.
+// NPS classes (fast, slow, no recent ticket) are suppressed the same way against all responses; each class
+// carries its 95% score interval, and each fast-minus-slow gap the p-value of npsChangeTest, flagged larger
+// than chance by Benjamini–Hochberg at 5% over the family of the gaps published (one per cut-off).
 import {loadConfig} from "../../src/config.js";
-import {npsDifference, npsFromCounts, type NpsCounts} from "../../src/metrics/nps.js";
+import {npsFromCounts, type NpsCounts} from "../../src/metrics/nps.js";
+import {benjaminiHochberg, npsChangeTest} from "../../src/metrics/npsStats.js";
 import {periods} from "../../src/metrics/periods.js";
 import {npsAfterServiceSql, serviceSql, type ServiceBreakdown, type ServiceRow} from "../../src/metrics/service.js";
 import {projectRoot} from "../../src/paths.js";
@@ -45,8 +49,11 @@ const published = await readWarehouse(async (db) => {
       tickets: timesShown ? r.tickets : undefined,
       firstResponseMedian: timesShown ? round(r.firstResponseMedian, 3) : undefined,
       firstResponseP90: timesShown ? round(r.firstResponseP90, 3) : undefined,
+      firstResponseLongest: timesShown ? round(r.firstResponseLongest, 3) : undefined,
       resolutionMedian: timesShown ? round(r.resolutionMedian, 3) : undefined,
       resolutionP90: timesShown ? round(r.resolutionP90, 3) : undefined,
+      resolutionLongest: timesShown ? round(r.resolutionLongest, 3) : undefined,
+      unresolved: timesShown ? r.unresolved : undefined,
       ratings: csatShown ? r.ratings : undefined,
       csatSatisfied: csatShown ? round(r.csatSatisfied, 4) : undefined,
       csatMean: csatShown ? round(r.csatMean, 4) : undefined,
@@ -57,7 +64,7 @@ const published = await readWarehouse(async (db) => {
   });
 
   const npsAfterService: Record<string, unknown>[] = [];
-  const gaps: Record<string, unknown>[] = [];
+  const gaps: {slowHours: number; fast: number | undefined; slow: number | undefined; gap: number | undefined; p: number; significant: boolean}[] = [];
   for (const slowHours of slowCutoffs) {
     const classes = new Map<string, ReturnType<typeof npsFromCounts>>();
     // The classes add up to all responses (published in nps.json): one line, suppressed like the tables above.
@@ -72,7 +79,8 @@ const published = await readWarehouse(async (db) => {
         group: r.group,
         responses: shown ? figure.responses : undefined,
         nps: shown ? round(figure.nps, 2) : undefined,
-        moe: shown ? round(figure.moe, 2) : undefined,
+        low: shown ? round(figure.low, 2) : undefined,
+        high: shown ? round(figure.high, 2) : undefined,
         promoterShare: shown ? round(figure.promoterShare, 4) : undefined,
         detractorShare: shown ? round(figure.detractorShare, 4) : undefined,
         withheld: !shown
@@ -80,9 +88,11 @@ const published = await readWarehouse(async (db) => {
     }
     const fast = classes.get("fast");
     const slow = classes.get("slow");
-    const difference = fast && slow ? npsDifference(fast, slow) : undefined;
-    if (difference) gaps.push({slowHours, fast: round(fast!.nps, 2), slow: round(slow!.nps, 2), gap: round(difference.difference, 2), significant: difference.significant});
+    const test = fast && slow ? npsChangeTest(slow, fast) : undefined;
+    if (test) gaps.push({slowHours, fast: round(fast!.nps, 2), slow: round(slow!.nps, 2), gap: round(test.change, 2), p: test.p, significant: false});
   }
+  const {discovery} = benjaminiHochberg(gaps.map((g) => g.p));
+  gaps.forEach((g, i) => (g.significant = discovery[i]));
 
   const [{latest}] = await db.all<{latest: Date | null}>("SELECT max(opened_at) AS latest FROM tickets");
   return {latestTicket: latest, minGroupSize, slowCutoffs, times, npsAfterService, gaps};

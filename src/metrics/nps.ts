@@ -4,11 +4,19 @@
  * Definition: respondents scoring 9–10 are promoters, 7–8 passives, 0–6
  * detractors; NPS = % promoters − % detractors, from −100 to +100 (points).
  *
- * Margin of error (95%): give each respondent +1 (promoter), 0 (passive) or
- * −1 (detractor); NPS is 100 × their mean, whose variance is
- * (p_P + p_D − (p_P − p_D)²) / n. MoE = 1.96 × 100 × √that. Two NPS figures
- * differ by more than chance when |NPS₁ − NPS₂| > 1.96 × √(SE₁² + SE₂²)
- * (a two-sided z-test at 5%, the periods independent).
+ * Uncertainty: each figure carries the 95% score interval [low, high] of
+ * npsStats.ts (always inside ±100, never of width 0, honest coverage at 10
+ * answers), not NPS ± 1.96·SE, which covers 86–90% at n = 10 and runs past
+ * ±100. `se` and `moe` (= 1.96·SE, the normal-approximation margin) are kept
+ * because the customer emotion score (sentiment.ts) still uses them; no NPS
+ * figure is published with them.
+ *
+ * Changes: a period's change against the group's previous period is tested
+ * with npsChangeTest (exact permutation test at small counts), and the
+ * changes of one npsTrend call — one granularity and one breakdown, all its
+ * groups — are one family: a change is flagged larger than chance when
+ * Benjamini–Hochberg at q = 0.05 calls it a discovery, so that of the changes
+ * flagged on a page about 1 in 20 at most is expected to be chance.
  *
  * Edge cases: no responses gives NPS undefined (never 0); a group with fewer
  * responses than minResponses (default 30) is flagged `small`, not hidden.
@@ -16,6 +24,7 @@
  * Sources: Reichheld (2003), "The One Number You Need to Grow", HBR; the
  * variance of a trinomial mean, e.g. Rocks (2016), "Margin of error for NPS".
  */
+import {benjaminiHochberg, npsChangeTest, npsScoreInterval} from "./npsStats.js";
 import {groupSql, periodEndSql, periodSql, type Breakdown, type Period} from "./periods.js";
 
 export interface NpsCounts {
@@ -32,9 +41,12 @@ export interface NpsFigure extends NpsCounts {
   detractorShare: number;
   /** −100 … +100; undefined without responses. */
   nps: number | undefined;
-  /** Standard error of nps, in points. */
+  /** 95% score interval of nps, in points, inside −100 … +100 (npsScoreInterval); undefined without responses. */
+  low: number | undefined;
+  high: number | undefined;
+  /** Normal-approximation standard error, in points (for the emotion score only; see above). */
   se: number | undefined;
-  /** 95% margin of error, in points: the interval is nps ± moe. */
+  /** 1.96 × se: the Wald margin, in points (for the emotion score only; see above). */
   moe: number | undefined;
   /** Fewer responses than the minimum asked for. */
   small: boolean;
@@ -42,16 +54,17 @@ export interface NpsFigure extends NpsCounts {
 
 export const z95 = 1.959963984540054;
 
-/** NPS, shares and margin of error from the counts of each group. */
+/** NPS, shares and 95% score interval from the counts of each group. */
 export function npsFromCounts({promoters, passives, detractors}: NpsCounts, {minResponses = 30} = {}): NpsFigure {
   const responses = promoters + passives + detractors;
   if (responses === 0) {
-    return {promoters, passives, detractors, responses, promoterShare: NaN, passiveShare: NaN, detractorShare: NaN, nps: undefined, se: undefined, moe: undefined, small: true};
+    return {promoters, passives, detractors, responses, promoterShare: NaN, passiveShare: NaN, detractorShare: NaN, nps: undefined, low: undefined, high: undefined, se: undefined, moe: undefined, small: true};
   }
   const pP = promoters / responses;
   const pD = detractors / responses;
   const variance = pP + pD - (pP - pD) ** 2;
   const se = 100 * Math.sqrt(variance / responses);
+  const interval = npsScoreInterval({promoters, passives, detractors})!;
   return {
     promoters,
     passives,
@@ -61,6 +74,8 @@ export function npsFromCounts({promoters, passives, detractors}: NpsCounts, {min
     passiveShare: passives / responses,
     detractorShare: pD,
     nps: 100 * (pP - pD),
+    low: interval.low,
+    high: interval.high,
     se,
     moe: z95 * se,
     small: responses < minResponses
@@ -79,15 +94,6 @@ export function npsCounts(scores: Iterable<number | null | undefined>): NpsCount
   return counts;
 }
 
-/** Whether two NPS figures differ by more than chance at 95%, and the z statistic. */
-export function npsDifference(a: NpsFigure, b: NpsFigure): {difference: number; z: number; significant: boolean} | undefined {
-  if (a.nps === undefined || b.nps === undefined || a.se === undefined || b.se === undefined) return undefined;
-  const difference = a.nps - b.nps;
-  const pooled = Math.sqrt(a.se ** 2 + b.se ** 2);
-  const z = pooled === 0 ? (difference === 0 ? 0 : Infinity * Math.sign(difference)) : difference / pooled;
-  return {difference, z, significant: Math.abs(z) > z95};
-}
-
 export interface NpsCountRow extends NpsCounts {
   period: Date;
   group: string;
@@ -99,48 +105,70 @@ export interface NpsTrendRow extends NpsFigure {
   period: Date;
   group: string;
   incomplete: boolean;
-  /** Change against the group's previous period, and whether it is more than chance. */
+  /** Change against the group's previous period, in points; undefined for the first period or next to a withheld one. */
   change: number | undefined;
+  /** Two-sided p-value of the change (npsChangeTest) and its Benjamini–Hochberg adjusted value over the call's changes. */
+  p: number | undefined;
+  q: number | undefined;
+  /** The change is larger than chance: a discovery of Benjamini–Hochberg at 5% over the call's changes. */
   significant: boolean;
-  /** NPS over this and the previous (rolling − 1) periods of the group, with its margin of error. */
+  /** NPS over this and the previous (rolling − 1) periods of the group, with its score interval; undefined when one of them is withheld. */
   rollingNps: number | undefined;
-  rollingMoe: number | undefined;
+  rollingLow: number | undefined;
+  rollingHigh: number | undefined;
 }
 
 /**
- * NPS per period and group from count rows: each period's figure, its change
- * against the group's previous period with a significance flag, and a rolling
- * figure pooled over `rolling` periods (default 3). Expects one row per
- * period and group; returns them sorted by group, then period.
+ * NPS per period and group from count rows: each period's figure and score
+ * interval; its change against the group's previous period, with the exact
+ * or permutation p-value of npsChangeTest and a flag when Benjamini–Hochberg
+ * at `q` (default 0.05) over all the changes of the call calls it larger than
+ * chance; and a rolling figure pooled over `rolling` periods (default 3).
+ * `withheld(row)` names periods that are not published: they get no change,
+ * no rolling figure, and neither do the periods whose change or rolling
+ * window would use them; their changes are not in the family. Expects one row
+ * per period and group; returns them sorted by group, then period.
  */
-export function npsTrend(rows: readonly NpsCountRow[], {minResponses = 30, rolling = 3} = {}): NpsTrendRow[] {
+export function npsTrend(
+  rows: readonly NpsCountRow[],
+  {minResponses = 30, rolling = 3, q = 0.05, withheld = () => false}: {minResponses?: number; rolling?: number; q?: number; withheld?: (row: NpsCountRow) => boolean} = {}
+): NpsTrendRow[] {
   const byGroup = new Map<string, NpsCountRow[]>();
   for (const row of rows) byGroup.set(row.group, [...(byGroup.get(row.group) ?? []), row]);
   const out: NpsTrendRow[] = [];
   for (const group of [...byGroup.keys()].sort()) {
     const sorted = [...byGroup.get(group)!].sort((a, b) => a.period.getTime() - b.period.getTime());
+    const hidden = sorted.map(withheld);
     sorted.forEach((row, i) => {
       const figure = npsFromCounts(row, {minResponses});
-      const diff = i > 0 ? npsDifference(figure, npsFromCounts(sorted[i - 1], {minResponses})) : undefined;
-      const pooled = npsFromCounts(
-        sorted.slice(Math.max(0, i - rolling + 1), i + 1).reduce(
-          (s, r) => ({promoters: s.promoters + r.promoters, passives: s.passives + r.passives, detractors: s.detractors + r.detractors}),
-          {promoters: 0, passives: 0, detractors: 0}
-        ),
-        {minResponses}
-      );
+      const test = i > 0 && !hidden[i] && !hidden[i - 1] ? npsChangeTest(sorted[i - 1], row) : undefined;
+      const window = sorted.slice(Math.max(0, i - rolling + 1), i + 1);
+      const pooled = hidden.slice(Math.max(0, i - rolling + 1), i + 1).some(Boolean)
+        ? undefined
+        : npsFromCounts(
+            window.reduce((s, r) => ({promoters: s.promoters + r.promoters, passives: s.passives + r.passives, detractors: s.detractors + r.detractors}), {promoters: 0, passives: 0, detractors: 0}),
+            {minResponses}
+          );
       out.push({
         ...figure,
         period: row.period,
         group,
         incomplete: row.incomplete,
-        change: diff?.difference,
-        significant: diff?.significant ?? false,
-        rollingNps: pooled.nps,
-        rollingMoe: pooled.moe
+        change: test?.change,
+        p: test?.p,
+        q: undefined,
+        significant: false,
+        rollingNps: pooled?.nps,
+        rollingLow: pooled?.low,
+        rollingHigh: pooled?.high
       });
     });
   }
+  const {discovery, adjusted} = benjaminiHochberg(out.map((r) => r.p), q);
+  out.forEach((r, i) => {
+    r.significant = discovery[i];
+    r.q = adjusted[i];
+  });
   return out;
 }
 

@@ -31,13 +31,15 @@ const lastComplete = (rows: (NpsTrendRow & {withheld: boolean})[], group: string
 const big = async (page: import("playwright-core").Page, metric: string) => Number((await page.locator(`[data-metric=${metric}] .big`).textContent())!.replace("−", "-").replace("+", ""));
 
 describe("the NPS page", () => {
-  it("shows the last complete month's NPS, margin and change as `rapport metrics nps` computes them, and draws every month", async () => {
+  it("shows the last complete month's NPS, score interval and change as `rapport metrics nps` computes them, and draws every month", async () => {
     const trend = await nps(undefined, "month");
     const last = lastComplete(trend, "all");
     const {page, errors} = await visit(browser, siteUrl + "nps");
     try {
       expect(await big(page, "nps")).toBe(Math.round(last.nps!));
-      expect(await page.locator("[data-metric=nps]").textContent()).toContain(`± ${last.moe!.toFixed(0)} points, ${last.responses} responses`);
+      // The score interval (npsStats.ts), signed as the page signs figures (d3's "+.0f", with a true minus sign).
+      const signed = (x: number) => (Math.round(x) === 0 ? "0" : `${x > 0 ? "+" : "−"}${Math.abs(x).toFixed(0)}`);
+      expect(await page.locator("[data-metric=nps]").textContent()).toContain(`95% interval ${signed(last.low!)} to ${signed(last.high!)}, ${last.responses} responses`);
       if (last.change === undefined) expect(await page.locator("[data-metric=change] .big").textContent()).toBe("—");
       else expect(await big(page, "change")).toBe(Math.round(last.change));
       const shown = trend.filter((d) => !d.withheld);

@@ -5,7 +5,8 @@ import type {Browser, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
 import {computeMetric} from "../../src/cli/metrics.js";
 import {loadConfig} from "../../src/config.js";
-import {npsDifference, npsFromCounts, type NpsCounts} from "../../src/metrics/nps.js";
+import {npsFromCounts, type NpsCounts} from "../../src/metrics/nps.js";
+import {benjaminiHochberg, npsChangeTest} from "../../src/metrics/npsStats.js";
 import {npsAfterServiceSql, type ServiceRow} from "../../src/metrics/service.js";
 import {projectRoot} from "../../src/paths.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
@@ -58,6 +59,15 @@ function parseDuration(text: string): {hours: number; tolerance: number} {
   return {hours: value * 24, tolerance: 0.05 * 24};
 }
 
+/** A Kaplan–Meier quantile as the page words it: the duration, or "more than" the longest time followed when it is not reached. */
+function expectQuantile(text: string, hours: number | null, longest: number | null) {
+  if (hours == null) {
+    expect(text.trim()).toMatch(/^more than /);
+    return expectDuration(text.trim().slice("more than ".length), longest!);
+  }
+  expectDuration(text, hours);
+}
+
 function expectDuration(text: string, hours: number) {
   const shown = parseDuration(text);
   // The page data keeps hours to 3 decimals: allow that on top of the display's rounding.
@@ -75,13 +85,15 @@ async function choose(page: Page, groupLabel: string, granularity: "Week" | "Mon
 async function checkCards(page: Page, expected: TimesRow, periodLabel: string) {
   const card = (metric: string) => page.locator(`[data-metric=${metric}]`);
   await expect.poll(() => card("first-response").getAttribute("data-period"), {timeout: 10_000}).toBe(periodLabel);
-  expectDuration((await card("first-response").locator(".big").textContent())!, expected.firstResponseMedian!);
+  expectQuantile((await card("first-response").locator(".big").textContent())!, expected.firstResponseMedian, expected.firstResponseLongest);
   const firstText = (await card("first-response").locator(".muted").textContent())!;
   expect(firstText).toContain(`half of the ${expected.tickets.toLocaleString("en")} tickets`);
-  expectDuration(/9 in 10 within (.+)$/.exec(firstText)![1], expected.firstResponseP90!);
+  expectQuantile(/9 in 10 within (.+)$/.exec(firstText)![1], expected.firstResponseP90, expected.firstResponseLongest);
   expect(await card("resolution").getAttribute("data-period")).toBe(periodLabel);
-  expectDuration((await card("resolution").locator(".big").textContent())!, expected.resolutionMedian!);
-  expectDuration(/9 in 10 within (.+)$/.exec((await card("resolution").locator(".muted").textContent())!)![1], expected.resolutionP90!);
+  expectQuantile((await card("resolution").locator(".big").textContent())!, expected.resolutionMedian, expected.resolutionLongest);
+  const resolutionText = (await card("resolution").locator(".muted").textContent())!;
+  expectQuantile(/9 in 10 within (.+?)( \(\d+ still open\))?$/.exec(resolutionText)![1], expected.resolutionP90, expected.resolutionLongest);
+  if (expected.unresolved) expect(resolutionText).toContain(`(${expected.unresolved} still open)`);
   const csat = (await card("csat").locator(".big").textContent())!;
   if (!expected.csatWithheld) {
     expect(Math.abs(Number(csat.replace("%", "")) - 100 * expected.csatSatisfied!)).toBeLessThanOrEqual(0.51);
@@ -137,7 +149,7 @@ describe("the Service page", () => {
 
   it("shows the NPS gap between fast and slow first answers at the longest cut-off with both classes published", async () => {
     const gaps = await readWarehouse(async (db) => {
-      const out: {slowHours: number; gap: number; significant: boolean}[] = [];
+      const out: {slowHours: number; gap: number; p: number; significant: boolean}[] = [];
       for (const slowHours of [1, 4, 8, 24]) {
         const rows = await db.all<NpsCounts & {group: string}>(npsAfterServiceSql({slowHours}));
         const figure = (group: string) => {
@@ -148,10 +160,12 @@ describe("the Service page", () => {
         const fast = figure("fast");
         const slow = figure("slow");
         if (fast && slow) {
-          const {difference, significant} = npsDifference(fast, slow)!;
-          out.push({slowHours, gap: difference, significant});
+          const {change, p} = npsChangeTest(slow, fast)!;
+          out.push({slowHours, gap: change, p, significant: false});
         }
       }
+      // One family: the gaps of every cut-off with both classes published.
+      benjaminiHochberg(out.map((g) => g.p)).discovery.forEach((d, i) => (out[i].significant = d));
       return out;
     });
     const expected = gaps.find((g) => g.slowHours === 24) ?? gaps.at(-1)!;
@@ -179,7 +193,7 @@ describe("the Service page", () => {
         return file;
       };
       let file = await csv();
-      expect(file.header.join(",")).toBe("period,group,tickets,incomplete,withheld,firstResponseMedianHours,firstResponseP90Hours");
+      expect(file.header.join(",")).toBe("period,group,tickets,incomplete,withheld,firstResponseMedianHours,firstResponseP90Hours,longestFollowedHours");
       expect(file.rows.length).toBe(rows.length);
       const last = rows.at(-1)!;
       const {period, group, tickets, withheld, firstResponseMedianHours: median} = file.rows.at(-1)!;
@@ -187,7 +201,7 @@ describe("the Service page", () => {
       if (!last.withheld) expect([Number(tickets), Number(median).toFixed(2)]).toEqual([last.tickets, last.firstResponseMedian!.toFixed(2)]);
       // Withheld rows carry no ticket count and no figure.
       const small = file.rows.filter((r) => r.withheld === "true");
-      for (const r of small) expect(r.tickets + r.firstResponseMedianHours + r.firstResponseP90Hours).toBe("");
+      for (const r of small) expect(r.tickets + r.firstResponseMedianHours + r.firstResponseP90Hours + r.longestFollowedHours).toBe("");
       expect(small.length).toBe(rows.filter((r) => r.withheld).length);
       expect(small.length).toBeGreaterThan(rows.filter((r) => r.tickets < minGroupSize).length); // complementary suppression
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {npsCounts, npsCountsSql, npsDifference, npsFromCounts, npsTrend} from "../../src/metrics/nps.js";
+import {npsCounts, npsCountsSql, npsFromCounts, npsTrend} from "../../src/metrics/nps.js";
 import {withDuckDB} from "../../src/warehouse/duckdb.js";
 import {warehouseOf} from "../support/warehouse.js";
 
@@ -15,26 +15,31 @@ describe("npsFromCounts", () => {
     expect(f.small).toBe(false);
   });
 
-  it("npsFromCounts(none) has no NPS (not zero) and is flagged small; all promoters have no uncertainty", () => {
+  it("npsFromCounts(counts) publishes the score interval: inside ±100, never of width 0 (scipy reference)", () => {
+    // test/fixtures/stats/nps_reference.py: 5/3/2 → [−21.65922, 67.527789]; 2/0/1 → [−58.468079, 87.701611] where Wald gives [−73, 140].
+    const f = npsFromCounts({promoters: 5, passives: 3, detractors: 2});
+    expect(f.low).toBeCloseTo(-21.65922, 4);
+    expect(f.high).toBeCloseTo(67.527789, 4);
+    const three = npsFromCounts({promoters: 2, passives: 0, detractors: 1});
+    expect(three.low).toBeCloseTo(-58.468079, 4);
+    expect(three.high).toBeCloseTo(87.701611, 4);
+    const all = npsFromCounts({promoters: 10, passives: 0, detractors: 0});
+    expect(all.high).toBe(100);
+    expect(all.low).toBeCloseTo(44.49344, 4);
+  });
+
+  it("npsFromCounts(none) has no NPS (not zero) and is flagged small", () => {
     const none = npsFromCounts({promoters: 0, passives: 0, detractors: 0});
     expect(none.nps).toBeUndefined();
+    expect([none.low, none.high]).toEqual([undefined, undefined]);
     expect(none.small).toBe(true);
     const all = npsFromCounts({promoters: 40, passives: 0, detractors: 0});
-    expect([all.nps, all.moe, all.small]).toEqual([100, 0, false]);
+    expect([all.nps, all.small]).toEqual([100, false]);
     expect(npsFromCounts({promoters: 10, passives: 0, detractors: 0}).small).toBe(true); // below the default 30
   });
 
   it("npsCounts(scores) groups 9–10, 7–8 and 0–6, ignoring values that are not scores", () => {
     expect(npsCounts([10, 9, 8, 7, 6, 0, null, 11, 3.5, -1, undefined])).toEqual({promoters: 2, passives: 2, detractors: 2});
-  });
-
-  it("npsDifference(a, b) flags a change larger than chance at 95%", () => {
-    const a = npsFromCounts({promoters: 300, passives: 100, detractors: 100});
-    const b = npsFromCounts({promoters: 200, passives: 100, detractors: 200});
-    const c = npsFromCounts({promoters: 295, passives: 105, detractors: 100});
-    expect(npsDifference(a, b)).toMatchObject({difference: 40, significant: true});
-    expect(npsDifference(a, c)!.significant).toBe(false);
-    expect(npsDifference(a, npsFromCounts({promoters: 0, passives: 0, detractors: 0}))).toBeUndefined();
   });
 });
 
@@ -50,6 +55,46 @@ describe("npsTrend", () => {
       ["2026-01", 75, undefined, 75, false],
       ["2026-02", 0, -75, (100 * (4 - 1)) / 6, true]
     ]);
+  });
+
+  it("npsTrend(rows) tests each change exactly and flags only Benjamini–Hochberg discoveries over the call's changes", () => {
+    // One group: 3 detractors then 10 promoters. Exact permutation p (scipy multivariate_hypergeom, nps_reference.py):
+    // only the split seen is as extreme: 1 / C(13,3) = 1/286 = 0.0034965. A second group makes a family of 2:
+    // BH at 5% keeps the first (0.0035 ≤ 0.025), adjusted p = 2 × 1/286. The Wald z-test of old would have flagged 3 detractors → 2 promoters + 1 detractor too (SE 0 in the first month).
+    const rows = [
+      {period: day("2026-01-01"), group: "A", promoters: 0, passives: 0, detractors: 3, incomplete: false},
+      {period: day("2026-02-01"), group: "A", promoters: 10, passives: 0, detractors: 0, incomplete: false},
+      {period: day("2026-01-01"), group: "B", promoters: 0, passives: 0, detractors: 3, incomplete: false},
+      {period: day("2026-02-01"), group: "B", promoters: 2, passives: 0, detractors: 1, incomplete: false}
+    ];
+    const trend = npsTrend(rows, {minResponses: 1});
+    const a = trend.find((r) => r.group === "A" && r.change !== undefined)!;
+    const b = trend.find((r) => r.group === "B" && r.change !== undefined)!;
+    expect(a.p).toBeCloseTo(1 / 286, 9);
+    expect(a.q).toBeCloseTo(2 / 286, 9);
+    expect(a.significant).toBe(true);
+    // B: 3 detractors, then 2 promoters and 1 detractor. Splits of the 6 answers (2 P, 4 D) with |change| ≥ 133.3: both promoters
+    // in one month, either month: 2 × C(4,1)/C(6,3) = 0.4 (scipy multivariate_hypergeom). The old Wald test flagged it (SE 0 in January... z = 2.45).
+    expect(b.p).toBeCloseTo(0.4, 9);
+    expect(b.significant).toBe(false);
+  });
+
+  it("npsTrend(rows, {withheld}) gives no change, p or rolling figure next to a withheld period and leaves them out of the family", () => {
+    const rows = [
+      {period: day("2026-01-01"), group: "all", promoters: 20, passives: 0, detractors: 20, incomplete: false},
+      {period: day("2026-02-01"), group: "all", promoters: 1, passives: 0, detractors: 0, incomplete: false},
+      {period: day("2026-03-01"), group: "all", promoters: 40, passives: 0, detractors: 0, incomplete: false},
+      {period: day("2026-04-01"), group: "all", promoters: 0, passives: 0, detractors: 40, incomplete: false}
+    ];
+    const trend = npsTrend(rows, {minResponses: 1, rolling: 2, withheld: (r) => r.promoters + r.passives + r.detractors < 10});
+    expect(trend.map((r) => [r.change, r.rollingNps === undefined])).toEqual([
+      [undefined, false],
+      [undefined, true],
+      [undefined, true],
+      [-200, false]
+    ]);
+    expect(trend[3].significant).toBe(true);
+    expect(trend[3].q).toBe(trend[3].p); // a family of one
   });
 });
 

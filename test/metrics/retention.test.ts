@@ -21,18 +21,18 @@ const files = {
 };
 
 describe("cohortSql", () => {
-  it("cohortSql({period: month}) gives the triangle: retention, unbounded, revenue, churn, and the incomplete period", async () => {
+  it("cohortSql({period: month}) gives the triangle: retention, windowed retention, revenue, churn, and the incomplete period", async () => {
     const {path} = await warehouseOf(files);
     const rows = await withDuckDB((db) => db.all(cohortSql({period: "month", minCohort: 2})), path);
-    const view = rows.map((r) => [(r.cohort as Date).toISOString().slice(0, 7), r.k, r.customers, r.retained, r.unbounded, r.revenue, r.churn, r.small, r.incomplete]);
+    const view = rows.map((r) => [(r.cohort as Date).toISOString().slice(0, 7), r.k, r.customers, r.retained, r.windowed, r.revenue, r.churn, r.small, r.incomplete]);
     expect(view).toEqual([
-      ["2026-01", 0, 2, 2, 2, 140, null, false, false],
-      ["2026-01", 1, 2, 1, 2, 50, 0.5, false, false], // b's February order was refunded: not a purchase
-      ["2026-01", 2, 2, 1, 2, 10, 1, false, false], // of those active in Feb (a), none bought in Mar; b came back
-      ["2026-01", 3, 2, 1, 1, 20, 1, false, true], // only a, in April, which is not over
-      ["2026-02", 0, 1, 1, 1, 30, null, true, false],
-      ["2026-02", 1, 1, 0, 0, 0, 1, true, false],
-      ["2026-02", 2, 1, 0, 0, 0, null, true, true]
+      ["2026-01", 0, 2, 2, 2, 140, null, false, false], // windowed: January to March, both ordered in it
+      ["2026-01", 1, 2, 1, null, 50, 0.5, false, false], // b's February order was refunded: not a purchase; February–April is not over
+      ["2026-01", 2, 2, 1, null, 10, 1, false, false], // of those active in Feb (a), none bought in Mar; b came back
+      ["2026-01", 3, 2, 1, null, 20, 1, false, true], // only a, in April, which is not over
+      ["2026-02", 0, 1, 1, null, 30, null, true, false],
+      ["2026-02", 1, 1, 0, null, 0, 1, true, false],
+      ["2026-02", 2, 1, 0, null, 0, null, true, true]
     ]);
     expect(rows[1].rate).toBe(0.5);
     expect(rows[1].revenueRate).toBeCloseTo(50 / 140, 12);
@@ -75,11 +75,25 @@ describe("mrrRetentionSql", () => {
     ]);
   });
 
+  it("cohortSql({period: month}) counts windowed retention over the same 3 months for every cell, and only once those months are over", async () => {
+    // (2025, so that no order is in the future when the test runs: loads reject those.)
+    // a: January and May; b: January and March; d, a December customer, ends the data on 2025-12-20.
+    const {path} = await warehouseOf({
+      "orders.csv": "id,customer_id,ordered_at,amount\n1,a,2025-01-05,10\n2,a,2025-05-05,10\n3,b,2025-01-10,10\n4,b,2025-03-10,10\n5,d,2025-12-20,10\n"
+    });
+    const rows = await withDuckDB((db) => db.all(cohortSql({period: "month", minCohort: 1})), path);
+    const jan = rows.filter((r) => (r.cohort as Date).toISOString().startsWith("2025-01"));
+    // By hand: k = 0 (Jan–Mar) a, b; 1 (Feb–Apr) b; 2 (Mar–May) a, b; 3 (Apr–Jun) a; 4 (May–Jul) a; 5–8 nobody;
+    // 9 to 11 end in December or later, which is not over. The old "k or later" figure read 2 at k = 1 (a's May order).
+    expect(jan.map((r) => r.windowed)).toEqual([2, 1, 2, 1, 1, 0, 0, 0, 0, null, null, null]);
+    expect(jan[1].windowRate).toBe(0.5);
+  });
+
   it("cohortSql on a single customer with a single order is a one-cell triangle", async () => {
     const {path} = await warehouseOf({"orders.csv": "id,customer_id,ordered_at,amount\no1,a,2026-01-15,10\n"});
     const rows = await withDuckDB((db) => db.all(cohortSql({period: "week"})), path);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({k: 0, customers: 1, retained: 1, rate: 1, unbounded: 1, revenue: 10, churn: null, small: true, incomplete: true});
+    expect(rows[0]).toMatchObject({k: 0, customers: 1, retained: 1, rate: 1, windowed: null, revenue: 10, churn: null, small: true, incomplete: true});
   });
 });
 

@@ -9,6 +9,7 @@ import {promisify} from "node:util";
 import {tableFromIPC} from "apache-arrow";
 import {beforeAll, describe, expect, it} from "vitest";
 import {projectRoot} from "../../src/paths.js";
+import {withDuckDB} from "../../src/warehouse/duckdb.js";
 import {differences, type Cell} from "../support/differencing.js";
 import {warehouseOf} from "../support/warehouse.js";
 
@@ -44,9 +45,22 @@ const day = (d: unknown) => (d instanceof Date ? d.toISOString() : typeof d === 
 const cell = (table: string, r: Row, period: unknown, size: unknown): Cell => ({table, granularity: String(r.granularity), by: String(r.by), group: String(r.group), period: day(period), size: size == null ? null : Number(size)});
 
 /** Every published table of totals and parts, as cells of the attack. */
+/**
+ * Adds a `ratings` table (the shape of the joins branch's, as test/metrics/satisfaction.test.ts builds it) to
+ * an ingested warehouse: one 1–5 star rating per NPS response, by the same customer at the same moment
+ * (score 0–10 halved, rounded, at least 1), so the ratings have the NPS answers' groups, small ones included.
+ */
+async function addRatings(warehouse: string): Promise<void> {
+  await withDuckDB(async (db) => {
+    await db.run(`CREATE TABLE ratings (id VARCHAR, customer_id VARCHAR, order_id VARCHAR, rated_at TIMESTAMP, score DOUBLE, scale_min INTEGER, scale_max INTEGER, comment VARCHAR)`);
+    await db.run(`INSERT INTO ratings SELECT 'r-' || id, customer_id, NULL, responded_at, greatest(1, round(score / 2)), 1, 5, NULL FROM nps_responses`);
+  }, warehouse);
+}
+
 async function publishedCells(warehouse: string): Promise<{cells: Cell[]; rows: Record<string, Row[]>; path: string}> {
-  const [npsText, churnText, serviceText, retentionText, activityText, groupsText] = await Promise.all(
-    ["nps.json.ts", "churn.json.ts", "service.json.ts", "retention.arrow.ts", "monthly-activity.arrow.ts", "activity-groups.arrow.ts"].map((f) => loader(f, warehouse))
+  await addRatings(warehouse);
+  const [npsText, churnText, serviceText, retentionText, activityText, groupsText, satisfactionText] = await Promise.all(
+    ["nps.json.ts", "churn.json.ts", "service.json.ts", "retention.arrow.ts", "monthly-activity.arrow.ts", "activity-groups.arrow.ts", "satisfaction.json.ts"].map((f) => loader(f, warehouse))
   );
   const arrow = (text: string) => tableFromIPC(Buffer.from(text, "base64")).toArray().map((r) => r.toJSON() as Row);
   // Activity: the all-channel total of a month, its channels (small ones merged into "other"), its segments and regions.
@@ -57,6 +71,7 @@ async function publishedCells(warehouse: string): Promise<{cells: Cell[]; rows: 
   const nps = JSON.parse(npsText) as Row[];
   const churn = JSON.parse(churnText) as Row[];
   const service = JSON.parse(serviceText) as {times: Row[]; npsAfterService: Row[]};
+  const satisfaction = (JSON.parse(satisfactionText) as {rows: Row[]}).rows;
   const retention = tableFromIPC(Buffer.from(retentionText, "base64")).toArray().map((r) => r.toJSON() as Row).filter((r) => r.k === 0);
   const cells = [
     ...nps.map((r) => cell("nps", r, r.period, r.responses)),
@@ -64,9 +79,11 @@ async function publishedCells(warehouse: string): Promise<{cells: Cell[]; rows: 
     ...service.times.map((r) => cell("tickets", r, r.period, r.tickets)),
     ...service.times.map((r) => cell("ratings", r, r.period, r.ratings)),
     ...retention.map((r) => cell("cohorts", r, r.cohort, r.customers)),
-    ...activity.map((r) => cell("activity", r, r.month, r.active_customers))
+    ...activity.map((r) => cell("activity", r, r.month, r.active_customers)),
+    // One rating scale here (1–5); the loader makes a line per scale.
+    ...satisfaction.map((r) => cell("stars", r, r.period, r.ratings))
   ];
-  return {cells, rows: {nps, churn, retention, times: service.times, npsAfterService: service.npsAfterService}, path: warehouse};
+  return {cells, rows: {nps, churn, retention, times: service.times, npsAfterService: service.npsAfterService, satisfaction}, path: warehouse};
 }
 
 // Each sample is ingested and published once for all the tests that read it.
@@ -89,11 +106,14 @@ describe.each([
     expect(leaks).toEqual([]);
     // The attack has something to work on: totals are published, and so are many parts.
     expect(published.cells.filter((c) => c.by !== "all" && c.size != null).length).toBeGreaterThan(500);
+    // Star ratings are published by group too, and some of them are withheld: the rule has work to do there.
+    expect(published.rows.satisfaction.filter((r) => r.by !== "all" && !r.withheld).length).toBeGreaterThan(50);
+    expect(published.rows.satisfaction.some((r) => r.withheld)).toBe(true);
   });
 
   it("a withheld row publishes no count, and no change or rolling NPS involves a withheld period", () => {
-    const counts = ["responses", "promoters", "passives", "detractors", "nps", "moe", "customers", "retained", "buyers_before", "lost", "churn", "tickets", "ratings"];
-    for (const r of [...published.rows.nps, ...published.rows.churn, ...published.rows.npsAfterService]) if (r.withheld) for (const c of counts) expect(r[c] ?? null, `${c} of ${JSON.stringify(r)}`).toBeNull();
+    const counts = ["responses", "promoters", "passives", "detractors", "nps", "low", "high", "ratings", "mean", "topTwo", "topTwoShare", "customers", "retained", "buyers_before", "lost", "churn", "tickets", "ratings"];
+    for (const r of [...published.rows.nps, ...published.rows.churn, ...published.rows.npsAfterService, ...published.rows.satisfaction]) if (r.withheld) for (const c of counts) expect(r[c] ?? null, `${c} of ${JSON.stringify(r)}`).toBeNull();
     for (const r of published.rows.retention) if (r.small) expect([r.customers, r.retained, r.rate]).toEqual([null, null, null]);
     for (const r of published.rows.times) {
       if (r.withheld) expect([r.tickets, r.firstResponseMedian]).toEqual([undefined, undefined]);
@@ -126,6 +146,9 @@ describe("planted groups", () => {
     const solo = rows.nps.filter((r) => String(r.group).startsWith("Solo") || r.group === "solo_channel");
     expect(solo.length).toBeGreaterThan(0);
     expect(solo.every((r) => r.withheld)).toBe(true);
+    const soloStars = rows.satisfaction.filter((r) => String(r.group).startsWith("Solo") || r.group === "solo_channel");
+    expect(soloStars.length).toBeGreaterThan(0);
+    expect(soloStars.every((r) => r.withheld)).toBe(true);
     // The lone customer's comment is published without the segment, region and channel only they have, and with no customer id.
     const voice = JSON.parse(await loader("voice.json.ts", path)) as {comments: Row[]};
     const praise = voice.comments.find((c) => String(c.text).startsWith("Planted praise"));
