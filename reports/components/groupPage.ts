@@ -189,3 +189,11 @@ export function npsRows(rows: readonly GroupNps[]) {
   const r1 = (x: number | undefined) => (x === undefined ? null : Math.round(x * 10) / 10);
   return rows.map((r) => ({quarter: quarterName(r.period), quarter_not_over: r.incomplete, withheld: r.withheld, responses: r.responses ?? null, nps: r1(r.nps), margin_95: r1(r.moe)}));
 }
+
+/** "Each segment has its own page: Enterprise · Mid-market · SMB", linked, for the pages that name groups (group-pages.json). */
+export function groupLinks(pages: readonly {by: string; path: string; slug: string; label: string}[], by: string) {
+  const mine = pages.filter((p) => p.by === by);
+  if (!mine.length) return html``;
+  const noun = nouns[by as keyof typeof nouns] ?? by;
+  return html`<p class="rapport-group-links">Each ${noun} has its own page: ${mine.map((p, i) => html`${i ? " · " : ""}<a href=${`./${p.path}/${p.slug}`}>${p.label}</a>`)}</p>`;
+}
