@@ -128,7 +128,9 @@ export function npsQuarterChart(rows: readonly GroupNps[], {width}: {width: numb
     width,
     height: 280,
     marginLeft: 44,
-    x: {type: "band", domain: rows.map((r) => quarterName(r.period)), label: null, tickRotate: width < 600 ? -45 : 0, tickFormat: (d: string, i: number) => (width < 600 && i % 2 ? "" : d)},
+    // On a phone: "Q4 '23", slanted.
+    marginBottom: width < 600 ? 44 : 30,
+    x: {type: "band", domain: rows.map((r) => quarterName(r.period)), label: null, tickRotate: width < 600 ? -45 : 0, tickFormat: (d: string) => (width < 600 ? d.replace(/ \d\d(\d\d)$/, " '$1") : d)},
     y: {domain: [-100, 100], grid: true, label: "NPS (−100 to +100)"},
     marks: [
       Plot.ruleY([0], {stroke: "currentColor", strokeOpacity: 0.4}),
@@ -137,8 +139,10 @@ export function npsQuarterChart(rows: readonly GroupNps[], {width}: {width: numb
         x: (d) => quarterName(d.period),
         y: "nps",
         r: 4.5,
-        fill: "var(--theme-foreground-focus)",
-        stroke: "var(--theme-background)",
+        // A quarter not over yet is an open circle.
+        fill: (d) => (d.incomplete ? "var(--theme-background)" : "var(--theme-foreground-focus)"),
+        stroke: (d) => (d.incomplete ? "var(--theme-foreground-focus)" : "var(--theme-background)"),
+        strokeWidth: 1.5,
         tip: true,
         title: (d) =>
           `${quarterName(d.period)}${d.incomplete ? " (not over yet)" : ""}\nNPS ${signed(d.nps!)}, likely between ${signed(d.low)} and ${signed(d.high)}\n${int(d.responses!)} answers: ${pct(d.promoterShare!)} promoters, ${pct(d.detractorShare!)} detractors`
@@ -156,6 +160,7 @@ export function npsSummary(g: GroupData): string {
   const hi = shown.reduce((a, b) => (b.nps! > a.nps! ? b : a));
   return (
     `NPS of the ${g.label} ${nouns[g.by]} by quarter, from ${quarterName(g.nps[0].period)} to ${quarterName(g.nps.at(-1)!.period)}: lowest ${signed(lo.nps!)} in ${quarterName(lo.period)}, highest ${signed(hi.nps!)} in ${quarterName(hi.period)}. ` +
+    (g.nps.at(-1)!.incomplete ? `${quarterName(g.nps.at(-1)!.period)} is not over yet (open circle). ` : "") +
     `The bars show where the true figure likely is; with few answers they are wide, so quarters whose bars overlap may not differ.` +
     (withheld ? ` ${withheld} ${withheld === 1 ? "quarter is" : "quarters are"} left empty: too few answers to show, or withheld so a total cannot give a small group away.` : "")
   );
