@@ -65,8 +65,8 @@ function nextQuarterName(iso: string): string {
 
 /** The group, page by page: whom it holds and the window, in one sentence. */
 export function groupIntro(g: GroupData, file: GroupsFile): string {
-  const who = g.customers === null ? `The customers of the ${g.label} ${nouns[g.by]} (their number is withheld so that a total cannot give a smaller group away)` : `The ${int(g.customers)} customers of the ${g.label} ${nouns[g.by]}`;
-  return `${who}, with orders from ${longDate(file.window.from)} to ${longDate(file.window.to)}. Every figure below is this ${nouns[g.by]}'s alone.`;
+  const who = g.customers === null ? `The ${g.label} ${nouns[g.by]}'s number of customers is withheld, so that a total cannot give a smaller group away.` : `The ${g.label} ${nouns[g.by]} has ${int(g.customers)} customers.`;
+  return `${who} The data run from ${longDate(file.window.from)} to ${longDate(file.window.to)}; every figure below is this ${nouns[g.by]}'s alone.`;
 }
 
 /** The last quarter that is over and shown, and whether later complete quarters were withheld. */
