@@ -6,11 +6,13 @@
  * browser. globalStylesheets is empty because the default pulls web fonts, and
  * every DuckDB extension is disabled because Framework would download it.
  *
+ * Segment, region and channel pages are listed from the warehouse (src/cli/group-routes.ts).
  * Pages not listed here (those saved from the Explore notebook) follow under
  * "Notebook pages"; `rapport preview` touches this file after saving one, so
  * Framework reads it again and the sidebar shows the new page.
  */
 import {fileURLToPath} from "node:url";
+import {groupRoutes} from "./src/cli/group-routes.js";
 import {otherPagesSection} from "./src/cli/notebook-pages.js";
 
 const pages = [
@@ -23,6 +25,9 @@ const pages = [
   {name: "Methodology", path: "/methodology"},
   {name: "Explore", path: "/explore"}
 ];
+
+// A page per segment, region and acquisition channel with at least minGroupSize customers (reports/[kind]/[group].md).
+const groups = await groupRoutes();
 
 export default {
   root: "reports",
@@ -37,5 +42,6 @@ export default {
   search: false,
   pager: false,
   footer: "Built with rapport from your CRM exports.",
-  pages: [...pages, ...otherPagesSection(fileURLToPath(new URL("./reports", import.meta.url)), pages.map((p) => p.path))]
+  dynamicPaths: groups.paths,
+  pages: [...pages, ...groups.sections, ...otherPagesSection(fileURLToPath(new URL("./reports", import.meta.url)), pages.map((p) => p.path))]
 };

@@ -2,7 +2,7 @@
  * `rapport preview`: Framework's live preview for editing report pages. It
  * reads the same warehouse a build does, and re-ingests when an export changes.
  */
-import {readdirSync, utimesSync, watch} from "node:fs";
+import {existsSync, readdirSync, utimesSync, watch} from "node:fs";
 import {resolve} from "node:path";
 import {loadConfig} from "../config.js";
 import {exitCodes} from "../errors.js";
@@ -44,6 +44,9 @@ pages reload as you save them.`,
       report = again;
       if (changed) {
         touchLoaders(resolve(cwd, "reports", "data")); // Framework re-runs a loader whose file is newer than its output
+        // Framework reads its config again when the file is newer: the segment, region and channel pages follow the new data.
+        const framework = resolve(cwd, "observablehq.config.ts");
+        if (existsSync(framework)) utimesSync(framework, new Date(), new Date());
         log("preview: exports reloaded; the data loaders run again on the next page view");
       }
     });

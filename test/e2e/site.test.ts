@@ -1,4 +1,5 @@
 import {readdirSync} from "node:fs";
+import {sep} from "node:path";
 import type {Browser} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
 import {groupActivitySql, publishedActivitySql} from "../../src/metrics/activity.js";
@@ -11,8 +12,10 @@ import {isLocal, visit} from "../support/visit.js";
 
 const siteUrl = inject("siteUrl");
 const distDir = inject("distDir");
-const pages = readdirSync(distDir)
-  .filter((f) => f.endsWith(".html") && f !== "404.html")
+// Top-level pages and those one folder down (the segment, region and channel pages).
+const pages = (readdirSync(distDir, {recursive: true}) as string[])
+  .map((f) => f.split(sep).join("/"))
+  .filter((f) => f.endsWith(".html") && f !== "404.html" && !f.startsWith("_") && f.split("/").length <= 2)
   .map((f) => (f === "index.html" ? "" : f.replace(/\.html$/, "")));
 
 let browser: Browser;

@@ -5,7 +5,7 @@
  * takes only those pages.
  */
 import {mkdirSync, readdirSync} from "node:fs";
-import {join} from "node:path";
+import {join, sep} from "node:path";
 import {serveStatic} from "../../src/cli/serve.js";
 import {launchChromium} from "./browser.js";
 import {waitForPage} from "./page.js";
@@ -14,8 +14,10 @@ const dist = process.argv[2] ?? "dist";
 const out = join("test", ".screenshots");
 mkdirSync(out, {recursive: true});
 const only = process.argv[3]?.split(",");
-const pages = readdirSync(dist)
-  .filter((f) => f.endsWith(".html") && f !== "404.html")
+// Top-level pages and those one folder down (the segment, region and channel pages: "segments/enterprise").
+const pages = (readdirSync(dist, {recursive: true}) as string[])
+  .map((f) => f.split(sep).join("/"))
+  .filter((f) => f.endsWith(".html") && f !== "404.html" && !f.startsWith("_") && f.split("/").length <= 2)
   .map((f) => f.replace(/\.html$/, ""))
   .filter((name) => !only || only.includes(name));
 const site = await serveStatic(dist);
@@ -27,7 +29,7 @@ try {
       for (const name of pages) {
         await page.goto(site.url + (name === "index" ? "" : name));
         await waitForPage(page);
-        const file = join(out, `${name}-${device}-${scheme}.png`);
+        const file = join(out, `${name.replace("/", "-")}-${device}-${scheme}.png`);
         await page.screenshot({path: file, fullPage: true});
         console.error(`screenshot: ${file}`);
         // Long pages also in slices a person can read at full size.
