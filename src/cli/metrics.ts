@@ -139,7 +139,7 @@ export async function computeMetric(db: Database, name: string, options: MetricO
       return emotionMetrics(db, period);
     case "satisfaction": {
       // Star ratings are their own metric (never NPS); a warehouse without a ratings table has none.
-      if (!(await hasTable(db, "ratings"))) return [];
+      if (!(await hasRows(db, "ratings"))) return [];
       return satisfaction(await db.all<RatingCountRow>(ratingCountsSql({period, by: parseBreakdown(options.by)})), {minResponses: options.minResponses});
     }
     default:
@@ -147,9 +147,11 @@ export async function computeMetric(db: Database, name: string, options: MetricO
   }
 }
 
-async function hasTable(db: Database, name: string): Promise<boolean> {
+/** Whether the warehouse has the table and a row in it (an export may hold no ratings: an empty table). */
+async function hasRows(db: Database, name: string): Promise<boolean> {
   const rows = await db.all<{n: bigint}>(`SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = '${name}'`);
-  return Number(rows[0].n) > 0;
+  if (Number(rows[0].n) === 0) return false;
+  return (await db.all(`SELECT 1 FROM "${name}" LIMIT 1`)).length > 0;
 }
 
 /**
@@ -160,7 +162,7 @@ async function hasTable(db: Database, name: string): Promise<boolean> {
  * and scored once; for the words, a text counts once per customer who wrote it.
  */
 async function emotionMetrics(db: Database, period: ReturnType<typeof parsePeriod>) {
-  const ratings = await hasTable(db, "ratings");
+  const ratings = await hasRows(db, "ratings");
   // kind, period, score (NPS 0–10, or the rating as a share of its scale's top-two boxes), class for the words.
   const source = `SELECT 'nps' AS kind, ${periodSql(period, "responded_at")} AS period, score::DOUBLE AS score,
          CASE WHEN score <= 6 THEN 'low' WHEN score >= 9 THEN 'high' ELSE 'middle' END AS cls, comment AS text,

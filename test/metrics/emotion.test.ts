@@ -17,7 +17,7 @@ async function voiceWarehouse<T>(f: (db: Database) => Promise<T>, {nps, ratings}
     for (const entity of loadOrder) await db.run(createTableSql(entity));
     if (nps) await db.run(`INSERT INTO nps_responses (id, customer_id, responded_at, score, comment) SELECT id, customer_id, responded_at, score, comment FROM read_csv('${nps}')`);
     if (ratings) {
-      await db.run(`CREATE TABLE ratings (id VARCHAR, customer_id VARCHAR, order_id VARCHAR, rated_at TIMESTAMP, score DOUBLE, scale_min INTEGER, scale_max INTEGER, comment VARCHAR)`);
+      await db.run(`CREATE OR REPLACE TABLE ratings (id VARCHAR, customer_id VARCHAR, order_id VARCHAR, rated_at TIMESTAMP, score DOUBLE, scale_min INTEGER, scale_max INTEGER, comment VARCHAR)`);
       await db.run(
         `INSERT INTO ratings SELECT review_id, customer_id, order_id, review_creation_date, review_score, 1, 5, review_comment_message FROM read_csv('${ratings}', types = {'review_score': 'DOUBLE'})`
       );

@@ -14,7 +14,7 @@ async function warehouse<T>(f: (db: Database) => Promise<T>, {ratings}: {ratings
     for (const entity of loadOrder) await db.run(createTableSql(entity));
     if (ratings) {
       // The shape of the joins branch's ratings table.
-      await db.run(`CREATE TABLE ratings (id VARCHAR, customer_id VARCHAR, order_id VARCHAR, rated_at TIMESTAMP, score DOUBLE, scale_min INTEGER, scale_max INTEGER, comment VARCHAR)`);
+      await db.run(`CREATE OR REPLACE TABLE ratings (id VARCHAR, customer_id VARCHAR, order_id VARCHAR, rated_at TIMESTAMP, score DOUBLE, scale_min INTEGER, scale_max INTEGER, comment VARCHAR)`);
       await db.run(`INSERT INTO ratings SELECT review_id, customer_id, order_id, review_creation_date, review_score, 1, 5, review_comment_message FROM read_csv('${olist}', types = {'review_score': 'DOUBLE'})`);
     }
     return f(db);
