@@ -195,6 +195,15 @@ export const configSchema = z.strictObject({
   /** The currency of every export's amounts that has no currency column or file currency of its own. */
   currency: currencyCode.optional(),
   /**
+   * The locale of the published site's numbers and dates (a BCP 47 tag: "en-US", "en-GB", "de-DE",
+   * "pt-BR"): decimal and grouping marks, day-month order, and the pages' `lang`. Amounts keep the
+   * data's currency whatever the locale.
+   */
+  locale: z
+    .string()
+    .refine(isLocale, {error: (issue) => `"${String(issue.input)}" is not a locale this Node.js knows; use a BCP 47 tag such as en-US, en-GB, de-DE or pt-BR`})
+    .default("en-US"),
+  /**
    * With several currencies among the exports: the one reports are in, and
    * `rates` giving one unit of each other currency in it ({"USD": 0.79}).
    * Amounts are converted when loaded. Without it, mixed currencies are refused.
@@ -210,6 +219,15 @@ export const configSchema = z.strictObject({
   emptyExports: z.enum(["keep", "remove"]).default("keep"),
   files: z.array(fileConfig).default([])
 }).refine((c) => c.rates === undefined || c.reportingCurrency !== undefined, {message: "rates need a reportingCurrency to convert to", path: ["rates"]});
+
+/** Whether Intl knows a locale tag, so a config is checked before any page is built. */
+export function isLocale(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1 && Intl.NumberFormat.supportedLocalesOf([tag]).length === 1;
+  } catch {
+    return false;
+  }
+}
 
 export type RapportConfig = z.infer<typeof configSchema>;
 export type FileConfig = z.infer<typeof fileConfig>;
