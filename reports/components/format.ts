@@ -11,7 +11,15 @@
 import {FileAttachment} from "observablehq:stdlib";
 import {makeFormats, type Formats} from "./formatCore.js";
 
-const freshness = (await FileAttachment("../data/freshness.json").json()) as {locale?: string; currency?: string | null};
+/** data/freshness.json: when the data was built and loaded, its first and latest order, currency and locale. */
+export const freshness = (await FileAttachment("../data/freshness.json").json()) as {
+  builtAt: string;
+  loadedAt: string | null;
+  firstRecord?: string | null;
+  latestRecord: string | null;
+  currency?: string | null;
+  locale?: string;
+};
 
 export const fmt: Formats = makeFormats({locale: freshness.locale ?? "en-US", currency: freshness.currency ?? null});
 if (typeof document !== "undefined") document.documentElement.lang = fmt.locale;

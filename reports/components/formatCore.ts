@@ -37,7 +37,7 @@ export interface Formats {
   dateTime(d: Date | string | number): string;
   /** A month: month(d) → "October 2026"; {short: true} → "Oct 2026". */
   month(d: Date | string | number, options?: {short?: boolean}): string;
-  /** A duration given in hours, in the one style every page uses: "29 min", "5.2 h", "3.1 days". */
+  /** A duration given in hours, in the one style every page uses: "29 minutes", "5.2 hours", "3.1 days". */
   duration(hours: number): string;
 }
 
@@ -71,8 +71,11 @@ export function makeFormats({locale, currency}: FormatSettings): Formats {
     dateTime: (d) => df("dt", {dateStyle: "medium", timeStyle: "short"}).format(toDate(d)),
     month: (d, {short = false} = {}) => df(`m${short}`, {month: short ? "short" : "long", year: "numeric"}).format(toDate(d)),
     duration: (hours) => {
-      if (hours < 1) return `${Math.round(hours * 60)} min`;
-      if (hours < 48) return `${oneDecimal(hours)} h`;
+      if (hours < 1) {
+        const minutes = Math.round(hours * 60);
+        return minutes === 1 ? "1 minute" : `${minutes} minutes`;
+      }
+      if (hours < 48) return `${oneDecimal(hours)} hours`;
       return `${oneDecimal(hours / 24)} days`;
     }
   };

@@ -1,6 +1,7 @@
 import * as Plot from "npm:@observablehq/plot";
 import {format} from "npm:d3";
 import {html} from "npm:htl";
+import {fmt} from "./format.js";
 import {periodName} from "./npsTrend.js";
 
 export interface ScorecardRow {
@@ -18,14 +19,14 @@ export interface ScorecardRow {
 }
 
 const formats = {
-  currency: format("$,.2f"),
-  hours: (x: number) => `${format(",.1f")(x)} h`,
+  currency: (x: number) => fmt.money(x, {digits: 2}),
+  hours: (x: number) => fmt.duration(x),
   share: format(".1%"),
   points: format("+.0f")
 };
 const changes = {
-  currency: (x: number) => format("$,.2f")(Math.abs(x)),
-  hours: (x: number) => `${format(",.1f")(Math.abs(x))} h`,
+  currency: (x: number) => fmt.money(Math.abs(x), {digits: 2}),
+  hours: (x: number) => fmt.duration(Math.abs(x)),
   share: (x: number) => `${format(".1f")(Math.abs(x) * 100)} pts`,
   points: (x: number) => `${format(".0f")(Math.abs(x))} pts`
 };

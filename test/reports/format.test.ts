@@ -36,10 +36,12 @@ describe("makeFormats", () => {
   });
   it("writes one duration style for every page: minutes under an hour, hours under two days, then days", () => {
     const f = makeFormats({locale: "en-US", currency: null});
-    expect(f.duration(0.4833)).toBe("29 min");
-    expect(f.duration(5.25)).toBe("5.3 h");
+    // 0.4833 h is the sample's median first answer: "29 minutes" on the Service page and the Overview alike (not "0.5 h").
+    expect(f.duration(0.4833)).toBe("29 minutes");
+    expect(f.duration(1 / 60)).toBe("1 minute");
+    expect(f.duration(5.25)).toBe("5.3 hours");
     expect(f.duration(72)).toBe("3.0 days");
-    expect(makeFormats({locale: "de-DE", currency: null}).duration(5.25)).toBe("5,3 h");
+    expect(makeFormats({locale: "de-DE", currency: null}).duration(5.25)).toBe("5,3 hours");
   });
 });
 
