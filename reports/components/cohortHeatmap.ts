@@ -61,7 +61,7 @@ export function cellText(value: number | null | undefined): string {
 
 /**
  * The cohort triangle as a heatmap: a row per cohort (newest at the bottom) with its size in the first
- * column ("Customers"), a column per period since the first order, each cell coloured and labelled with
+ * column ("Size", customers), a column per period since the first order, each cell coloured and labelled with
  * its value. The colour scale tops out at the data's 95th percentile (colourTop), so low cells are not
  * white. At most maxTriangleRows cohorts (the latest); the chart is at least 30 px a column and scrolls
  * sideways inside its card on narrow screens rather than hiding the numbers. Periods not over yet are
@@ -89,7 +89,7 @@ export function cohortHeatmap(allRows: readonly CohortCell[], {width = 640, metr
     height: Math.max(120, 18 * kept.size) + 70,
     marginLeft,
     padding: 0.04,
-    x: {label: `${period[0].toUpperCase()}${period.slice(1)}s since the first order →`, axis: "top", domain: ["size", ...Array.from({length: maxK + 1}, (_, k) => k)], tickFormat: (k: number | string) => (k === "size" ? "Customers" : String(k))},
+    x: {label: `${period[0].toUpperCase()}${period.slice(1)}s since the first order →`, axis: "top", domain: ["size", ...Array.from({length: maxK + 1}, (_, k) => k)], tickFormat: (k: number | string) => (k === "size" ? "Size" : String(k))},
     y: {label: "Cohort", tickFormat: format, type: "band"},
     // On a dark page the scale runs from dark to light, so strong cells stand out and empty ones recede.
     color: {type: "linear", scheme: "blues", reverse: isDark, domain: [0, top], clamp: true, legend: true, label: `${labels[metric]} (darkest: ${cellText(top)} or more)`, tickFormat: (x: number) => cellText(x)},
