@@ -45,7 +45,7 @@ beforeAll(async () => {
   for (const f of ["format.ts", "formatCore.ts", "labels.ts", "ui.ts", "csvSafe.ts"]) cpSync(join(repo, "reports", "components", f), join(project, "reports", "components", f));
   cpSync(join(repo, "reports", "data", "freshness.json.ts"), join(project, "reports", "data", "freshness.json.ts"));
   writeFileSync(join(project, "reports", "index.md"), page);
-  writeFileSync(join(project, "observablehq.config.ts"), `export default {root: "reports", output: "dist", title: "locale", pages: [], globalStylesheets: [], search: false, duckdb: {extensions: {json: null, parquet: null}}};\n`);
+  writeFileSync(join(project, "observablehq.config.ts"), `export default {root: "reports", output: process.env.RAPPORT_OUTPUT ?? "dist", title: "locale", head: '<link rel="icon" href="data:,">', pages: [], globalStylesheets: [], search: false, duckdb: {extensions: {json: null, parquet: null}}};\n`);
   // A tiny British shop: amounts in pounds, as the currency column says.
   writeFileSync(join(project, "data", "customers.csv"), "id,created_at,segment\nc1,2026-01-05,SMB\nc2,2026-01-06,SMB\nc3,2026-01-07,Enterprise\n");
   writeFileSync(join(project, "data", "orders.csv"), "id,customer_id,ordered_at,amount,currency,status\no1,c1,2026-02-02T10:00:00Z,12.50,GBP,completed\no2,c2,2026-02-14T11:00:00Z,30.00,GBP,completed\no3,c3,2026-02-28T09:30:00Z,45.25,GBP,completed\n");
