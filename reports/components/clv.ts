@@ -168,12 +168,18 @@ export function predictedFor(groups: readonly GroupTotal[], cohorts: readonly Co
   if (!total || total.withheld) return null;
   const first = Math.min(...allCohorts.map(Number));
   const last = Math.max(...allCohorts.map(Number));
-  if (!range || (+range.from <= first && +range.to >= last)) {
+  // Cohorts are months: a range that starts inside the first cohort's month (the first order's day, by
+  // default) still holds all of that cohort, as inRange(range, {period: "month"}) keeps it on the page.
+  const monthEnd = (t: number) => {
+    const d = new Date(t);
+    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - 1;
+  };
+  if (!range || (+range.from <= monthEnd(first) && +range.to >= last)) {
     return {customers: total.customers, meanClv12: total.meanClv12!, expectedActive: total.expectedActive!, oneTime: total.oneTime!, leftOut: 0};
   }
   const within = (c: CohortSums) => {
     const t = +new Date(c.cohort);
-    return t >= +range.from && t <= +range.to + 86_400_000 - 1;
+    return monthEnd(t) >= +range.from && t <= +range.to + 86_400_000 - 1;
   };
   const rows = cohorts.filter((c) => c.by === choice.by && c.group === choice.group && within(c));
   const shown = rows.filter((c) => c.clv !== null);
