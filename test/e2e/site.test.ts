@@ -69,7 +69,7 @@ describe("the Overview page", () => {
       expect(options.slice(0, channels.length + 1)).toEqual(["All customers", ...channels.map((c) => `Channel: ${groupLabel(c)}`)]);
       expect(options.filter((o) => o.startsWith("Segment: ")).length).toBeGreaterThan(1);
       expect(options.filter((o) => o.startsWith("Region: ")).length).toBeGreaterThan(1);
-      await page.locator("main select").selectOption({label: "Channel: referral"});
+      await page.locator("main select").selectOption({label: "Channel: Referral"});
       await expect.poll(dollars, {timeout: 10_000}).toBe(Math.round(revenue("referral")));
       expect(Math.round(revenue("referral"))).not.toBe(Math.round(revenue("All channels")));
       expect(errors).toEqual([]);
