@@ -24,4 +24,4 @@ export const freshness = (await FileAttachment("../data/freshness.json").json())
 export const fmt: Formats = makeFormats({locale: freshness.locale ?? "en-US", currency: freshness.currency ?? null});
 if (typeof document !== "undefined") document.documentElement.lang = fmt.locale;
 
-export {groupLabel, columnName} from "./labels.js";
+export {groupLabel, groupInSentence, columnName} from "./labels.js";

@@ -41,3 +41,15 @@ export function columnName(field: string): string {
     .replace(/^_|_$/g, "")
     .toLowerCase();
 }
+
+/**
+ * A group of customers as a sentence names it, not as a filter does ("Segment: Enterprise"):
+ * "customers in the Enterprise segment", "customers acquired through Paid search", "all customers".
+ */
+export function groupInSentence({by, group}: {by: string; group: string}): string {
+  if (by === "all") return "all customers";
+  const name = groupLabel(group);
+  if (by === "channel") return `customers acquired through ${name}`;
+  if (by === "ticket_channel") return `customers who wrote to support by ${name.toLowerCase()}`;
+  return `customers in the ${name} ${by.replace(/_/g, " ")}`;
+}

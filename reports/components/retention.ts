@@ -8,7 +8,7 @@ import {html} from "npm:htl";
 import type {CohortCell} from "./cohortHeatmap.js";
 import {cohortName} from "./cohortHeatmap.js";
 import {fmt} from "./format.js";
-import {groupLabel} from "./labels.js";
+import {groupInSentence, groupLabel} from "./labels.js";
 import type {GroupChoice} from "./ui.js";
 
 export interface RetentionRow extends CohortCell {
@@ -48,7 +48,7 @@ export function retentionFigures(
   const shown = granularity === "week" ? {by: "all", group: "all"} : who;
   const of = (d: {by: string; group: string}) => d.by === shown.by && d.group === shown.group;
   const cells = retention.filter((d) => d.granularity === granularity && of(d) && within(d.cohort)).sort((a, b) => +a.cohort - +b.cohort || a.k - b.k);
-  const whoName = shown.by === "all" ? "all customers" : `${groupLabel(shown.group)} customers`;
+  const whoName = groupInSentence(shown);
   const complete = cells.filter((d) => d.k === 1 && !d.incomplete && !d.small);
   const secondPeriod = sum(complete, (d) => d.retained ?? 0) / sum(complete, (d) => d.customers ?? 0);
   const firsts = cells.filter((d) => d.k === 0);

@@ -2,7 +2,7 @@
 // (en-GB day-first, de-DE "1.234,50 €", pt-BR "R$ 1.234"), not from the code under test.
 import {describe, expect, it} from "vitest";
 import {makeFormats} from "../../reports/components/formatCore.js";
-import {columnName, groupLabel} from "../../reports/components/labels.js";
+import {columnName, groupInSentence, groupLabel} from "../../reports/components/labels.js";
 import {configSchema} from "../../src/config.js";
 
 const day = new Date("2026-10-07T00:00:00Z");
@@ -54,6 +54,11 @@ describe("labels", () => {
     expect(groupLabel("smb")).toBe("SMB");
     expect(groupLabel("all")).toBe("All customers");
     expect(groupLabel("North America")).toBe("North America");
+  });
+  it("names a group inside a sentence without the filter's 'Segment:' prefix", () => {
+    expect(groupInSentence({by: "segment", group: "Enterprise"})).toBe("customers in the Enterprise segment");
+    expect(groupInSentence({by: "channel", group: "paid_search"})).toBe("customers acquired through Paid search");
+    expect(groupInSentence({by: "all", group: "all"})).toBe("all customers");
   });
   it("makes snake_case CSV column names", () => {
     expect(columnName("npsAfterService")).toBe("nps_after_service");
