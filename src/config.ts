@@ -190,7 +190,7 @@ export const configSchema = z.strictObject({
    * own model fit; a smaller one is valued with the fit on all customers (see src/metrics/clv.ts for why 100).
    */
   clvMinGroupRepeaters: z.number().int().min(1).default(100),
-  /** A kind of data whose latest record is older than this many days at build time is flagged stale. */
+  /** A kind of data whose latest record is more than this many calendar days behind the newest record of any kind is flagged stale. */
   staleAfterDays: z.number().positive().default(30),
   /** The currency of every export's amounts that has no currency column or file currency of its own. */
   currency: currencyCode.optional(),
