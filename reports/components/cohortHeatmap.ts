@@ -86,13 +86,15 @@ export function cohortHeatmap(allRows: readonly CohortCell[], {width = 640, metr
   };
   const plot = Plot.plot({
     width: plotWidth,
+    // Full size, scrolling inside the card (.rapport-scroll), rather than shrunk to the screen with unreadable numbers.
+    style: {maxWidth: "none"},
     height: Math.max(120, 18 * kept.size) + 70,
     marginLeft,
     padding: 0.04,
     x: {label: `${period[0].toUpperCase()}${period.slice(1)}s since the first order →`, axis: "top", domain: ["size", ...Array.from({length: maxK + 1}, (_, k) => k)], tickFormat: (k: number | string) => (k === "size" ? "Size" : String(k))},
     y: {label: "Cohort", tickFormat: format, type: "band"},
     // On a dark page the scale runs from dark to light, so strong cells stand out and empty ones recede.
-    color: {type: "linear", scheme: "blues", reverse: isDark, domain: [0, top], clamp: true, legend: true, label: `${labels[metric]} (darkest: ${cellText(top)} or more)`, tickFormat: (x: number) => cellText(x)},
+    color: {type: "linear", scheme: "blues", reverse: isDark, domain: [0, top], clamp: true, legend: true, label: `${labels[metric]}; darkest: ${cellText(top)} or more`, tickFormat: (x: number) => cellText(x)},
     marks: [
       Plot.cell(rows, {x: "k", y: "cohort", fill: (d: CohortCell) => (d.small ? null : d[metric]), fillOpacity: (d: CohortCell) => (d.incomplete ? 0.35 : 1), inset: 0.5}),
       Plot.cell(rows.filter((d) => d.small), {x: "k", y: "cohort", fill: "var(--theme-foreground-faintest)", inset: 0.5}),
