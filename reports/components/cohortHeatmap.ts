@@ -38,8 +38,8 @@ export function cohortName(d: Date, period: string): string {
 /** The most cohorts (rows) the triangle draws; more (157 weekly cohorts) would overlap, so the latest are shown. */
 export const maxTriangleRows = 40;
 
-/** The width of a cell that holds its value ("12%"), in pixels. */
-const cellWidth = 30;
+/** The width of a cell that holds its value ("12%", "8.6%" at 9 px), in pixels. */
+const cellWidth = 25;
 
 /**
  * The top of the colour scale: the 95th percentile of the cells after the first period (the first is 100% by
@@ -63,7 +63,7 @@ export function cellText(value: number | null | undefined): string {
  * The cohort triangle as a heatmap: a row per cohort (newest at the bottom) with its size in the first
  * column ("Size", customers), a column per period since the first order, each cell coloured and labelled with
  * its value. The colour scale tops out at the data's 95th percentile (colourTop), so low cells are not
- * white. At most maxTriangleRows cohorts (the latest); the chart is at least 30 px a column and scrolls
+ * white. At most maxTriangleRows cohorts (the latest); the chart is at least 25 px a column and scrolls
  * sideways inside its card on narrow screens rather than hiding the numbers. Periods not over yet are
  * hatched and faded so they never read as a drop; cohorts too small to show are grey. A tooltip on every cell.
  */

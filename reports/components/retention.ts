@@ -89,14 +89,17 @@ export type RetentionFigures = ReturnType<typeof retentionFigures>;
 const card = (metric: string, title: string, value: string, note: string) =>
   html`<div class="card" data-metric=${metric}><h2>${title}</h2><span class="big">${value}</span><span class="muted">${note}</span></div>`;
 
+/** "3,000 customers", "320 customers in the Enterprise segment": a count of a population named by groupInSentence. */
+const counted = (n: number, who: string) => `${fmt.number(n)} ${who.replace(/^all /, "")}`;
+
 /** The four headline cards, each naming its population and window. */
 export function retentionCards(f: RetentionFigures, {latestRecord}: {latestRecord: string | null}) {
   const g = f.granularity;
   const firstsShown = f.firsts.filter((d) => !d.small);
   return html`<div class="grid grid-cols-4">
     ${card("next-period", `Ordered again the next ${g}`, f.complete.length ? fmt.percent(f.secondPeriod) : "—", f.complete.length ? `of ${f.whoName} whose first order was in ${f.completeSpan} (${f.complete.length} complete cohorts)` : "no complete cohort in this range")}
-    ${card("repeat", "Ordered again, at any time", f.repeatMonthly.length ? fmt.percent(f.repeatRate) : "—", f.repeatMonthly.length ? `of the ${fmt.number(f.repeatCustomers)} ${f.whoName} whose first order was in ${f.repeatSpan}; a second order on another day up to ${latestRecord ? fmt.date(latestRecord) : "today"}` : "no cohort in this range")}
-    ${card("churn", `Lapsed, ${f.lastChurn ? cohortName(f.lastChurn.period, g) : "—"}`, f.lastChurn ? fmt.percent(f.lastChurn.value) : "—", f.lastChurn ? `of the ${fmt.number(f.lastChurn.count)} ${f.whoName} who ordered the ${g} before, new or returning, ordered nothing in this one (churn)` : "too few customers to show")}
+    ${card("repeat", "Ordered again, at any time", f.repeatMonthly.length ? fmt.percent(f.repeatRate) : "—", f.repeatMonthly.length ? `of the ${counted(f.repeatCustomers, f.whoName)} whose first order was in ${f.repeatSpan}; a second order on another day up to ${latestRecord ? fmt.date(latestRecord) : "today"}` : "no cohort in this range")}
+    ${card("churn", `Lapsed, ${f.lastChurn ? cohortName(f.lastChurn.period, g) : "—"}`, f.lastChurn ? fmt.percent(f.lastChurn.value) : "—", f.lastChurn ? `of the ${counted(f.lastChurn.count, f.whoName)} who ordered the ${g} before, new or returning, ordered nothing in this one (churn)` : "too few customers to show")}
     ${card("cohorts", "Cohorts", fmt.number(f.firsts.length), `${fmt.number(sum(f.firsts, (d) => d.customers ?? 0))} customers${firstsShown.length < f.firsts.length ? ` in the ${firstsShown.length} shown` : ""}, first orders ${f.firsts.length ? `${cohortName(f.firsts[0].cohort, g)} to ${cohortName(f.firsts.at(-1)!.cohort, g)}` : "—"}`)}
   </div>`;
 }
