@@ -190,10 +190,20 @@ export const configSchema = z.strictObject({
    * own model fit; a smaller one is valued with the fit on all customers (see src/metrics/clv.ts for why 100).
    */
   clvMinGroupRepeaters: z.number().int().min(1).default(100).describe("a group needs this many repeat customers for a CLV model fit of its own"),
-  /** A kind of data whose latest record is older than this many days at build time is flagged stale. */
-  staleAfterDays: z.number().positive().default(30).describe("data whose latest record is older than this many days is flagged stale"),
+  /** A kind of data whose latest record is more than this many calendar days behind the newest record of any kind is flagged stale. */
+  staleAfterDays: z.number().positive().default(30).describe("a kind of data whose latest record is more than this many calendar days behind the newest record of any kind is flagged stale"),
   /** The currency of every export's amounts that has no currency column or file currency of its own. */
   currency: currencyCode.optional().describe("the currency of every export's amounts that has no currency column or file currency"),
+  /**
+   * The locale of the published site's numbers and dates (a BCP 47 tag: "en-US", "en-GB", "de-DE",
+   * "pt-BR"): decimal and grouping marks, day-month order, and the pages' `lang`. Amounts keep the
+   * data's currency whatever the locale.
+   */
+  locale: z
+    .string()
+    .refine(isLocale, {error: (issue) => `"${String(issue.input)}" is not a locale this Node.js knows; use a BCP 47 tag such as en-US, en-GB, de-DE or pt-BR`})
+    .default("en-US")
+    .describe("the locale of the site's numbers and dates (BCP 47: en-US, en-GB, de-DE, pt-BR); amounts keep the data's currency"),
   /**
    * With several currencies among the exports: the one reports are in, and
    * `rates` giving one unit of each other currency in it ({"USD": 0.79}).
@@ -210,6 +220,15 @@ export const configSchema = z.strictObject({
   emptyExports: z.enum(["keep", "remove"]).default("keep").describe("an export that is now empty: keep the rows it loaded before, or remove them"),
   files: z.array(fileConfig).default([]).describe("how to read exports not named or shaped like the model, first match wins"),
 }).refine((c) => c.rates === undefined || c.reportingCurrency !== undefined, {message: "rates need a reportingCurrency to convert to", path: ["rates"]});
+
+/** Whether Intl knows a locale tag, so a config is checked before any page is built. */
+export function isLocale(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1 && Intl.NumberFormat.supportedLocalesOf([tag]).length === 1;
+  } catch {
+    return false;
+  }
+}
 
 export type RapportConfig = z.infer<typeof configSchema>;
 export type FileConfig = z.infer<typeof fileConfig>;

@@ -5,15 +5,20 @@
  * range of cohorts (the month of the first order). None of them fetches.
  */
 import * as Plot from "npm:@observablehq/plot";
+import {fmt} from "./format.js";
+import {groupLabel as valueLabel} from "./labels.js";
 import type {DateRange, GroupChoice} from "./ui.js";
 
-const money = (value: number) => `$${Math.round(value).toLocaleString("en")}`;
-const monthYear = (d: Date) => d.toLocaleDateString("en", {month: "short", year: "numeric", timeZone: "UTC"});
+const money = (value: number) => fmt.money(value);
+const monthYear = (d: Date) => fmt.month(d, {short: true});
+const count = (x: number) => fmt.number(x);
+/** An axis label with the currency's symbol: "Revenue per customer so far (£)". */
+const inMoney = (label: string) => (fmt.symbol ? `${label} (${fmt.symbol})` : label);
 const breakdownNames: Record<string, string> = {all: "All customers", segment: "Segment", region: "Region", channel: "Channel", plan: "Plan"};
 
 /** A group's label as the Customers filter names it ("Segment: SMB"). */
 export function groupLabel({by, group}: GroupChoice): string {
-  return by === "all" ? "All customers" : `${breakdownNames[by] ?? by}: ${group}`;
+  return by === "all" ? "All customers" : `${breakdownNames[by] ?? by}: ${valueLabel(group)}`;
 }
 
 // ----- Historical revenue ---------------------------------------------------
@@ -55,13 +60,32 @@ export function revenueAfter(points: readonly HistoricalPoint[], months: number)
 }
 
 /**
- * The size-weighted average path of the cohorts, month by month, over
- * complete months only, as long as at least minCohorts cohorts have reached
- * the month (the oldest cohort alone is no average).
+ * Which cohorts the bold average follows, and for how many months: the cohorts that have completed at least
+ * `minMonths` + 1 months (12 by default, the same cohorts as the "first 12 months" figure), or every cohort
+ * when none has, over the months all of them have completed. A fixed set of cohorts, so the line cannot fall
+ * because older, smaller cohorts are the only ones left at the far end (cumulative revenue per customer only
+ * falls when refunds outweigh orders).
  */
-export function averagePath(points: readonly HistoricalPoint[], {minCohorts = 3} = {}): {months: number; value: number; customers: number; cohorts: number}[] {
-  const maxMonths = points.reduce((m, d) => Math.max(m, d.months), -1);
-  return Array.from({length: maxMonths + 1}, (_, months) => ({months, ...revenueAfter(points, months)!})).filter((d) => d.customers && d.cohorts >= minCohorts);
+export function averageScope(points: readonly HistoricalPoint[], {minMonths = 11} = {}): {cohorts: number[]; months: number; customers: number} | null {
+  const done = new Map<number, {months: number; customers: number}>();
+  for (const d of points) {
+    if (d.incomplete) continue;
+    const c = done.get(+d.cohort);
+    if (!c || d.months > c.months) done.set(+d.cohort, {months: d.months, customers: d.customers});
+  }
+  if (!done.size) return null;
+  const old = [...done].filter(([, c]) => c.months >= minMonths);
+  const chosen = old.length ? old : [...done];
+  return {cohorts: chosen.map(([t]) => t), months: Math.min(...chosen.map(([, c]) => c.months)), customers: chosen.reduce((s, [, c]) => s + c.customers, 0)};
+}
+
+/** The size-weighted average path of the cohorts of averageScope, month by month, over the months all of them have completed. */
+export function averagePath(points: readonly HistoricalPoint[], options: {minMonths?: number} = {}): {months: number; value: number; customers: number; cohorts: number}[] {
+  const scope = averageScope(points, options);
+  if (!scope) return [];
+  const included = new Set(scope.cohorts);
+  const mine = points.filter((d) => included.has(+d.cohort));
+  return Array.from({length: scope.months + 1}, (_, months) => ({months, ...revenueAfter(mine, months)!})).filter((d) => d.customers);
 }
 
 /**
@@ -74,7 +98,7 @@ export function historicalChart(points: readonly HistoricalPoint[], {width = 640
   const key = (d: HistoricalPoint) => +d.cohort;
   const year = (d: HistoricalPoint) => String(d.cohort.getUTCFullYear());
   const tip = (d: HistoricalPoint) =>
-    `${monthYear(d.cohort)} cohort, ${d.customers.toLocaleString("en")} customers\nmonth ${d.months + 1} since the first order: ${money(d.value)} per customer so far` + (d.incomplete ? "\n(month not over yet)" : "");
+    `${monthYear(d.cohort)} cohort, ${count(d.customers)} customers\nmonth ${d.months + 1} since the first order: ${money(d.value)} per customer so far` + (d.incomplete ? "\n(month not over yet)" : "");
   const complete = points.filter((d) => !d.incomplete);
   const unfinished = points.filter((d) => points.some((e) => e.incomplete && +e.cohort === +d.cohort && e.months - d.months <= 1));
   return Plot.plot({
@@ -82,7 +106,7 @@ export function historicalChart(points: readonly HistoricalPoint[], {width = 640
     height,
     marginLeft: 56,
     x: {label: "Months since the first order", domain: [0, Math.max(12, ...points.map((d) => d.months))], tickFormat: (m: number) => String(m + 1)},
-    y: {label: "Revenue per customer so far ($)", grid: true, tickFormat: "$,.0f"},
+    y: {label: inMoney("Revenue per customer so far"), grid: true, tickFormat: money},
     color: {type: "categorical", domain: years, legend: true, label: "Year of the first order"},
     marks: [
       Plot.ruleY([0]),
@@ -94,7 +118,7 @@ export function historicalChart(points: readonly HistoricalPoint[], {width = 640
         stroke: "var(--theme-foreground)",
         strokeWidth: 2.5,
         tip: {anchor: "bottom"}, // above the point, so it never covers a cohort's tip below
-        title: (d: (typeof average)[number]) => `Average of ${d.cohorts} cohorts (${d.customers.toLocaleString("en")} customers)\nfirst ${d.months + 1} months: ${money(d.value)} per customer`
+        title: (d: (typeof average)[number]) => `Average of ${d.cohorts} cohorts (${count(d.customers)} customers)\nfirst ${d.months + 1} months: ${money(d.value)} per customer`
       })
     ],
     ariaLabel: "Cumulative revenue per customer by months since the first order, one line per cohort",
@@ -144,12 +168,18 @@ export function predictedFor(groups: readonly GroupTotal[], cohorts: readonly Co
   if (!total || total.withheld) return null;
   const first = Math.min(...allCohorts.map(Number));
   const last = Math.max(...allCohorts.map(Number));
-  if (!range || (+range.from <= first && +range.to >= last)) {
+  // Cohorts are months: a range that starts inside the first cohort's month (the first order's day, by
+  // default) still holds all of that cohort, as inRange(range, {period: "month"}) keeps it on the page.
+  const monthEnd = (t: number) => {
+    const d = new Date(t);
+    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - 1;
+  };
+  if (!range || (+range.from <= monthEnd(first) && +range.to >= last)) {
     return {customers: total.customers, meanClv12: total.meanClv12!, expectedActive: total.expectedActive!, oneTime: total.oneTime!, leftOut: 0};
   }
   const within = (c: CohortSums) => {
     const t = +new Date(c.cohort);
-    return t >= +range.from && t <= +range.to + 86_400_000 - 1;
+    return monthEnd(t) >= +range.from && t <= +range.to + 86_400_000 - 1;
   };
   const rows = cohorts.filter((c) => c.by === choice.by && c.group === choice.group && within(c));
   const shown = rows.filter((c) => c.clv !== null);
@@ -179,7 +209,7 @@ export function clvByGroupChart(bars: readonly GroupBar[], overall: number | nul
     width,
     height: 24 * bars.length + 60,
     marginLeft: Math.min(width * 0.5, 12 + 6.5 * Math.max(0, ...bars.map((d) => d.label.length))),
-    x: {label: "Predicted value per customer, next 12 months ($)", grid: true, tickFormat: "$,.0f"},
+    x: {label: inMoney("Predicted value per customer, next 12 months"), grid: true, tickFormat: money},
     y: {label: null, domain: bars.map((d) => d.label)},
     marks: [
       Plot.barX(bars, {
@@ -188,7 +218,7 @@ export function clvByGroupChart(bars: readonly GroupBar[], overall: number | nul
         fill: "var(--theme-foreground-focus)",
         fillOpacity: (d: GroupBar) => (d.selected || !anySelected ? 1 : 0.35),
         tip: true,
-        title: (d: GroupBar) => `${d.label}\n${money(d.meanClv12)} per customer over the next 12 months\n${d.customers.toLocaleString("en")} customers`
+        title: (d: GroupBar) => `${d.label}\n${money(d.meanClv12)} per customer over the next 12 months\n${count(d.customers)} customers`
       }),
       Plot.ruleX([0]),
       overall == null
@@ -215,7 +245,13 @@ export function clvHistogram(rows: readonly HistogramRow[], {width: binWidth, co
     width,
     height,
     marginLeft: 56,
-    x: {label: "Predicted value over the next 12 months ($)", domain: [0, count * binWidth], tickFormat: (v: number) => (v >= (count - 1) * binWidth && v > 0 ? `${money(v)}+` : money(v))},
+    // Ticks at band edges only, the open last band's start marked "+" once (not "$600+" and "$650+").
+    x: {
+      label: inMoney("Predicted value over the next 12 months"),
+      domain: [0, count * binWidth],
+      ticks: Array.from({length: count}, (_, i) => i * binWidth).filter((_, i, all) => i === all.length - 1 || i % Math.max(1, Math.ceil(count / Math.max(2, Math.floor(width / 70)))) === 0),
+      tickFormat: (v: number) => (v === (count - 1) * binWidth && v > 0 ? `${money(v)}+` : money(v))
+    },
     y: {label: "Customers", grid: true},
     marks: [
       Plot.rectY(shown, {
@@ -226,7 +262,7 @@ export function clvHistogram(rows: readonly HistogramRow[], {width: binWidth, co
         fill: "var(--theme-foreground-focus)",
         fillOpacity: (d: HistogramRow) => (d.bin === count - 1 ? 0.6 : 1),
         tip: true,
-        title: (d: HistogramRow) => `${label(d.bin)}\n${d.customers!.toLocaleString("en")} customers (${((100 * d.customers!) / total).toFixed(1)}% of those shown)`
+        title: (d: HistogramRow) => `${label(d.bin)}\n${fmt.number(d.customers!)} customers (${fmt.percent(d.customers! / total)} of those shown)`
       }),
       Plot.dot(withheld, {
         x: (d: HistogramRow) => (d.bin + 0.5) * binWidth,
@@ -285,7 +321,7 @@ export function aliveHeatmap(cells: readonly AliveCell[], {recencyEdges, maxFreq
         tip: true,
         title: (d: AliveCell) =>
           `${rowLabel(d.x)} repeat purchases, last one ${columns[d.recency]} months ago\n` +
-          (d.alive === null ? `fewer customers than the minimum group size: not shown` : `${d.customers.toLocaleString("en")} customers, on average ${(100 * d.alive).toFixed(0)}% likely still active`)
+          (d.alive === null ? `fewer customers than the minimum group size: not shown` : `${count(d.customers)} customers, on average ${(100 * d.alive).toFixed(0)}% likely still active`)
       }),
       Plot.cell(
         shown.filter((d) => d.alive === null),
@@ -338,7 +374,7 @@ export function holdoutChart(rows: readonly HoldoutRow[], {weeks}: {weeks: numbe
         fill: "series",
         r: 4,
         tip: true,
-        title: (d: Point) => `${label(d.x)} repeat purchases before (${d.customers.toLocaleString("en")} customers)\n${d.series}: ${d.value.toFixed(2)} purchases per customer`
+        title: (d: Point) => `${label(d.x)} repeat purchases before (${count(d.customers)} customers)\n${d.series}: ${d.value.toFixed(2)} purchases per customer`
       })
     ],
     ariaLabel: "Predicted against actual purchases per customer in the holdout period, by repeat purchases before it",
@@ -378,7 +414,7 @@ export function modelComparisonChart(models: readonly ModelResult[], chosen: str
         fill: (m: ModelResult) => (m.model === chosen ? "var(--theme-foreground-focus)" : "var(--theme-foreground-faint)"),
         tip: true,
         title: (m: ModelResult) =>
-          `${m.label}${m.model === chosen ? " (chosen)" : ""}: predicted ${Math.round(m.predicted).toLocaleString("en")}, actual ${actual.toLocaleString("en")}\n` +
+          `${m.label}${m.model === chosen ? " (chosen)" : ""}: predicted ${count(m.predicted)}, actual ${count(actual)}\n` +
           `${(100 * m.error).toFixed(0)}% of the purchases in the wrong place${m.status === "converged" ? "" : `; the fit ${m.status === "at-bound" ? "ended on a parameter bound" : "stopped at its iteration limit"}`}`
       }),
       Plot.ruleX([0]),

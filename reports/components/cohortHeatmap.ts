@@ -1,4 +1,7 @@
 import * as Plot from "npm:@observablehq/plot";
+import {html} from "npm:htl";
+import {fmt} from "./format.js";
+import {groupLabel} from "./labels.js";
 
 export interface CohortCell {
   cohort: Date;
@@ -6,7 +9,6 @@ export interface CohortCell {
   /** The cohort's size; null when the cohort is withheld (small). */
   customers: number | null;
   rate: number | null;
-  /** Share who ordered in period k or the periods after it up to retentionWindow (src/metrics/retention.ts); null until that window is over. */
   windowRate: number | null;
   revenueRate: number | null;
   incomplete: boolean;
@@ -31,31 +33,81 @@ export function metricLabel(metric: CohortMetric, period = "month"): string {
   return `Customers who ordered in the period or the ${after === 1 ? "" : `${after} `}${period}${after === 1 ? "" : "s"} after`;
 }
 
+const labels = {rate: metricLabel("rate"), windowRate: metricLabel("windowRate"), revenueRate: metricLabel("revenueRate")};
+
+/** A cohort's name as its rows and legends show it: "Oct 2026", "2026 Q4", "week of 5 Oct 2026". */
+export function cohortName(d: Date, period: string): string {
+  if (period === "week") return `week of ${fmt.date(d)}`;
+  if (period === "quarter") return `${d.getUTCFullYear()} Q${Math.floor(d.getUTCMonth() / 3) + 1}`;
+  return fmt.month(d, {short: true});
+}
+
+/** The most cohorts (rows) the triangle draws; more (157 weekly cohorts) would overlap, so the latest are shown. */
+export const maxTriangleRows = 40;
+
+/** The width of a cell that holds its value ("12%", "8.6%" at 9 px), in pixels. */
+const cellWidth = 25;
+
 /**
- * The cohort triangle as a heatmap: a row per cohort (newest at the bottom), a
- * column per period since the first order, coloured by metric. Periods not
- * over yet are drawn hatched and faded so they never read as a drop; cohorts
- * too small to show are grey. A tooltip on every cell.
+ * The top of the colour scale: the 95th percentile of the cells after the first period (the first is 100% by
+ * definition for the customer measures), so the 5–15% cells most triangles are made of get visible colour; the
+ * few above it take the darkest colour (and their number says how high they are). At least 5%, at most 100%.
  */
-export function cohortHeatmap(rows: readonly CohortCell[], {width = 640, metric = "rate" as CohortMetric, period = "month"} = {}) {
-  const cohorts = new Set(rows.map((d) => +d.cohort)).size;
+export function colourTop(rows: readonly CohortCell[], metric: CohortMetric): number {
+  const values = rows.filter((d) => d.k > 0 && !d.small && d[metric] != null).map((d) => d[metric]!).sort((a, b) => a - b);
+  if (!values.length) return 1;
+  const q = values[Math.min(values.length - 1, Math.floor(0.95 * (values.length - 1)))];
+  return Math.min(1, Math.max(0.05, q));
+}
+
+/** A cell's value as its number reads: "100%", "12%", "4.5%" (one decimal under 10%), "—" when withheld. */
+export function cellText(value: number | null | undefined): string {
+  if (value == null) return "—";
+  return fmt.percent(value, {digits: value < 0.1 && value > 0 ? 1 : 0});
+}
+
+/**
+ * The cohort triangle as a heatmap: a row per cohort (newest at the bottom) with its size in the first
+ * column ("Size", customers), a column per period since the first order, each cell coloured and labelled with
+ * its value. The colour scale tops out at the data's 95th percentile (colourTop), so low cells are not
+ * white. At most maxTriangleRows cohorts (the latest); the chart is at least 25 px a column and scrolls
+ * sideways inside its card on narrow screens rather than hiding the numbers. Periods not over yet are
+ * hatched and faded so they never read as a drop; cohorts too small to show are grey. A tooltip on every cell.
+ */
+export function cohortHeatmap(allRows: readonly CohortCell[], {width = 640, metric = "rate" as CohortMetric, period = "month"} = {}) {
+  const cohortDates = [...new Set(allRows.map((d) => +d.cohort))].sort((a, b) => a - b);
+  const kept = new Set(cohortDates.slice(-maxTriangleRows));
+  const rows = allRows.filter((d) => kept.has(+d.cohort));
   const maxK = rows.reduce((m, d) => Math.max(m, d.k), 0);
-  const every = Math.max(1, Math.ceil((maxK + 1) * 18 / Math.max(1, width - 80))); // a label every ~18 px
-  const format = (d: Date) =>
-    period === "week" ? d.toISOString().slice(0, 10) : period === "quarter" ? `${d.getUTCFullYear()} Q${Math.floor(d.getUTCMonth() / 3) + 1}` : d.toLocaleDateString("en", {month: "short", year: "numeric", timeZone: "UTC"});
-  return Plot.plot({
-    width,
-    height: Math.max(200, Math.min(16 * cohorts, 1400)) + 60,
-    marginLeft: 80,
+  const marginLeft = period === "week" ? 130 : 80;
+  const plotWidth = Math.max(width, marginLeft + 20 + (maxK + 2) * cellWidth);
+  const top = colourTop(rows, metric);
+  const isDark = dark();
+  const sizes = rows.filter((d) => d.k === 0);
+  const format = (d: Date) => cohortName(d, period).replace(/^week of /, "");
+  // Text that reads on its cell: light on the strong end of the scale (dark blue), dark elsewhere; the scale runs the other way in dark mode.
+  const ink = (d: CohortCell) => {
+    if (d.small || d.incomplete || d[metric] == null) return "currentColor";
+    const t = Math.min(1, d[metric]! / top);
+    return isDark ? (t > 0.5 ? "#111" : "#fff") : t > 0.55 ? "#fff" : "#222";
+  };
+  const plot = Plot.plot({
+    width: plotWidth,
+    // Full size, scrolling inside the card (.rapport-scroll), rather than shrunk to the screen with unreadable numbers.
+    style: {maxWidth: "none"},
+    height: Math.max(120, 18 * kept.size) + 70,
+    marginLeft,
     padding: 0.04,
-    x: {label: `${period[0].toUpperCase()}${period.slice(1)}s since the first order`, axis: "top", tickFormat: (k: number) => (k % every ? "" : String(k))},
+    x: {label: `${period[0].toUpperCase()}${period.slice(1)}s since the first order →`, axis: "top", domain: ["size", ...Array.from({length: maxK + 1}, (_, k) => k)], tickFormat: (k: number | string) => (k === "size" ? "Size" : String(k))},
     y: {label: "Cohort", tickFormat: format, type: "band"},
     // On a dark page the scale runs from dark to light, so strong cells stand out and empty ones recede.
-    color: {type: "linear", scheme: "blues", reverse: dark(), domain: metric === "revenueRate" ? [0, 1] : [0, metric === "windowRate" ? 0.8 : 0.6], clamp: true, legend: true, label: metricLabel(metric, period), tickFormat: "%"},
+    color: {type: "linear", scheme: "blues", reverse: isDark, domain: [0, top], clamp: true, legend: true, label: `${metricLabel(metric, period)}; darkest: ${cellText(top)} or more`, tickFormat: (x: number) => cellText(x)},
     marks: [
       Plot.cell(rows, {x: "k", y: "cohort", fill: (d: CohortCell) => (d.small ? null : d[metric]), fillOpacity: (d: CohortCell) => (d.incomplete ? 0.35 : 1), inset: 0.5}),
       Plot.cell(rows.filter((d) => d.small), {x: "k", y: "cohort", fill: "var(--theme-foreground-faintest)", inset: 0.5}),
       Plot.cell(rows.filter((d) => d.incomplete), {x: "k", y: "cohort", stroke: "currentColor", strokeDasharray: "2,2", strokeOpacity: 0.5, inset: 1}),
+      Plot.text(rows.filter((d) => !d.small && d[metric] != null), {x: "k", y: "cohort", text: (d: CohortCell) => cellText(d[metric]), fill: ink, fontSize: 9, className: "rapport-cell-value"}),
+      Plot.text(sizes, {x: () => "size", y: "cohort", text: (d: CohortCell) => (d.small || d.customers == null ? "few" : fmt.number(d.customers)), fill: "currentColor", fontSize: 10, textAnchor: "end", dx: cellWidth / 2 - 2, className: "rapport-cohort-size"}),
       Plot.tip(
         rows,
         Plot.pointer({
@@ -63,36 +115,35 @@ export function cohortHeatmap(rows: readonly CohortCell[], {width = 640, metric 
           y: "cohort",
           title: (d: CohortCell) =>
             (d.small
-              ? `${format(d.cohort)} cohort: too few customers to show`
-              : `${format(d.cohort)} cohort, ${d.customers!.toLocaleString("en")} customers\n${period} ${d.k}: ${d[metric] == null ? `not over yet: the ${retentionWindow[period]} ${period}s are compared only once they are all over` : `${(d[metric]! * 100).toFixed(1)}%`}`) +
+              ? `${cohortName(d.cohort, period)} cohort: too few customers to show`
+              : `${cohortName(d.cohort, period)} cohort, ${fmt.number(d.customers!)} customers\n${period} ${d.k} after the first: ${d[metric] == null && metric === "windowRate" ? `not over yet: the ${retentionWindow[period]} ${period}s are compared only once they are all over` : cellText(d[metric])}`) +
             (d.incomplete ? "\n(period not over yet)" : "")
         })
       )
     ],
-    ariaLabel: `Cohort retention heatmap: ${metricLabel(metric, period).toLowerCase()}, by cohort and ${period}s since the first order`
+    ariaLabel: `Cohort retention heatmap: ${metricLabel(metric, period).toLowerCase()}, by cohort and ${period}s since the first order, with each cohort's size`
   });
+  const note = cohortDates.length > kept.size ? html`<p class="rapport-note" data-triangle-note>Showing the latest ${kept.size} of ${cohortDates.length} ${period}ly cohorts; narrow the range of first orders to see earlier ones.</p>` : "";
+  return html`<div class="rapport-triangle" data-cohorts=${kept.size}>${note}<div class="rapport-scroll">${plot}</div></div>`;
 }
 
 /** Retention curves: one line per cohort (the latest `cohorts`), the unfinished periods dashed. */
 export function retentionCurves(rows: readonly CohortCell[], {width = 640, metric = "rate" as CohortMetric, cohorts = 6, period = "month"} = {}) {
   const latest = [...new Set(rows.filter((d) => !d.small).map((d) => +d.cohort))].sort((a, b) => a - b).slice(-cohorts - 1, -1);
   const shown = rows.filter((d) => latest.includes(+d.cohort) && d[metric] != null);
-  const label = (d: CohortCell) =>
-    period === "week"
-      ? `week of ${d.cohort.toLocaleDateString("en", {month: "short", day: "numeric", year: "numeric", timeZone: "UTC"})}`
-      : period === "quarter"
-        ? `Q${Math.floor(d.cohort.getUTCMonth() / 3) + 1} ${d.cohort.getUTCFullYear()}`
-        : d.cohort.toLocaleDateString("en", {month: "short", year: "numeric", timeZone: "UTC"});
+  const label = (d: CohortCell) => cohortName(d.cohort, period);
+  // The legend in time order, not alphabetical ("Apr" before "Jan").
+  const domain = latest.map((t) => cohortName(new Date(t), period));
   return Plot.plot({
     width,
     height: 300,
     x: {label: "Periods since the first order", interval: 1, tickFormat: "d"},
     y: {label: metricLabel(metric, period), tickFormat: "%", grid: true},
-    color: {legend: true, label: "Cohort (first period)", type: "ordinal", scheme: "tableau10"},
+    color: {legend: true, label: "Cohort (first period)", type: "ordinal", scheme: "tableau10", domain},
     marks: [
       Plot.line(shown.filter((d) => !d.incomplete), {x: "k", y: metric, stroke: label}),
       Plot.line(shown, {x: "k", y: metric, stroke: label, strokeDasharray: "3,3", strokeOpacity: 0.5}),
-      Plot.dot(shown, {x: "k", y: metric, fill: label, r: 2, tip: true, title: (d: CohortCell) => `${label(d)} cohort, ${(d.customers ?? 0).toLocaleString("en")} customers\nperiod ${d.k}: ${((d[metric] ?? 0) * 100).toFixed(1)}%${d.incomplete ? "\n(period not over yet)" : ""}`}),
+      Plot.dot(shown, {x: "k", y: metric, fill: label, r: 2, tip: true, title: (d: CohortCell) => `${label(d)} cohort, ${fmt.number(d.customers ?? 0)} customers\nperiod ${d.k}: ${fmt.percent(d[metric] ?? 0)}${d.incomplete ? "\n(period not over yet)" : ""}`}),
       Plot.ruleY([0])
     ],
     ariaLabel: "Retention curves of the latest cohorts"
@@ -107,16 +158,16 @@ export interface GroupCurvePoint {
 }
 
 /** Retention curves of groups (segments, say): each point pools the complete cells of every cohort in the group. */
-export function groupCurves(rows: readonly GroupCurvePoint[], {width = 640, label = "Group", metricLabel: yLabel = "Customers who ordered in the period"} = {}) {
+export function groupCurves(rows: readonly GroupCurvePoint[], {width = 640, label = "Group", metricLabel = labels.rate} = {}) {
   return Plot.plot({
     width,
     height: 300,
     x: {label: "Periods since the first order", interval: 1, tickFormat: "d"},
-    y: {label: yLabel, tickFormat: "%", grid: true},
-    color: {legend: true, label, type: "ordinal", scheme: "tableau10"},
+    y: {label: metricLabel, tickFormat: "%", grid: true},
+    color: {legend: true, label, type: "ordinal", scheme: "tableau10", tickFormat: groupLabel},
     marks: [
       Plot.line(rows, {x: "k", y: "rate", stroke: "group"}),
-      Plot.dot(rows, {x: "k", y: "rate", fill: "group", r: 2, tip: true, title: (d: GroupCurvePoint) => `${label}: ${d.group}\nperiod ${d.k}: ${(d.rate * 100).toFixed(1)}%\nover ${d.customers.toLocaleString("en")} customers`}),
+      Plot.dot(rows, {x: "k", y: "rate", fill: "group", r: 2, tip: true, title: (d: GroupCurvePoint) => `${label}: ${groupLabel(d.group)}\nperiod ${d.k}: ${fmt.percent(d.rate)}\nover ${fmt.number(d.customers)} customers`}),
       Plot.ruleY([0])
     ],
     ariaLabel: `Retention curves by ${label.toLowerCase()}`
@@ -138,7 +189,7 @@ export function periodTrend(
     marks: [
       Plot.lineY(complete, {x: "period", y: "value", stroke: "var(--theme-foreground-focus)"}),
       Plot.lineY(rows.slice(-2).filter(() => rows.at(-1)?.incomplete), {x: "period", y: "value", stroke: "var(--theme-foreground-focus)", strokeDasharray: "4,3"}),
-      Plot.dot(rows, {x: "period", y: "value", r: 2.5, fill: "var(--theme-foreground-focus)", tip: true, title: (d: {period: Date; value: number; count: number; incomplete?: boolean}) => `${format(d.period)}: ${(d.value * 100).toFixed(1)}%\nof ${d.count.toLocaleString("en")} ${countLabel}${d.incomplete ? "\n(not over yet)" : ""}`}),
+      Plot.dot(rows, {x: "period", y: "value", r: 2.5, fill: "var(--theme-foreground-focus)", tip: true, title: (d: {period: Date; value: number; count: number; incomplete?: boolean}) => `${format(d.period)}: ${fmt.percent(d.value)}\nof ${fmt.number(d.count)} ${countLabel}${d.incomplete ? "\n(not over yet)" : ""}`}),
       Plot.ruleY([0])
     ],
     ariaLabel: label

@@ -1,5 +1,6 @@
-import {format, sum} from "npm:d3";
+import {sum} from "npm:d3";
 import {html} from "npm:htl";
+import {fmt} from "./format.js";
 
 export interface MoneyRow {
   month: Date;
@@ -17,9 +18,9 @@ export interface GuestRow {
   net: number;
 }
 
-/** An amount in the data set's currency, as a number and its ISO code ("12,340 GBP"); no symbol is guessed. */
-export function money(x: number, currency: string | null | undefined): string {
-  return `${format(",.0f")(x)}${currency ? ` ${currency}` : ""}`;
+/** An amount in the data set's currency and the site's locale ("$12,340", "£12,340", "R$ 12.340"); see format.ts. */
+export function money(x: number, _currency?: string | null): string {
+  return fmt.money(x);
 }
 
 /**
@@ -42,8 +43,8 @@ export function grossReturnsNet(rows: readonly MoneyRow[], guests: readonly Gues
   const guestOrders = sum(guests, (d) => d.orders);
   return html`<div class="grid grid-cols-4" data-chart="gross-returns-net">
     ${card("gross_revenue", "Gross revenue", split ? money(gross, currency) : "—", split ? `completed orders of ${population}, ${months}` : "shown for all customers and channels")}
-    ${card("returned", "Returns and credit notes", split ? money(returned, currency) : "—", split ? (gross > 0 ? `${format(".1%")(returned / gross)} of gross revenue` : months) : "")}
+    ${card("returned", "Returns and credit notes", split ? money(returned, currency) : "—", split ? (gross > 0 ? `${fmt.percent(returned / gross)} of gross revenue` : months) : "")}
     ${card("net_revenue_total", "Net revenue", money(net, currency), `gross revenue less returns, ${months}`)}
-    ${card("guest_orders", "Guest orders", format(",d")(guestOrders), guests.length ? `${money(sum(guests, (d) => d.net), currency)} net, no customer id; in no figure above` : "none: every order names its customer")}
+    ${card("guest_orders", "Guest orders", fmt.number(guestOrders), guests.length ? `${money(sum(guests, (d) => d.net), currency)} net, no customer id; in no figure above` : "none: every order names its customer")}
   </div>`;
 }

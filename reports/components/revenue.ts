@@ -1,4 +1,6 @@
 import * as Plot from "npm:@observablehq/plot";
+import {fmt} from "./format.js";
+import {groupLabel} from "./labels.js";
 
 export interface RevenueRow {
   month: Date;
@@ -19,8 +21,8 @@ export function revenueChart(rows: Iterable<RevenueRow>, {width = 640, height = 
     height,
     marginLeft: 60,
     x: {type: "utc", label: null},
-    y: {grid: true, label: "Net revenue ($)", tickFormat: "~s"},
-    color: {legend: true, label: "Channel", ...(channels ? {domain: channels} : {})},
+    y: {grid: true, label: `Net revenue${fmt.symbol ? ` (${fmt.symbol})` : ""}`, tickFormat: "~s"},
+    color: {legend: true, label: "Channel", tickFormat: groupLabel, ...(channels ? {domain: channels} : {})},
     marks: [
       Plot.rectY(
         Array.from(rows).filter((d) => d.net_revenue != null),
@@ -30,7 +32,8 @@ export function revenueChart(rows: Iterable<RevenueRow>, {width = 640, height = 
           y: "net_revenue",
           fill: "channel",
           inset: 0.5,
-          tip: {format: {x1: (d: Date) => d.toLocaleDateString("en", {month: "long", year: "numeric", timeZone: "UTC"}), x2: false}}
+          channels: {Channel: {value: (d: RevenueRow) => groupLabel(d.channel)}, "Net revenue": {value: "net_revenue"}},
+          tip: {format: {x1: (d: Date) => fmt.month(d), x2: false, fill: false, y: false, Channel: true, "Net revenue": (x: number) => fmt.money(x)}}
         })
       ),
       Plot.ruleY([0])

@@ -1,6 +1,7 @@
 import * as Plot from "npm:@observablehq/plot";
 import {format} from "npm:d3";
 import {html} from "npm:htl";
+import {fmt} from "./format.js";
 import {periodName} from "./npsTrend.js";
 
 /** One period of a measure, as `rapport metrics scorecard` prints it (src/metrics/scorecard.ts). */
@@ -37,7 +38,7 @@ export interface ScorecardRow {
 }
 
 const formats = {
-  hours: (x: number) => `${format(",.1f")(x)} h`,
+  hours: (x: number) => fmt.duration(x),
   share: format(".1%"),
   points: (x: number) => format("+.0f")(x).replace("-", "−")
 };
@@ -47,7 +48,7 @@ const ranges = {
   points: (low?: number, high?: number) => `${formats.points(low!)} to ${formats.points(high!)}`
 };
 const changes = {
-  hours: (x: number) => `${format(",.1f")(Math.abs(x))} h`,
+  hours: (x: number) => fmt.duration(Math.abs(x)),
   share: (x: number) => `${format(".1f")(Math.abs(x) * 100)} pts`,
   points: (x: number) => `${format(".0f")(Math.abs(x))} pts`
 };

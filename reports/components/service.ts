@@ -7,6 +7,7 @@
  * is drawn dashed, since its figures will still move.
  */
 import * as Plot from "npm:@observablehq/plot";
+import {fmt} from "./format.js";
 import {html} from "npm:htl";
 
 export type Granularity = "week" | "month" | "quarter";
@@ -45,12 +46,7 @@ export interface NpsAfterRow {
 
 /** A duration in hours in plain words: "45 minutes", "6.1 hours", "3.2 days". */
 export function durationWords(hours: number): string {
-  if (hours < 1) {
-    const minutes = Math.round(hours * 60);
-    return minutes === 1 ? "1 minute" : `${minutes} minutes`;
-  }
-  if (hours < 48) return `${hours.toFixed(1)} hours`;
-  return `${(hours / 24).toFixed(1)} days`;
+  return fmt.duration(hours); // the site's one duration format (format.ts), as the Overview's scorecard shows it
 }
 
 /**

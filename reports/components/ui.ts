@@ -14,6 +14,8 @@ import * as Inputs from "npm:@observablehq/inputs";
 import {csvFormat} from "npm:d3";
 import {html} from "npm:htl";
 import {csvSafe} from "./csvSafe.js";
+import {fmt, freshness} from "./format.js";
+import {columnName, groupLabel} from "./labels.js";
 
 export interface GroupChoice {
   by: string;
@@ -28,7 +30,7 @@ export function groupChoices(rows: Iterable<{by: string; group: string}>): Map<s
   const sorted = Array.from(rows, ({by, group}) => ({by, group}))
     .filter((d) => d.by !== "all")
     .sort((a, b) => a.by.localeCompare(b.by) || a.group.localeCompare(b.group));
-  for (const d of sorted) seen.set(`${breakdownNames[d.by] ?? d.by}: ${d.group}`, d);
+  for (const d of sorted) seen.set(`${breakdownNames[d.by] ?? groupLabel(d.by)}: ${groupLabel(d.group)}`, d);
   return seen;
 }
 
@@ -47,22 +49,50 @@ export interface DateRange {
   to: Date;
 }
 
+const dayStart = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+
 /**
- * Two date inputs, from and to, bounded by the data's first and last dates (or
- * `max`, the last day with data, when the dates are period starts); the value
- * is {from, to}.
+ * A range put right: when "from" is after "to" the two are swapped (a reader who typed them the wrong
+ * way round meant the span between them), and the note says so; otherwise the note is empty.
+ */
+export function orderedRange({from, to}: DateRange): DateRange & {note: string} {
+  if (!(from instanceof Date) || !(to instanceof Date) || Number.isNaN(+from) || Number.isNaN(+to)) return {from, to, note: ""};
+  if (+from <= +to) return {from, to, note: ""};
+  return {from: to, to: from, note: `“From” (${fmt.date(from)}) was after “to” (${fmt.date(to)}): showing ${fmt.date(to)} to ${fmt.date(from)}.`};
+}
+
+/**
+ * Two date inputs, from and to; the value is {from, to}. The same default on every page: from the
+ * first day of the data (`dates`, or `max` for the last day when the dates are period starts), but
+ * never before the first order (freshness.json's firstRecord), to the last day with data. A "from"
+ * after "to" is swapped, with a note under the inputs saying so (orderedRange), so no chart is drawn
+ * over a reversed range.
  */
 export function dateRange(dates: Iterable<Date>, {label = "Period", max: last}: {label?: string; max?: Date | string | null} = {}) {
   const all = Array.from(dates, (d) => +d).filter(Number.isFinite);
-  const min = new Date(Math.min(...all));
-  const max = last ? new Date(last) : new Date(Math.max(...all));
-  return Inputs.form(
+  const firstOrder = freshness.firstRecord ? +dayStart(new Date(freshness.firstRecord)) : -Infinity;
+  const min = new Date(Math.max(Math.min(...all), firstOrder));
+  const max = dayStart(last ? new Date(last) : new Date(Math.max(...all)));
+  const form = Inputs.form(
     {
       from: Inputs.date({label: `${label} from`, value: min, min, max}),
       to: Inputs.date({label: "to", value: max, min, max})
     },
     {template: (inputs: Record<string, HTMLElement>) => html`<div class="rapport-range">${Object.values(inputs)}</div>`}
-  );
+  ) as HTMLElement & {value: DateRange};
+  const note = html`<p class="rapport-range-note" role="status" aria-live="polite"></p>` as HTMLElement;
+  const root = html`<div class="rapport-range-input">${form}${note}</div>` as HTMLElement & {value: DateRange};
+  const current = () => {
+    const ordered = orderedRange(form.value);
+    note.textContent = ordered.note;
+    note.hidden = !ordered.note;
+    return {from: ordered.from, to: ordered.to};
+  };
+  current();
+  // The form's input events bubble to root, where Generators.input reads root.value.
+  form.addEventListener("input", current);
+  Object.defineProperty(root, "value", {get: current, set: (v: DateRange) => (form.value = v)});
+  return root;
 }
 
 const periodEnd: Record<string, (d: Date) => number> = {
@@ -84,13 +114,20 @@ export function inRange(range: DateRange, {period = "day"}: {period?: "day" | "w
   return (date: Date) => end(date) >= from && +date <= to;
 }
 
+/** A number as a CSV cell: integers as they are, others to at most 4 decimals (21.052631578947366 → 21.0526). */
+export function csvNumber(x: number): number {
+  return Number.isInteger(x) || !Number.isFinite(x) ? x : Math.round(x * 1e4) / 1e4;
+}
+
 /**
- * Rows as CSV text: dates as ISO dates (YYYY-MM-DD, or full timestamps when they have a time); text that a
- * spreadsheet would run as a formula is neutralised (csvSafe), numbers stay numbers. Every CSV download uses this.
+ * Rows as CSV text: snake_case column names (columnName), dates as ISO dates (YYYY-MM-DD, or full timestamps
+ * when they have a time), numbers rounded to 4 decimals (csvNumber); text that a spreadsheet would run as a
+ * formula is neutralised (csvSafe). Every CSV download uses this.
  */
 export function toCsv(rows: readonly Record<string, unknown>[]): string {
   const iso = (d: Date) => (d.getUTCHours() || d.getUTCMinutes() || d.getUTCSeconds() ? d.toISOString() : d.toISOString().slice(0, 10));
-  return csvFormat(rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [csvSafe(k), v instanceof Date ? iso(v) : csvSafe(v)]))) as never);
+  const cell = (v: unknown) => (v instanceof Date ? iso(v) : typeof v === "number" ? csvNumber(v) : csvSafe(v));
+  return csvFormat(rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [csvSafe(columnName(k)), cell(v)]))) as never);
 }
 
 /** A button that saves rows as a CSV file, built when clicked so large tables cost nothing until asked for. */

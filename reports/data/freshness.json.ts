@@ -1,7 +1,19 @@
-// When the data was built, the first and latest record it covers (the PDF's page headers show both), and the currency of its amounts (ISO 4217 or null),
-// for every page's footer line and money formats.
+// When the data was built, the first and latest record it covers (the PDF's page headers show both), the currency of its amounts (ISO 4217 or null) and the
+// locale of the site's numbers and dates (rapport.config.json `locale`), for every page's footer line and formats.
+import {loadConfig} from "../../src/config.js";
 import {currencySql} from "../../src/metrics/revenue.js";
+import {dataDir, projectRoot} from "../../src/paths.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
 
-const [row] = await readWarehouse((db) => db.all<{first: Date; latest: Date; loaded: Date; currency: string | null}>(`SELECT min(ordered_at) AS first, max(ordered_at) AS latest, (SELECT max(loaded_at) FROM _files) AS loaded, (${currencySql}) AS currency FROM orders`));
-process.stdout.write(JSON.stringify({builtAt: new Date().toISOString(), loadedAt: row.loaded?.toISOString() ?? null, firstRecord: row.first?.toISOString() ?? null, latestRecord: row.latest?.toISOString() ?? null, currency: row.currency ?? null}));
+const {locale} = await loadConfig(projectRoot, undefined, [dataDir()]);
+const [row] = await readWarehouse((db) => db.all<{latest: Date; first: Date; loaded: Date; currency: string | null}>(`SELECT max(ordered_at) AS latest, min(ordered_at) AS first, (SELECT max(loaded_at) FROM _files) AS loaded, (${currencySql}) AS currency FROM orders`));
+process.stdout.write(
+  JSON.stringify({
+    builtAt: new Date().toISOString(),
+    loadedAt: row.loaded?.toISOString() ?? null,
+    firstRecord: row.first?.toISOString() ?? null,
+    latestRecord: row.latest?.toISOString() ?? null,
+    currency: row.currency ?? null,
+    locale
+  })
+);

@@ -1,11 +1,10 @@
 // The data-quality summary of the last load: files, reject reasons (no values), coverage per entity, stale data.
 import {loadConfig} from "../../src/config.js";
-import {coverageSql, emptyFilesSql, qualityFilesSql, qualityReasonsSql, staleSources, type CoverageRow} from "../../src/metrics/quality.js";
+import {coverageSql, emptyFilesSql, newestRecord, qualityFilesSql, qualityReasonsSql, staleSources, type CoverageRow} from "../../src/metrics/quality.js";
 import {projectRoot} from "../../src/paths.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
 
 const {staleAfterDays} = await loadConfig(projectRoot);
-const builtAt = new Date();
 const summary = await readWarehouse(async (db) => {
   const coverage = await db.all<CoverageRow>(coverageSql);
   return {
@@ -15,7 +14,8 @@ const summary = await readWarehouse(async (db) => {
     empty: await db.all(emptyFilesSql).catch(() => []),
     coverage,
     staleAfterDays,
-    stale: staleSources(coverage, builtAt, staleAfterDays)
+    // Against the newest record of any kind, by calendar day (see staleSources): a source that lags the others.
+    stale: ((newest) => (newest ? staleSources(coverage, newest, staleAfterDays) : []))(newestRecord(coverage))
   };
 });
 process.stdout.write(JSON.stringify(summary));

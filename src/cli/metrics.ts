@@ -79,7 +79,7 @@ export const metricParts: Record<MetricName, string> = {
   nps: "one table (NPS by period and group, with 95% margins)",
   service: "times, npsAfterService",
   scorecard: "one table (each aspect's current and previous value)",
-  emotion: "summary (the comments' main language), npsComments, ticketTexts, ratingComments, languages.nps, languages.tickets, languages.ratings, agreement.nps, agreement.ratings, words.detractors, words.promoters, ratingWords.detractors, ratingWords.promoters",
+  emotion: "summary (the comments' main language), npsComments, ticketTexts, ratingComments, languages.nps, languages.tickets, languages.ratings, agreement.nps, agreement.ratings, words.detractors, words.promoters, ratingWords (its detractors and promoters when there are ratings)",
   satisfaction: "one table (count, mean and top-two-box share of star ratings by period and group)"
 };
 

@@ -9,7 +9,11 @@
  * - coverage: per entity, the rows in the warehouse and the first and last
  *   time they cover (UTC);
  * - stale: kinds of data whose latest record is more than staleAfterDays
- *   (rapport.config.json, default 30) older than the build.
+ *   (rapport.config.json, default 30) calendar days behind the newest record
+ *   of any kind (newestRecord). Measured against the data, not the build
+ *   clock: a bundled or archived data set rebuilt later is not "stale", while
+ *   an export that stopped arriving while the others kept coming is. The age
+ *   of the whole data set against the build is the footer's "data through".
  */
 import {timeColumn, loadOrder} from "../schema/model.js";
 
@@ -36,10 +40,22 @@ export interface CoverageRow {
   last: Date | null;
 }
 
-/** Kinds of data with rows whose latest record is more than staleAfterDays before asOf. */
+const dayNumber = (d: Date) => Math.floor(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) / 86_400_000);
+
+/** The latest record of any kind (the data's as-of date), or null when there are none. */
+export function newestRecord(coverage: readonly CoverageRow[]): Date | null {
+  const lasts = coverage.filter((c) => c.rows > 0 && c.last !== null).map((c) => +c.last!);
+  return lasts.length ? new Date(Math.max(...lasts)) : null;
+}
+
+/**
+ * Kinds of data with rows whose latest record is more than staleAfterDays calendar days before asOf
+ * (pass newestRecord(coverage)). Days are whole UTC calendar days between the two dates, so a record at
+ * 00:00 and one at 23:59 of the same day are equally fresh; exactly staleAfterDays behind is not stale.
+ */
 export function staleSources(coverage: readonly CoverageRow[], asOf: Date, staleAfterDays: number): {entity: string; last: Date; days: number}[] {
   return coverage
     .filter((c) => c.rows > 0 && c.last !== null)
-    .map((c) => ({entity: c.entity, last: c.last!, days: Math.floor((asOf.getTime() - c.last!.getTime()) / 86_400_000)}))
+    .map((c) => ({entity: c.entity, last: c.last!, days: dayNumber(asOf) - dayNumber(c.last!)}))
     .filter((c) => c.days > staleAfterDays);
 }

@@ -69,7 +69,7 @@ describe("the Lifetime value page", () => {
       ] as const) {
         await page.locator("main select").selectOption({label});
         await expect.poll(() => text(page, "clv12"), {timeout: 10_000}).toBe(dollars(expected.meanClv12));
-        expect(await page.locator("[data-metric=clv12] .muted").textContent()).toContain(`${expected.customers.toLocaleString("en")} customers in ${label}`);
+        expect(await page.locator("[data-metric=clv12] .muted").textContent()).toContain(`${expected.customers.toLocaleString("en")} customers in the ${label.replace(/^(\w+): (.*)$/, (_, by: string, group: string) => `${group} ${by.toLowerCase()}`)}`);
       }
       // The figures differ between groups, so the check above could fail.
       expect(dollars(bySegment.find((p) => p.group === "Enterprise")!.meanClv12)).not.toBe(dollars(all.meanClv12));

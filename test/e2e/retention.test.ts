@@ -8,6 +8,7 @@ import {readWarehouse} from "../../src/warehouse/read.js";
 import {launchChromium} from "../support/browser.js";
 import {downloadCsv} from "../support/download.js";
 import {visit} from "../support/visit.js";
+import {groupLabel} from "../../reports/components/labels.js";
 
 const siteUrl = inject("siteUrl");
 const distDir = inject("distDir");
@@ -61,8 +62,8 @@ describe("the Retention page", () => {
       expect(await figure(page, "repeat")).toBe(repeat); // the same customers, whatever the cohort size
       await page.locator("main input[type=radio][value='2']").first().check(); // quarter
       await expect.poll(() => figure(page, "next-period"), {timeout: 10_000}).toBeCloseTo(nextPeriod(await triangle("quarter"), "all"), 1);
-      expect(await page.locator("main svg[aria-label='Churn'] g[aria-label='dot'] circle").count()).toBeGreaterThan(5);
-      expect(await page.locator("main svg[aria-label='Ordered again, ever'] g[aria-label='dot'] circle").count()).toBeGreaterThan(5);
+      expect(await page.locator("main svg[aria-label='Lapsed (churn)'] g[aria-label='dot'] circle").count()).toBeGreaterThan(5);
+      expect(await page.locator("main svg[aria-label='Ordered again, at any time'] g[aria-label='dot'] circle").count()).toBeGreaterThan(5);
       expect(errors).toEqual([]);
     } finally {
       await page.close();
@@ -76,7 +77,7 @@ describe("the Retention page", () => {
     const {page, errors} = await visit(browser, siteUrl + "retention");
     try {
       const all = await figure(page, "next-period");
-      await page.locator("main select").first().selectOption({label: `Channel: ${channel}`});
+      await page.locator("main select").first().selectOption({label: `Channel: ${groupLabel(channel)}`});
       await expect.poll(() => figure(page, "next-period"), {timeout: 10_000}).toBeCloseTo(nextPeriod(cells, channel), 1);
       expect(nextPeriod(cells, channel)).not.toBeCloseTo(all, 1);
       // Churn of the last complete month: the CLI's churn row for the channel (`metrics retention --by channel`).
@@ -104,6 +105,47 @@ describe("the Retention page", () => {
       expect(csv.header.slice(0, 5)).toEqual(["cohort", "k", "customers", "retained", "rate"]);
       expect(csv.rows.length).toBe(cells.length);
       expect(new Set(csv.rows.map((r) => r.cohort))).toEqual(new Set(["2025-01-01", "2025-02-01", "2025-03-01", "2025-04-01", "2025-05-01", "2025-06-01"]));
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("writes each cell's value and each cohort's size in the triangle", async () => {
+    const cells = (await triangle("month")).filter((d) => d.group === "all" && !d.small);
+    const {page, errors} = await visit(browser, siteUrl + "retention");
+    try {
+      const svg = page.locator("main svg[aria-label^='Cohort retention heatmap']");
+      // One size per cohort row and one value per shown cell, as many as the metric's triangle has.
+      const sizes = await svg.locator(".rapport-cohort-size text").allTextContents();
+      const values = await svg.locator(".rapport-cell-value text").allTextContents();
+      const rows = new Set(cells.map((d) => +d.cohort)).size;
+      expect(sizes.length).toBe(Math.min(rows, 40));
+      expect(values.length).toBe(cells.filter((d) => d.rate != null).length);
+      // The first cohort's size and its cell one month on, from the metric (whole percent from 10% up, one decimal under).
+      const first = cells.filter((d) => d.k === 1).sort((a, b) => +a.cohort - +b.cohort)[0];
+      const size = cells.find((d) => +d.cohort === +first.cohort && d.k === 0)!.customers;
+      expect(sizes).toContain(size.toLocaleString("en-US"));
+      const shown = first.rate >= 0.1 ? `${Math.round(first.rate * 100)}%` : `${(first.rate * 100).toFixed(1)}%`;
+      expect(values).toContain(shown);
+      // The colour scale no longer tops out at a fixed 60%: its top is the data's 95th percentile, written in the legend.
+      expect(await page.locator("main .rapport-chart[data-chart=cohort-triangle]").innerText()).toMatch(/darkest: \d+(\.\d)?% or more/);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("swaps a reversed date range and says so, instead of drawing nonsense", async () => {
+    const {page, errors} = await visit(browser, siteUrl + "retention");
+    try {
+      const dates = page.locator("main .rapport-range input[type=date]");
+      await dates.nth(0).fill("2025-06-30");
+      await dates.nth(1).fill("2025-01-01");
+      await expect.poll(() => figure(page, "cohorts"), {timeout: 10_000}).toBe(6);
+      await expect.poll(() => page.locator("main .rapport-range-note").innerText()).toMatch(/was after .to.*showing Jan 1, 2025 to Jun 30, 2025/);
+      const text = await page.locator("main").innerText();
+      expect(text).not.toMatch(/NaN|0000%|Infinity/);
       expect(errors).toEqual([]);
     } finally {
       await page.close();

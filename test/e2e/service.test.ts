@@ -138,7 +138,7 @@ describe("the Service page", () => {
       expect(byRegion.some((r) => r.group === region && r.incomplete && +r.period > +expected.period)).toBe(true);
 
       const phone = expectedLatest(byTicketChannel, "phone");
-      await choose(page, "Support channel: phone", "Month");
+      await choose(page, "Support channel: Phone", "Month");
       await checkCards(page, phone, monthName(phone.period));
       expect(phone.firstResponseMedian).not.toBeCloseTo(everyone.firstResponseMedian!, 2);
       expect(errors).toEqual([]);
@@ -193,15 +193,15 @@ describe("the Service page", () => {
         return file;
       };
       let file = await csv();
-      expect(file.header.join(",")).toBe("period,group,tickets,incomplete,withheld,firstResponseMedianHours,firstResponseP90Hours,longestFollowedHours");
+      expect(file.header.join(",")).toBe("period,group,tickets,incomplete,withheld,first_response_median_hours,first_response_p90_hours,longest_followed_hours");
       expect(file.rows.length).toBe(rows.length);
       const last = rows.at(-1)!;
-      const {period, group, tickets, withheld, firstResponseMedianHours: median} = file.rows.at(-1)!;
+      const {period, group, tickets, withheld, first_response_median_hours: median} = file.rows.at(-1)!;
       expect([period, group, withheld]).toEqual([last.period.toISOString().slice(0, 10), "SMB", String(last.withheld)]);
       if (!last.withheld) expect([Number(tickets), Number(median).toFixed(2)]).toEqual([last.tickets, last.firstResponseMedian!.toFixed(2)]);
       // Withheld rows carry no ticket count and no figure.
       const small = file.rows.filter((r) => r.withheld === "true");
-      for (const r of small) expect(r.tickets + r.firstResponseMedianHours + r.firstResponseP90Hours + r.longestFollowedHours).toBe("");
+      for (const r of small) expect(r.tickets + r.first_response_median_hours + r.first_response_p90_hours + r.longest_followed_hours).toBe("");
       expect(small.length).toBe(rows.filter((r) => r.withheld).length);
       expect(small.length).toBeGreaterThan(rows.filter((r) => r.tickets < minGroupSize).length); // complementary suppression
 

@@ -126,4 +126,21 @@ describe("staleSources", () => {
     expect(staleSources(coverage, asOf, 30)).toEqual([{entity: "tickets", last: coverage[1].last, days: 85}]);
     expect(staleSources(coverage, asOf, 100)).toEqual([]);
   });
+  it("counts calendar days, not hours, against the newest record of any kind", async () => {
+    const {staleSources, newestRecord} = await import("../../src/metrics/quality.js");
+    // The sample's shape: orders end late on Oct 31, NPS and tickets at midnight the same day.
+    const coverage = [
+      {entity: "orders", rows: 10, first: new Date("2026-01-01T00:00:00Z"), last: new Date("2026-10-31T22:15:00Z")},
+      {entity: "nps_responses", rows: 5, first: new Date("2026-01-01T00:00:00Z"), last: new Date("2026-10-31T00:00:00Z")},
+      {entity: "tickets", rows: 5, first: new Date("2026-01-01T00:00:00Z"), last: new Date("2026-09-30T23:59:00Z")},
+      {entity: "customers", rows: 5, first: new Date("2026-01-01T00:00:00Z"), last: new Date("2026-09-30T00:00:00Z")}
+    ];
+    const newest = newestRecord(coverage)!;
+    expect(newest.toISOString()).toBe("2026-10-31T22:15:00.000Z");
+    // Oct 31 and Sep 30 are 31 calendar days apart, whatever the hour; the same day is 0.
+    expect(staleSources(coverage, newest, 30).map((s) => [s.entity, s.days])).toEqual([["tickets", 31], ["customers", 31]]);
+    expect(staleSources(coverage, newest, 31)).toEqual([]);
+    // Hours would have said 30 days for tickets (30.93) and 31 for customers: the two must agree.
+    expect(newestRecord([])).toBeNull();
+  });
 });
