@@ -311,6 +311,8 @@ describe("the Explore page", () => {
         await other.page.locator("[data-action=open-page]").click();
         const [chooser] = await Promise.all([other.page.waitForEvent("filechooser"), other.page.locator("[data-action=open-file]").click()]);
         await chooser.setFiles(await download.path());
+        // The four cells left before opening are done already: wait for the file's five before settling.
+        await other.page.waitForFunction(() => document.querySelectorAll("[data-cell]").length === 5, undefined, {timeout: 30_000});
         expect(await settled(other.page)).toHaveLength(5);
         const cells = other.page.locator("[data-cell]");
         expect(await Promise.all((await cells.all()).map(source))).toEqual(file.cells.map((c: {source: string}) => c.source));

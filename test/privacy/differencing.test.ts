@@ -52,7 +52,7 @@ const cell = (table: string, r: Row, period: unknown, size: unknown): Cell => ({
  */
 async function addRatings(warehouse: string): Promise<void> {
   await withDuckDB(async (db) => {
-    await db.run(`CREATE TABLE ratings (id VARCHAR, customer_id VARCHAR, order_id VARCHAR, rated_at TIMESTAMP, score DOUBLE, scale_min INTEGER, scale_max INTEGER, comment VARCHAR)`);
+    await db.run(`CREATE OR REPLACE TABLE ratings (id VARCHAR, customer_id VARCHAR, order_id VARCHAR, rated_at TIMESTAMP, score DOUBLE, scale_min INTEGER, scale_max INTEGER, comment VARCHAR)`);
     await db.run(`INSERT INTO ratings SELECT 'r-' || id, customer_id, NULL, responded_at, greatest(1, round(score / 2)), 1, 5, NULL FROM nps_responses`);
   }, warehouse);
 }
