@@ -2,7 +2,8 @@
  * The end-to-end benchmark at smoke size: `npm run bench -- --customers 10000`
  * runs every stage (generate, DuckDB alone, ingest, every metric, CLV fit,
  * site build, pages in Chromium) and writes a well-formed results file and
- * table. Targets are not asserted: at this size fixed costs dominate.
+ * table. Targets are not asserted: at this size fixed costs dominate. It took 135 s
+ * on a quiet 2-core machine (after the loaders grew this session), so its limit is 280 s.
  */
 import {spawnSync} from "node:child_process";
 import {mkdtempSync, readFileSync, writeFileSync} from "node:fs";
@@ -22,12 +23,12 @@ beforeAll(() => {
   const run = spawnSync(
     process.execPath,
     ["--import", "tsx", "bench/run.ts", "--customers", "10000", "--out", join(out, "results.json"), "--readme", join(out, "README.md")],
-    {cwd: repo, encoding: "utf-8", timeout: 170_000}
+    {cwd: repo, encoding: "utf-8", timeout: 280_000}
   );
   if (run.status !== 0) throw new Error(`npm run bench failed (${run.status ?? run.signal}):\n${run.stderr.slice(-3000)}`);
   results = JSON.parse(readFileSync(join(out, "results.json"), "utf-8"));
   readme = readFileSync(join(out, "README.md"), "utf-8");
-}, 180_000);
+}, 290_000);
 
 describe("npm run bench -- --customers 10000", () => {
   it("generates the requested CRM with the sample generator: 10 orders, 0.5 NPS answers and 1 ticket per customer, give or take", () => {
