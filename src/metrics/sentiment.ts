@@ -6,9 +6,11 @@
  *   comments with no emotion word) or negative; comments in a language rapport has no lexicon for
  *   are "not scored" and counted apart.
  * - Customer emotion score: % positive − % negative comments among the comments in a scored
- *   language, from −100 to +100 (points), with the 95% interval of a three-way share difference
- *   (the same arithmetic as NPS, ./nps.ts: positive ↔ promoter, neutral ↔ passive, negative ↔
- *   detractor). Undefined with no scored comment (never 0).
+ *   language, from −100 to +100 (points), with the 95% score interval of a difference of two
+ *   trinomial shares (the same interval as NPS, ./npsStats.ts npsScoreInterval: positive ↔
+ *   promoter, neutral ↔ passive, negative ↔ detractor): always inside −100…+100 and never of width
+ *   0, with honest coverage at small counts where the Wald interval has neither. Undefined with no
+ *   scored comment (never 0).
  * - Distinguishing words: the weighted log-odds ratio with an informative Dirichlet prior (Monroe,
  *   Colaresi & Quinn 2008, "Fightin' Words", Political Analysis 16(4), eq. 16–22), as z-scores:
  *   positive for terms detractors use more, negative for promoters. Terms are words and two-word
@@ -23,6 +25,7 @@
  */
 import {commentEmotion, emotionTokens, languageNames, type CommentEmotion} from "./emotion.js";
 import {npsFromCounts} from "./nps.js";
+import {npsScoreInterval} from "./npsStats.js";
 import {negators} from "./lexicon-corrections.js";
 
 export interface DatedText {
@@ -59,7 +62,7 @@ export interface EmotionFigure extends EmotionCounts {
   scored: number;
   /** Customer emotion score, −100…+100; undefined when nothing was scored. */
   emotionScore: number | undefined;
-  /** 95% interval, clipped to −100…+100. */
+  /** 95% score interval (npsScoreInterval), inside −100…+100. */
   low: number | undefined;
   high: number | undefined;
 }
@@ -85,7 +88,8 @@ export function emotionFromCounts(c: EmotionCounts): EmotionFigure {
   const f = npsFromCounts({promoters: c.positive, passives: c.neutral, detractors: c.negative}, {minResponses: 1});
   const scored = c.positive + c.neutral + c.negative;
   if (f.nps === undefined) return {...c, scored, emotionScore: undefined, low: undefined, high: undefined};
-  return {...c, scored, emotionScore: f.nps, low: Math.max(-100, f.nps - f.moe!), high: Math.min(100, f.nps + f.moe!)};
+  const {low, high} = npsScoreInterval({promoters: c.positive, passives: c.neutral, detractors: c.negative})!;
+  return {...c, scored, emotionScore: f.nps, low, high};
 }
 
 /** The customer emotion score per period (ascending), from texts already grouped by period. */

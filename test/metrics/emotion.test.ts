@@ -69,14 +69,22 @@ describe("commentEmotion", () => {
 });
 
 describe("customer emotion score", () => {
-  it("emotionFromCounts(counts) is % positive − % negative with the trinomial 95% interval", () => {
-    // By hand: 11 positive, 6 neutral, 2 negative of 19: 100 × 9/19 = 47.368; variance (11/19 + 2/19 − (9/19)²) / 19.
+  it("emotionFromCounts(counts) is % positive − % negative with the trinomial score interval", () => {
+    // By hand: 11 positive, 6 neutral, 2 negative of 19: 100 × 9/19 = 47.368. Interval ends from
+    // test/fixtures/stats/nps_reference.py score_interval(11, 6, 2) (scipy brentq; the Wald interval gave 16.9…77.9).
     const f = emotionFromCounts({comments: 20, positive: 11, neutral: 6, negative: 2, noEmotionWords: 1, notScored: 1});
     expect(f.scored).toBe(19);
     expect(f.emotionScore).toBeCloseTo(47.36842105, 6);
-    const moe = 1.959963984540054 * 100 * Math.sqrt((13 / 19 - (9 / 19) ** 2) / 19);
-    expect(f.low).toBeCloseTo(47.36842105 - moe, 6);
-    expect(moe).toBeCloseTo(30.49, 2);
+    expect(f.low).toBeCloseTo(11.085213, 4);
+    expect(f.high).toBeCloseTo(71.581131, 4);
+    // Three positive comments: the Wald interval was [100, 100]; the score interval is −12.3…100 (scipy).
+    const three = emotionFromCounts({comments: 3, positive: 3, neutral: 0, negative: 0, noEmotionWords: 0, notScored: 0});
+    expect(three.low).toBeCloseTo(-12.299405, 4);
+    expect(three.high).toBe(100);
+    // Four neutral comments: Wald gave 0…0; the score interval is ±48.99 (scipy).
+    const neutral = emotionFromCounts({comments: 4, positive: 0, neutral: 4, negative: 0, noEmotionWords: 4, notScored: 0});
+    expect(neutral.low).toBeCloseTo(-48.989086, 3);
+    expect(neutral.high).toBeCloseTo(48.989084, 3);
     expect(emotionFromCounts({comments: 3, positive: 0, neutral: 0, negative: 0, noEmotionWords: 0, notScored: 3}).emotionScore).toBeUndefined();
   });
 
