@@ -45,8 +45,15 @@ export function cohortName(d: Date, period: string): string {
 /** The most cohorts (rows) the triangle draws; more (157 weekly cohorts) would overlap, so the latest are shown. */
 export const maxTriangleRows = 40;
 
-/** The width of a cell that holds its value ("12%", "8.6%" at 9 px), in pixels. */
-const cellWidth = 25;
+/**
+ * The narrowest cell that still holds its value ("100%", "8.6%" at 9 px), in pixels. The triangle fills
+ * its card and its cells grow with it; only when even cells this narrow do not fit (weekly cohorts, a
+ * phone) does it keep this width and scroll sideways inside the card. 22 px lets the 36 months of the
+ * sample fit a laptop's card (1366 px screen: 964 px to draw in), where 25 px ran 61 px past its edge.
+ */
+export const minCellWidth = 22;
+/** Plot's right margin under the triangle, in pixels. */
+const marginRight = 20;
 
 /**
  * The top of the colour scale: the 95th percentile of the cells after the first period (the first is 100% by
@@ -70,7 +77,7 @@ export function cellText(value: number | null | undefined): string {
  * The cohort triangle as a heatmap: a row per cohort (newest at the bottom) with its size in the first
  * column ("Size", customers), a column per period since the first order, each cell coloured and labelled with
  * its value. The colour scale tops out at the data's 95th percentile (colourTop), so low cells are not
- * white. At most maxTriangleRows cohorts (the latest); the chart is at least 25 px a column and scrolls
+ * white. At most maxTriangleRows cohorts (the latest); the chart fills its card, at least minCellWidth a column, and scrolls
  * sideways inside its card on narrow screens rather than hiding the numbers. Periods not over yet are
  * hatched and faded so they never read as a drop; cohorts too small to show are grey. A tooltip on every cell.
  */
@@ -80,7 +87,8 @@ export function cohortHeatmap(allRows: readonly CohortCell[], {width = 640, metr
   const rows = allRows.filter((d) => kept.has(+d.cohort));
   const maxK = rows.reduce((m, d) => Math.max(m, d.k), 0);
   const marginLeft = period === "week" ? 130 : 80;
-  const plotWidth = Math.max(width, marginLeft + 20 + (maxK + 2) * cellWidth);
+  const plotWidth = Math.max(width, marginLeft + marginRight + (maxK + 2) * minCellWidth);
+  const cellWidth = (plotWidth - marginLeft - marginRight) / (maxK + 2); // the "Size" column and a column per period
   const top = colourTop(rows, metric);
   const isDark = dark();
   const sizes = rows.filter((d) => d.k === 0);
@@ -97,6 +105,7 @@ export function cohortHeatmap(allRows: readonly CohortCell[], {width = 640, metr
     style: {maxWidth: "none"},
     height: Math.max(120, 18 * kept.size) + 70,
     marginLeft,
+    marginRight,
     padding: 0.04,
     x: {label: `${period[0].toUpperCase()}${period.slice(1)}s since the first order →`, axis: "top", domain: ["size", ...Array.from({length: maxK + 1}, (_, k) => k)], tickFormat: (k: number | string) => (k === "size" ? "Size" : String(k))},
     y: {label: "Cohort", tickFormat: format, type: "band"},
