@@ -86,7 +86,7 @@ export function cohortHeatmap(allRows: readonly CohortCell[], {width = 640, metr
   const kept = new Set(cohortDates.slice(-maxTriangleRows));
   const rows = allRows.filter((d) => kept.has(+d.cohort));
   const maxK = rows.reduce((m, d) => Math.max(m, d.k), 0);
-  const marginLeft = period === "week" ? 130 : 80;
+  const marginLeft = period === "week" ? 130 : 72; // "Nov 2023" and its tick; a week's cohort names its day
   const plotWidth = Math.max(width, marginLeft + marginRight + (maxK + 2) * minCellWidth);
   const cellWidth = (plotWidth - marginLeft - marginRight) / (maxK + 2); // the "Size" column and a column per period
   const top = colourTop(rows, metric);
@@ -115,7 +115,7 @@ export function cohortHeatmap(allRows: readonly CohortCell[], {width = 640, metr
       Plot.cell(rows, {x: "k", y: "cohort", fill: (d: CohortCell) => (d.small ? null : d[metric]), fillOpacity: (d: CohortCell) => (d.incomplete ? 0.35 : 1), inset: 0.5}),
       Plot.cell(rows.filter((d) => d.small), {x: "k", y: "cohort", fill: "var(--theme-foreground-faintest)", inset: 0.5}),
       Plot.cell(rows.filter((d) => d.incomplete), {x: "k", y: "cohort", stroke: "currentColor", strokeDasharray: "2,2", strokeOpacity: 0.5, inset: 1}),
-      Plot.text(rows.filter((d) => !d.small && d[metric] != null), {x: "k", y: "cohort", text: (d: CohortCell) => cellText(d[metric]), fill: ink, fontSize: 9, className: "rapport-cell-value"}),
+      Plot.text(rows.filter((d) => !d.small && d[metric] != null), {x: "k", y: "cohort", text: (d: CohortCell) => cellText(d[metric]), fill: ink, fontSize: cellWidth < 25 ? 8.5 : 9, className: "rapport-cell-value"}),
       Plot.text(sizes, {x: () => "size", y: "cohort", text: (d: CohortCell) => (d.small || d.customers == null ? "few" : fmt.number(d.customers)), fill: "currentColor", fontSize: 10, textAnchor: "end", dx: cellWidth / 2 - 2, className: "rapport-cohort-size"}),
       Plot.tip(
         rows,
@@ -133,7 +133,9 @@ export function cohortHeatmap(allRows: readonly CohortCell[], {width = 640, metr
     ariaLabel: `Cohort retention heatmap: ${metricLabel(metric, period).toLowerCase()}, by cohort and ${period}s since the first order, with each cohort's size`
   });
   const note = cohortDates.length > kept.size ? html`<p class="rapport-note" data-triangle-note>Showing the latest ${kept.size} of ${cohortDates.length} ${period}ly cohorts; narrow the range of first orders to see earlier ones.</p>` : "";
-  return html`<div class="rapport-triangle" data-cohorts=${kept.size}>${note}<div class="rapport-scroll">${plot}</div></div>`;
+  // Too wide for the card (weekly cohorts, a phone): it scrolls inside the card, and says so, as the later columns are out of sight.
+  const scroll = plotWidth > width + 1 ? html`<p class="rapport-note" data-triangle-scroll>Scroll sideways for later ${period}s →</p>` : "";
+  return html`<div class="rapport-triangle" data-cohorts=${kept.size}>${note}${scroll}<div class="rapport-scroll">${plot}</div></div>`;
 }
 
 /** Retention curves: one line per cohort (the latest `cohorts`), the unfinished periods dashed. */
