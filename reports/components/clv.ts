@@ -321,7 +321,7 @@ export function aliveHeatmap(cells: readonly AliveCell[], {recencyEdges, maxFreq
         tip: true,
         title: (d: AliveCell) =>
           `${rowLabel(d.x)} repeat purchases, last one ${columns[d.recency]} months ago\n` +
-          (d.alive === null ? `fewer customers than the minimum group size: not shown` : `${count(d.customers)} customers, on average ${(100 * d.alive).toFixed(0)}% likely still active`)
+          (d.alive === null ? `fewer customers than the minimum group size: not shown` : `${count(d.customers)} customers, on average ${fmt.percent(d.alive, {digits: 0})} likely still active`)
       }),
       Plot.cell(
         shown.filter((d) => d.alive === null),
@@ -330,7 +330,7 @@ export function aliveHeatmap(cells: readonly AliveCell[], {recencyEdges, maxFreq
       text
         ? Plot.text(
             shown.filter((d) => d.alive !== null),
-            {x: (d: AliveCell) => columns[d.recency], y: (d: AliveCell) => rowLabel(d.x), text: (d: AliveCell) => `${(100 * d.alive!).toFixed(0)}%`, fill: (d: AliveCell) => (d.alive! > 0.6 ? "black" : "white"), fontSize: 10}
+            {x: (d: AliveCell) => columns[d.recency], y: (d: AliveCell) => rowLabel(d.x), text: (d: AliveCell) => fmt.percent(d.alive!, {digits: 0}), fill: (d: AliveCell) => (d.alive! > 0.6 ? "black" : "white"), fontSize: 10}
           )
         : null
     ],
@@ -374,7 +374,7 @@ export function holdoutChart(rows: readonly HoldoutRow[], {weeks}: {weeks: numbe
         fill: "series",
         r: 4,
         tip: true,
-        title: (d: Point) => `${label(d.x)} repeat purchases before (${count(d.customers)} customers)\n${d.series}: ${d.value.toFixed(2)} purchases per customer`
+        title: (d: Point) => `${label(d.x)} repeat purchases before (${count(d.customers)} customers)\n${d.series}: ${fmt.number(d.value, {digits: 2})} purchases per customer`
       })
     ],
     ariaLabel: "Predicted against actual purchases per customer in the holdout period, by repeat purchases before it",
@@ -415,7 +415,7 @@ export function modelComparisonChart(models: readonly ModelResult[], chosen: str
         tip: true,
         title: (m: ModelResult) =>
           `${m.label}${m.model === chosen ? " (chosen)" : ""}: predicted ${count(m.predicted)}, actual ${count(actual)}\n` +
-          `${(100 * m.error).toFixed(0)}% of the purchases in the wrong place${m.status === "converged" ? "" : `; the fit ${m.status === "at-bound" ? "ended on a parameter bound" : "stopped at its iteration limit"}`}`
+          `${fmt.percent(m.error, {digits: 0})} of the purchases in the wrong place${m.status === "converged" ? "" : `; the fit ${m.status === "at-bound" ? "ended on a parameter bound" : "stopped at its iteration limit"}`}`
       }),
       Plot.ruleX([0]),
       Plot.ruleX([actual], {stroke: "#e15759", strokeWidth: 2}),

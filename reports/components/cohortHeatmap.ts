@@ -45,8 +45,15 @@ export function cohortName(d: Date, period: string): string {
 /** The most cohorts (rows) the triangle draws; more (157 weekly cohorts) would overlap, so the latest are shown. */
 export const maxTriangleRows = 40;
 
-/** The width of a cell that holds its value ("12%", "8.6%" at 9 px), in pixels. */
-const cellWidth = 25;
+/**
+ * The narrowest cell that still holds its value ("100%", "8.6%" at 9 px), in pixels. The triangle fills
+ * its card and its cells grow with it; only when even cells this narrow do not fit (weekly cohorts, a
+ * phone) does it keep this width and scroll sideways inside the card. 22 px lets the 36 months of the
+ * sample fit a laptop's card (1366 px screen: 964 px to draw in), where 25 px ran 61 px past its edge.
+ */
+export const minCellWidth = 22;
+/** Plot's right margin under the triangle, in pixels. */
+const marginRight = 20;
 
 /**
  * The top of the colour scale: the 95th percentile of the cells after the first period (the first is 100% by
@@ -70,7 +77,7 @@ export function cellText(value: number | null | undefined): string {
  * The cohort triangle as a heatmap: a row per cohort (newest at the bottom) with its size in the first
  * column ("Size", customers), a column per period since the first order, each cell coloured and labelled with
  * its value. The colour scale tops out at the data's 95th percentile (colourTop), so low cells are not
- * white. At most maxTriangleRows cohorts (the latest); the chart is at least 25 px a column and scrolls
+ * white. At most maxTriangleRows cohorts (the latest); the chart fills its card, at least minCellWidth a column, and scrolls
  * sideways inside its card on narrow screens rather than hiding the numbers. Periods not over yet are
  * hatched and faded so they never read as a drop; cohorts too small to show are grey. A tooltip on every cell.
  */
@@ -79,8 +86,9 @@ export function cohortHeatmap(allRows: readonly CohortCell[], {width = 640, metr
   const kept = new Set(cohortDates.slice(-maxTriangleRows));
   const rows = allRows.filter((d) => kept.has(+d.cohort));
   const maxK = rows.reduce((m, d) => Math.max(m, d.k), 0);
-  const marginLeft = period === "week" ? 130 : 80;
-  const plotWidth = Math.max(width, marginLeft + 20 + (maxK + 2) * cellWidth);
+  const marginLeft = period === "week" ? 130 : 72; // "Nov 2023" and its tick; a week's cohort names its day
+  const plotWidth = Math.max(width, marginLeft + marginRight + (maxK + 2) * minCellWidth);
+  const cellWidth = (plotWidth - marginLeft - marginRight) / (maxK + 2); // the "Size" column and a column per period
   const top = colourTop(rows, metric);
   const isDark = dark();
   const sizes = rows.filter((d) => d.k === 0);
@@ -97,6 +105,7 @@ export function cohortHeatmap(allRows: readonly CohortCell[], {width = 640, metr
     style: {maxWidth: "none"},
     height: Math.max(120, 18 * kept.size) + 70,
     marginLeft,
+    marginRight,
     padding: 0.04,
     x: {label: `${period[0].toUpperCase()}${period.slice(1)}s since the first order →`, axis: "top", domain: ["size", ...Array.from({length: maxK + 1}, (_, k) => k)], tickFormat: (k: number | string) => (k === "size" ? "Size" : String(k))},
     y: {label: "Cohort", tickFormat: format, type: "band"},
@@ -106,7 +115,7 @@ export function cohortHeatmap(allRows: readonly CohortCell[], {width = 640, metr
       Plot.cell(rows, {x: "k", y: "cohort", fill: (d: CohortCell) => (d.small ? null : d[metric]), fillOpacity: (d: CohortCell) => (d.incomplete ? 0.35 : 1), inset: 0.5}),
       Plot.cell(rows.filter((d) => d.small), {x: "k", y: "cohort", fill: "var(--theme-foreground-faintest)", inset: 0.5}),
       Plot.cell(rows.filter((d) => d.incomplete), {x: "k", y: "cohort", stroke: "currentColor", strokeDasharray: "2,2", strokeOpacity: 0.5, inset: 1}),
-      Plot.text(rows.filter((d) => !d.small && d[metric] != null), {x: "k", y: "cohort", text: (d: CohortCell) => cellText(d[metric]), fill: ink, fontSize: 9, className: "rapport-cell-value"}),
+      Plot.text(rows.filter((d) => !d.small && d[metric] != null), {x: "k", y: "cohort", text: (d: CohortCell) => cellText(d[metric]), fill: ink, fontSize: cellWidth < 25 ? 8.5 : 9, className: "rapport-cell-value"}),
       Plot.text(sizes, {x: () => "size", y: "cohort", text: (d: CohortCell) => (d.small || d.customers == null ? "few" : fmt.number(d.customers)), fill: "currentColor", fontSize: 10, textAnchor: "end", dx: cellWidth / 2 - 2, className: "rapport-cohort-size"}),
       Plot.tip(
         rows,
@@ -124,7 +133,9 @@ export function cohortHeatmap(allRows: readonly CohortCell[], {width = 640, metr
     ariaLabel: `Cohort retention heatmap: ${metricLabel(metric, period).toLowerCase()}, by cohort and ${period}s since the first order, with each cohort's size`
   });
   const note = cohortDates.length > kept.size ? html`<p class="rapport-note" data-triangle-note>Showing the latest ${kept.size} of ${cohortDates.length} ${period}ly cohorts; narrow the range of first orders to see earlier ones.</p>` : "";
-  return html`<div class="rapport-triangle" data-cohorts=${kept.size}>${note}<div class="rapport-scroll">${plot}</div></div>`;
+  // Too wide for the card (weekly cohorts, a phone): it scrolls inside the card, and says so, as the later columns are out of sight.
+  const scroll = plotWidth > width + 1 ? html`<p class="rapport-note" data-triangle-scroll>Scroll sideways for later ${period}s →</p>` : "";
+  return html`<div class="rapport-triangle" data-cohorts=${kept.size}>${note}${scroll}<div class="rapport-scroll">${plot}</div></div>`;
 }
 
 /** Retention curves: one line per cohort (the latest `cohorts`), the unfinished periods dashed. */

@@ -27,12 +27,18 @@ export interface Formats {
   money(x: number, options?: {digits?: number}): string;
   /** The currency's symbol as the locale writes it ("$", "£", "R$"), or "" without a currency; for axis labels. */
   symbol: string;
-  /** A count or measure: number(12345) → "12,345"; {digits: 1} → "12,345.0". */
-  number(x: number, options?: {digits?: number}): string;
+  /**
+   * A count or measure: number(12345) → "12,345"; {digits: 1} → "12,345.0".
+   * {signed: true} writes a change or a score on a ±100 scale: "+5", "−3" (a true minus sign) and
+   * "0" for anything that rounds to zero, never "+0" or "−0".
+   */
+  number(x: number, options?: {digits?: number; signed?: boolean}): string;
   /** A share 0–1 as a percentage: percent(0.1234) → "12.3%"; {digits: 0} → "12%". */
   percent(x: number, options?: {digits?: number; signed?: boolean}): string;
   /** A day: date(d) → "Oct 31, 2026" (en-US) or "31 Oct 2026" (en-GB); {style: "long"} spells the month. */
   date(d: Date | string | number, options?: {style?: "short" | "medium" | "long"}): string;
+  /** The days from start to end, both included, as the locale writes a range: "Oct 1 – 31, 2026" (en-US), "1–31 Oct 2026" (en-GB). */
+  range(start: Date | string | number, end: Date | string | number): string;
   /** A date and time in UTC, medium date and short time. */
   dateTime(d: Date | string | number): string;
   /** A month: month(d) → "October 2026"; {short: true} → "Oct 2026". */
@@ -54,7 +60,10 @@ export function makeFormats({locale, currency}: FormatSettings): Formats {
     if (!cache.has(key)) cache.set(key, new Intl.DateTimeFormat(locale, {timeZone: "UTC", ...options}));
     return cache.get(key) as Intl.DateTimeFormat;
   };
-  const number = (x: number, {digits = 0}: {digits?: number} = {}) => nf(`n${digits}`, {minimumFractionDigits: digits, maximumFractionDigits: digits}).format(x);
+  const number = (x: number, {digits = 0, signed = false}: {digits?: number; signed?: boolean} = {}) =>
+    signed
+      ? nf(`s${digits}`, {minimumFractionDigits: digits, maximumFractionDigits: digits, signDisplay: "exceptZero"}).format(x).replace("-", "\u2212")
+      : nf(`n${digits}`, {minimumFractionDigits: digits, maximumFractionDigits: digits}).format(x);
   const money = (x: number, {digits = 0}: {digits?: number} = {}) =>
     currency ? nf(`m${digits}`, {style: "currency", currency, currencyDisplay: "narrowSymbol", minimumFractionDigits: digits, maximumFractionDigits: digits}).format(x) : number(x, {digits});
   const symbol = currency ? (nf("m0", {style: "currency", currency, currencyDisplay: "narrowSymbol", maximumFractionDigits: 0}).formatToParts(0).find((p) => p.type === "currency")?.value ?? currency) : "";
@@ -68,6 +77,7 @@ export function makeFormats({locale, currency}: FormatSettings): Formats {
     percent: (x, {digits = 1, signed = false} = {}) =>
       nf(`p${digits}${signed}`, {style: "percent", minimumFractionDigits: digits, maximumFractionDigits: digits, signDisplay: signed ? "exceptZero" : "auto"}).format(x),
     date: (d, {style = "medium"} = {}) => df(`d${style}`, {dateStyle: style}).format(toDate(d)),
+    range: (start, end) => (df("r", {day: "numeric", month: "short", year: "numeric"}) as Intl.DateTimeFormat).formatRange(toDate(start), toDate(end)),
     dateTime: (d) => df("dt", {dateStyle: "medium", timeStyle: "short"}).format(toDate(d)),
     month: (d, {short = false} = {}) => df(`m${short}`, {month: short ? "short" : "long", year: "numeric"}).format(toDate(d)),
     duration: (hours) => {

@@ -6,6 +6,7 @@
  */
 import * as Plot from "npm:@observablehq/plot";
 import {html} from "npm:htl";
+import {fmt} from "./format.js";
 
 export interface GroupNps {
   period: string;
@@ -46,11 +47,12 @@ export interface GroupsFile {
 }
 
 const nouns = {segment: "segment", region: "region", channel: "acquisition channel"} as const;
-const int = (n: number) => Math.round(n).toLocaleString("en");
-const pct = (x: number) => `${Math.round(x * 100)}%`;
-const signed = (x: number) => (Math.round(x) === 0 ? "0" : `${x > 0 ? "+" : "−"}${Math.abs(Math.round(x))}`);
-const money = (x: number) => `$${Math.round(x).toLocaleString("en")}`;
-const longDate = (iso: string) => new Date(iso).toLocaleDateString("en", {dateStyle: "long", timeZone: "UTC"});
+// The site's locale and the data set's currency (format.ts), as on every other page.
+const int = (n: number) => fmt.number(n);
+const pct = (x: number) => fmt.percent(x, {digits: 0});
+const signed = (x: number) => fmt.number(x, {signed: true});
+const money = (x: number) => fmt.money(x);
+const longDate = (iso: string) => fmt.date(iso, {style: "long"});
 
 /** "Q3 2026" for the quarter starting on the ISO date. */
 export function quarterName(iso: string): string {

@@ -1,12 +1,16 @@
 import * as Plot from "npm:@observablehq/plot";
+import {fmt} from "./format.js";
 import type {PooledNps} from "./npsMath.js";
 
-/** "March 2026" for a month, "Q1 2026" for a quarter. */
+/** "March 2026" for a month, "Q1 2026" for a quarter, "week of 2 Mar 2026" (en-GB) for a week: in the site's locale. */
 export function periodName(d: Date, period: "month" | "quarter" | "week" = "month"): string {
   if (period === "quarter") return `Q${Math.floor(d.getUTCMonth() / 3) + 1} ${d.getUTCFullYear()}`;
-  if (period === "week") return `week of ${d.toLocaleDateString("en", {dateStyle: "medium", timeZone: "UTC"})}`;
-  return d.toLocaleDateString("en", {month: "long", year: "numeric", timeZone: "UTC"});
+  if (period === "week") return `week of ${fmt.date(d)}`;
+  return fmt.month(d);
 }
+
+/** A score on the ±100 scale (NPS, emotion) in the site's locale: "+12", "−3", "0". */
+const points = (x: number) => fmt.number(x, {signed: true});
 
 export interface NpsPoint {
   period: Date;
@@ -52,7 +56,7 @@ export function npsTrend(rows: readonly NpsPoint[], {width = 640, height = 300, 
         fill: (d: Required<NpsPoint>) => (d.significant ? "var(--theme-foreground-focus)" : "var(--theme-background)"),
         tip: true,
         title: (d: Required<NpsPoint>) =>
-          `${name(d.period)}\nNPS ${d.nps.toFixed(0)} (95% interval ${d.low.toFixed(0)} to ${d.high.toFixed(0)})\n${d.responses} responses` +
+          `${name(d.period)}\nNPS ${points(d.nps)} (95% interval ${points(d.low)} to ${points(d.high)})\n${fmt.number(d.responses)} responses` +
           (d.significant ? `\nchange from the ${period} before larger than chance` : "") +
           (d.small ? "\nfew responses: read with care" : "") +
           (d.incomplete ? `\n${period} not over yet` : "")
@@ -92,7 +96,7 @@ export function npsShares(rows: readonly SharePoint[], {width = 640, height = 24
     color: {legend: true, ...groupColors},
     marks: [
       Plot.areaY(long, {x: "period", y: "share", fill: "group", order: groupColors.domain, curve: "step"}),
-      Plot.tip(long.filter((d) => !Number.isNaN(d.share)), Plot.pointerX(Plot.stackY({x: "period", y: "share", fill: "group", order: groupColors.domain, title: (d: {period: Date; group: string; share: number}) => `${periodName(d.period, period)}\n${d.group}: ${(d.share * 100).toFixed(0)}%`})))
+      Plot.tip(long.filter((d) => !Number.isNaN(d.share)), Plot.pointerX(Plot.stackY({x: "period", y: "share", fill: "group", order: groupColors.domain, title: (d: {period: Date; group: string; share: number}) => `${periodName(d.period, period)}\n${d.group}: ${fmt.percent(d.share, {digits: 0})}`})))
     ],
     ariaLabel: `Shares of promoters, passives and detractors by ${period}`
   });
@@ -120,7 +124,7 @@ export function npsByGroup(rows: readonly GroupNps[], {width = 640, label = "Gro
         r: 5,
         fill: "var(--theme-foreground-focus)",
         tip: true,
-        title: (d: GroupNps) => `${label}: ${d.group}\nNPS ${d.nps!.toFixed(0)} (95% interval ${d.low!.toFixed(0)} to ${d.high!.toFixed(0)})\n${d.responses} responses`
+        title: (d: GroupNps) => `${label}: ${d.group}\nNPS ${points(d.nps!)} (95% interval ${points(d.low!)} to ${points(d.high!)})\n${fmt.number(d.responses)} responses`
       })
     ],
     ariaLabel: `Net Promoter Score by ${label.toLowerCase()} with 95% intervals`
@@ -161,7 +165,7 @@ export function emotionChart(rows: readonly EmotionPoint[], {width = 640, height
         fill: "var(--theme-foreground-focus)",
         tip: true,
         title: (d: EmotionPoint) =>
-          `${periodName(d.period)}\ncustomer emotion score ${d.emotionScore.toFixed(0)} (95% interval ${d.low.toFixed(0)} to ${d.high.toFixed(0)})\n${d.positive} positive, ${d.neutral} neutral, ${d.negative} negative of ${d.scored} comments scored`
+          `${periodName(d.period)}\ncustomer emotion score ${points(d.emotionScore)} (95% interval ${points(d.low)} to ${points(d.high)})\n${fmt.number(d.positive)} positive, ${fmt.number(d.neutral)} neutral, ${fmt.number(d.negative)} negative of ${fmt.number(d.scored)} comments scored`
       })
     ],
     ariaLabel: "Customer emotion score of NPS comments by month with its 95% interval as a band"
@@ -209,7 +213,7 @@ export function wordsChart(words: {detractors: readonly WordRow[]; promoters: re
         fill: (d: WordRow) => d.z > 0,
         fillOpacity: (d: WordRow) => (Math.abs(d.z) < 1.96 ? 0.35 : 1),
         tip: true,
-        title: (d: WordRow) => `"${d.word}"\nwritten by ${d.detractorCount} ${low} and ${d.promoterCount} ${high} (each customer once)\nevidence of a lean: ${evidence(d.z)} (z = ${d.z.toFixed(1)})`
+        title: (d: WordRow) => `"${d.word}"\nwritten by ${fmt.number(d.detractorCount)} ${low} and ${fmt.number(d.promoterCount)} ${high} (each customer once)\nevidence of a lean: ${evidence(d.z)} (z = ${fmt.number(d.z, {digits: 1})})`
       }),
       Plot.ruleX([0])
     ],

@@ -1,4 +1,5 @@
 import * as Plot from "npm:@observablehq/plot";
+import {fmt} from "./format.js";
 import {periodName} from "./npsTrend.js";
 export {pooledSatisfaction, wilson} from "./satisfactionMath.js";
 
@@ -45,8 +46,8 @@ export function satisfactionTrend(rows: readonly SatisfactionPoint[], {width = 6
         fill: (d: SatisfactionPoint) => (d.incomplete ? "var(--theme-background)" : "var(--theme-foreground-focus)"),
         tip: true,
         title: (d: SatisfactionPoint) =>
-          `${periodName(d.period, period)}\n${(100 * d.topTwoShare).toFixed(0)}% at ${topTwoName(d)} (95% interval ${(100 * d.topTwoLow).toFixed(0)}–${(100 * d.topTwoHigh).toFixed(0)}%)\n` +
-          `mean ${d.mean.toFixed(2)} of ${d.scaleMax} (95% interval ${d.meanLow.toFixed(2)}–${d.meanHigh.toFixed(2)})\n${d.ratings} ratings` +
+          `${periodName(d.period, period)}\n${fmt.percent(d.topTwoShare, {digits: 0})} at ${topTwoName(d)} (95% interval ${fmt.percent(d.topTwoLow, {digits: 0})} to ${fmt.percent(d.topTwoHigh, {digits: 0})})\n` +
+          `mean ${fmt.number(d.mean, {digits: 2})} of ${d.scaleMax} (95% interval ${fmt.number(d.meanLow, {digits: 2})} to ${fmt.number(d.meanHigh, {digits: 2})})\n${fmt.number(d.ratings)} ratings` +
           (d.incomplete ? `\n${period} not over yet` : "")
       })
     ],

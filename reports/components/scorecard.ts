@@ -1,5 +1,4 @@
 import * as Plot from "npm:@observablehq/plot";
-import {format} from "npm:d3";
 import {html} from "npm:htl";
 import {fmt} from "./format.js";
 import {periodName} from "./npsTrend.js";
@@ -39,18 +38,18 @@ export interface ScorecardRow {
 
 const formats = {
   hours: (x: number) => fmt.duration(x),
-  share: format(".1%"),
-  points: (x: number) => format("+.0f")(x).replace("-", "−")
+  share: (x: number) => fmt.percent(x),
+  points: (x: number) => fmt.number(x, {signed: true})
 };
 const ranges = {
-  hours: (low?: number, high?: number) => `${format(",.1f")(low!)}–${high === undefined ? "?" : format(",.1f")(high)} h`,
-  share: (low?: number, high?: number) => `${format(".0f")(low! * 100)}–${format(".0f")(high! * 100)}%`,
+  hours: (low?: number, high?: number) => `${fmt.number(low!, {digits: 1})}–${high === undefined ? "?" : fmt.number(high, {digits: 1})} h`,
+  share: (low?: number, high?: number) => `${fmt.percent(low!, {digits: 0})} to ${fmt.percent(high!, {digits: 0})}`,
   points: (low?: number, high?: number) => `${formats.points(low!)} to ${formats.points(high!)}`
 };
 const changes = {
   hours: (x: number) => fmt.duration(Math.abs(x)),
-  share: (x: number) => `${format(".1f")(Math.abs(x) * 100)} pts`,
-  points: (x: number) => `${format(".0f")(Math.abs(x))} pts`
+  share: (x: number) => `${fmt.number(Math.abs(x) * 100, {digits: 1})} pts`,
+  points: (x: number) => `${fmt.number(Math.abs(x))} pts`
 };
 /** What each figure counts, in a line a reader who is not an analyst can follow. */
 const definitions: Record<string, string> = {
@@ -72,35 +71,29 @@ const aspects: Record<string, string> = {
   advocacy: "Advocacy"
 };
 
-const monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/** "1–31 Oct 2026", "1 Jul – 30 Sep 2026": the days a figure covers (UTC). */
+/** "Oct 1 – 31, 2026" (en-US), "1–31 Oct 2026" (en-GB): the days a figure covers (UTC), in the site's locale. */
 export function windowName(start: Date, end: Date): string {
-  const year = end.getUTCFullYear();
-  const startMonth = monthNames[start.getUTCMonth()];
-  const endMonth = monthNames[end.getUTCMonth()];
-  if (start.getUTCMonth() === end.getUTCMonth()) return `${start.getUTCDate()}–${end.getUTCDate()} ${endMonth} ${year}`;
-  return `${start.getUTCDate()} ${startMonth}${start.getUTCFullYear() === year ? "" : ` ${start.getUTCFullYear()}`} – ${end.getUTCDate()} ${endMonth} ${year}`;
+  return fmt.range(start, end);
 }
 
 /** "Sep 2026", "Q3 2026". */
 function shortName(d: Date, period: "month" | "quarter"): string {
-  return period === "quarter" ? periodName(d, period) : `${monthNames[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+  return period === "quarter" ? periodName(d, period) : fmt.month(d, {short: true});
 }
 
 /** The population and window of a card, e.g. "109 answers, 1–31 Oct 2026". */
 function population(row: ScorecardRow, point: ScorecardPoint): string {
-  const n = format(",")(point.n!);
+  const n = fmt.number(point.n!);
   const window = windowName(new Date(row.period!), new Date(row.periodEnd!));
   if (row.measure === "second_order") return `${n} first-time buyers, ${window}, each followed 90 days`;
   if (row.measure === "kept_rhythm") return `${n} customers on their usual pace at the start, ${window}`;
-  if (row.measure === "csat_satisfied" && point.tickets) return `${n} ratings (${format(".0%")(point.n! / point.tickets)} of ${format(",")(point.tickets)} tickets), ${window}`;
+  if (row.measure === "csat_satisfied" && point.tickets) return `${n} ratings (${fmt.percent(point.n! / point.tickets, {digits: 0})} of ${fmt.number(point.tickets)} tickets), ${window}`;
   return `${n} ${row.population}, ${window}`;
 }
 
 /** A sparkline of a measure's complete periods (withheld ones left as gaps), the last one marked, with a tooltip on every point. */
 export function sparkline(row: ScorecardRow, {width = 200, height = 44, period = "month"}: {width?: number; height?: number; period?: "month" | "quarter"} = {}) {
-  const fmt = formats[row.unit];
+  const figure = formats[row.unit];
   const shown = row.series.filter((d) => d.value !== undefined && d.value !== null);
   return Plot.plot({
     width,
@@ -112,7 +105,7 @@ export function sparkline(row: ScorecardRow, {width = 200, height = 44, period =
     marks: [
       Plot.lineY(row.series, {x: "period", y: "value", stroke: "var(--theme-foreground-muted)", strokeWidth: 1.5}),
       Plot.dot(shown.slice(-1), {x: "period", y: "value", r: 3, fill: "var(--theme-foreground-focus)"}),
-      Plot.dot(shown, Plot.pointerX({x: "period", y: "value", r: 3, fill: "var(--theme-foreground-focus)", tip: true, title: (d: ScorecardPoint) => `${periodName(d.period, period)}: ${fmt(d.value!)} (${format(",")(d.n!)} ${row.population})`}))
+      Plot.dot(shown, Plot.pointerX({x: "period", y: "value", r: 3, fill: "var(--theme-foreground-focus)", tip: true, title: (d: ScorecardPoint) => `${periodName(d.period, period)}: ${figure(d.value!)} (${fmt.number(d.n!)} ${row.population})`}))
     ],
     ariaLabel: `${row.label}, last ${row.series.length} ${period}s`
   });
@@ -125,7 +118,7 @@ export function sparkline(row: ScorecardRow, {width = 200, height = 44, period =
  * sparkline (or the chart given, such as a page's `resize((width) => sparkline(row, {width}))`).
  */
 export function scorecardCard(row: ScorecardRow, {period = "month", chart, minGroup = 10}: {period?: "month" | "quarter"; chart?: Element; minGroup?: number} = {}) {
-  const fmt = formats[row.unit];
+  const figure = formats[row.unit];
   const head = html`<h3>${aspects[row.aspect]}</h3><h2>${row.label}</h2>`;
   const current = row.current;
   if (!current) {
@@ -139,10 +132,10 @@ export function scorecardCard(row: ScorecardRow, {period = "month", chart, minGr
   let verdict;
   if (row.change === undefined) verdict = html`<span class="muted">${row.previous?.withheld ? `no comparison: ${previousName} withheld` : "no comparison"}</span>`;
   else if (row.significant) verdict = html`<span class=${row.improved ? "green" : "red"}>${row.change > 0 ? "▲" : "▼"} ${changes[row.unit](row.change)} vs ${previousName}, ${row.improved ? "better" : "worse"}</span>`;
-  else verdict = html`<span class="muted" title=${`${row.test}: p = ${format(".2f")(row.p!)}, ${format(".2f")(row.q!)} after false-discovery control`}>no clear change vs ${previousName} (${fmt(row.previous!.value!)})</span>`;
+  else verdict = html`<span class="muted" title=${`${row.test}: p = ${fmt.number(row.p!, {digits: 2})}, ${fmt.number(row.q!, {digits: 2})} after false-discovery control`}>no clear change vs ${previousName} (${figure(row.previous!.value!)})</span>`;
   return html`<div class="card rapport-score" data-measure=${row.measure}>
     ${head}
-    <span class="big">${fmt(current.value)}</span>
+    <span class="big">${figure(current.value)}</span>
     <span class="rapport-definition"><a href="./methodology#scorecard">${definitions[row.measure] ?? ""}</a></span>
     <span class="rapport-detail">${population(row, current)}</span>
     <span class="rapport-detail">95% range ${ranges[row.unit](current.low, current.high)}</span>

@@ -64,12 +64,15 @@ export function hoursWords(hours: number): string {
   return hours === 1 ? "1 hour" : `${hours} hours`;
 }
 
-/** A period's name: "week of Oct 26, 2026", "October 2026", "Q3 2026". */
+/** A period's name in the site's locale: "week of Oct 26, 2026" (en-US) or "week of 26 Oct 2026" (en-GB), "October 2026", "Q3 2026". */
 export function periodName(date: Date, granularity: Granularity): string {
   if (granularity === "quarter") return `Q${Math.floor(date.getUTCMonth() / 3) + 1} ${date.getUTCFullYear()}`;
-  if (granularity === "month") return date.toLocaleDateString("en", {month: "long", year: "numeric", timeZone: "UTC"});
-  return `week of ${date.toLocaleDateString("en", {day: "numeric", month: "short", year: "numeric", timeZone: "UTC"})}`;
+  if (granularity === "month") return fmt.month(date);
+  return `week of ${fmt.date(date)}`;
 }
+
+/** A score on the ±100 scale (NPS) in the site's locale: "+12", "−3", "0". */
+export const points = (x: number): string => fmt.number(x, {signed: true});
 
 /** A period's name inside a sentence: "the week of Oct 26, 2026", "October 2026". */
 export function periodInSentence(date: Date, granularity: Granularity): string {
@@ -151,7 +154,7 @@ export function timesChart(rows: readonly ServicePoint[], {what, granularity, wi
       `${periodName(d.period, granularity)}${d.incomplete ? " (not over yet)" : ""}\n` +
       `${s.key.endsWith("Median") ? "Half" : "9 in 10"} of tickets ${verb} within ${durationWords(d[s.key] as number)}` +
       (s.key.endsWith("Median") && d[`${what}P90`] === undefined ? `\n9 in 10 within ${quantileWords(undefined, d[`${what}Longest`])}` : "") +
-      `\n${d.tickets.toLocaleString("en")} tickets opened${what === "resolution" && d.unresolved ? `, ${d.unresolved.toLocaleString("en")} not solved yet` : ""}`,
+      `\n${fmt.number(d.tickets)} tickets opened${what === "resolution" && d.unresolved ? `, ${fmt.number(d.unresolved)} not solved yet` : ""}`,
     ariaLabel: `${what === "firstResponse" ? "Hours to the first answer" : "Hours to a solution"} by ${granularity}, median and 90th percentile`,
     ariaDescription: "Two lines: the time within which half of tickets, and nine in ten, were handled, counting tickets still open as waiting so far. The unfinished last period is dashed; gaps are periods with too few tickets to show, or where the share is not reached yet."
   });
@@ -163,8 +166,8 @@ export function csatChart(rows: readonly ServicePoint[], {granularity, width = 6
   if (!shown.some((d) => d.csatSatisfied !== undefined)) return emptyNote(granularity, "ratings");
   const title = (d: ServicePoint) =>
     `${periodName(d.period, granularity)}${d.incomplete ? " (not over yet)" : ""}\n` +
-    `${Math.round(100 * d.csatSatisfied!)}% satisfied (rated 4 or 5)\nmean rating ${d.csatMean!.toFixed(2)} of 5\n` +
-    `${d.ratings.toLocaleString("en")} ratings (${Math.round(100 * d.csatResponseRate!)}% of solved tickets)`;
+    `${fmt.percent(d.csatSatisfied!, {digits: 0})} satisfied (rated 4 or 5)\nmean rating ${fmt.number(d.csatMean!, {digits: 2})} of 5\n` +
+    `${fmt.number(d.ratings)} ratings (${fmt.percent(d.csatResponseRate!, {digits: 0})} of solved tickets)`;
   const common = {width, granularity, title};
   return html`<div class="rapport-csat">${seriesPlot(shown, [{key: "csatSatisfied", label: "Satisfied", color: medianColor}], {
     ...common,
@@ -209,9 +212,9 @@ export function npsAfterChart(rows: readonly NpsAfterRow[], {width = 640}: {widt
     color: {legend: true, domain: [classNames.fast, classNames.slow], range: [medianColor, p90Color]},
     marks: [
       reference
-        ? Plot.ruleX([reference], {x: "nps", stroke: "var(--theme-foreground-muted)", strokeDasharray: "3,3", tip: true, title: (d: NpsAfterRow) => `No ticket in the 60 days before answering\nNPS ${d.nps!.toFixed(0)} (95% interval ${d.low!.toFixed(0)} to ${d.high!.toFixed(0)}), ${d.responses.toLocaleString("en")} responses`})
+        ? Plot.ruleX([reference], {x: "nps", stroke: "var(--theme-foreground-muted)", strokeDasharray: "3,3", tip: true, title: (d: NpsAfterRow) => `No ticket in the 60 days before answering\nNPS ${points(d.nps!)} (95% interval ${points(d.low!)} to ${points(d.high!)}), ${fmt.number(d.responses)} responses`})
         : null,
-      Plot.ruleY(shown, {fy: "slowHours", y: "group", x1: low, x2: high, stroke: (d: NpsAfterRow) => classNames[d.group], strokeWidth: 2, tip: true, title: (d: Required<NpsAfterRow>) => `95% interval ${low(d).toFixed(0)} to ${high(d).toFixed(0)}`}),
+      Plot.ruleY(shown, {fy: "slowHours", y: "group", x1: low, x2: high, stroke: (d: NpsAfterRow) => classNames[d.group], strokeWidth: 2, tip: true, title: (d: Required<NpsAfterRow>) => `95% interval ${points(low(d))} to ${points(high(d))}`}),
       Plot.dot(shown, {
         fy: "slowHours",
         y: "group",
@@ -219,7 +222,7 @@ export function npsAfterChart(rows: readonly NpsAfterRow[], {width = 640}: {widt
         r: 4.5,
         fill: (d: NpsAfterRow) => classNames[d.group],
         tip: true,
-        title: (d: Required<NpsAfterRow>) => `First answer ${label(d)}\nNPS ${d.nps.toFixed(0)} (95% interval ${low(d).toFixed(0)} to ${high(d).toFixed(0)})\n${d.responses.toLocaleString("en")} responses`
+        title: (d: Required<NpsAfterRow>) => `First answer ${label(d)}\nNPS ${points(d.nps)} (95% interval ${points(low(d))} to ${points(high(d))})\n${fmt.number(d.responses)} responses`
       }),
       Plot.text(withheld, {
         fy: "slowHours",

@@ -72,7 +72,12 @@ export function dateRange(dates: Iterable<Date>, {label = "Period", max: last}: 
   const all = Array.from(dates, (d) => +d).filter(Number.isFinite);
   const firstOrder = freshness.firstRecord ? +dayStart(new Date(freshness.firstRecord)) : -Infinity;
   const min = new Date(Math.max(Math.min(...all), firstOrder));
-  const max = dayStart(last ? new Date(last) : new Date(Math.max(...all)));
+  // Every page's range ends on the data's last day by default (the latest order, freshness.json), not on
+  // the start of its last week or month: Retention's last weekly cohort starts on 26 Oct but the data run
+  // to 31 Oct, and a reader comparing pages should see one end date. A page whose own data end later
+  // (tickets after the last order) passes `max`; dates past the last order are never cut off.
+  const latest = last ?? freshness.latestRecord;
+  const max = dayStart(new Date(Math.max(...all, latest ? +new Date(latest) : -Infinity)));
   const form = Inputs.form(
     {
       from: Inputs.date({label: `${label} from`, value: min, min, max}),
@@ -172,4 +177,67 @@ export function chartCard(chart: Element, {title, subtitle, data, filename, summ
     ${chart}
     <p class="rapport-summary" id=${`summary-${id}`}>${summary}</p>
   </div>`;
+}
+
+type Row = Record<string, unknown>;
+type CellFormat = (value: any, i: number, data: readonly any[]) => unknown;
+
+/** Inputs.table's options that reportTable reads for its printed copy; the rest go to Inputs.table as they are. */
+export interface ReportTableOptions {
+  columns?: string[];
+  header?: Record<string, string>;
+  format?: Record<string, CellFormat>;
+  sort?: string;
+  reverse?: boolean;
+  /** The most rows the printed copy shows (default 40, about one A4 page); the rest are named in a note. */
+  printRows?: number;
+  /** What a row is, for the note: "comments", "months" (default "rows"). */
+  noun?: string;
+  [option: string]: unknown;
+}
+
+/**
+ * Inputs.table for a report page, in the site's locale, that also prints. On screen it is Inputs.table,
+ * which draws rows as they scroll into view (so a printed page would show only the first screenful). In
+ * print (the print stylesheet, `rapport pdf`) a plain table takes its place: every row when there are at
+ * most `printRows`, else the first `printRows` in the screen's order and a line saying "The first 40 of
+ * 180 rows…; all 180 are on the <page> page of the published report and in its CSV download". A PDF is
+ * forwarded to be read: one page of rows with a pointer to the rest reads better than pages of numbers,
+ * and a link to this machine's address would be dead once forwarded, so the note names the page.
+ */
+export function reportTable(data: readonly Row[], {printRows = 40, noun = "rows", ...options}: ReportTableOptions = {}) {
+  const table = Inputs.table(data as Row[], {locale: fmt.locale, ...options} as Parameters<typeof Inputs.table>[1]);
+  const columns = options.columns ?? Object.keys(data[0] ?? {});
+  const order = data.map((_, i) => i);
+  if (options.sort) {
+    const key = options.sort;
+    const compare = (a: unknown, b: unknown) => (a == null ? 1 : b == null ? -1 : (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0);
+    order.sort((i, j) => compare(data[i][key], data[j][key]) * (options.reverse ? -1 : 1) || i - j);
+  }
+  const shown = order.slice(0, printRows);
+  const cell = (column: string, i: number) => {
+    const value = data[i][column];
+    const format = options.format?.[column];
+    if (format) return format(value, i, data);
+    if (value == null) return "";
+    if (value instanceof Date) return fmt.date(value);
+    if (typeof value === "number") return fmt.number(value, {digits: Number.isInteger(value) ? 0 : 2});
+    return String(value);
+  };
+  const page = (typeof document !== "undefined" && document.querySelector("main h1")?.textContent?.trim()) || "this";
+  const note =
+    data.length > shown.length
+      ? html`<p class="rapport-print-note">The first ${fmt.number(shown.length)} of ${fmt.number(data.length)} ${noun}, in the order shown on screen; all ${fmt.number(data.length)} are on the “${page}” page of the published report and in its CSV download.</p>`
+      : "";
+  const printed = html`<div class="rapport-print-table" data-rows=${shown.length} data-of=${data.length}>
+    <table>
+      <thead><tr>${columns.map((c) => html`<th>${options.header?.[c] ?? c}</th>`)}</tr></thead>
+      <tbody>${shown.map((i) => html`<tr>${columns.map((c) => html`<td class=${typeof data[i][c] === "number" ? "num" : ""}>${cell(c, i)}</td>`)}</tr>`)}</tbody>
+    </table>
+    ${note}
+  </div>`;
+  // The value is the table's (its selection), so a page can still read it with Generators.input.
+  const root = html`<div class="rapport-table">${table}${printed}</div>` as HTMLElement & {value: unknown};
+  Object.defineProperty(root, "value", {get: () => (table as HTMLElement & {value: unknown}).value});
+  return root;
 }

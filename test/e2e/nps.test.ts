@@ -111,11 +111,11 @@ describe("the NPS page", () => {
       expect(await big(page, "emotion")).toBe(Math.round(last.emotionScore));
       expect(await page.locator("[data-metric=languages]").textContent()).toContain("1,046 in English");
       expect(await page.locator("[data-empty=ratings]").textContent()).toContain("No ratings in these exports");
-      const table = page.locator("[data-chart=comments] table tbody tr");
+      const table = page.locator("[data-chart=comments] form table tbody tr");
       const all = await table.count();
       expect(all).toBeGreaterThan(5);
       await page.locator("[data-chart=comments] input[type=search]").fill("billing");
-      await expect.poll(async () => (await page.locator("[data-chart=comments] table tbody").innerText()).split("\n").filter(Boolean).every((l) => /billing/i.test(l) || !/\w{4,}/.test(l)), {timeout: 5_000}).toBe(true);
+      await expect.poll(async () => (await page.locator("[data-chart=comments] form table tbody").innerText()).split("\n").filter(Boolean).every((l) => /billing/i.test(l) || !/\w{4,}/.test(l)), {timeout: 5_000}).toBe(true);
       const csv = await downloadCsv(page, "comments");
       expect(csv.rows.length).toBeGreaterThan(0);
       expect(csv.rows.every((r) => /billing/i.test(r.text))).toBe(true);

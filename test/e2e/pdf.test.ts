@@ -13,6 +13,8 @@ import {PDFArray, PDFDict, PDFDocument, PDFName, PDFString} from "pdf-lib";
 import {exitCodes, main} from "../../src/cli/main.js";
 import {launchChromium} from "../support/browser.js";
 import {waitForPage} from "../support/page.js";
+import {publishedActivitySql} from "../../src/metrics/activity.js";
+import {readWarehouse} from "../../src/warehouse/read.js";
 
 const siteUrl = inject("siteUrl");
 const distDir = inject("distDir");
@@ -89,6 +91,33 @@ describe("rapport pdf", () => {
     expect(texts[retentionStart]).toMatch(/Retention, page 1 of \d/);
     // The Overview links to the Methodology: in a forwarded PDF such a link would point at a server that is gone.
     expect((await links(out)).filter((uri) => uri.includes("127.0.0.1"))).toEqual([]);
+  });
+
+  it("prints a table's rows, not only those Inputs.table drew: every row of a short table, the first 40 of a long one with a note saying where the rest are", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "rapport-pdf-")), "tables.pdf");
+    vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      expect(await main(["pdf", "index", "quality", "--out", out, "--site", distDir])).toBe(exitCodes.ok);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    const text = execFileSync(pdftotext, ["-layout", out, "-"], {encoding: "utf-8"});
+    // The Overview's monthly table: a row per month and channel, as the warehouse publishes them, newest month first.
+    // (publishedActivitySql also holds each month's "All channels" total, which the table does not list.)
+    const rows = (await readWarehouse((db) => db.all<{month: Date; channel: string}>(publishedActivitySql()))).filter((r) => r.channel !== "All channels");
+    expect(rows.length).toBeGreaterThan(40);
+    expect(text.replace(/\s+/g, " ")).toContain(`The first 40 of ${rows.length.toLocaleString("en-US")} rows, in the order shown on screen; all ${rows.length.toLocaleString("en-US")} are on the “${heading("index.html")}” page of the published report and in its CSV download.`);
+    const monthRow = /^\s*(January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\s{2,}\S/;
+    const printed = text.split("\n").filter((line) => monthRow.test(line));
+    // Inputs.table draws rows as they scroll into view, so a print of it held only the first screenful; the printed copy has all 40.
+    expect(printed.length).toBe(40);
+    const newest = [...new Set(rows.map((r) => +r.month))].sort((a, b) => b - a).slice(0, 3).map((t) => new Date(t).toLocaleDateString("en-US", {month: "long", year: "numeric", timeZone: "UTC"}));
+    expect(printed[0]).toContain(newest[0]);
+    expect(printed.some((line) => line.includes(newest[2]))).toBe(true);
+    // Data quality's file table is short: every file, and no note.
+    const files = await readWarehouse((db) => db.all<{path: string}>("SELECT path FROM _files"));
+    for (const {path} of files) expect(text).toContain(path.split("/").at(-1));
+    expect(text.match(/The first \d+ of/g)).toHaveLength(1);
   });
 
   it("rapport pdf with a page the site does not have, or without --out, is a usage error", async () => {

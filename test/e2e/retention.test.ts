@@ -136,6 +136,32 @@ describe("the Retention page", () => {
     }
   });
 
+  it("fits the monthly triangle inside its card on a laptop, and on a phone scrolls it inside the card and says so", async () => {
+    for (const [width, fits] of [[1366, true], [390, false]] as const) {
+      const {page, errors} = await visit(browser, siteUrl + "retention", {width, height: 900});
+      try {
+        const card = (await page.locator("main .rapport-chart[data-chart=cohort-triangle]").boundingBox())!;
+        const svg = (await page.locator("main svg[aria-label^='Cohort retention heatmap']").boundingBox())!;
+        const scroller = page.locator("main .rapport-triangle .rapport-scroll");
+        const [scrollWidth, clientWidth] = await scroller.evaluate((e) => [e.scrollWidth, e.clientWidth]);
+        if (fits) {
+          // Before: 25 px cells made the 37 columns 1,025 px wide in a 964 px card, 61 px past its edge.
+          expect(svg.x + svg.width, `width ${width}`).toBeLessThanOrEqual(card.x + card.width);
+          expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+          expect(await page.locator("[data-triangle-scroll]").count()).toBe(0);
+        } else {
+          expect(scrollWidth).toBeGreaterThan(clientWidth); // the later months are a scroll away, inside the card
+          expect((await scroller.boundingBox())!.x + clientWidth).toBeLessThanOrEqual(card.x + card.width);
+          expect(await page.locator("[data-triangle-scroll]").innerText()).toBe("Scroll sideways for later months →");
+        }
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    }
+  });
+
   it("swaps a reversed date range and says so, instead of drawing nonsense", async () => {
     const {page, errors} = await visit(browser, siteUrl + "retention");
     try {

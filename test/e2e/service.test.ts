@@ -216,6 +216,29 @@ describe("the Service page", () => {
     }
   });
 
+  it("stacks its cards on a phone with no empty space under any, and keeps the first row of cards short on a laptop", async () => {
+    for (const width of [390, 1366]) {
+      const {page, errors} = await visit(browser, siteUrl + "service", {width, height: 900});
+      try {
+        // A card's empty space: from its last line of text to its bottom edge, less its own padding (1rem).
+        const empty = await page.locator("main .grid-cols-4 > .card").evaluateAll((cards) =>
+          cards.map((card) => {
+            const bottom = Math.max(...[...card.children].map((c) => c.getBoundingClientRect().bottom));
+            return Math.round(card.getBoundingClientRect().bottom - bottom - parseFloat(getComputedStyle(card).paddingBottom));
+          })
+        );
+        expect(empty.length).toBe(4);
+        // Before: on a phone the rows took the tallest card's height (the closing brace the stylesheet lacked), and on a
+        // laptop the NPS gap card's paragraph of explanation stretched the row of cards by 100 px and more.
+        for (const [i, gap] of empty.entries()) expect(gap, `card ${i + 1} at ${width} px`).toBeLessThanOrEqual(width < 640 ? 4 : 40);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    }
+  });
+
   it("publishes its data under 1 MB compressed, with no time figure or count for fewer than minGroupSize tickets and no CSAT for fewer ratings", () => {
     const file = readdirSync(join(distDir, "_file", "data")).find((f) => /^service\.[0-9a-f]+\.json$/.test(f))!;
     const text = readFileSync(join(distDir, "_file", "data", file));

@@ -50,7 +50,7 @@ describe("the Overview page", () => {
     try {
       const bars = page.locator("main figure svg g[aria-label='rect'] rect, main svg[aria-label^='Net revenue'] g[aria-label='rect'] rect");
       expect(await bars.count()).toBeGreaterThan(100);
-      expect(await page.locator("main table tbody tr").count()).toBeGreaterThan(5);
+      expect(await page.locator("main form table tbody tr").count()).toBeGreaterThan(5);
       // The channel mix is computed with arquero in the browser: one bar per channel.
       expect(await page.locator("main svg[aria-label^='Share of net revenue'] g[aria-label='bar'] rect").count()).toBe(5);
       expect(errors).toEqual([]);
@@ -206,6 +206,26 @@ describe("the Overview scorecard and filters", () => {
   });
 });
 
+describe("the default date range", () => {
+  it("ends on the data's last day on every page with a range (the last order; the last ticket on Service), not on its last week's or month's start", async () => {
+    const [{order, ticket}] = await readWarehouse((db) => db.all<{order: string; ticket: string}>("SELECT strftime(max(ordered_at), '%Y-%m-%d') AS order, (SELECT strftime(max(opened_at), '%Y-%m-%d') FROM tickets) AS ticket FROM orders"));
+    const ends: Record<string, string> = {};
+    for (const path of ["", "retention", "clv", "nps", "service"]) {
+      const {page, errors} = await visit(browser, siteUrl + path);
+      try {
+        ends[path || "index"] = await page.locator("main .rapport-range input[type=date]").nth(1).inputValue();
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    }
+    // Before the fix Retention and Service ended on 2026-10-26 (their last week's Monday) and CLV on 2026-10-01.
+    expect(ends).toEqual({index: order, retention: order, clv: order, nps: order, service: ticket});
+    expect(order).toBe("2026-10-31"); // the sample's last order and last ticket: the pages agree
+    expect(ticket).toBe(order);
+  });
+});
+
 describe("the Data quality page", () => {
   it("shows the records read and rejected that the warehouse's load manifest holds", async () => {
     const [totals] = await readWarehouse((db) => db.all<{read: number; rejected: number}>(`SELECT sum("read")::INTEGER AS "read", sum(rejected)::INTEGER AS rejected FROM _files`));
@@ -214,7 +234,7 @@ describe("the Data quality page", () => {
       const number = async (selector: string) => Number((await page.locator(selector).first().textContent())!.replace(/,/g, ""));
       expect(await number("main .card .big")).toBe(totals.read);
       expect(await number("[data-metric=rejected] .big")).toBe(totals.rejected);
-      expect(await page.locator("[data-chart=file-table] table tbody tr").count()).toBe((await readWarehouse((db) => db.all("SELECT path FROM _files"))).length);
+      expect(await page.locator("[data-chart=file-table] form table tbody tr").count()).toBe((await readWarehouse((db) => db.all("SELECT path FROM _files"))).length);
       expect(await page.locator("main svg[aria-label^='Records accepted'] g[aria-label='bar'] rect").count()).toBeGreaterThan(0);
       expect(await page.locator("main svg[aria-label^='The dates each kind'] g[aria-label='bar'] rect").count()).toBe(4);
       expect(errors).toEqual([]);

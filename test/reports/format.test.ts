@@ -7,7 +7,7 @@ import {configSchema} from "../../src/config.js";
 
 const day = new Date("2026-10-07T00:00:00Z");
 // Intl puts a no-break space (U+00A0) or a narrow one (U+202F) where people write a space.
-const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, " ");
+const plain = (s: string) => s.replace(/[\u00a0\u202f\u2009]/g, " ");
 
 describe("makeFormats", () => {
   it("writes money in the data set's currency with the locale's marks", () => {
@@ -25,6 +25,10 @@ describe("makeFormats", () => {
     expect(makeFormats({locale: "en-GB", currency: null}).date(day)).toBe("7 Oct 2026");
     expect(makeFormats({locale: "de-DE", currency: null}).date(day)).toBe("07.10.2026");
     expect(makeFormats({locale: "en-GB", currency: null}).month(day)).toBe("October 2026");
+    // A range as the locale writes one (CLDR interval formats): month first in en-US, day first in en-GB.
+    expect(plain(makeFormats({locale: "en-US", currency: null}).range("2026-10-01", "2026-10-31"))).toBe("Oct 1 – 31, 2026");
+    expect(plain(makeFormats({locale: "en-GB", currency: null}).range("2026-10-01", "2026-10-31"))).toMatch(/^1 ?– ?31 Oct 2026$/);
+    expect(plain(makeFormats({locale: "en-GB", currency: null}).range("2025-12-01", "2026-01-31"))).toBe("1 Dec 2025 – 31 Jan 2026");
     // A UTC date stays its day whatever the reader's time zone (the last hour of the day included).
     expect(makeFormats({locale: "en-GB", currency: null}).date("2026-10-07T23:30:00Z")).toBe("7 Oct 2026");
   });
@@ -33,6 +37,10 @@ describe("makeFormats", () => {
     expect(plain(makeFormats({locale: "de-DE", currency: null}).percent(0.1484))).toBe("14,8 %");
     expect(makeFormats({locale: "en-US", currency: null}).percent(-0.05, {digits: 0, signed: true})).toBe("-5%");
     expect(makeFormats({locale: "de-DE", currency: null}).number(12345.678, {digits: 1})).toBe("12.345,7");
+    // Scores and changes on a ±100 scale: a plus sign, a true minus sign (U+2212), and a plain 0 for what rounds to zero.
+    const en = makeFormats({locale: "en-US", currency: null});
+    expect([12.4, -3.6, -0.4, 0.4, 0].map((x) => en.number(x, {signed: true}))).toEqual(["+12", "\u22124", "0", "0", "0"]);
+    expect(makeFormats({locale: "de-DE", currency: null}).number(-1234.56, {digits: 1, signed: true})).toBe("\u22121.234,6");
   });
   it("writes one duration style for every page: minutes under an hour, hours under two days, then days", () => {
     const f = makeFormats({locale: "en-US", currency: null});
