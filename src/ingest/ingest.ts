@@ -9,7 +9,7 @@
  * that replaces it only when the whole load succeeds. A file whose reject
  * share is above the threshold fails the load and nothing is written.
  */
-import {existsSync, statSync} from "node:fs";
+import {constants, existsSync, statSync} from "node:fs";
 import {copyFile, mkdir, readdir, rename, rm} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {basename, dirname, join, relative, resolve} from "node:path";
@@ -130,7 +130,7 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
   if (target !== null) {
     await mkdir(dirname(target), {recursive: true});
     await removeDatabase(work);
-    if (existsSync(target)) await copyFile(target, work);
+    if (existsSync(target)) await copyFile(target, work, constants.COPYFILE_FICLONE); // a reflink where the file system has them
   }
   try {
     const report = await withDuckDB(async (db) => {
