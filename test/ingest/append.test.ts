@@ -165,3 +165,27 @@ describe("ingest() of exports that only grew at their end", () => {
     expect(report.files[0]).toMatchObject({read: 15});
   });
 });
+
+describe("scanExport(path, {prefix})", () => {
+  it("scanExport(path, {prefix}) hashes the first prefix bytes and counts their line ends, wherever the read's chunks (1 MB) cut them", async () => {
+    const {scanExport} = await import("../../src/ingest/csv.js");
+    const {createHash} = await import("node:crypto");
+    const row = "o-0000001,c-00001,2024-01-01T00:00:00Z,12.50,USD,completed\n"; // 59 bytes
+    const text = "id,customer_id,ordered_at,amount,currency,status\n" + row.repeat(60_000); // about 3.5 MB
+    const dir = tempTree({"orders.csv": text});
+    const bytes = Buffer.from(text);
+    for (const prefix of [1 << 20, (1 << 20) + 1, (1 << 20) - 1, 2 * (1 << 20), bytes.length - row.length, bytes.length]) {
+      const scan = await scanExport(join(dir, "orders.csv"), {prefix});
+      const head = bytes.subarray(0, prefix);
+      expect(scan.prefix, String(prefix)).toEqual({
+        bytes: prefix,
+        sha256: createHash("sha256").update(head).digest("hex"),
+        lines: head.toString("latin1").split("\n").length - 1,
+        wholeLines: head[head.length - 1] === 10
+      });
+      expect(scan.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
+      expect(scan.csv!.lines).toBe(60_001);
+    }
+    expect((await scanExport(join(dir, "orders.csv"), {prefix: bytes.length + 1})).prefix).toBeUndefined();
+  });
+});
