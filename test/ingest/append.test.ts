@@ -45,9 +45,9 @@ const newNps = "n4,c4,2024-04-03,10,love it\nn1,c1,2024-03-01,9,great\n";
 const now = new Date("2026-11-01T00:00:00Z");
 const later = new Date("2026-11-02T00:00:00Z");
 
-async function load(dir: string, {at = later, config = {}, append = true} = {}): Promise<{report: IngestReport; log: string[]}> {
+async function load(dir: string, {at = later, config = {}, append = true, mirror = true} = {}): Promise<{report: IngestReport; log: string[]}> {
   const log: string[] = [];
-  const report = await ingest(["data"], {cwd: dir, config: parseConfig({rejectThreshold: 1, ...config}), sources, warehouse: join(dir, "w.duckdb"), mirror: true, now: at, append, log: (l) => log.push(l)});
+  const report = await ingest(["data"], {cwd: dir, config: parseConfig({rejectThreshold: 1, ...config}), sources, warehouse: join(dir, "w.duckdb"), mirror, now: at, append, log: (l) => log.push(l)});
   return {report, log};
 }
 
@@ -68,15 +68,15 @@ const comparable = (report: IngestReport) => report.files.map(({seconds, appende
  * Day one loaded in two folders; day two's exports loaded in one by their new
  * rows and in the other by a full load (unchanged files skipped in both).
  */
-async function twoDays(day2: (data: string) => void, config = {}): Promise<{appended: Awaited<ReturnType<typeof load>>; full: Awaited<ReturnType<typeof load>>; a: string; b: string}> {
+async function twoDays(day2: (data: string) => void, config = {}, mirror = true): Promise<{appended: Awaited<ReturnType<typeof load>>; full: Awaited<ReturnType<typeof load>>; a: string; b: string}> {
   const a = tempTree({"data/customers.csv": customers, "data/orders.csv": orders, "data/nps_responses.csv": nps});
   const b = tempTree({});
   cpSync(join(a, "data"), join(b, "data"), {recursive: true});
-  await load(a, {at: now});
-  await load(b, {at: now});
+  await load(a, {at: now, mirror});
+  await load(b, {at: now, mirror});
   day2(join(a, "data"));
   day2(join(b, "data"));
-  return {appended: await load(a, {config}), full: await load(b, {config, append: false}), a, b};
+  return {appended: await load(a, {config, mirror}), full: await load(b, {config, append: false, mirror}), a, b};
 }
 
 describe("ingest() of exports that only grew at their end", () => {
@@ -119,6 +119,16 @@ describe("ingest() of exports that only grew at their end", () => {
       {path: "data/nps_responses.csv", mode: "append", from: Buffer.byteLength(nps), records: 2},
       {path: "data/orders.csv", mode: "append", from: Buffer.byteLength(orders), records: 9}
     ]);
+  });
+
+  it("ingest() without mirror (rapport ingest: rows replaced by id, none removed) appends the same way", async () => {
+    const {appended, full, a, b} = await twoDays((data) => {
+      appendFileSync(join(data, "customers.csv"), newCustomers);
+      appendFileSync(join(data, "orders.csv"), newOrders);
+    }, {}, false);
+    expect(appended.report.files.find((f) => f.path === "data/orders.csv")!.appended).toEqual({fromByte: Buffer.byteLength(orders), fromLine: 8, read: 9});
+    expect(comparable(appended.report)).toEqual(comparable(full.report));
+    expect(await contents(a)).toEqual(await contents(b));
   });
 
   it("ingest() reads a file whole when a row before its old end was rewritten, saying why, and still gives a full load's warehouse", async () => {
