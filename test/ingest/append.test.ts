@@ -154,19 +154,31 @@ describe("ingest() of exports that only grew at their end", () => {
     expect(await contents(a)).toEqual(await contents(b));
   });
 
-  it("ingest() falls back to a full load, in one line, for a shorter file, a changed header, a config change or a missing line break", async () => {
-    const cases: [string, (data: string) => void, object, string][] = [
-      ["shorter", (d) => writeFileSync(join(d, "orders.csv"), orders.split("\n").slice(0, 4).join("\n") + "\n"), {}, `shorter than at the last load (${Buffer.byteLength(orders)} bytes)`],
-      ["header", (d) => writeFileSync(join(d, "orders.csv"), orders.replace("status\n", "Status\n") + newOrders), {}, `changed within its first ${Buffer.byteLength(orders)} bytes (the part loaded last time)`],
-      ["config", (d) => appendFileSync(join(d, "orders.csv"), newOrders), {maxDaysInFuture: 3000}, "rapport.config.json (or --source) changed since the last load"]
-    ];
-    for (const [name, change, config, why] of cases) {
+  const cases: [string, (data: string) => void, object, string][] = [
+    ["a shorter file", (d) => writeFileSync(join(d, "orders.csv"), orders.split("\n").slice(0, 4).join("\n") + "\n"), {}, `shorter than at the last load (${Buffer.byteLength(orders)} bytes)`],
+    ["a changed header", (d) => writeFileSync(join(d, "orders.csv"), orders.replace("status\n", "Status\n") + newOrders), {}, `changed within its first ${Buffer.byteLength(orders)} bytes (the part loaded last time)`],
+    ["a config change", (d) => appendFileSync(join(d, "orders.csv"), newOrders), {maxDaysInFuture: 3000}, "rapport.config.json (or --source) changed since the last load"]
+  ];
+  for (const [name, change, config, why] of cases) {
+    it(`ingest() reads a file whole, saying why in one line, and gives a full load's warehouse: ${name}`, async () => {
       const {appended, full, a, b} = await twoDays(change, config);
-      expect(appended.log, name).toContain(`[2/3] data/orders.csv: read whole: ${why}`);
-      expect(comparable(appended.report), name).toEqual(comparable(full.report));
-      expect(await contents(a), name).toEqual(await contents(b));
-    }
-    // A last line without its line break: the new bytes continue it.
+      expect(appended.log).toContain(`[2/3] data/orders.csv: read whole: ${why}`);
+      expect(comparable(appended.report)).toEqual(comparable(full.report));
+      expect(await contents(a)).toEqual(await contents(b));
+    });
+  }
+
+  it("ingest() reads a file whole when the warehouse was loaded by another version of rapport's ingest code", async () => {
+    const a = tempTree({"data/orders.csv": orders});
+    await load(a, {at: now});
+    await withDuckDB((db) => db.run(`UPDATE _files SET code_version = 'an older one'`), join(a, "w.duckdb"));
+    appendFileSync(join(a, "data/orders.csv"), newOrders);
+    const {log, report} = await load(a);
+    expect(log).toContain("[1/1] data/orders.csv: read whole: rapport's ingest code changed since the last load");
+    expect(report.files[0]).toMatchObject({read: 15, appended: undefined});
+  });
+
+  it("ingest() reads a file whole when its last line had no line break (the new bytes continue it)", async () => {
     const a = tempTree({"data/orders.csv": orders.trimEnd()});
     await load(a, {at: now});
     appendFileSync(join(a, "data/orders.csv"), "0\n" + newOrders);
