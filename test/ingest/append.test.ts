@@ -175,7 +175,8 @@ describe("ingest() of exports that only grew at their end", () => {
     appendFileSync(join(a, "data/orders.csv"), newOrders);
     const {log, report} = await load(a);
     expect(log).toContain("[1/1] data/orders.csv: read whole: rapport's ingest code changed since the last load");
-    expect(report.files[0]).toMatchObject({read: 15, appended: undefined});
+    expect(report.files[0]).toMatchObject({read: 15});
+    expect(report.files[0].appended).toBeUndefined();
   });
 
   it("ingest() reads a file whole when its last line had no line break (the new bytes continue it)", async () => {
