@@ -19,6 +19,11 @@ export interface BenchResults {
   /** The Explore notebook's weight and time to first result (absent in results of earlier runs). */
   explore?: ExploreMeasure;
   exploreTargets?: {overheadGzipBytes: number; firstResultMs: number};
+  /**
+   * The next night's refresh (ingest, every metric, CLV fit, site build) after a day of new orders (1% more) at
+   * the end of the orders export, against this run's full refresh (pipeline + site build); absent in earlier runs.
+   */
+  dayAfter?: StageResult & {refreshSeconds: number; share: number; target: number; parts: Record<string, number>; addedOrders: number; appended: {fromLine: number; read: number} | null};
 }
 
 const n = (x: number) => x.toLocaleString("en");
@@ -44,8 +49,20 @@ export function formatTable(r: BenchResults): string {
       );
     }
   }
+  const d = r.dayAfter;
+  if (d) {
+    lines.push(
+      `| **day after: ${n(d.addedOrders)} new orders (1%), then ingest + all metrics + CLV fit + site build** | **${d.seconds.toFixed(1)}** | ` +
+        `**${(d.share * 100).toFixed(1)}% of the full refresh** (${d.refreshSeconds.toFixed(1)} s; target ≤ ${d.target * 100}%: ${verdict(d.share <= d.target)}) | ${mb(d.peakRssMB)} |`
+    );
+  }
   const parts = Object.entries(baseline.parts).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(", ");
-  lines.push("", `DuckDB alone: ${parts}.`, "");
+  lines.push("", `DuckDB alone: ${parts}.`);
+  if (d) {
+    const how = d.appended ? `the orders export loaded by its ${n(d.appended.read)} new rows from line ${n(d.appended.fromLine)}` : "the orders export read whole";
+    lines.push("", `Day after: ${Object.entries(d.parts).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(", ")}; ${how}.`);
+  }
+  lines.push("");
   lines.push("| page | requests | downloaded (gzip) | charts drawn | charts |", "| --- | ---: | ---: | ---: | ---: |");
   for (const p of r.pages) {
     lines.push(

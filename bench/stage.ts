@@ -7,7 +7,7 @@
  * Times the stage's work only (not Node's start-up), and writes
  * {seconds, maxRssMB, info} to RESULT.json; logs go to stderr.
  */
-import {readFileSync, writeFileSync} from "node:fs";
+import {appendFileSync, closeSync, fstatSync, openSync, readFileSync, readSync, writeFileSync} from "node:fs";
 import {join, resolve} from "node:path";
 import {pathToFileURL} from "node:url";
 import {computeMetric, toJson} from "../src/cli/metrics.js";
@@ -15,6 +15,8 @@ import {runIngest} from "../src/cli/ingest.js";
 import {exitCodes, main} from "../src/cli/main.js";
 import {parseConfig} from "../src/config.js";
 import {fitClv} from "../src/metrics/clv.js";
+import {random} from "../src/sample/random.js";
+import {sampleId, sampleIds} from "../src/sample/generate.js";
 import {sampleScale} from "../src/sample/scale.js";
 import {writeSample} from "../src/sample/write.js";
 import {literal, withDuckDB} from "../src/warehouse/duckdb.js";
@@ -107,8 +109,57 @@ export const stages: Record<string, Stage> = {
   },
   async pages(c) {
     return {pages: await measurePages(join(c.project, "dist")), explore: await measureExplore(join(c.project, "dist"))};
+  },
+  async "day after"(c) {
+    // The next night's refresh: a day of new orders (1% of them) at the end of the orders export, then ingest,
+    // every metric, the CLV fit and the site build as the stages above run them. Last, since it changes the exports.
+    const added = appendDayOfOrders(join(c.data, "orders.csv"), 0.01, c);
+    const parts: Record<string, number> = {};
+    const time = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
+      const started = performance.now();
+      const result = await f();
+      parts[name] = (performance.now() - started) / 1000;
+      return result;
+    };
+    const report = await time("ingest", () => runIngest({paths: [c.data], cwd: c.project, config: parseConfig({}), warehouse: c.warehouse, mirror: true, log: (line) => console.error(line)}));
+    if (report.failed.length) throw new Error(`ingest failed: ${JSON.stringify(report.failed)}`);
+    const orders = report.files.find((f) => f.path.endsWith("orders.csv"))!;
+    if (orders.accepted < added.orders) throw new Error(`day after: the ${added.orders} new orders were not loaded (${JSON.stringify(orders)})`);
+    for (const name of pipelineStages.filter((s) => s !== "ingest")) await time(name, () => stages[name](c));
+    await time("site build", () => stages["site build"](c));
+    return {parts, addedOrders: added.orders, appended: orders.appended ?? null, accepted: report.files.reduce((s, f) => s + f.accepted, 0)};
   }
 };
+
+/**
+ * Appends a day of new orders to the orders export, as the next day's export
+ * would hold them: `share` of its orders, numbered on from its last id, dated
+ * on the day after its last order, by customers drawn from those generated,
+ * with the generator's amounts (gamma, mean about 40) and statuses, from a
+ * random stream seeded by the run's seed. Returns how many it added.
+ */
+export function appendDayOfOrders(path: string, share: number, {seed, customers}: Pick<BenchContext, "seed" | "customers">): {orders: number} {
+  const fd = openSync(path, "r");
+  const size = fstatSync(fd).size;
+  const tail = Buffer.alloc(Math.min(size, 4096));
+  readSync(fd, tail, 0, tail.length, size - tail.length);
+  closeSync(fd);
+  const last = tail.toString("utf-8").trimEnd().split("\n").pop()!.split(",");
+  const [prefix, width] = sampleIds.orders;
+  const lastId = Number(last[0].slice(prefix.length + 1));
+  const day = Date.parse(last[2].slice(0, 10) + "T00:00:00Z") + 86_400_000;
+  const n = Math.max(1, Math.round(lastId * share));
+  const rng = random(seed + 1);
+  const times = Array.from({length: n}, () => day + Math.floor(rng() * 86_400) * 1000).sort((a, b) => a - b);
+  const statuses = [["completed", 93], ["refunded", 4], ["cancelled", 3]] as const;
+  const rows = times.map((t, i) => {
+    const customer = `c-${String(1 + Math.floor(rng() * customers)).padStart(5, "0")}`;
+    const amount = Math.round(rng.gamma(6, 40 / 6) * 100) / 100;
+    return `${sampleId(prefix, lastId + 1 + i, width)},${customer},${new Date(t).toISOString().replace(".000Z", "Z")},${amount.toFixed(2)},USD,${rng.pick(statuses)}\n`;
+  });
+  appendFileSync(path, rows.join(""));
+  return {orders: n};
+}
 
 /** The stages of the pipeline the 1.5x target is about. */
 export const pipelineStages = ["ingest", ...Object.keys(stages).filter((s) => s.startsWith("metric ")), "clv fit"];

@@ -136,6 +136,7 @@ export function formatReport(report: IngestReport, threshold: number): string {
       const rows = `${f.empty.previousRows.toLocaleString("en")} row${f.empty.previousRows === 1 ? "" : "s"}`;
       out.push(`  ${f.path}: EMPTY: no record in it; ${f.empty.previousRows === 0 ? "nothing loaded" : f.empty.kept ? `its ${rows} from the previous load were kept` : `its ${rows} from the previous load were removed`}`);
     }
+    if (f.appended) out.push(`  ${f.path}: read from line ${f.appended.fromLine.toLocaleString("en")} on (${f.appended.read.toLocaleString("en")} new records; the rest was loaded before and had not changed)`);
     for (const r of f.reasons.slice(0, 5)) out.push(`  ${f.path}: ${formatGroup(r)}`);
     if (f.reasons.length > 5) out.push(`  ${f.path}: … ${f.reasons.length - 5} more kinds of reject (see the _rejects table${report.rejects ? " or the rejects file" : ""})`);
   }

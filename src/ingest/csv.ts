@@ -62,15 +62,44 @@ export interface ScannedExport {
   sha256: string;
   /** Set for CSV-like files (.csv, .tsv, .txt). */
   csv?: CsvProfile;
+  /**
+   * With scanExport(path, {prefix: N}) and a file of at least N bytes: the
+   * SHA-256 of its first N bytes, the line ends (LF) among them, and whether
+   * the last of them is a LF (so the first N bytes are whole lines).
+   */
+  prefix?: {bytes: number; sha256: string; lines: number; wholeLines: boolean};
 }
 
-/** Hashes a file and, for CSV, profiles it, in one read. */
-export async function scanExport(path: string): Promise<ScannedExport> {
+/**
+ * Hashes a file and, for CSV, profiles it, in one read. With `prefix`, also
+ * hashes its first `prefix` bytes on the way (the size of the version loaded
+ * last: same hash, and the file only grew at its end).
+ */
+export async function scanExport(path: string, {prefix}: {prefix?: number} = {}): Promise<ScannedExport> {
   const hash = createHash("sha256");
   const csv = /\.(csv|tsv|txt)$/i.test(path);
+  let offset = 0; // bytes hashed so far
+  let lfs = 0; // LFs counted so far (for the prefix's line count)
+  let head: ScannedExport["prefix"];
+  const feed = (chunk: Buffer) => {
+    if (prefix !== undefined && head === undefined && offset + chunk.length >= prefix) {
+      const cut = prefix - offset;
+      hash.update(chunk.subarray(0, cut));
+      for (let i = chunk.indexOf(10); i >= 0 && i < cut; i = chunk.indexOf(10, i + 1)) lfs++;
+      head = {bytes: prefix, sha256: hash.copy().digest("hex"), lines: lfs, wholeLines: cut > 0 ? chunk[cut - 1] === 10 : lastByte === 10};
+      hash.update(chunk.subarray(cut));
+    } else {
+      hash.update(chunk);
+      if (prefix !== undefined && head === undefined) for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lfs++;
+    }
+    offset += chunk.length;
+    if (chunk.length) lastByte = chunk[chunk.length - 1];
+  };
+  let lastByte = -1;
+  if (prefix === 0) head = {bytes: 0, sha256: createHash("sha256").digest("hex"), lines: 0, wholeLines: true};
   if (!csv) {
-    for await (const chunk of createReadStream(path, {highWaterMark: 1 << 20})) hash.update(chunk as Buffer);
-    return {sha256: hash.digest("hex")};
+    for await (const chunk of createReadStream(path, {highWaterMark: 1 << 20})) feed(chunk as Buffer);
+    return {sha256: hash.digest("hex"), ...(head ? {prefix: head} : {})};
   }
   const encoding = sniffEncoding(path);
   const profile: CsvProfile = {encoding, utf8: encoding === "utf-8", lines: 0, loneCr: false, longest: 0};
@@ -81,7 +110,7 @@ export async function scanExport(path: string): Promise<ScannedExport> {
   let carry: Buffer = Buffer.alloc(0); // an incomplete UTF-8 sequence at the end of the previous chunk
   for await (const data of createReadStream(path, {highWaterMark: 1 << 20})) {
     const chunk = data as Buffer;
-    hash.update(chunk);
+    feed(chunk);
     if (encoding !== "utf-8") continue;
     if (profile.utf8) {
       const joined = carry.length ? Buffer.concat([carry, chunk]) : chunk;
@@ -118,7 +147,7 @@ export async function scanExport(path: string): Promise<ScannedExport> {
   if (carry.length) profile.utf8 = false;
   if (lineBytes > profile.longest) profile.longest = lineBytes;
   if (lineHasContent) profile.lines = total + 1;
-  return {sha256: hash.digest("hex"), csv: profile};
+  return {sha256: hash.digest("hex"), csv: profile, ...(head ? {prefix: head} : {})};
 }
 
 /** The length of the prefix of bytes that does not end inside a UTF-8 sequence. */

@@ -9,8 +9,9 @@
  * that replaces it only when the whole load succeeds. A file whose reject
  * share is above the threshold fails the load and nothing is written.
  */
-import {existsSync, statSync} from "node:fs";
+import {constants, existsSync, statSync} from "node:fs";
 import {copyFile, mkdir, readdir, rename, rm} from "node:fs/promises";
+import {tmpdir} from "node:os";
 import {basename, dirname, join, relative, resolve} from "node:path";
 import {fileConfigFor, type FileConfig, type RapportConfig} from "../config.js";
 import {columnsOf} from "../schema/columns.js";
@@ -21,7 +22,8 @@ import {futureSql} from "./checks.js";
 import {rejectGroups, writeRejects, type RejectGroup} from "./rejects.js";
 import {detectExport} from "./detect.js";
 import {IngestError} from "./errors.js";
-import {afterStaging, beforeCounting, consumerOf, joinedHashes, joinRaw, loadLookup, prepareJoins, withScale, type Join, type NamedFile} from "./joins.js";
+import {afterStaging, beforeCounting, consumerOf, joinedHashes, joinRaw, joinsOf, loadLookup, prepareJoins, withScale, type Join, type NamedFile} from "./joins.js";
+import {appendDuplicatesSql, codeVersion, configHash, repeatsLoadedSql, tailOf, warehouseAllows, writeTail, type Previous, type Tail} from "./append.js";
 import type {ExportRule, FieldMapping, SourceDefinition} from "./source.js";
 import {applyOrderAttributes, checkCurrencies, createShapedTables, isShaped, removeShaped, shapedCounts, shapedRule, shapeExtras, shapeOrders, writeShaped} from "./lines.js";
 import {createTableSql, duplicatesSql, readSql, readerReasonSql, renumberSql, resolveFields, stageSql, unknownCustomerSql, upsertSql} from "./sql.js";
@@ -36,6 +38,8 @@ export interface IngestOptions {
   warehouse: string | null;
   /** Reload files even when unchanged. */
   force?: boolean;
+  /** Load an export that only grew at its end by its new rows (see append.ts); false reads every changed file whole. Default true. */
+  append?: boolean;
   /**
    * Write the loaded warehouse to this file instead of replacing `warehouse`
    * (a build swaps it in later, together with the site). Nothing is written
@@ -73,6 +77,13 @@ export interface FileReport {
   kinds?: {orders: number; returns: number; guestOrders: number; lines: number};
   /** Set when the file held no record: how many rows its previous version had loaded, and whether they were kept. */
   empty?: {previousRows: number; kept: boolean};
+  /**
+   * Set when only the rows after the part loaded last time were read (the file
+   * had only grown at its end; see append.ts): from which byte and line, and
+   * how many records that was. read, accepted, rejected, skipped and reasons
+   * are the whole file's all the same.
+   */
+  appended?: {fromByte: number; fromLine: number; read: number};
 }
 
 export interface IngestReport {
@@ -94,13 +105,18 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
   const files = await expandPaths(paths, cwd);
   if (files.length === 0) throw new IngestError(`no exports found in ${paths.join(", ")}: expected .csv, .json or .parquet files`);
   const target = warehouse === null ? null : resolve(cwd, warehouse);
-  const scans = new Map(await Promise.all(files.map(async (f) => [f, await scanExport(f)] as const)));
+  // A warehouse from before the returns and guest_orders tables is reloaded whole (an empty manifest).
+  const manifest =
+    target !== null && existsSync(target)
+      ? await withDuckDB((db) => db.all<ManifestRow>(`${manifestSql} WHERE (SELECT count(*) FROM returns) + (SELECT count(*) FROM guest_orders) >= 0`), target, {readOnly: true}).catch(() => [] as ManifestRow[])
+      : [];
+  const pathOf = (f: string) => relative(cwd, f) || basename(f);
+  // Each file is hashed whole and, on the way, up to its size at the last load (has it only grown at its end? see append.ts).
+  const scans = new Map(await Promise.all(files.map(async (f) => [f, await scanExport(f, {prefix: manifest.find((m) => m.path === pathOf(f))?.bytes})] as const)));
   const hashes = new Map([...scans].map(([f, s]) => [f, s.sha256]));
   let removed: string[] = [];
   for (const [file, hash] of joinedHashes(hashes, config, cwd)) hashes.set(file, hash);
   if (target !== null && existsSync(target)) {
-    // A warehouse from before the returns and guest_orders tables is reloaded whole (an empty manifest).
-    const manifest = await withDuckDB((db) => db.all<ManifestRow>(`${manifestSql} WHERE (SELECT count(*) FROM returns) + (SELECT count(*) FROM guest_orders) >= 0`), target, {readOnly: true}).catch(() => [] as ManifestRow[]);
     const current = new Set(files.map((f) => relative(cwd, f) || basename(f)));
     removed = mirror ? manifest.map((m) => m.path).filter((p) => !current.has(p)) : [];
     const unchanged = files.map((f) => manifest.find((m) => m.path === (relative(cwd, f) || basename(f)) && m.sha256 === hashes.get(f)));
@@ -114,7 +130,7 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
   if (target !== null) {
     await mkdir(dirname(target), {recursive: true});
     await removeDatabase(work);
-    if (existsSync(target)) await copyFile(target, work);
+    if (existsSync(target)) await copyFile(target, work, constants.COPYFILE_FICLONE); // a reflink where the file system has them
   }
   try {
     const report = await withDuckDB(async (db) => {
@@ -145,6 +161,8 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
       plans.sort((a, b) => loadOrder.indexOf(a.rule.entity) - loadOrder.indexOf(b.rule.entity));
       withJoins(plans);
       const reports: FileReport[] = [];
+      // Rows checked against the customers table are appended only when its customers were too (append.ts).
+      const load: LoadState = {customersReadWhole: removed.some((path) => manifest.find((m) => m.path === path)?.entity === "customers")};
       let derived = false;
       for (const [i, p] of plans.entries()) {
         if (!derived && p.rule.entity !== "customers" && p.rule.entity !== "orders") {
@@ -153,7 +171,7 @@ export async function ingest(paths: readonly string[], options: IngestOptions): 
         }
         const step = `[${i + 1}/${plans.length}]`;
         try {
-          reports.push(await loadFile(db, p, {force, mirror, check: target === null, now, log: (line, o) => log(`${step} ${line}`, o), scan: scans.get(p.path)!, sha256: hashes.get(p.path)!, config}));
+          reports.push(await loadFile(db, p, {force, mirror, check: target === null, now, log: (line, o) => log(`${step} ${line}`, o), scan: scans.get(p.path)!, sha256: hashes.get(p.path)!, config, load, source: options.source, append: options.append ?? true}));
         } catch (error) {
           orStop(p.path, error);
         }
@@ -258,21 +276,31 @@ function unreadable(relativePath: string, error: unknown): IngestError {
   );
 }
 
-async function loadFile(
-  db: Database,
-  p: Plan,
-  {force, mirror, check, now, log, scan, sha256, config}: {
-    force: boolean;
-    mirror: boolean;
-    check: boolean;
-    now: Date;
-    log: NonNullable<IngestOptions["log"]>;
-    scan: ScannedExport;
-    /** The file's hash for the manifest: with joins, combined with the hashes of the files it reads (joinedHashes). */
-    sha256: string;
-    config: RapportConfig;
-  }
-): Promise<FileReport> {
+/** What one load knows across its files (see append.ts). */
+interface LoadState {
+  /** A customers export was read whole (or removed): rows checked against customers are read whole too. */
+  customersReadWhole: boolean;
+}
+
+type LoadOptions = {
+  force: boolean;
+  mirror: boolean;
+  check: boolean;
+  now: Date;
+  log: NonNullable<IngestOptions["log"]>;
+  scan: ScannedExport;
+  /** The file's hash for the manifest: with joins, combined with the hashes of the files it reads (joinedHashes). */
+  sha256: string;
+  config: RapportConfig;
+  load: LoadState;
+  /** The --source the load was given. */
+  source?: string;
+  /** Whether a file that only grew may be loaded by its new rows. */
+  append: boolean;
+};
+
+async function loadFile(db: Database, p: Plan, options: LoadOptions): Promise<FileReport> {
+  const {force, check, now, log, sha256, config, load} = options;
   const started = performance.now();
   const {entity} = p.rule;
   const base: Omit<FileReport, "status" | "read" | "accepted" | "rejected" | "skipped" | "reasons" | "seconds"> = {
@@ -282,147 +310,254 @@ async function loadFile(
     entity
   };
   if (p.lookup) return loadLookupFile(db, p, {force, check, now, log, sha256});
-  if (!check && !force) {
-    const [previous] = await db.all<{sha256: string; read: number; accepted: number; rejected: number; skipped: number}>(
-      `SELECT sha256, "read"::DOUBLE AS "read", accepted::DOUBLE AS accepted, rejected::DOUBLE AS rejected, skipped::DOUBLE AS skipped FROM _files WHERE path = ${literal(p.relativePath)}`
-    );
-    if (previous?.sha256 === sha256) {
-      log(`${p.relativePath}: unchanged since the last load, skipped`);
-      return {...base, status: "unchanged", read: previous.read, accepted: previous.accepted, rejected: previous.rejected, skipped: previous.skipped, reasons: [], seconds: 0};
+  const previous = check ? undefined : await previousLoad(db, p.relativePath);
+  if (!check && !force && previous?.sha256 === sha256) {
+    log(`${p.relativePath}: unchanged since the last load, skipped`);
+    return {...base, status: "unchanged", read: previous.read, accepted: previous.accepted, rejected: previous.rejected, skipped: previous.skipped, reasons: [], seconds: 0};
+  }
+  if (statSync(p.path).size === 0) {
+    if (entity === "customers") load.customersReadWhole = true;
+    return emptyExport(db, p, base, {check, now, log, sha256, config, what: "0 bytes"});
+  }
+  let tail: Tail | {why: string} = {why: check ? "checked" : force ? "--force" : "told to read every file whole"};
+  if (!check && !force && options.append) {
+    const special =
+      joinsOf(p.rule).length > 0
+        ? "it joins other files"
+        : p.fileConfig?.name
+          ? "other files look up its rows"
+          : entity === "orders" && p.config !== undefined && isShaped(p.fileConfig, p.config)
+            ? "its orders are read with lines, returns or guests"
+            : p.rule.read
+              ? `${p.source.title} exports are read their own way`
+              : previous?.wholeNext ?? undefined;
+    tail = tailOf(options.scan, previous, {now, code: codeVersion(), config: configHash(config, options.source), reading: {csv: isCsv(p.path), special}});
+    if ("from" in tail && entity !== "customers" && load.customersReadWhole) tail = {why: "the customers export was read whole, so every row's customer is checked again"};
+    if ("from" in tail) {
+      const why = await warehouseAllows(db, entity, p.relativePath, tail.previous);
+      if (why) tail = {why};
     }
   }
-  if (statSync(p.path).size === 0) return emptyExport(db, p, base, {check, now, log, sha256, config, what: "0 bytes"});
-  log(`${p.relativePath}: reading as ${p.rule.title} (${p.source.title})…`, {transient: true});
+  if ("from" in tail) {
+    const appended = await loadRows(db, p, options, base, started, tail);
+    if (typeof appended !== "string") return appended;
+    tail = {why: appended};
+  }
+  if (previous) log(`${p.relativePath}: read whole: ${tail.why}`);
+  if (entity === "customers") load.customersReadWhole = true;
+  return (await loadRows(db, p, options, base, started, undefined, tail.why)) as FileReport;
+}
+
+/** The file's _files row, as append.ts needs it. */
+async function previousLoad(db: Database, path: string): Promise<Previous | undefined> {
+  const [row] = await db.all<Omit<Previous, "loadedAt"> & {loadedAt: number}>(
+    `SELECT sha256, bytes::DOUBLE AS bytes, "read"::DOUBLE AS "read", accepted::DOUBLE AS accepted, rejected::DOUBLE AS rejected, skipped::DOUBLE AS skipped,
+      epoch_ms(loaded_at)::DOUBLE AS "loadedAt", code_version AS "codeVersion", config_hash AS "configHash", note, whole_next AS "wholeNext" FROM _files WHERE path = ${literal(path)}`
+  );
+  return row ? {...row, loadedAt: new Date(row.loadedAt)} : undefined;
+}
+
+/**
+ * Reads, checks and writes a file's records: all of them, or with `tail` only
+ * those after the part loaded last time (see append.ts). An append that turns
+ * out not to be exact returns why, having written nothing, for a full load.
+ */
+async function loadRows(
+  db: Database,
+  p: Plan,
+  {mirror, check, now, log, scan, sha256, config, source}: LoadOptions,
+  base: Omit<FileReport, "status" | "read" | "accepted" | "rejected" | "skipped" | "reasons" | "seconds">,
+  started: number,
+  tail: Tail | undefined,
+  whole?: string
+): Promise<FileReport | string> {
+  const {entity} = p.rule;
   const read = {table: "raw", rejectsTable: "reader_rejects", ...readOptions(p.path, p.fileConfig)};
-  const csv = !p.rule.read && isCsv(p.path) ? scan.csv : undefined;
-  let reading = {normalised: false, done: async () => {}};
-  await db.run("DROP TABLE IF EXISTS reader_rejects; DROP TABLE IF EXISTS reader_rejects_scan");
-  const open = async (normalise: boolean) => {
-    try {
-      if (csv) reading = await openCsv(db, p.path, csv, read, {table: "raw", rejectsTable: "reader_rejects", normalise});
-      else await db.run(readSql(p.path, p.rule, read));
-    } catch (error) {
-      throw unreadable(p.relativePath, error);
+  // An append reads a copy of the header and the new bytes, whose line k is the file's line k + shift.
+  const tailPath = tail ? join(tmpdir(), `rapport-tail-${process.pid}-${Date.now()}.csv`) : undefined;
+  const shift = tail ? tail.firstLine - 2 : 0;
+  try {
+    if (tail && !(await writeTail(p.path, tail.from, tailPath!))) return "its header is not one plain line";
+    log(tail ? `${p.relativePath}: reading its new rows (from line ${tail.firstLine.toLocaleString("en")})…` : `${p.relativePath}: reading as ${p.rule.title} (${p.source.title})…`, {transient: true});
+    const csvPath = tailPath ?? p.path;
+    const csv = !p.rule.read && isCsv(p.path) ? (tail ? (await scanExport(tailPath!)).csv : scan.csv) : undefined;
+    let reading = {normalised: false, done: async () => {}};
+    await db.run("DROP TABLE IF EXISTS reader_rejects; DROP TABLE IF EXISTS reader_rejects_scan");
+    const open = async (normalise: boolean) => {
+      try {
+        if (csv) reading = await openCsv(db, csvPath, csv, read, {table: "raw", rejectsTable: "reader_rejects", normalise});
+        else await db.run(readSql(p.path, p.rule, read));
+      } catch (error) {
+        throw unreadable(p.relativePath, error);
+      }
+    };
+    await open(false);
+    const header = (await db.all<{column_name: string}>("DESCRIBE raw")).map((c) => c.column_name).filter((c) => c !== "_line");
+    const decimal = p.rule.decimal ?? ".";
+    const joined = await prepareJoins(db, p.relativePath, p.rule, header, p.joins); // raw now reads the file with its joins
+    p = {...p, rule: joined.rule};
+    const fields = resolveFields(entity, p.rule, header);
+    for (const spec of columnsOf(entity)) {
+      const field = fields.get(spec.name)!;
+      if (spec.required && field.raw === undefined && field.mapping.default === undefined) {
+        await reading.done();
+        throw new IngestError(
+          `${p.relativePath}: missing required column "${spec.name}" for ${p.rule.title} (looked for ${field.from}; the file has ${header.join(", ")}). ` +
+            (entity === "ratings" && spec.name.startsWith("scale_") ? `State the rating's scale for this file in rapport.config.json, e.g. "scale": [1, 5]. ` : "") +
+            `Rename the column, or map it in rapport.config.json: {"files": [{"match": "${basename(p.path)}", "columns": {"${spec.name}": "<column in your file>"}}]}`,
+          "bad-input",
+          p.relativePath
+        );
+      }
     }
-  };
-  await open(false);
-  const header = (await db.all<{column_name: string}>("DESCRIBE raw")).map((c) => c.column_name).filter((c) => c !== "_line");
-  const decimal = p.rule.decimal ?? ".";
-  const joined = await prepareJoins(db, p.relativePath, p.rule, header, p.joins); // raw now reads the file with its joins
-  p = {...p, rule: joined.rule};
-  const fields = resolveFields(entity, p.rule, header);
-  for (const spec of columnsOf(entity)) {
-    const field = fields.get(spec.name)!;
-    if (spec.required && field.raw === undefined && field.mapping.default === undefined) {
-      await reading.done();
-      throw new IngestError(
-        `${p.relativePath}: missing required column "${spec.name}" for ${p.rule.title} (looked for ${field.from}; the file has ${header.join(", ")}). ` +
-          (entity === "ratings" && spec.name.startsWith("scale_") ? `State the rating's scale for this file in rapport.config.json, e.g. "scale": [1, 5]. ` : "") +
-          `Rename the column, or map it in rapport.config.json: {"files": [{"match": "${basename(p.path)}", "columns": {"${spec.name}": "<column in your file>"}}]}`,
-        "bad-input",
-        p.relativePath
+    const shaped = entity === "orders" && p.config !== undefined && isShaped(p.fileConfig, p.config);
+    const shaping = shaped
+      ? {extras: shapeExtras(p.fileConfig, fields, header, p.relativePath), optional: p.fileConfig?.guests === "allow" ? ["customer_id"] : [], rules: false}
+      : {};
+    // One pass over the file: the raw view is read while staging, which also fills reader_rejects.
+    const stage = async () => {
+      try {
+        await db.run(stageSql(entity, p.rule, fields, {source: p.relativePath, table: "raw", staged: "staged", header, ...shaping}));
+      } catch (error) {
+        if (!csv || reading.normalised) throw unreadable(p.relativePath, error);
+        return false; // DuckDB refused the file on the fast path: the normaliser takes it line by line
+      } finally {
+        await reading.done();
+      }
+      return !csv || reading.normalised || (await csvAddsUp(db, "staged", "reader_rejects", csv));
+    };
+    if (!(await stage())) {
+      log(`${p.relativePath}: records do not line up with the file's lines (broken quoting, line breaks in values); reading it line by line…`, {transient: true});
+      await open(true);
+      await joinRaw(db, joined, decimal);
+      await stage();
+    }
+    // An append's stars check has the file's earlier rows on its side (wholeNext says when it does not).
+    await afterStaging(db, "staged", p.relativePath, p.rule, p.fileConfig, joined, {starsChecked: tail !== undefined});
+    await db.run("DROP VIEW raw");
+    let readerRejects = 0;
+    let footerLines = 0;
+    if (!p.rule.read && isCsv(p.path)) {
+      if (p.rule.footer) {
+        // A report's footer stands alone on its lines: not a record, so not a reject.
+        await db.run(`CREATE OR REPLACE TEMP TABLE footer_lines AS SELECT DISTINCT line FROM reader_rejects WHERE error_type = 'MISSING COLUMNS' AND regexp_matches(csv_line, ${literal(p.rule.footer.source)}${p.rule.footer.flags.includes("i") ? ", 'i'" : ""})`);
+        footerLines = await count(db, "SELECT count(*) FROM footer_lines");
+        if (footerLines > 0) await db.run("DELETE FROM reader_rejects WHERE line IN (SELECT line FROM footer_lines)");
+      }
+      readerRejects = await count(db, "SELECT count(DISTINCT line) FROM reader_rejects");
+      if (readerRejects + footerLines > 0 && !reading.normalised) {
+        if (footerLines > 0) await db.run("INSERT INTO reader_rejects (line) SELECT line FROM footer_lines"); // renumbering skips them too
+        await db.run(renumberSql("staged", "reader_rejects"));
+        if (footerLines > 0) await db.run("DELETE FROM reader_rejects WHERE error_type IS NULL");
+      }
+    }
+    if (shift > 0) await db.run(`UPDATE staged SET _line = _line + ${shift}; UPDATE reader_rejects SET line = line + ${shift}`);
+
+    const future = futureSql(entity, "staged", now, config.maxDaysInFuture);
+    if (future) await db.run(future);
+    if (!tail && readerRejects + footerLines === 0 && (await count(db, "SELECT count(*) FROM staged")) === 0) {
+      await db.run("DROP TABLE staged");
+      return emptyExport(db, p, base, {check, now, log, sha256, config, what: "a header only"});
+    }
+    if (shaped) await shapeOrders(db, "staged", p.fileConfig, p.config!);
+    if (tail) {
+      // A customer's row may have been completed from its orders since (created_at, region, ...): its content is not the file's.
+      if (entity === "customers" && (await count(db, repeatsLoadedSql(entity, "staged", p.relativePath))) > 0) {
+        await db.run("DROP TABLE staged");
+        return "a new row repeats the id of a customer loaded before";
+      }
+      await db.run(appendDuplicatesSql(entity, "staged", p.relativePath));
+    } else {
+      const distinct = await count(db, "SELECT count(DISTINCT id) = count(*) FROM staged WHERE problem IS NULL AND NOT _skip");
+      if (!distinct) await db.run(duplicatesSql(entity, "staged"));
+    }
+    if (entity !== "customers" && (entity !== "orders" || (await count(db, "SELECT count(*) FROM customers WHERE NOT _derived")) > 0)) {
+      await db.run(unknownCustomerSql("staged"));
+    }
+
+    const skips = await beforeCounting(db, "staged", joined, p.joins);
+    if (skips.length) base.skips = skips;
+    const [totals] = await db.all<{records: bigint; skipped: bigint; rejected: bigint}>(
+      `SELECT count(*) AS records, count(*) FILTER (WHERE _skip) AS skipped, count(*) FILTER (WHERE problem IS NOT NULL AND NOT _skip) AS rejected FROM staged`
+    );
+    const newRecords = Number(totals.records) + readerRejects + footerLines;
+    const recordCount = newRecords + (tail?.previous.read ?? 0);
+    const rejected = Number(totals.rejected) + readerRejects + (tail?.previous.rejected ?? 0);
+    const skipped = Number(totals.skipped) + footerLines + (tail?.previous.skipped ?? 0);
+    const file = literal(p.relativePath);
+    const at = `${literal(now.toISOString())}::TIMESTAMPTZ::TIMESTAMP`;
+    // An append keeps the earlier rejects (dated as a full load would date them) and adds the new ones.
+    if (tail) await db.run(`UPDATE _rejects SET loaded_at = ${at} WHERE file = ${file}`);
+    else await db.run(`DELETE FROM _rejects WHERE file = ${file}`);
+    await db.run(`INSERT INTO _rejects SELECT ${file}, _line, ${literal(entity)}, problem.column, problem.value, problem.reason, ${at} FROM staged WHERE problem IS NOT NULL AND NOT _skip`);
+    if (readerRejects > 0) {
+      await db.run(
+        `INSERT INTO _rejects SELECT ${file}, line, ${literal(entity)}, first(column_name), left(first(csv_line), 200), ${readerReasonSql("first(error_type)")}, ${at} FROM reader_rejects GROUP BY line`
       );
     }
-  }
-  const shaped = entity === "orders" && p.config !== undefined && isShaped(p.fileConfig, p.config);
-  const shaping = shaped
-    ? {extras: shapeExtras(p.fileConfig, fields, header, p.relativePath), optional: p.fileConfig?.guests === "allow" ? ["customer_id"] : [], rules: false}
-    : {};
-  // One pass over the file: the raw view is read while staging, which also fills reader_rejects.
-  const stage = async () => {
-    try {
-      await db.run(stageSql(entity, p.rule, fields, {source: p.relativePath, table: "raw", staged: "staged", header, ...shaping}));
-    } catch (error) {
-      if (!csv || reading.normalised) throw unreadable(p.relativePath, error);
-      return false; // DuckDB refused the file on the fast path: the normaliser takes it line by line
-    } finally {
-      await reading.done();
-    }
-    return !csv || reading.normalised || (await csvAddsUp(db, "staged", "reader_rejects", csv));
-  };
-  if (!(await stage())) {
-    log(`${p.relativePath}: records do not line up with the file's lines (broken quoting, line breaks in values); reading it line by line…`, {transient: true});
-    await open(true);
-    await joinRaw(db, joined, decimal);
-    await stage();
-  }
-  await afterStaging(db, "staged", p.relativePath, p.rule, p.fileConfig, joined);
-  await db.run("DROP VIEW raw");
-  let readerRejects = 0;
-  let footerLines = 0;
-  if (!p.rule.read && isCsv(p.path)) {
-    if (p.rule.footer) {
-      // A report's footer stands alone on its lines: not a record, so not a reject.
-      await db.run(`CREATE OR REPLACE TEMP TABLE footer_lines AS SELECT DISTINCT line FROM reader_rejects WHERE error_type = 'MISSING COLUMNS' AND regexp_matches(csv_line, ${literal(p.rule.footer.source)}${p.rule.footer.flags.includes("i") ? ", 'i'" : ""})`);
-      footerLines = await count(db, "SELECT count(*) FROM footer_lines");
-      if (footerLines > 0) await db.run("DELETE FROM reader_rejects WHERE line IN (SELECT line FROM footer_lines)");
-    }
-    readerRejects = await count(db, "SELECT count(DISTINCT line) FROM reader_rejects");
-    if (readerRejects + footerLines > 0 && !reading.normalised) {
-      if (footerLines > 0) await db.run("INSERT INTO reader_rejects (line) SELECT line FROM footer_lines"); // renumbering skips them too
-      await db.run(renumberSql("staged", "reader_rejects"));
-      if (footerLines > 0) await db.run("DELETE FROM reader_rejects WHERE error_type IS NULL");
-    }
-  }
-
-  const future = futureSql(entity, "staged", now, config.maxDaysInFuture);
-  if (future) await db.run(future);
-  if (readerRejects + footerLines === 0 && (await count(db, "SELECT count(*) FROM staged")) === 0) {
+    const reasons = await rejectGroups(db, p.relativePath);
+    if (mirror && !tail) await db.run(`DELETE FROM ${entity} WHERE _source = ${file}`); // the file's old rows go with its old version
+    if (mirror && !tail && entity === "orders") await removeShaped(db, p.relativePath);
+    const kinds = shaped ? await shapedCounts(db, "staged") : undefined;
+    if (shaped) await writeShaped(db, "staged", p.relativePath, p.fileConfig);
+    const wholeNext = await wholeNextSql(db, entity, tail?.previous.wholeNext ?? null);
+    for (const sql of upsertSql(entity, "staged")) await db.run(sql);
     await db.run("DROP TABLE staged");
-    return emptyExport(db, p, base, {check, now, log, sha256, config, what: "a header only"});
-  }
-  if (shaped) await shapeOrders(db, "staged", p.fileConfig, p.config!);
-  const distinct = await count(db, "SELECT count(DISTINCT id) = count(*) FROM staged WHERE problem IS NULL AND NOT _skip");
-  if (!distinct) await db.run(duplicatesSql(entity, "staged"));
-  if (entity !== "customers" && (entity !== "orders" || (await count(db, "SELECT count(*) FROM customers WHERE NOT _derived")) > 0)) {
-    await db.run(unknownCustomerSql("staged"));
-  }
-
-  const skips = await beforeCounting(db, "staged", joined, p.joins);
-  if (skips.length) base.skips = skips;
-  const [totals] = await db.all<{records: bigint; skipped: bigint; rejected: bigint}>(
-    `SELECT count(*) AS records, count(*) FILTER (WHERE _skip) AS skipped, count(*) FILTER (WHERE problem IS NOT NULL AND NOT _skip) AS rejected FROM staged`
-  );
-  const recordCount = Number(totals.records) + readerRejects + footerLines;
-  const rejected = Number(totals.rejected) + readerRejects;
-  const skipped = Number(totals.skipped) + footerLines;
-  const file = literal(p.relativePath);
-  const at = `${literal(now.toISOString())}::TIMESTAMPTZ::TIMESTAMP`;
-  await db.run(`DELETE FROM _rejects WHERE file = ${file}`);
-  await db.run(`INSERT INTO _rejects SELECT ${file}, _line, ${literal(entity)}, problem.column, problem.value, problem.reason, ${at} FROM staged WHERE problem IS NOT NULL AND NOT _skip`);
-  if (readerRejects > 0) {
+    const size = statSync(p.path).size;
+    await db.run(`DELETE FROM _files WHERE path = ${file}`);
     await db.run(
-      `INSERT INTO _rejects SELECT ${file}, line, ${literal(entity)}, first(column_name), left(first(csv_line), 200), ${readerReasonSql("first(error_type)")}, ${at} FROM reader_rejects GROUP BY line`
+      `INSERT INTO _files (path, sha256, bytes, source, export, entity, "read", accepted, rejected, skipped, loaded_at, code_version, config_hash, whole_next) VALUES (${file}, ${literal(sha256)}, ${size}, ` +
+        `${literal(p.source.name)}, ${literal(p.rule.title)}, ${literal(entity)}, ${recordCount}, ${recordCount - rejected - skipped}, ${rejected}, ${skipped}, ${at}, ` +
+        `${literal(codeVersion())}, ${literal(configHash(config, source))}, ${wholeNext === null ? "NULL" : literal(wholeNext)})`
     );
+    await logLoad(db, {path: p.relativePath, at, bytes: size, sha256, from: tail?.from ?? 0, records: newRecords, why: whole ?? null});
+    const report: FileReport = {
+      ...base,
+      status: check ? "checked" : "loaded",
+      read: recordCount,
+      accepted: recordCount - rejected - skipped,
+      rejected,
+      skipped,
+      reasons,
+      seconds: (performance.now() - started) / 1000,
+      ...(kinds ? {kinds} : {}),
+      ...(tail ? {appended: {fromByte: tail.from, fromLine: tail.firstLine, read: newRecords}} : {})
+    };
+    const described = kinds ? ` (${kinds.orders} orders, ${kinds.returns} returns, ${kinds.guestOrders} guest orders)` : "";
+    const lines = kinds?.lines ? ` (${kinds.lines} further lines of an order)` : "";
+    const appended = tail ? ` (appended ${newRecords.toLocaleString("en")} new from line ${tail.firstLine.toLocaleString("en")})` : "";
+    log(`${p.relativePath}: ${report.read} read${appended}, ${report.accepted} accepted${described}, ${report.rejected} rejected${skipped ? `, ${skipped} skipped${lines}` : ""} (${report.seconds.toFixed(1)} s)`);
+    return report;
+  } finally {
+    if (tailPath) await rm(tailPath, {force: true});
   }
-  const reasons = await rejectGroups(db, p.relativePath);
-  if (mirror) await db.run(`DELETE FROM ${entity} WHERE _source = ${file}`); // the file's old rows go with its old version
-  if (mirror && entity === "orders") await removeShaped(db, p.relativePath);
-  const kinds = shaped ? await shapedCounts(db, "staged") : undefined;
-  if (shaped) await writeShaped(db, "staged", p.relativePath, p.fileConfig);
-  for (const sql of upsertSql(entity, "staged")) await db.run(sql);
-  await db.run("DROP TABLE staged");
-  const size = statSync(p.path).size;
-  await db.run(`DELETE FROM _files WHERE path = ${file}`);
+}
+
+/**
+ * Why the next load of this file must read it whole, or null, from its rows
+ * accepted now: a customer without created_at or region, segment, channel or
+ * plan is completed from its orders later (so its row is no longer the
+ * file's); NPS scores all within 1–5 so far leave the stars check to the whole file.
+ */
+async function wholeNextSql(db: Database, entity: Entity, before: string | null): Promise<string | null> {
+  if (before !== null) return before;
+  const good = "problem IS NULL AND NOT _skip";
+  if (entity === "customers") {
+    const n = await count(db, `SELECT count(*) FROM staged WHERE ${good} AND (created_at IS NULL OR region IS NULL OR segment IS NULL OR channel IS NULL OR plan IS NULL)`);
+    return n > 0 ? "some of its customers lack created_at, region, segment, channel or plan, which their orders fill in" : null;
+  }
+  if (entity === "nps_responses") {
+    const n = await count(db, `SELECT count(*) FROM staged WHERE ${good} AND (score < 1 OR score > 5)`);
+    return n === 0 ? "its scores so far all lie in 1-5 (the check for star ratings mapped as NPS reads the whole file)" : null;
+  }
+  return null;
+}
+
+/** One row of the warehouse's ingest log per file loaded: its size and hash then, and how it was read. */
+async function logLoad(db: Database, e: {path: string; at: string; bytes: number; sha256: string; from: number; records: number; why: string | null}): Promise<void> {
   await db.run(
-    `INSERT INTO _files (path, sha256, bytes, source, export, entity, "read", accepted, rejected, skipped, loaded_at) VALUES (${file}, ${literal(sha256)}, ${size}, ` +
-      `${literal(p.source.name)}, ${literal(p.rule.title)}, ${literal(entity)}, ${recordCount}, ${recordCount - rejected - skipped}, ${rejected}, ${skipped}, ${at})`
+    `INSERT INTO _ingest_log VALUES (${e.at}, ${literal(e.path)}, ${e.bytes}, ${literal(e.sha256)}, ${literal(e.from > 0 ? "append" : "whole")}, ${e.from}, ${e.records}, ${e.why === null ? "NULL" : literal(e.why)})`
   );
-  const report: FileReport = {
-    ...base,
-    status: check ? "checked" : "loaded",
-    read: recordCount,
-    accepted: recordCount - rejected - skipped,
-    rejected,
-    skipped,
-    reasons,
-    seconds: (performance.now() - started) / 1000,
-    ...(kinds ? {kinds} : {})
-  };
-  const described = kinds ? ` (${kinds.orders} orders, ${kinds.returns} returns, ${kinds.guestOrders} guest orders)` : "";
-  const lines = kinds?.lines ? ` (${kinds.lines} further lines of an order)` : "";
-  log(`${p.relativePath}: ${report.read} read, ${report.accepted} accepted${described}, ${report.rejected} rejected${skipped ? `, ${skipped} skipped${lines}` : ""} (${report.seconds.toFixed(1)} s)`);
-  return report;
 }
 
 /**
@@ -472,6 +607,10 @@ async function createTables(db: Database): Promise<void> {
       `"read" BIGINT, accepted BIGINT, rejected BIGINT, skipped BIGINT, loaded_at TIMESTAMP)`
   );
   await db.run(`ALTER TABLE _files ADD COLUMN IF NOT EXISTS note VARCHAR`); // why a file loaded nothing (an emptied export)
+  // What an append-load needs to know it would give what a full load gives (append.ts).
+  await db.run(`ALTER TABLE _files ADD COLUMN IF NOT EXISTS code_version VARCHAR; ALTER TABLE _files ADD COLUMN IF NOT EXISTS config_hash VARCHAR; ALTER TABLE _files ADD COLUMN IF NOT EXISTS whole_next VARCHAR`);
+  // Every load of every file: its size and hash then, and whether it was read whole (and why) or from byte from_byte on.
+  await db.run(`CREATE TABLE IF NOT EXISTS _ingest_log (loaded_at TIMESTAMP, path VARCHAR, bytes BIGINT, sha256 VARCHAR, mode VARCHAR, from_byte BIGINT, records BIGINT, why VARCHAR)`);
 }
 
 type ManifestRow = {
@@ -480,13 +619,14 @@ type ManifestRow = {
   source: string;
   export: string;
   entity: Entity;
+  bytes: number;
   read: number;
   accepted: number;
   rejected: number;
   skipped: number;
 };
 
-const manifestSql = `SELECT path, sha256, source, export, entity, "read"::DOUBLE AS "read", accepted::DOUBLE AS accepted,
+const manifestSql = `SELECT path, sha256, source, export, entity, bytes::DOUBLE AS bytes, "read"::DOUBLE AS "read", accepted::DOUBLE AS accepted,
   rejected::DOUBLE AS rejected, skipped::DOUBLE AS skipped FROM _files`;
 
 function fromManifest(m: ManifestRow): FileReport {
@@ -499,12 +639,19 @@ function fromManifest(m: ManifestRow): FileReport {
  * order's.
  */
 async function deriveCustomers(db: Database): Promise<void> {
-  await db.run(`DELETE FROM customers WHERE _derived AND id NOT IN (SELECT customer_id FROM orders)`);
+  // Each step scans every order; the counts (a scan of customers) skip the steps that would change nothing.
+  const [state] = await db.all<{derived: number; undated: number}>(
+    `SELECT count(*) FILTER (WHERE _derived)::DOUBLE AS derived, count(*) FILTER (WHERE created_at IS NULL)::DOUBLE AS undated FROM customers`
+  );
+  if (state.derived > 0) await db.run(`DELETE FROM customers WHERE _derived AND id NOT IN (SELECT customer_id FROM orders)`);
   await db.run(`INSERT INTO customers (id, created_at, _source, _derived)
     SELECT customer_id, min(ordered_at), 'derived from orders', true FROM orders
     WHERE customer_id NOT IN (SELECT id FROM customers) GROUP BY customer_id`);
-  await db.run(`UPDATE customers SET created_at = f.first_order FROM (SELECT customer_id, min(ordered_at) AS first_order FROM orders GROUP BY customer_id) f
+  if (state.undated > 0) {
+    await db.run(`UPDATE customers SET created_at = f.first_order FROM (SELECT customer_id, min(ordered_at) AS first_order FROM orders
+      WHERE customer_id IN (SELECT id FROM customers WHERE created_at IS NULL) GROUP BY customer_id) f
     WHERE customers.id = f.customer_id AND customers.created_at IS NULL`);
+  }
 }
 
 async function count(db: Database, sql: string): Promise<number> {

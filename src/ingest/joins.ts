@@ -250,9 +250,17 @@ export async function joinRaw(db: Database, {joins, sides}: Prepared, decimal: "
  * Right after staging: marks failed joins, refuses stars mapped as NPS, and
  * in a named entity file skips rows that repeat an earlier one exactly.
  */
-export async function afterStaging(db: Database, staged: string, relativePath: string, rule: ExportRule, config: FileConfig | undefined, prepared: Prepared): Promise<void> {
+export async function afterStaging(
+  db: Database,
+  staged: string,
+  relativePath: string,
+  rule: ExportRule,
+  config: FileConfig | undefined,
+  prepared: Prepared,
+  {starsChecked = false}: {starsChecked?: boolean} = {}
+): Promise<void> {
   if (prepared.joins.length) for (const sql of joinProblemsSql(staged, prepared.joins, prepared.sides)) await db.run(sql);
-  await refuseStarsAsNps(db, staged, relativePath, rule, config);
+  if (!starsChecked) await refuseStarsAsNps(db, staged, relativePath, rule, config);
   if (config?.name) await db.run(repeatsSkippedSql(rule.entity, staged));
 }
 

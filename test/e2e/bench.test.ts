@@ -2,7 +2,7 @@
  * The end-to-end benchmark at smoke size: `npm run bench -- --customers 10000`
  * runs every stage (generate, DuckDB alone, ingest, every metric, CLV fit,
  * site build, pages in Chromium) and writes a well-formed results file and
- * table. Targets are not asserted: at this size fixed costs dominate. It took 135 s
+ * table, then the day after (1% new orders appended, and the refresh again). Targets are not asserted: at this size fixed costs dominate. It took 135 s
  * on a quiet 2-core machine (after the loaders grew this session), so its limit is 280 s.
  */
 import {spawnSync} from "node:child_process";
@@ -73,6 +73,19 @@ describe("npm run bench -- --customers 10000", () => {
     expect(results.pipeline.seconds).toBeCloseTo(inPipeline.reduce((s, r) => s + r.seconds, 0), 10);
     expect(results.pipeline.peakRssMB).toBe(Math.max(...inPipeline.map((s) => s.peakRssMB)));
     expect(results.pipeline.targets).toEqual({ratio: 1.5, peakRssMB: 4096});
+  });
+
+  it("times the day after: 1% new orders at the end of the orders export, loaded by their new rows, then the refresh, as a share of the full one", () => {
+    const d = results.dayAfter!;
+    expect(d.addedOrders).toBe(Math.round(results.size.orders * 0.01));
+    // The orders export had a header and one line per order: the new rows start on the line after.
+    expect(d.appended).toMatchObject({fromLine: results.size.orders + 2, read: d.addedOrders});
+    expect(Object.keys(d.parts)).toEqual([...results.pipeline.stages, "site build"]);
+    expect(d.seconds).toBeGreaterThanOrEqual(Object.values(d.parts).reduce((s, x) => s + x, 0));
+    const siteBuild = results.stages.find((s) => s.name === "site build")!;
+    expect(d.refreshSeconds).toBeCloseTo(results.pipeline.seconds + siteBuild.seconds, 10);
+    expect(d.share).toBeCloseTo(d.seconds / d.refreshSeconds, 10);
+    expect(readme).toContain(`| **day after: ${d.addedOrders.toLocaleString("en")} new orders (1%)`);
   });
 
   it("measures every page of the built site: compressed bytes and the time until its charts are drawn", () => {
