@@ -82,41 +82,53 @@ export function scorecardCoverageSql(): string {
 /**
  * Counts per measure and period: k of n for the shares (people: distinct
  * customers behind n), promoters/passives/detractors for NPS.
+ *
+ * One pass over the orders: they are grouped once by customer and day (all
+ * statuses, with the completed ones' count and first and last moment), and
+ * every order measure is read from those rows. The rhythm needs each
+ * customer's running median gap (a window over their order days); a spell
+ * (an order day, up to the next) is then counted in the periods it covers by
+ * listing them (generate_series), not by joining every spell with every
+ * period. Measured at 1,000,000 customers: see the commit that made it so.
  */
 export function scorecardCountsSql(period: Period = "month", {recent = recentPeriods}: {recent?: number} = {}): string {
   const p = (x: string) => periodSql(period, x);
-  return `WITH days AS (
-  SELECT customer_id, ordered_at::DATE AS day FROM orders WHERE status = 'completed' GROUP BY ALL
+  return `WITH days AS MATERIALIZED (
+  -- one row per customer and day with an order: all orders, and the completed ones' count, first and last moment
+  SELECT customer_id, ordered_at::DATE AS day, count(*) AS orders, count(*) FILTER (WHERE status = 'completed') AS kept,
+    min(ordered_at) FILTER (WHERE status = 'completed') AS first_at, max(ordered_at) FILTER (WHERE status = 'completed') AS last_at
+  FROM orders GROUP BY ALL
 ), spells AS (
-  -- each order day, the next one, and the customer's usual gap so far (median of the gaps up to this day)
-  SELECT customer_id, day, lead(day) OVER w AS next,
+  -- each completed order day, the next one, and the customer's usual gap so far (median of the gaps up to this day)
+  SELECT customer_id, day, first_at, last_at, lead(day) OVER w AS next, lead(first_at) OVER w AS next_at, previous IS NULL AS first_day,
     -- a list's median: a third faster than the windowed quantile_cont on 100,000 customers
     list_aggregate(list(gap) OVER (PARTITION BY customer_id ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), 'median') AS usual
-  FROM (SELECT *, date_diff('day', lag(day) OVER w, day) AS gap FROM days WINDOW w AS (PARTITION BY customer_id ORDER BY day))
+  FROM (SELECT *, lag(day) OVER w AS previous, date_diff('day', lag(day) OVER w, day) AS gap FROM days WHERE kept > 0 WINDOW w AS (PARTITION BY customer_id ORDER BY day))
   WINDOW w AS (PARTITION BY customer_id ORDER BY day)
 ), starts AS (
-  -- the latest periods only: each needs a pass over every customer
-  SELECT DISTINCT ${p("day")} AS period FROM days ORDER BY period DESC LIMIT ${recent}
+  -- the latest periods only
+  SELECT DISTINCT ${p("day")} AS period FROM days WHERE kept > 0 ORDER BY period DESC LIMIT ${recent}
+), bounds AS (
+  SELECT min(period) AS first_start, max(period) AS last_start FROM starts
+), lapses AS (
+  SELECT next, day + ${rhythmFactor} * usual * INTERVAL 1 DAY AS lapse, day FROM spells WHERE NOT first_day
 ), rhythm AS (
-  SELECT st.period, s.customer_id, s.next,
-    s.day + ${rhythmFactor} * s.usual * INTERVAL 1 DAY AS lapse
-  FROM starts st JOIN spells s ON s.day < st.period AND coalesce(s.next, DATE '9999-12-31') >= st.period
-  WHERE s.usual IS NOT NULL AND s.day + ${rhythmFactor} * s.usual * INTERVAL 1 DAY >= st.period
-), firsts AS (
-  SELECT customer_id, min(ordered_at) AS first FROM orders WHERE status = 'completed' GROUP BY ALL
+  -- a spell counts in each period that starts after its day, by its next order day and by its lapse
+  SELECT unnest(generate_series(greatest(${p("day")} + INTERVAL 1 ${period}, b.first_start), least(${p("least(coalesce(next, lapse::DATE), lapse::DATE)")}, b.last_start), INTERVAL 1 ${period}))::DATE AS period, next, lapse
+  FROM lapses CROSS JOIN bounds b
 )
-SELECT 'kept_orders' AS measure, ${p("ordered_at")} AS period, count(*) FILTER (WHERE status = 'completed')::INTEGER AS k, count(*)::INTEGER AS n,
+SELECT 'kept_orders' AS measure, ${p("day")} AS period, sum(kept)::INTEGER AS k, sum(orders)::INTEGER AS n,
   count(DISTINCT customer_id)::INTEGER AS people, NULL::INTEGER AS extra, NULL::INTEGER AS promoters, NULL::INTEGER AS passives, NULL::INTEGER AS detractors
-FROM orders GROUP BY ALL
+FROM days GROUP BY ALL
 UNION ALL
-SELECT 'second_order', ${p("f.first")}, count(DISTINCT f.customer_id) FILTER (WHERE o.customer_id IS NOT NULL)::INTEGER, count(DISTINCT f.customer_id)::INTEGER,
-  count(DISTINCT f.customer_id)::INTEGER, NULL, NULL, NULL, NULL
-FROM firsts f LEFT JOIN orders o ON o.customer_id = f.customer_id AND o.status = 'completed' AND o.ordered_at > f.first AND o.ordered_at <= f.first + INTERVAL ${secondOrderDays} DAY
-GROUP BY ALL
+-- a first-time buyer came back when another completed order follows the first within 90 days: later on the first day, or on the next order day
+SELECT 'second_order', ${p("first_at")}, count(*) FILTER (WHERE last_at > first_at OR next_at <= first_at + INTERVAL ${secondOrderDays} DAY)::INTEGER, count(*)::INTEGER,
+  count(*)::INTEGER, NULL, NULL, NULL, NULL
+FROM spells WHERE first_day GROUP BY ALL
 UNION ALL
 SELECT 'kept_rhythm', r.period, count(*) FILTER (WHERE NOT (r.lapse < r.period + INTERVAL 1 ${period} AND (r.next IS NULL OR r.next > r.lapse)))::INTEGER, count(*)::INTEGER,
   count(*)::INTEGER, NULL, NULL, NULL, NULL
-FROM rhythm r GROUP BY ALL
+FROM rhythm r SEMI JOIN starts s ON s.period = r.period GROUP BY ALL
 UNION ALL
 SELECT 'csat_satisfied', ${p("opened_at")}, count(*) FILTER (WHERE csat >= 4)::INTEGER, count(csat)::INTEGER,
   count(DISTINCT customer_id) FILTER (WHERE csat IS NOT NULL)::INTEGER, count(*)::INTEGER, NULL, NULL, NULL
