@@ -98,33 +98,37 @@ export function scorecardCountsSql(period: Period = "month", {recent = recentPer
   SELECT customer_id, ordered_at::DATE AS day, count(*) AS orders, count(*) FILTER (WHERE status = 'completed') AS kept,
     min(ordered_at) FILTER (WHERE status = 'completed') AS first_at, max(ordered_at) FILTER (WHERE status = 'completed') AS last_at
   FROM orders GROUP BY ALL
-), spells AS (
-  -- each completed order day, the next one, and the customer's usual gap so far (median of the gaps up to this day)
-  SELECT customer_id, day, first_at, last_at, lead(day) OVER w AS next, lead(first_at) OVER w AS next_at, previous IS NULL AS first_day,
-    -- a list's median: a third faster than the windowed quantile_cont on 100,000 customers
-    list_aggregate(list(gap) OVER (PARTITION BY customer_id ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), 'median') AS usual
-  FROM (SELECT *, lag(day) OVER w AS previous, date_diff('day', lag(day) OVER w, day) AS gap FROM days WHERE kept > 0 WINDOW w AS (PARTITION BY customer_id ORDER BY day))
-  WINDOW w AS (PARTITION BY customer_id ORDER BY day)
+), histories AS (
+  -- each customer's completed order days in order, the gaps between them, and what the second-order measure needs
+  SELECT customer_id, ds, list_transform(range(1, len(ds)), i -> date_diff('day', ds[i], ds[i + 1])) AS gaps, first_at, first_last, second_at
+  FROM (
+    SELECT customer_id, list(day ORDER BY day) AS ds, min(first_at) AS first_at, arg_min(last_at, day) AS first_last, arg_min(first_at, day, 2)[2] AS second_at
+    FROM days WHERE kept > 0 GROUP BY customer_id
+  )
 ), starts AS (
   -- the latest periods only
   SELECT DISTINCT ${p("day")} AS period FROM days WHERE kept > 0 ORDER BY period DESC LIMIT ${recent}
 ), bounds AS (
   SELECT min(period) AS first_start, max(period) AS last_start FROM starts
-), lapses AS (
-  SELECT next, day + ${rhythmFactor} * usual * INTERVAL 1 DAY AS lapse, day FROM spells WHERE NOT first_day
+), spells AS (
+  -- each order day after the first (day i), the next one, and the customer's usual gap so far (median of the i - 1 gaps up to
+  -- day i), for the spells that reach into the latest periods only
+  SELECT ds[i] AS day, ds[i + 1] AS next, ds[i] + ${rhythmFactor} * list_aggregate(gaps[1:i - 1], 'median') * INTERVAL 1 DAY AS lapse
+  FROM (SELECT ds, gaps, unnest(range(2, len(ds) + 1)) AS i FROM histories) CROSS JOIN bounds b
+  WHERE ds[i] < b.last_start AND coalesce(ds[i + 1], DATE '9999-12-31') >= b.first_start
 ), rhythm AS (
   -- a spell counts in each period that starts after its day, by its next order day and by its lapse
   SELECT unnest(generate_series(greatest(${p("day")} + INTERVAL 1 ${period}, b.first_start), least(${p("least(coalesce(next, lapse::DATE), lapse::DATE)")}, b.last_start), INTERVAL 1 ${period}))::DATE AS period, next, lapse
-  FROM lapses CROSS JOIN bounds b
+  FROM spells CROSS JOIN bounds b
 )
 SELECT 'kept_orders' AS measure, ${p("day")} AS period, sum(kept)::INTEGER AS k, sum(orders)::INTEGER AS n,
   count(DISTINCT customer_id)::INTEGER AS people, NULL::INTEGER AS extra, NULL::INTEGER AS promoters, NULL::INTEGER AS passives, NULL::INTEGER AS detractors
 FROM days GROUP BY ALL
 UNION ALL
 -- a first-time buyer came back when another completed order follows the first within 90 days: later on the first day, or on the next order day
-SELECT 'second_order', ${p("first_at")}, count(*) FILTER (WHERE last_at > first_at OR next_at <= first_at + INTERVAL ${secondOrderDays} DAY)::INTEGER, count(*)::INTEGER,
+SELECT 'second_order', ${p("first_at")}, count(*) FILTER (WHERE first_last > first_at OR second_at <= first_at + INTERVAL ${secondOrderDays} DAY)::INTEGER, count(*)::INTEGER,
   count(*)::INTEGER, NULL, NULL, NULL, NULL
-FROM spells WHERE first_day GROUP BY ALL
+FROM histories GROUP BY ALL
 UNION ALL
 SELECT 'kept_rhythm', r.period, count(*) FILTER (WHERE NOT (r.lapse < r.period + INTERVAL 1 ${period} AND (r.next IS NULL OR r.next > r.lapse)))::INTEGER, count(*)::INTEGER,
   count(*)::INTEGER, NULL, NULL, NULL, NULL
