@@ -100,9 +100,11 @@ export function scorecardCountsSql(period: Period = "month", {recent = recentPer
   FROM orders GROUP BY ALL
 ), histories AS (
   -- each customer's completed order days in order, the gaps between them, and what the second-order measure needs
-  SELECT customer_id, ds, list_transform(range(1, len(ds)), i -> date_diff('day', ds[i], ds[i + 1])) AS gaps, first_at, first_last, second_at
+  SELECT customer_id, ds, list_transform(range(1, len(ds)), i -> date_diff('day', ds[i], ds[i + 1])) AS gaps,
+    -- the first moments of the first two days are the two earliest first moments (each day's lies within it)
+    firsts[1] AS first_at, first_last, firsts[2] AS second_at
   FROM (
-    SELECT customer_id, list(day ORDER BY day) AS ds, min(first_at) AS first_at, arg_min(last_at, day) AS first_last, arg_min(first_at, day, 2)[2] AS second_at
+    SELECT customer_id, list(day ORDER BY day) AS ds, min(first_at, 2) AS firsts, arg_min(last_at, day) AS first_last
     FROM days WHERE kept > 0 GROUP BY customer_id
   )
 ), starts AS (
