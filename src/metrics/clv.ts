@@ -20,7 +20,7 @@
  */
 import type {RfmGroup} from "../models/bgnbd.js";
 import {fitGammaGamma, type GammaGammaFit} from "../models/gammagamma.js";
-import {expectedPurchasesOf, fitPurchases, purchaseModels, type PurchaseFit, type PurchaseModelName} from "../models/purchases.js";
+import {expectedPurchasesOf, fitPurchaseModel, purchaseModels, type PurchaseFit, type PurchaseModelName} from "../models/purchases.js";
 import type {Database} from "../warehouse/duckdb.js";
 import type {Breakdown} from "./periods.js";
 import {distinctHistoriesSql, rfmCustomersSql, rfmGroupsSql, spendGroupsSql, type RfmOptions} from "./rfm.js";
@@ -118,7 +118,7 @@ export async function compareModels(db: Database, options: RfmOptions & {calibra
     // A table of the caller's is sampled when read; one made here was sampled when written.
     const {groups} = await summaries(db, options.table ? summary : {...summary, sampleEvery: 1}, table);
     const models = purchaseModels.map((model) => {
-      const purchases = fitPurchases(model, groups);
+      const purchases = fitPurchaseModel(model, groups);
       return {model, purchases, holdout: holdoutOf(purchases, groups)};
     });
     const chosen = models.reduce((best, m) => (m.holdout.error < best.holdout.error ? m : best)).model;
@@ -161,7 +161,7 @@ export async function fitByGroup(
     // A large group is fit on a 1-in-k sample of its customers (the estimates are as good, the fit k times cheaper) and checked on all of them.
     const sampleEvery = Math.ceil(customers / maxGroupFitCustomers);
     const sample = own && sampleEvery > 1 ? await summaries(db, {...options, binDays: 7, group, sampleEvery}, table) : {groups, spend};
-    const purchases = own ? fitPurchases(model, sample.groups) : pooled.purchases;
+    const purchases = own ? fitPurchaseModel(model, sample.groups) : pooled.purchases;
     const gammaGamma = own ? fitGammaGamma(sample.spend) : pooled.gammaGamma;
     result.push({group, customers, repeaters, fit: own ? ("own" as const) : ("pooled" as const), purchases, gammaGamma, holdout: options.calibrationEnd ? holdoutOf(purchases, groups) : null});
   }
@@ -190,7 +190,7 @@ async function fitFrom(db: Database, options: ClvOptions, table: string): Promis
   if (options.binDays === undefined && (await db.all<{n: number}>(distinctHistoriesSql(table)))[0].n > maxExactGroups) binDays = 7;
   const {groups, spend} = await summaries(db, {...options, binDays}, table);
   const model = options.model ?? "bgnbd";
-  const purchases = fitPurchases(model, groups);
+  const purchases = fitPurchaseModel(model, groups);
   const gammaGamma = spend.length > 0 ? fitGammaGamma(spend) : null;
   const [{zero}] = await db.all<{zero: number}>(`SELECT count(*)::INTEGER AS zero FROM ${table} WHERE x > 0 AND zbar <= 0`);
   return {

@@ -25,7 +25,7 @@
  * variance of a trinomial mean, e.g. Rocks (2016), "Margin of error for NPS".
  */
 import {benjaminiHochberg, npsChangeTest, npsScoreInterval} from "./npsStats.js";
-import {groupSql, periodEndSql, periodSql, type Breakdown, type Period} from "./periods.js";
+import {customersJoinSql, groupSql, periodEndSql, periodSql, type Breakdown, type Period} from "./periods.js";
 
 export interface NpsCounts {
   promoters: number;
@@ -179,7 +179,7 @@ export function npsCountsSql({period, by}: {period: Period; by?: Breakdown}): st
     count(*) FILTER (WHERE r.score >= 9)::INTEGER AS promoters,
     count(*) FILTER (WHERE r.score BETWEEN 7 AND 8)::INTEGER AS passives,
     count(*) FILTER (WHERE r.score <= 6)::INTEGER AS detractors
-  FROM nps_responses r LEFT JOIN customers c ON c.id = r.customer_id
+  FROM nps_responses r${customersJoinSql(by, "r.customer_id")}
   GROUP BY ALL
 )
 SELECT counted.*, ${periodEndSql(period, "period")} > (SELECT max(responded_at)::DATE FROM nps_responses) AS incomplete

@@ -43,3 +43,12 @@ export function periodEndSql(period: Period, start: string): string {
 export function groupSql(by: Breakdown | undefined, alias = "c"): string {
   return by ? `coalesce(${alias}.${by}, 'unknown')` : `'all'`;
 }
+
+/**
+ * SQL: the LEFT JOIN of the customers a breakdown reads its group from (groupSql), or nothing without
+ * a breakdown. Customer ids are unique (ingest), so the join never adds or drops a row: leaving it out
+ * for all customers saves a hash join of the whole customer table (half of serviceSql at a million tickets).
+ */
+export function customersJoinSql(by: Breakdown | undefined, customerId: string, alias = "c"): string {
+  return by ? ` LEFT JOIN customers ${alias} ON ${alias}.id = ${customerId}` : "";
+}

@@ -27,7 +27,7 @@
  * Cells after asOf are not produced. Repeat-purchase rate per cohort (the
  * share who ever ordered on a second day) comes from repeatRateSql.
  */
-import {groupSql, periodEndSql, periodSql, periodsBetweenSql, type Breakdown, type Period} from "./periods.js";
+import {customersJoinSql, groupSql, periodEndSql, periodSql, periodsBetweenSql, type Breakdown, type Period} from "./periods.js";
 
 /** How many periods the windowed retention of cohortSql spans, from period k on: about a month to half a year. */
 export const retentionWindow: Record<Period, number> = {week: 4, month: 3, quarter: 2};
@@ -48,7 +48,7 @@ export function cohortSql({period, by, minCohort = 10}: CohortOptions): string {
 ), members AS (
   SELECT f.customer_id, ${p("f.first_at")} AS cohort, ${groupSql(by)} AS "group"
   FROM (SELECT customer_id, min(ordered_at) AS first_at FROM completed GROUP BY customer_id) f
-  LEFT JOIN customers c ON c.id = f.customer_id
+  ${customersJoinSql(by, "f.customer_id").trimStart()}
 ), activity AS (
   SELECT o.customer_id, ${periodsBetweenSql(period, "m.cohort", p("o.ordered_at"))} AS k, sum(o.amount) AS revenue
   FROM completed o JOIN members m USING (customer_id) GROUP BY ALL
@@ -107,7 +107,7 @@ export function repeatRateSql({period, by, minCohort = 10}: CohortOptions): stri
 SELECT ${periodSql(period, "d.first_at")} AS cohort, ${groupSql(by)} AS "group", count(*)::INTEGER AS customers,
   (count(*) FILTER (WHERE d.days >= 2))::INTEGER AS repeaters, count(*) FILTER (WHERE d.days >= 2) / count(*) AS "repeatRate",
   count(*) < ${minCohort} AS small
-FROM days d LEFT JOIN customers c ON c.id = d.customer_id
+FROM days d${customersJoinSql(by, "d.customer_id")}
 GROUP BY ALL ORDER BY "group", cohort`;
 }
 
@@ -127,7 +127,7 @@ export function mrrRetentionSql({period, by}: {period: Period; by?: Breakdown}):
   SELECT greatest(max(started_at), coalesce(max(ended_at), max(started_at)))::DATE AS as_of FROM subscriptions
 ), members AS (
   SELECT s.customer_id, ${p("min(s.started_at)")} AS cohort, any_value(${groupSql(by)}) AS "group"
-  FROM subscriptions s LEFT JOIN customers c ON c.id = s.customer_id GROUP BY s.customer_id
+  FROM subscriptions s${customersJoinSql(by, "s.customer_id")} GROUP BY s.customer_id
 ), grid AS (
   SELECT m.customer_id, m.cohort, m."group", unnest(range(0, ${periodsBetweenSql(period, "m.cohort", p("b.as_of"))} + 1)) AS k, b.as_of
   FROM members m CROSS JOIN bounds b
@@ -158,7 +158,7 @@ ORDER BY "group", cohort, k`;
 export function churnSql({period, by}: {period: Period; by?: Breakdown}): string {
   return `WITH buyers AS (
   SELECT DISTINCT o.customer_id, ${periodSql(period, "o.ordered_at")} AS period, ${groupSql(by)} AS "group"
-  FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE o.status = 'completed'
+  FROM orders o${customersJoinSql(by, "o.customer_id")} WHERE o.status = 'completed'
 ), periods AS (
   SELECT DISTINCT period FROM buyers
 )

@@ -60,6 +60,7 @@ export interface RfmOptions {
 export function rfmCustomersSql({calibrationEnd, sampleEvery = 1}: Pick<RfmOptions, "calibrationEnd" | "sampleEvery">, by?: Breakdown, {profile = false} = {}): string {
   const end = calibrationEnd ? `${literal(calibrationEnd)}::DATE` : "max(day)";
   // The sample is taken before the days are grouped, so a 1-in-k sample costs one scan of the orders and 1/k of the grouping.
+  // The customers are joined only for a breakdown or the profile (ids are unique: the join never adds or drops an order).
   const sample = sampleEvery > 1 ? ` AND hash(customer_id) % ${Math.round(sampleEvery)} = 0` : "";
   return `WITH days AS (
   SELECT customer_id, ordered_at::DATE AS day, sum(amount) AS spend
@@ -83,7 +84,7 @@ SELECT d.customer_id,
   date_trunc('month', f.first_day)::DATE AS cohort,
   date_diff('day', max(d.day) FILTER (WHERE d.day <= b.cal_end), b.cal_end) AS days_since_last,
   ${breakdowns.map((x) => `any_value(${groupSql(x)}) AS "${x}"`).join(", ")}` : ""}
-FROM days d JOIN firsts f USING (customer_id) CROSS JOIN bounds b LEFT JOIN customers c ON c.id = d.customer_id LEFT JOIN credited cr ON cr.customer_id = d.customer_id
+FROM days d JOIN firsts f USING (customer_id) CROSS JOIN bounds b${by || profile ? " LEFT JOIN customers c ON c.id = d.customer_id" : ""} LEFT JOIN credited cr ON cr.customer_id = d.customer_id
 WHERE f.first_day <= b.cal_end
 GROUP BY d.customer_id, f.first_day, b.cal_end, b.data_end`;
 }

@@ -14,7 +14,7 @@
  *   (undefined); groups with fewer than minResponses ratings are flagged `small`.
  */
 import {z95} from "./nps.js";
-import {groupSql, periodEndSql, periodSql, type Breakdown, type Period} from "./periods.js";
+import {customersJoinSql, groupSql, periodEndSql, periodSql, type Breakdown, type Period} from "./periods.js";
 
 export interface RatingCountRow {
   period: Date;
@@ -51,7 +51,7 @@ export function ratingCountsSql({period, by}: {period: Period; by?: Breakdown}):
   SELECT ${periodSql(period, "r.rated_at")} AS period, ${groupSql(by)} AS "group", r.scale_min::INTEGER AS scale_min, r.scale_max::INTEGER AS scale_max,
     count(*)::INTEGER AS n, sum(r.score)::DOUBLE AS sum, sum(r.score * r.score)::DOUBLE AS "sumSquares",
     count(*) FILTER (WHERE r.score >= r.scale_max - 1)::INTEGER AS "topTwo"
-  FROM ratings r LEFT JOIN customers c ON c.id = r.customer_id
+  FROM ratings r${customersJoinSql(by, "r.customer_id")}
   WHERE r.score IS NOT NULL
   GROUP BY ALL
 )

@@ -52,9 +52,9 @@ export interface ScorecardMeasure {
 }
 
 /**
- * How many of the latest periods the rhythm and the ticket times are computed for (each period of
- * them is a pass over every customer or ticket): the sparkline's twelve, the previous one, the one
- * still running and one to spare.
+ * How many of the latest periods the rhythm and the ticket times are computed for (the rhythm's
+ * median gap is computed for the order days that reach into them): the sparkline's twelve, the
+ * previous one, the one still running and one to spare.
  */
 export const recentPeriods = 15;
 /** Days within which a first-time buyer's second order counts for trust. */
@@ -82,41 +82,62 @@ export function scorecardCoverageSql(): string {
 /**
  * Counts per measure and period: k of n for the shares (people: distinct
  * customers behind n), promoters/passives/detractors for NPS.
+ *
+ * One pass over the orders: they are grouped once by customer and day (all
+ * statuses, with the completed ones' count and first and last moment), and
+ * every order measure is read from those rows. The rhythm needs, for each
+ * order day, the median of the customer's gaps up to it: it is taken from the
+ * customer's list of order days (one grouping, no window), and only for the
+ * spells (an order day, up to the next) that reach into the latest periods; a
+ * spell is then counted in the periods it covers by listing them
+ * (generate_series), not by joining every spell with every period. At a
+ * million customers this is 18.5 s of CPU where the window and range-join
+ * form took 33.4 s (identical rows).
  */
 export function scorecardCountsSql(period: Period = "month", {recent = recentPeriods}: {recent?: number} = {}): string {
   const p = (x: string) => periodSql(period, x);
-  return `WITH days AS (
-  SELECT customer_id, ordered_at::DATE AS day FROM orders WHERE status = 'completed' GROUP BY ALL
-), spells AS (
-  -- each order day, the next one, and the customer's usual gap so far (median of the gaps up to this day)
-  SELECT customer_id, day, lead(day) OVER w AS next,
-    -- a list's median: a third faster than the windowed quantile_cont on 100,000 customers
-    list_aggregate(list(gap) OVER (PARTITION BY customer_id ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), 'median') AS usual
-  FROM (SELECT *, date_diff('day', lag(day) OVER w, day) AS gap FROM days WINDOW w AS (PARTITION BY customer_id ORDER BY day))
-  WINDOW w AS (PARTITION BY customer_id ORDER BY day)
+  return `WITH days AS MATERIALIZED (
+  -- one row per customer and day with an order: all orders, and the completed ones' count, first and last moment
+  SELECT customer_id, ordered_at::DATE AS day, count(*) AS orders, count(*) FILTER (WHERE status = 'completed') AS kept,
+    min(ordered_at) FILTER (WHERE status = 'completed') AS first_at, max(ordered_at) FILTER (WHERE status = 'completed') AS last_at
+  FROM orders GROUP BY ALL
+), histories AS (
+  -- each customer's completed order days in order, the gaps between them, and what the second-order measure needs
+  SELECT customer_id, ds, list_transform(range(1, len(ds)), i -> date_diff('day', ds[i], ds[i + 1])) AS gaps,
+    -- the first moments of the first two days are the two earliest first moments (each day's lies within it)
+    firsts[1] AS first_at, first_last, firsts[2] AS second_at
+  FROM (
+    SELECT customer_id, list(day ORDER BY day) AS ds, min(first_at, 2) AS firsts, arg_min(last_at, day) AS first_last
+    FROM days WHERE kept > 0 GROUP BY customer_id
+  )
 ), starts AS (
-  -- the latest periods only: each needs a pass over every customer
-  SELECT DISTINCT ${p("day")} AS period FROM days ORDER BY period DESC LIMIT ${recent}
+  -- the latest periods only
+  SELECT DISTINCT ${p("day")} AS period FROM days WHERE kept > 0 ORDER BY period DESC LIMIT ${recent}
+), bounds AS (
+  SELECT min(period) AS first_start, max(period) AS last_start FROM starts
+), spells AS (
+  -- each order day after the first (day i), the next one, and the customer's usual gap so far (median of the i - 1 gaps up to
+  -- day i), for the spells that reach into the latest periods only
+  SELECT ds[i] AS day, ds[i + 1] AS next, ds[i] + ${rhythmFactor} * list_aggregate(gaps[1:i - 1], 'median') * INTERVAL 1 DAY AS lapse
+  FROM (SELECT ds, gaps, unnest(range(2, len(ds) + 1)) AS i FROM histories) CROSS JOIN bounds b
+  WHERE ds[i] < b.last_start AND coalesce(ds[i + 1], DATE '9999-12-31') >= b.first_start
 ), rhythm AS (
-  SELECT st.period, s.customer_id, s.next,
-    s.day + ${rhythmFactor} * s.usual * INTERVAL 1 DAY AS lapse
-  FROM starts st JOIN spells s ON s.day < st.period AND coalesce(s.next, DATE '9999-12-31') >= st.period
-  WHERE s.usual IS NOT NULL AND s.day + ${rhythmFactor} * s.usual * INTERVAL 1 DAY >= st.period
-), firsts AS (
-  SELECT customer_id, min(ordered_at) AS first FROM orders WHERE status = 'completed' GROUP BY ALL
+  -- a spell counts in each period that starts after its day, by its next order day and by its lapse
+  SELECT unnest(generate_series(greatest(${p("day")} + INTERVAL 1 ${period}, b.first_start), least(${p("least(coalesce(next, lapse::DATE), lapse::DATE)")}, b.last_start), INTERVAL 1 ${period}))::DATE AS period, next, lapse
+  FROM spells CROSS JOIN bounds b
 )
-SELECT 'kept_orders' AS measure, ${p("ordered_at")} AS period, count(*) FILTER (WHERE status = 'completed')::INTEGER AS k, count(*)::INTEGER AS n,
+SELECT 'kept_orders' AS measure, ${p("day")} AS period, sum(kept)::INTEGER AS k, sum(orders)::INTEGER AS n,
   count(DISTINCT customer_id)::INTEGER AS people, NULL::INTEGER AS extra, NULL::INTEGER AS promoters, NULL::INTEGER AS passives, NULL::INTEGER AS detractors
-FROM orders GROUP BY ALL
+FROM days GROUP BY ALL
 UNION ALL
-SELECT 'second_order', ${p("f.first")}, count(DISTINCT f.customer_id) FILTER (WHERE o.customer_id IS NOT NULL)::INTEGER, count(DISTINCT f.customer_id)::INTEGER,
-  count(DISTINCT f.customer_id)::INTEGER, NULL, NULL, NULL, NULL
-FROM firsts f LEFT JOIN orders o ON o.customer_id = f.customer_id AND o.status = 'completed' AND o.ordered_at > f.first AND o.ordered_at <= f.first + INTERVAL ${secondOrderDays} DAY
-GROUP BY ALL
+-- a first-time buyer came back when another completed order follows the first within 90 days: later on the first day, or on the next order day
+SELECT 'second_order', ${p("first_at")}, count(*) FILTER (WHERE first_last > first_at OR second_at <= first_at + INTERVAL ${secondOrderDays} DAY)::INTEGER, count(*)::INTEGER,
+  count(*)::INTEGER, NULL, NULL, NULL, NULL
+FROM histories GROUP BY ALL
 UNION ALL
 SELECT 'kept_rhythm', r.period, count(*) FILTER (WHERE NOT (r.lapse < r.period + INTERVAL 1 ${period} AND (r.next IS NULL OR r.next > r.lapse)))::INTEGER, count(*)::INTEGER,
   count(*)::INTEGER, NULL, NULL, NULL, NULL
-FROM rhythm r GROUP BY ALL
+FROM rhythm r SEMI JOIN starts s ON s.period = r.period GROUP BY ALL
 UNION ALL
 SELECT 'csat_satisfied', ${p("opened_at")}, count(*) FILTER (WHERE csat >= 4)::INTEGER, count(csat)::INTEGER,
   count(DISTINCT customer_id) FILTER (WHERE csat IS NOT NULL)::INTEGER, count(*)::INTEGER, NULL, NULL, NULL

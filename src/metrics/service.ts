@@ -24,7 +24,7 @@
  *   "no recent ticket". NPS and its score interval per class (see nps.ts).
  * Periods are those of opened_at (UTC).
  */
-import {groupSql, periodEndSql, periodSql, type Breakdown, type Period} from "./periods.js";
+import {customersJoinSql, groupSql, periodEndSql, periodSql, type Breakdown, type Period} from "./periods.js";
 
 export type ServiceBreakdown = Breakdown | "ticket_channel";
 
@@ -117,7 +117,7 @@ export function serviceSql({period, by, asOf}: {period: Period; by?: ServiceBrea
   return `WITH bounds AS (SELECT ${cut} AS as_of), rows AS MATERIALIZED (
   SELECT ${periodSql(period, "t.opened_at")} AS period, ${group} AS "group",
     ${hours(seen("first_response_at"))} AS first_response, ${hours(seen("resolved_at"))} AS resolution, ${hours("b.as_of")} AS followed, t.csat, ${seen("resolved_at")} AS resolved_at
-  FROM tickets t CROSS JOIN bounds b LEFT JOIN customers c ON c.id = t.customer_id
+  FROM tickets t CROSS JOIN bounds b${customersJoinSql(by === "ticket_channel" ? undefined : by, "t.customer_id")}
   WHERE t.opened_at <= b.as_of
 ), durations AS (
   SELECT period, "group", 'first_response' AS what, coalesce(first_response, followed) AS t, first_response IS NOT NULL AS event FROM rows

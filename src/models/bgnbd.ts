@@ -12,13 +12,13 @@
  * likelihood term, so fitting works on weighted groups: a million customers
  * have a few hundred thousand distinct triples at most.
  *
- * Fit: maximum likelihood with Nelder–Mead (optimize.ts) on the logs of the
- * four parameters within [1e-5, 1e5], restarted from its own solution until
- * the likelihood stops improving; a parameter that ends on a bound is named in
- * atBound. On the CDNOW sample it reproduces the paper's r = 0.243,
+ * Fit (purchases.ts, fitPurchaseModel): maximum likelihood with Nelder–Mead
+ * (optimize.ts) on the logs of the four parameters within [1e-5, 1e5],
+ * restarted from its own solution until the likelihood stops improving; a
+ * parameter that ends on a bound is named in atBound. On the CDNOW sample it reproduces the paper's r = 0.243,
  * α = 4.414, a = 0.793, b = 2.426, LL = −9582.4 (test/models).
  */
-import {maximizeLogLikelihood, type FitStatus} from "./optimize.js";
+import type {FitStatus} from "./optimize.js";
 import {hyp2f1, lgamma} from "./special.js";
 
 export interface RfmGroup {
@@ -39,7 +39,8 @@ export interface BgNbdParameters {
   b: number;
 }
 
-export interface BgNbdFit extends BgNbdParameters {
+/** How a maximum-likelihood fit of a purchase model ended (src/models/purchases.ts, fitPurchaseModel). */
+export interface FitSummary {
   logLikelihood: number;
   customers: number;
   /** Nelder–Mead iterations in all. */
@@ -51,6 +52,8 @@ export interface BgNbdFit extends BgNbdParameters {
   /** The parameters that ended on a bound: the model degenerates there (e.g. a → 0: nobody drops out). */
   atBound: string[];
 }
+
+export interface BgNbdFit extends BgNbdParameters, FitSummary {}
 
 /** The log-likelihood of the groups under params (weighted by n). */
 export function bgnbdLogLikelihood(params: BgNbdParameters, groups: readonly RfmGroup[]): number {
@@ -98,24 +101,6 @@ export function prepare(groups: readonly RfmGroup[]): (params: BgNbdParameters) 
     }
     return total;
   };
-}
-
-/** Fits BG/NBD to the groups by maximum likelihood. Throws on empty input or a failed fit. */
-export function fitBgNbd(groups: readonly RfmGroup[], start: BgNbdParameters = {r: 1, alpha: 1, a: 1, b: 1}): BgNbdFit {
-  const customers = groups.reduce((s, g) => s + (g.n ?? 1), 0);
-  if (customers === 0) throw new Error("fitBgNbd: no customers to fit");
-  const scale = groups.reduce((s, g) => s + (g.n ?? 1) * g.T, 0) / customers; // start α near the typical T
-  const likelihood = prepare(groups);
-  const names = ["r", "alpha", "a", "b"] as const;
-  const fit = maximizeLogLikelihood(
-    ([r, alpha, a, b]) => likelihood({r, alpha, a, b}),
-    [start.r, start.alpha === 1 ? Math.max(scale / 10, 1e-3) : start.alpha, start.a, start.b],
-    customers
-  );
-  const [r, alpha, a, b] = fit.values;
-  const logLikelihood = likelihood({r, alpha, a, b});
-  if (!Number.isFinite(logLikelihood)) throw new Error("fitBgNbd: the fit did not converge");
-  return {r, alpha, a, b, logLikelihood, customers, iterations: fit.iterations, converged: fit.status === "converged", status: fit.status, atBound: fit.atBound.map((p) => names[p.index])};
 }
 
 /** E[X(t)]: expected purchases of a new customer in (0, t]. */

@@ -14,20 +14,12 @@
  *   L = B(a, b + x + 1)/B(a, b) · Γ(r + x) α^r / Γ(r)
  *       · [(α + T)^−(r+x) + a/(b + x) · (α + t_x)^−(r+x)]
  */
-import type {BgNbdParameters, RfmGroup} from "./bgnbd.js";
-import {maximizeLogLikelihood, type FitStatus} from "./optimize.js";
+import type {BgNbdParameters, FitSummary, RfmGroup} from "./bgnbd.js";
 import {hyp2f1, lgamma} from "./special.js";
 
 export type MbgNbdParameters = BgNbdParameters;
 
-export interface MbgNbdFit extends MbgNbdParameters {
-  logLikelihood: number;
-  customers: number;
-  iterations: number;
-  converged: boolean;
-  status: FitStatus;
-  atBound: string[];
-}
+export interface MbgNbdFit extends MbgNbdParameters, FitSummary {}
 
 /** The log-likelihood as a function of the parameters, with the gamma terms computed once per distinct x and call. */
 export function prepareMbgNbd(groups: readonly RfmGroup[]): (params: MbgNbdParameters) => number {
@@ -35,6 +27,7 @@ export function prepareMbgNbd(groups: readonly RfmGroup[]): (params: MbgNbdParam
   const xIndex = new Map(xs.map((x, i) => [x, i]));
   const ids = Int32Array.from(groups, (g) => xIndex.get(g.x)!);
   const n = Float64Array.from(groups, (g) => g.n ?? 1);
+  const xOf = Float64Array.from(groups, (g) => g.x);
   const base = new Float64Array(xs.length);
   const c4 = new Float64Array(xs.length);
   // ln(α + T) and ln(α + t_x) once per distinct value and call, as bgnbd.ts does.
@@ -47,14 +40,14 @@ export function prepareMbgNbd(groups: readonly RfmGroup[]): (params: MbgNbdParam
     times.forEach((t, i) => (lnTime[i] = Math.log(alpha + t)));
     const lnAlpha = Math.log(alpha);
     const lnA = Math.log(a);
-    xs.forEach((x, i) => {
-      base[i] = lgamma(r + x) - lgamma(r) + r * lnAlpha + lgamma(a + b) + lgamma(b + x + 1) - lgamma(b) - lgamma(a + b + x + 1);
-      c4[i] = lnA - Math.log(b + x);
+    xs.forEach((xi, i) => {
+      base[i] = lgamma(r + xi) - lgamma(r) + r * lnAlpha + lgamma(a + b) + lgamma(b + xi + 1) - lgamma(b) - lgamma(a + b + xi + 1);
+      c4[i] = lnA - Math.log(b + xi);
     });
     let total = 0;
     for (let g = 0; g < n.length; ++g) {
       const i = ids[g];
-      const rx = r + groups[g].x;
+      const rx = r + xOf[g];
       const a3 = -rx * lnTime[TIds[g]];
       const a4 = c4[i] - rx * lnTime[txIds[g]];
       total += n[g] * (base[i] + (a3 > a4 ? a3 + Math.log1p(Math.exp(a4 - a3)) : a4 + Math.log1p(Math.exp(a3 - a4))));
@@ -65,20 +58,6 @@ export function prepareMbgNbd(groups: readonly RfmGroup[]): (params: MbgNbdParam
 
 export function mbgnbdLogLikelihood(params: MbgNbdParameters, groups: readonly RfmGroup[]): number {
   return prepareMbgNbd(groups)(params);
-}
-
-/** Fits MBG/NBD by maximum likelihood (optimize.ts: logs within [1e-5, 1e5]). Throws on empty input. */
-export function fitMbgNbd(groups: readonly RfmGroup[]): MbgNbdFit {
-  const customers = groups.reduce((s, g) => s + (g.n ?? 1), 0);
-  if (customers === 0) throw new Error("fitMbgNbd: no customers to fit");
-  const scale = groups.reduce((s, g) => s + (g.n ?? 1) * g.T, 0) / customers;
-  const likelihood = prepareMbgNbd(groups);
-  const names = ["r", "alpha", "a", "b"];
-  const fit = maximizeLogLikelihood(([r, alpha, a, b]) => likelihood({r, alpha, a, b}), [1, Math.max(scale / 10, 1e-3), 1, 1], customers);
-  const [r, alpha, a, b] = fit.values;
-  const logLikelihood = likelihood({r, alpha, a, b});
-  if (!Number.isFinite(logLikelihood)) throw new Error("fitMbgNbd: the fit did not converge");
-  return {r, alpha, a, b, logLikelihood, customers, iterations: fit.iterations, converged: fit.status === "converged", status: fit.status, atBound: fit.atBound.map((p) => names[p.index])};
 }
 
 /** P(alive | x, t_x, T) = 1 / (1 + a/(b + x) · ((α + T)/(α + t_x))^(r+x)); below 1 also for one-time buyers. */

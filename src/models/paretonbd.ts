@@ -24,8 +24,7 @@
  * as zⁿ. F depends on (x, t) only, so a call computes it once per distinct
  * (x, t_x) and (x, T) pair, which a large customer base has few of.
  */
-import type {RfmGroup} from "./bgnbd.js";
-import {maximizeLogLikelihood, type FitStatus} from "./optimize.js";
+import type {FitSummary, RfmGroup} from "./bgnbd.js";
 import {lgamma} from "./special.js";
 
 export interface ParetoNbdParameters {
@@ -35,14 +34,7 @@ export interface ParetoNbdParameters {
   beta: number;
 }
 
-export interface ParetoNbdFit extends ParetoNbdParameters {
-  logLikelihood: number;
-  customers: number;
-  iterations: number;
-  converged: boolean;
-  status: FitStatus;
-  atBound: string[];
-}
+export interface ParetoNbdFit extends ParetoNbdParameters, FitSummary {}
 
 /** ln ₂F₁(a, c; a + 1; z) for 0 ≤ z < 1, by Euler's transformation (see the module's docblock). */
 export function logHyp2f1Pareto(a: number, c: number, z: number): number {
@@ -98,6 +90,7 @@ export function prepareParetoNbd(groups: readonly RfmGroup[]): (params: ParetoNb
   const txIds = Int32Array.from(groups, (g) => pairOf(g.x, g.t_x));
   const TIds = Int32Array.from(groups, (g) => pairOf(g.x, g.T));
   const n = Float64Array.from(groups, (g) => g.n ?? 1);
+  const xOf = Float64Array.from(groups, (g) => g.x);
   const lnF = new Float64Array(pairList.length);
   // Terms that depend on x only, or on T only, once per distinct value and call.
   const xs = [...new Set(groups.map((g) => g.x))];
@@ -120,7 +113,7 @@ export function prepareParetoNbd(groups: readonly RfmGroup[]): (params: ParetoNb
       const xi = xIds[g];
       const ti = TIndex[g];
       const a0 = logSubExp(lnF[txIds[g]], lnF[TIds[g]]);
-      const tail = logAddExp(-(r + groups[g].x) * lnAlphaT[ti] - s * lnBetaT[ti], lnRsx[xi] + a0);
+      const tail = logAddExp(-(r + xOf[g]) * lnAlphaT[ti] - s * lnBetaT[ti], lnRsx[xi] + a0);
       total += n[g] * (byX[xi] + tail);
     }
     return total;
@@ -129,21 +122,6 @@ export function prepareParetoNbd(groups: readonly RfmGroup[]): (params: ParetoNb
 
 export function paretoNbdLogLikelihood(params: ParetoNbdParameters, groups: readonly RfmGroup[]): number {
   return prepareParetoNbd(groups)(params);
-}
-
-/** Fits Pareto/NBD by maximum likelihood (optimize.ts: logs within [1e-5, 1e5]). Throws on empty input. */
-export function fitParetoNbd(groups: readonly RfmGroup[]): ParetoNbdFit {
-  const customers = groups.reduce((s, g) => s + (g.n ?? 1), 0);
-  if (customers === 0) throw new Error("fitParetoNbd: no customers to fit");
-  const scale = groups.reduce((s, g) => s + (g.n ?? 1) * g.T, 0) / customers;
-  const likelihood = prepareParetoNbd(groups);
-  const names = ["r", "alpha", "s", "beta"];
-  const start = Math.max(scale / 4, 1e-3);
-  const fit = maximizeLogLikelihood(([r, alpha, s, beta]) => likelihood({r, alpha, s, beta}), [1, start, 1, start], customers);
-  const [r, alpha, s, beta] = fit.values;
-  const logLikelihood = likelihood({r, alpha, s, beta});
-  if (!Number.isFinite(logLikelihood)) throw new Error("fitParetoNbd: the fit did not converge");
-  return {r, alpha, s, beta, logLikelihood, customers, iterations: fit.iterations, converged: fit.status === "converged", status: fit.status, atBound: fit.atBound.map((p) => names[p.index])};
 }
 
 /** P(alive | x, t_x, T) = 1 / (1 + s/(r+s+x) · (α+T)^(r+x) (β+T)^s · A0) (the note's eq. 4). */

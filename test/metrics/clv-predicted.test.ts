@@ -5,7 +5,7 @@ import {parseConfig} from "../../src/config.js";
 import {ingest} from "../../src/ingest/ingest.js";
 import {fitClv} from "../../src/metrics/clv.js";
 import {customerGroupsSql, rfmCustomersSql, rfmGroupsSql, spendGroupsSql} from "../../src/metrics/rfm.js";
-import {fitBgNbd} from "../../src/models/bgnbd.js";
+import {fitPurchaseModel} from "../../src/models/purchases.js";
 import type {PurchaseFit} from "../../src/models/purchases.js";
 import {fitGammaGamma, type GammaGammaFit} from "../../src/models/gammagamma.js";
 import {customerLifetimeValue} from "../../src/models/clv.js";
@@ -60,7 +60,7 @@ describe("fitClv reads the orders once", async () => {
       await db.run(`CREATE TEMP TABLE mine AS ${rfmCustomersSql(options)}`);
       const fromTable = await fitClv(db, {...options, table: "mine"});
       // Independently, from the one-query summaries of the orders.
-      const bgnbd = {model: "bgnbd", ...fitBgNbd(await db.all(rfmGroupsSql(options)))};
+      const bgnbd = fitPurchaseModel("bgnbd", await db.all(rfmGroupsSql(options)));
       const gammaGamma = fitGammaGamma(await db.all(spendGroupsSql(options)));
       return {fit, fromTable, bgnbd, gammaGamma};
     }, path);

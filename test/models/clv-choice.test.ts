@@ -1,9 +1,9 @@
 import {readFileSync} from "node:fs";
 import {describe, expect, it} from "vitest";
-import {fitBgNbd, probabilityAlive, type RfmGroup} from "../../src/models/bgnbd.js";
-import {fitMbgNbd, mbgnbdExpectedPurchases, mbgnbdProbabilityAlive} from "../../src/models/mbgnbd.js";
-import {fitParetoNbd, logHyp2f1Pareto, paretoNbdExpectedPurchases, paretoNbdLogLikelihood, paretoNbdProbabilityAlive} from "../../src/models/paretonbd.js";
-import {expectedPurchasesOf, fitPurchases, parsePurchaseModel, probabilityAliveOf} from "../../src/models/purchases.js";
+import {bgnbdLogLikelihood, probabilityAlive, type RfmGroup} from "../../src/models/bgnbd.js";
+import {mbgnbdExpectedPurchases, mbgnbdLogLikelihood, mbgnbdProbabilityAlive} from "../../src/models/mbgnbd.js";
+import {logHyp2f1Pareto, paretoNbdExpectedPurchases, paretoNbdLogLikelihood, paretoNbdProbabilityAlive} from "../../src/models/paretonbd.js";
+import {expectedPurchasesOf, fitPurchaseModel, histogram, parsePurchaseModel, probabilityAliveOf} from "../../src/models/purchases.js";
 
 // Reference figures: test/fixtures/clv/reference.py (scipy.special.hyp2f1, scipy.optimize), run with
 // /usr/bin/python3 on test/fixtures/cdnow/cdnow_customers_summary_with_transactions.csv, and the
@@ -21,9 +21,9 @@ const customer1 = {x: 2, t_x: 30.43, T: 38.86};
 const within = (got: number, want: number, relative: number) => expect(Math.abs(got / want - 1)).toBeLessThan(relative);
 
 describe("Pareto/NBD", () => {
-  const fit = fitParetoNbd(summary);
+  const fit = fitPurchaseModel("pareto", summary);
 
-  it("fitParetoNbd(CDNOW 39-week summary) reproduces the published r 0.553, α 10.578, s 0.606, β 11.669, LL −9595.0", () => {
+  it("fitPurchaseModel('pareto', CDNOW 39-week summary) reproduces the published r 0.553, α 10.578, s 0.606, β 11.669, LL −9595.0", () => {
     expect(fit.status).toBe("converged");
     expect(fit.customers).toBe(2357);
     within(fit.r, 0.553, 0.01);
@@ -65,9 +65,9 @@ describe("Pareto/NBD", () => {
 });
 
 describe("MBG/NBD", () => {
-  const fit = fitMbgNbd(summary);
+  const fit = fitPurchaseModel("mbgnbd", summary);
 
-  it("fitMbgNbd(CDNOW 39-week summary) gives scipy's MLE r 0.5248, α 6.1830, a 0.8914, b 1.6140, LL −9582.1327", () => {
+  it("fitPurchaseModel('mbgnbd', CDNOW 39-week summary) gives scipy's MLE r 0.5248, α 6.1830, a 0.8914, b 1.6140, LL −9582.1327", () => {
     expect(fit.status).toBe("converged");
     within(fit.r, 0.524838, 2e-3);
     within(fit.alpha, 6.182992, 2e-3);
@@ -79,33 +79,59 @@ describe("MBG/NBD", () => {
   it("mbgnbdProbabilityAlive gives a one-time buyer less than 1, where BG/NBD gives exactly 1", () => {
     const params = {r: 0.524838, alpha: 6.182992, a: 0.891356, b: 1.613999};
     expect(mbgnbdProbabilityAlive(params, {x: 0, t_x: 0, T: 38.86})).toBeCloseTo(0.38971629757738474, 8);
-    expect(probabilityAlive(fitBgNbd(summary), {x: 0, t_x: 0, T: 38.86})).toBe(1);
+    expect(probabilityAlive(fitPurchaseModel("bgnbd", summary), {x: 0, t_x: 0, T: 38.86})).toBe(1);
     expect(mbgnbdProbabilityAlive(params, customer1)).toBeCloseTo(0.706126262853641, 8);
     expect(mbgnbdExpectedPurchases(params, 39, customer1)).toBeCloseTo(1.2626708486523517, 8);
   });
 });
 
 describe("purchase models", () => {
-  it("fitPurchases(model, groups) dispatches, and expectedPurchasesOf / probabilityAliveOf follow the model", () => {
-    const fit = fitPurchases("pareto", summary);
-    if (fit.model !== "pareto") throw new Error("fitPurchases('pareto') gave " + fit.model);
+  it("fitPurchaseModel(model, groups) dispatches, and expectedPurchasesOf / probabilityAliveOf follow the model", () => {
+    const fit = fitPurchaseModel("pareto", summary);
+    if (fit.model !== "pareto") throw new Error("fitPurchaseModel('pareto') gave " + fit.model);
     const pareto = fit;
     expect(expectedPurchasesOf(pareto, 39, customer1)).toBe(paretoNbdExpectedPurchases(pareto, 39, customer1));
     expect(probabilityAliveOf(pareto, customer1)).toBe(paretoNbdProbabilityAlive(pareto, customer1));
     expect(() => parsePurchaseModel("bg")).toThrow(/invalid model: bg/);
   });
 
-  it("fitBgNbd reports a fit that ends on a parameter bound as at-bound, not converged", () => {
+  it("fitPurchaseModel('bgnbd', …) reports a fit that ends on a parameter bound as at-bound, not converged", () => {
     // Customers who buy every 4 weeks and never leave: BG/NBD's drop-out probability heads to 0 (a → 0),
     // the degenerate fit the issue found on UCI Online Retail (a ≈ 3e-6, b ≈ 54,300).
     const groups: RfmGroup[] = [];
     for (let T = 20; T <= 100; T += 4) groups.push({x: Math.floor(T / 4), t_x: 4 * Math.floor(T / 4), T, n: 50});
     for (let T = 20; T <= 100; T += 4) groups.push({x: Math.floor(T / 8), t_x: 8 * Math.floor(T / 8), T, n: 50});
-    const fit = fitBgNbd(groups);
+    const fit = fitPurchaseModel("bgnbd", groups);
     expect(fit.status).toBe("at-bound");
     expect(fit.converged).toBe(false);
     expect(fit.atBound.length).toBeGreaterThan(0);
     // A data set with drop-out converges inside the bounds.
-    expect(fitBgNbd(summary)).toMatchObject({status: "converged", converged: true, atBound: []});
+    expect(fitPurchaseModel("bgnbd", summary)).toMatchObject({status: "converged", converged: true, atBound: []});
+  });
+});
+
+describe("histogram", () => {
+  // pandas: the 2,357 CDNOW customers have 1,016 distinct (x, t_x, T), the largest shared by 24 customers.
+  const grouped = histogram(summary);
+
+  it("histogram(customers) collapses identical (x, t_x, T) into one row weighted by n", () => {
+    expect(grouped.length).toBe(1016);
+    expect(grouped.reduce((s, g) => s + g.n!, 0)).toBe(2357);
+    expect(Math.max(...grouped.map((g) => g.n!))).toBe(24);
+    expect(histogram(grouped)).toBe(grouped); // distinct rows come back as they are
+    expect(histogram([{x: 1, t_x: 2, T: 3, n: 2}, {x: 1, t_x: 2, T: 3}])).toEqual([{x: 1, t_x: 2, T: 3, n: 3}]);
+  });
+
+  it("each model's log-likelihood on the histogram equals the per-customer one to 1e-9", () => {
+    const bg = {r: 0.243, alpha: 4.414, a: 0.793, b: 2.426};
+    const pareto = {r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669};
+    for (const [ll, params] of [
+      [bgnbdLogLikelihood, bg],
+      [mbgnbdLogLikelihood, bg],
+      [paretoNbdLogLikelihood, pareto]
+    ] as const) {
+      const perCustomer = (ll as (p: typeof params, g: RfmGroup[]) => number)(params, summary);
+      expect(Math.abs((ll as (p: typeof params, g: RfmGroup[]) => number)(params, grouped) / perCustomer - 1)).toBeLessThan(1e-9);
+    }
   });
 });

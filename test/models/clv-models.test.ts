@@ -1,6 +1,7 @@
 import {readFileSync} from "node:fs";
 import {describe, expect, it} from "vitest";
-import {bgnbdLogLikelihood, expectedPurchases, expectedPurchasesNew, fitBgNbd, probabilityAlive, type RfmGroup} from "../../src/models/bgnbd.js";
+import {bgnbdLogLikelihood, expectedPurchases, expectedPurchasesNew, probabilityAlive, type RfmGroup} from "../../src/models/bgnbd.js";
+import {fitPurchaseModel} from "../../src/models/purchases.js";
 import {customerLifetimeValue, discountedPurchases, monthInUnits} from "../../src/models/clv.js";
 import {expectedSpend, fitGammaGamma, gammaGammaLogLikelihood} from "../../src/models/gammagamma.js";
 
@@ -17,13 +18,13 @@ const summary = readFileSync(new URL("../fixtures/cdnow/cdnow_customers_summary_
 
 describe("BG/NBD", () => {
   it("expectedPurchasesNew(params, t) reproduces lifetimes' unconditional expectations for the CDNOW fit", () => {
-    const fit = fitBgNbd(summary);
+    const fit = fitPurchaseModel("bgnbd", summary);
     const expected = [0.0078, 0.0532, 0.1506, 1.0405, 1.0437, 1.8576];
     [0.1429, 1, 3, 31.8571, 32, 78].forEach((t, i) => expect(expectedPurchasesNew(fit, t)).toBeCloseTo(expected[i], 3));
   });
 
   it("expectedPurchases(params, 39, customer 1) is 1.226 and probabilityAlive 0.727 (x = 2, t_x = 30.43, T = 38.86)", () => {
-    const fit = fitBgNbd(summary);
+    const fit = fitPurchaseModel("bgnbd", summary);
     const one = {x: 2, t_x: 30.43, T: 38.86};
     expect(expectedPurchases(fit, 39, one)).toBeCloseTo(1.226, 3);
     expect(probabilityAlive(fit, one)).toBeCloseTo(0.7266, 4);
@@ -41,8 +42,8 @@ describe("BG/NBD", () => {
     expect(bgnbdLogLikelihood(paper, [{...one, n: 3}])).toBeCloseTo(3 * bgnbdLogLikelihood(paper, [one]), 10);
   });
 
-  it("fitBgNbd(groups) on the 2-dp CDNOW summary gives the recomputed MLE (0.2426, 4.4135, 0.7929, 2.4258; LL −9582.43)", () => {
-    const fit = fitBgNbd(summary);
+  it("fitPurchaseModel('bgnbd', groups) on the 2-dp CDNOW summary gives the recomputed MLE (0.2426, 4.4135, 0.7929, 2.4258; LL −9582.43)", () => {
+    const fit = fitPurchaseModel("bgnbd", summary);
     expect(fit.r).toBeCloseTo(0.2426, 4);
     expect(fit.alpha).toBeCloseTo(4.4135, 3);
     expect(fit.a).toBeCloseTo(0.7929, 4);
@@ -51,8 +52,8 @@ describe("BG/NBD", () => {
     expect(fit.customers).toBe(2357);
   });
 
-  it("fitBgNbd([]) refuses to fit nothing", () => {
-    expect(() => fitBgNbd([])).toThrow(/no customers/);
+  it("fitPurchaseModel('bgnbd', []) refuses to fit nothing", () => {
+    expect(() => fitPurchaseModel("bgnbd", [])).toThrow(/no customers/);
   });
 });
 
