@@ -112,6 +112,8 @@ export interface ExploreMeasure {
   overheadGzipBytes: number;
   /** Times DuckDB-wasm's .wasm was requested (once is the target). */
   wasmRequests: number;
+  /** Each response (path on the site) and its gzip bytes, largest first. */
+  requests: {path: string; gzipBytes: number}[];
   /** Milliseconds from navigation start until the first editor can take typing. */
   typeableMs: number;
   /** ... until the first SQL cell shows its result. */
@@ -157,7 +159,8 @@ export async function measureExplore(dist: string, {timeout = 120_000} = {}): Pr
     await context.close();
     const gzipBytes = sizes.reduce((s, [, g]) => s + g, 0);
     const duckdbGzipBytes = sizes.filter(([u]) => u.includes("/@duckdb/duckdb-wasm")).reduce((s, [, g]) => s + g, 0);
-    const measure = {gzipBytes, duckdbGzipBytes, overheadGzipBytes: gzipBytes - duckdbGzipBytes, wasmRequests: sizes.filter(([u]) => u.endsWith(".wasm")).length, typeableMs, firstResultMs};
+    const requests = sizes.map(([u, g]) => ({path: new URL(u).pathname, gzipBytes: g})).sort((a, b) => b.gzipBytes - a.gzipBytes);
+    const measure = {gzipBytes, duckdbGzipBytes, overheadGzipBytes: gzipBytes - duckdbGzipBytes, wasmRequests: sizes.filter(([u]) => u.endsWith(".wasm")).length, requests, typeableMs, firstResultMs};
     console.error(`pages: /explore ${gzipBytes} bytes gzip (DuckDB-wasm ${duckdbGzipBytes}), typeable at ${Math.round(typeableMs)} ms, first result at ${Math.round(firstResultMs)} ms`);
     return measure;
   } finally {
