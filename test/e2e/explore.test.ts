@@ -107,14 +107,18 @@ describe("the Explore page", () => {
     const {page, errors} = await visit(browser, exploreUrl);
     try {
       await settled(page);
-      // Tables are made when a query names one: name them all, so the panel lists what DuckDB holds, not only the docs.
-      const all = await typeAndRun(page, `SELECT ${publishedTables.map((t) => `(SELECT count(*) FROM ${t.name})`).join(" + ")} AS n`);
+      // Tables are made when a query names one (anywhere in it, even as a column's alias): name them all, so the
+      // panel lists what DuckDB holds, not only the docs. A table whose file has no rows in this build says so instead.
+      const all = await typeAndRun(page, `SELECT ${publishedTables.map((t) => `1 AS ${t.name}`).join(", ")}`);
       expect(await all.getAttribute("data-state"), (await all.locator(".nb-output").textContent()) ?? "").toBe("done");
       await expect.poll(() => page.locator(".nb-table-size").allTextContents()).not.toContainEqual(expect.stringMatching(/read when a query uses it/));
       const shown = await page.locator(".nb-table").evaluateAll((tables) =>
         tables.map((t) => ({name: (t as HTMLElement).dataset.table!, columns: [...t.querySelectorAll("dt")].map((dt) => dt.textContent!.trim().split(/\s+/)), about: t.querySelectorAll("dd").length}))
       );
+      const empty = await page.locator("p[data-table]").evaluateAll((ps) => ps.map((p) => (p as HTMLElement).dataset.table!));
+      expect(shown.length).toBeGreaterThanOrEqual(10);
       for (const table of publishedTables.filter((t) => t.columns.length)) {
+        if (empty.includes(table.name)) continue;
         const found = shown.find((s) => s.name === table.name);
         expect(found, table.name).toBeDefined();
         expect(found!.columns, table.name).toEqual(table.columns.map((c) => [c.name, c.type]));
