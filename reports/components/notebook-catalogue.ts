@@ -99,9 +99,10 @@ export function openPublished(): Published {
   // One table is made at a time (DuckDB runs the inserts, CREATE and DROP of one before the next's).
   let making: Promise<unknown> = Promise.resolve();
   function make(table: PublishedTable): Promise<void> {
+    // The files are fetched and read now, while DuckDB-wasm may still be starting or another table is being made.
+    const reading = read(table);
     const done = making.then(async () => {
-      // The files are fetched and read while DuckDB-wasm may still be starting.
-      const [{sources}, db] = await Promise.all([read(table), client]);
+      const [{sources}, db] = await Promise.all([reading, client]);
       const entry = catalogue.find((c) => c.name === table.name)!;
       if (!Object.keys(table.from).every((n) => n in sources)) {
         entry.missing = "no rows in this build";
@@ -114,7 +115,11 @@ export function openPublished(): Published {
         for (const name of Object.keys(sources)) await db.query(`DROP TABLE IF EXISTS ${name}`);
       }
     });
-    making = done.catch(() => {});
+    making = done.catch(() => {
+      // A failed fetch is tried again by the next query that names the table.
+      made.delete(table.name);
+      sourcesOf.delete(table.name);
+    });
     return done;
   }
   return {
