@@ -173,6 +173,12 @@ export async function openExplore(
     const page = await context.newPage();
     await page.goto(`${siteUrl}explore`, {waitUntil: "load", timeout});
     await page.waitForFunction(() => (window as unknown as {benchFirstResult?: number}).benchFirstResult, undefined, {timeout});
+    // The weight is that of the whole first view: every cell run, its chart drawn, what they fetched.
+    await page.waitForFunction(
+      () => [...document.querySelectorAll<HTMLElement>("[data-cell]")].every((c) => c.dataset.state === "done" || c.dataset.state === "error") && !document.querySelector("[data-cell] [aria-busy=true]"),
+      undefined,
+      {timeout}
+    );
     await page.waitForLoadState("networkidle", {timeout}).catch(() => undefined);
     const {typeableMs, firstResultMs} = await page.evaluate(() => {
       const w = window as unknown as {benchTypeable: number; benchFirstResult: number};
@@ -181,7 +187,7 @@ export async function openExplore(
     const sizes = await Promise.all(bodies);
     const gzipBytes = sizes.reduce((s, [, g]) => s + g, 0);
     const duckdbGzipBytes = sizes.filter(([u]) => u.includes("/@duckdb/duckdb-wasm")).reduce((s, [, g]) => s + g, 0);
-    const requests = sizes.map(([u, g]) => ({path: new URL(u).pathname, gzipBytes: g})).sort((a, b) => b.gzipBytes - a.gzipBytes).slice(0, 20);
+    const requests = sizes.map(([u, g]) => ({path: new URL(u).pathname, gzipBytes: g})).sort((a, b) => b.gzipBytes - a.gzipBytes).slice(0, Number(process.env.BENCH_REQUESTS ?? 20));
     return {gzipBytes, duckdbGzipBytes, overheadGzipBytes: gzipBytes - duckdbGzipBytes, wasmRequests: sizes.filter(([u]) => u.endsWith(".wasm")).length, requests, typeableMs, firstResultMs};
   } finally {
     await context.close();

@@ -30,11 +30,23 @@ const attachments: Record<string, Attachment> = {
   "data/voice.json": FileAttachment("../data/voice.json")
 };
 
-// A JSON file holding several tables (clv.json: groups and cohorts) is fetched and parsed once.
+// Each file is fetched once: a JSON file may hold several tables (clv.json: groups and cohorts), and an
+// Arrow file is fetched when its table is first asked for (prefetch), and read when it is made.
 const files: Record<string, Attachment> = Object.fromEntries(
   Object.entries(attachments).map(([path, file]) => {
     let json: Promise<unknown> | undefined;
-    return [path, {name: file.name, url: () => file.url(), arrayBuffer: () => file.arrayBuffer(), json: () => (json ??= file.json())}];
+    let buffer: Promise<ArrayBuffer> | undefined;
+    // A failed fetch is forgotten, so that the next query that names the table fetches again.
+    const retry = <T>(p: Promise<T>, forget: () => void) => p.catch((error) => (forget(), Promise.reject(error)));
+    return [
+      path,
+      {
+        name: file.name,
+        url: () => file.url(),
+        arrayBuffer: () => (buffer ??= retry(file.arrayBuffer(), () => (buffer = undefined))),
+        json: () => (json ??= retry(file.json(), () => (json = undefined)))
+      }
+    ];
   })
 );
 
@@ -90,7 +102,10 @@ export function openPublished(): Published {
   function read(table: PublishedTable): ReturnType<typeof tableSources> {
     let sources = sourcesOf.get(table.name);
     if (!sources) {
-      sources = tableSources(Object.entries(table.from).map(([name, {file, array}]) => ({name, file: files[file], array})));
+      const entries = Object.entries(table.from).map(([name, {file, array}]) => ({name, file: files[file], array}));
+      // tableSources reads JSON now and passes Arrow files on as they are: start fetching those too.
+      for (const {file} of entries) if (!/\.json$/i.test(file.name)) file.arrayBuffer().catch(() => {});
+      sources = tableSources(entries);
       sources.catch(() => {}); // reported by load()
       sourcesOf.set(table.name, sources);
     }
@@ -144,7 +159,8 @@ async function insertSources(db: PublishedClient, sources: Record<string, Attach
     for (const [name, source] of Object.entries(sources)) {
       const options = {name, schema: "main"};
       if (source instanceof Table) await connection.insertArrowTable(source, options);
-      else await connection.insertArrowFromIPCStream(new Uint8Array(await source.arrayBuffer()), options);
+      // A copy: DuckDB-wasm hands the buffer over to its worker, and the fetched one is kept for a retry.
+      else await connection.insertArrowFromIPCStream(new Uint8Array(await source.arrayBuffer()).slice(), options);
     }
   } finally {
     await connection.close();
