@@ -523,9 +523,11 @@ export function notebook(database: Database, {starter, cap = 10_000}: NotebookOp
       for (const cell of cells) if (cell.kind === "sql") cell.editor.setSchema(schema);
       const entries = schema.map(({name, about, columns}) => {
         const rows = counts.find((d) => d.t === name)?.n as number | undefined;
-        const size = waiting.some((c) => c.name === name) ? "read when a query uses it" : rows === undefined ? "named cell" : `${count.format(rows)} rows`;
+        const unread = waiting.some((c) => c.name === name);
+        const size = unread ? "read when a query uses it" : rows === undefined ? "named cell" : `${count.format(rows)} rows`;
+        // A table documented without columns (its file's columns vary) shows its columns once read.
         return html`<details class="nb-table" data-table=${name}>
-          <summary><span class="nb-table-name">${name}</span><span class="nb-muted nb-table-size">${size} · ${columns.length} columns</span></summary>
+          <summary><span class="nb-table-name">${name}</span><span class="nb-muted nb-table-size">${size}${unread && !columns.length ? "" : ` · ${columns.length} columns`}</span></summary>
           ${about ? html`<p class="nb-muted nb-about">${about}</p>` : ""}
           <button type="button" class="nb-query-table" onclick=${() => void runCell(addCell({kind: "sql", source: `SELECT *\nFROM ${identifier(name)}\nLIMIT 100`}, {focus: true}))}>Query ${name}</button>
           <dl>${columns.map((c) => html`<dt><button type="button" class="nb-column" title=${`Type ${c.name} into the SQL`} onclick=${() => insert(identifier(c.name))}>${c.name}</button> <span class="nb-type">${c.type}</span></dt>${c.about ? html`<dd>${c.about}</dd>` : ""}`)}</dl>
