@@ -23,7 +23,13 @@ const url = `http://127.0.0.1:${port}/`;
 
 const started = performance.now();
 const preview = spawn(process.execPath, [cli, "preview", "--port", String(port), "--host", "127.0.0.1"], {cwd: project, detached: true, stdio: "ignore"});
-const stop = () => preview.pid && process.kill(-preview.pid, "SIGTERM");
+const stop = () => {
+  try {
+    if (preview.pid) process.kill(-preview.pid, "SIGTERM");
+  } catch {
+    // the preview has already exited (its error is in its own output)
+  }
+};
 try {
   for (;;) {
     if ((await fetch(url).catch(() => undefined))?.ok) break;
