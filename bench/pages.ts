@@ -10,6 +10,7 @@ import {existsSync, readFileSync, readdirSync, statSync} from "node:fs";
 import {join, normalize} from "node:path";
 import {gzipSync} from "node:zlib";
 import {serveStatic} from "../src/cli/serve.js";
+import type {Browser} from "playwright-core";
 import {launchChromium} from "../test/support/browser.js";
 
 export interface PageMeasure {
@@ -112,6 +113,8 @@ export interface ExploreMeasure {
   overheadGzipBytes: number;
   /** Times DuckDB-wasm's .wasm was requested (once is the target). */
   wasmRequests: number;
+  /** The 20 largest responses (path on the site) and their gzip bytes, largest first. */
+  requests: {path: string; gzipBytes: number}[];
   /** Milliseconds from navigation start until the first editor can take typing. */
   typeableMs: number;
   /** ... until the first SQL cell shows its result. */
@@ -130,13 +133,35 @@ export async function measureExplore(dist: string, {timeout = 120_000} = {}): Pr
   const site = await serveStatic(dist);
   const browser = await launchChromium();
   try {
-    const context = await browser.newContext({viewport: {width: 1366, height: 900}});
+    const measure = await openExplore(browser, site.url, {timeout, fileOf: (pathname) => siteFile(dist, pathname)});
+    console.error(`pages: /explore ${measure.gzipBytes} bytes gzip (DuckDB-wasm ${measure.duckdbGzipBytes}), typeable at ${Math.round(measure.typeableMs)} ms, first result at ${Math.round(measure.firstResultMs)} ms`);
+    return measure;
+  } finally {
+    await browser.close();
+    await site.close();
+  }
+}
+
+/**
+ * Opens siteUrl's Explore page in a fresh browser context (an empty cache) and
+ * measures it; fileOf names the file on disk behind a path, when there is one
+ * (Chromium keeps no body for what a worker fetched).
+ */
+export async function openExplore(
+  browser: Browser,
+  siteUrl: string,
+  {timeout = 120_000, fileOf = () => undefined}: {timeout?: number; fileOf?: (pathname: string) => string | undefined} = {}
+): Promise<ExploreMeasure> {
+  const context = await browser.newContext({viewport: {width: 1366, height: 900}});
+  try {
     const bodies: Promise<[string, number]>[] = [];
     context.on("response", (response) => {
       const url = response.url();
-      if (!url.startsWith(site.url)) return;
-      const file = siteFile(dist, new URL(url).pathname);
-      bodies.push((file ? Promise.resolve(fileSizes(file)[1]) : response.body().then((b) => gzipSync(b, {level: 6}).length)).then((g) => [url, g]));
+      if (!url.startsWith(siteUrl)) return;
+      const file = fileOf(new URL(url).pathname);
+      bodies.push(
+        (file ? Promise.resolve(fileSizes(file)[1]) : response.body().then((b) => gzipSync(b, {level: 6}).length, () => 0)).then((g) => [url, g])
+      );
     });
     await context.addInitScript(() => {
       const w = window as unknown as {benchTypeable: number; benchFirstResult: number};
@@ -146,23 +171,26 @@ export async function measureExplore(dist: string, {timeout = 120_000} = {}): Pr
       }).observe(document, {childList: true, subtree: true, attributes: true});
     });
     const page = await context.newPage();
-    await page.goto(`${site.url}explore`, {waitUntil: "load", timeout});
+    await page.goto(`${siteUrl}explore`, {waitUntil: "load", timeout});
     await page.waitForFunction(() => (window as unknown as {benchFirstResult?: number}).benchFirstResult, undefined, {timeout});
+    // The weight is that of the whole first view: every cell run, its chart drawn, what they fetched.
+    await page.waitForFunction(
+      () => [...document.querySelectorAll<HTMLElement>("[data-cell]")].every((c) => c.dataset.state === "done" || c.dataset.state === "error") && !document.querySelector("[data-cell] [aria-busy=true]"),
+      undefined,
+      {timeout}
+    );
     await page.waitForLoadState("networkidle", {timeout}).catch(() => undefined);
     const {typeableMs, firstResultMs} = await page.evaluate(() => {
       const w = window as unknown as {benchTypeable: number; benchFirstResult: number};
       return {typeableMs: w.benchTypeable, firstResultMs: w.benchFirstResult};
     });
     const sizes = await Promise.all(bodies);
-    await context.close();
     const gzipBytes = sizes.reduce((s, [, g]) => s + g, 0);
     const duckdbGzipBytes = sizes.filter(([u]) => u.includes("/@duckdb/duckdb-wasm")).reduce((s, [, g]) => s + g, 0);
-    const measure = {gzipBytes, duckdbGzipBytes, overheadGzipBytes: gzipBytes - duckdbGzipBytes, wasmRequests: sizes.filter(([u]) => u.endsWith(".wasm")).length, typeableMs, firstResultMs};
-    console.error(`pages: /explore ${gzipBytes} bytes gzip (DuckDB-wasm ${duckdbGzipBytes}), typeable at ${Math.round(typeableMs)} ms, first result at ${Math.round(firstResultMs)} ms`);
-    return measure;
+    const requests = sizes.map(([u, g]) => ({path: new URL(u).pathname, gzipBytes: g})).sort((a, b) => b.gzipBytes - a.gzipBytes).slice(0, Number(process.env.BENCH_REQUESTS ?? 20));
+    return {gzipBytes, duckdbGzipBytes, overheadGzipBytes: gzipBytes - duckdbGzipBytes, wasmRequests: sizes.filter(([u]) => u.endsWith(".wasm")).length, requests, typeableMs, firstResultMs};
   } finally {
-    await browser.close();
-    await site.close();
+    await context.close();
   }
 }
 

@@ -4,7 +4,17 @@
  * are at most 12); a text column and a number → bars (the first 40 rows);
  * two numbers → dots. Anything else gets no chart. Every mark has a tooltip.
  */
-import * as Plot from "npm:@observablehq/plot";
+import type * as PlotModule from "npm:@observablehq/plot";
+
+// Plot (with d3, about 170 kB compressed) is fetched when the first chart is drawn, not before the
+// notebook shows: a result's table comes first and its chart a moment later.
+let Plot: typeof PlotModule | undefined;
+let loading: Promise<unknown> | undefined;
+
+/** Resolves once drawChart can draw. */
+export function chartsReady(): Promise<unknown> {
+  return (loading ??= import("npm:@observablehq/plot").then((module) => (Plot = module)));
+}
 
 export type ColumnKind = "time" | "number" | "category" | "other";
 
@@ -93,8 +103,9 @@ function force(mark: ChartPlan["mark"], columns: readonly ResultColumn[], rows: 
   return x && y ? {mark, x, y, xTime: x === times[0], description: `${y} against ${x}, a dot per row`} : null;
 }
 
-/** Draws a plan at a width. */
+/** Draws a plan at a width (once chartsReady() has resolved). */
 export function drawChart(plan: ChartPlan, rows: readonly Record<string, unknown>[], {width = 640} = {}) {
+  if (!Plot) throw new Error("drawChart before chartsReady()");
   const {x, y, series} = plan;
   const present = rows.filter((d) => d[x] != null && d[y] != null);
   const common = {width, ariaLabel: `Quick chart: ${plan.description}`, ariaDescription: `Drawn from the cell's result.`};

@@ -12,6 +12,39 @@
  *
  * Pure: no DOM, no database; the page's charts are written from plans the
  * notebook made from each cell's result (notebook-chart.ts).
+ *
+ * Why a saved page opens its tables in a setup block rather than with
+ * Framework's `sql:` front matter (checked against Framework 1.13.4's
+ * dist/render.js and dist/client/stdlib/duckdb.js):
+ * - front matter maps a table name to one file: render.js lines 65-70 write
+ *   `registerTable(name, FileAttachment(path))` for each entry, and duckdb.js
+ *   `insertFile` (lines 179-229) loads the whole file as the table. The
+ *   published tables are not files: `activity` is the union of two loader
+ *   files, every table renames the files' `by`/`group`/camelCase columns, and
+ *   clv, service, voice and quality are arrays inside one JSON object each
+ *   (notebook-docs.ts `from` and `select`). Registered from front matter, the
+ *   page's database would hold the loader files' shapes, the notebook's SQL
+ *   would not run on it, and the page would hold more than the published
+ *   tables do;
+ * - the lock-down has no place to go: the ```sql blocks call the default
+ *   client as soon as its inserts are done (duckdb.js lines 28-34, `sql` →
+ *   `getDefaultClient`), with no step between the last insert and the first
+ *   query where `SET enable_external_access = false` and
+ *   `SET lock_configuration = true` could run; and each file stays registered
+ *   in DuckDB's file system under its name (registerFileURL, duckdb.js line
+ *   185), readable by any query until the lock-down;
+ * - of the formats, Arrow needs no extension (insertArrowFromIPCStream,
+ *   line 212) and CSV is built in, but Parquet goes through parquet_scan
+ *   (line 220), an extension observablehq.config.ts turns off (`duckdb:
+ *   {extensions: {json: null, parquet: null}}`), and JSON through
+ *   insertJSONFromPath, which reads a file as it is (an object holding
+ *   several arrays is not a table).
+ * What would make it possible: a data loader writing each published table as
+ * its own Arrow file (reshaped in Node), registered by front matter, and the
+ * page shadowing `sql` with one that awaits `getDefaultClient()` (exported by
+ * duckdb.js), runs the lock-down once, then queries. Until then the setup
+ * block (publishedDatabase, notebook-catalogue.ts) does both and defines
+ * `sql` for the page's ```sql blocks.
  */
 import type {ChartPlan} from "./notebook-chart.js";
 

@@ -21,7 +21,7 @@
 import * as Inputs from "npm:@observablehq/inputs";
 import {html} from "npm:htl";
 import {downloadButton} from "./ui.js";
-import {drawChart, planChart, type ChartPlan} from "./notebook-chart.js";
+import {chartsReady, drawChart, planChart, type ChartPlan} from "./notebook-chart.js";
 import {cellEditor, type Editor, type SchemaTable} from "./notebook-editor.js";
 import {chartChoices, fromJson, fromPage, mentions, nameProblem, pageSlug, toJson, toPage, viewBody, type ChartChoice, type NotebookCell, type NotebookDoc} from "./notebook-format.js";
 import {columnDocs} from "./notebook-docs.js";
@@ -29,11 +29,15 @@ import type {CatalogueEntry} from "./notebook-tables.js";
 import {errorMessage, runSql, type Client, type Result, type Run} from "./notebook-run.js";
 import {decodeNotebook, encodeNotebook} from "./notebook-url.js";
 
-/** The database once its tables are loaded and it is locked down, and the tables' list. */
+/** The database (locked down before it is handed over) and its tables, made when a query first names them. */
 export interface Database {
-  client: Client;
-  /** The published tables, in the order the table list shows them. */
+  client: Promise<Client>;
+  /** The published tables, in the order the table list shows them (`missing` set once a load finds no rows). */
   catalogue: readonly CatalogueEntry[];
+  /** Makes the named published tables that are not made yet. */
+  load(names: readonly string[]): Promise<void>;
+  /** Starts fetching the named tables' files. */
+  prefetch(names: readonly string[]): void;
 }
 
 export interface NotebookOptions {
@@ -60,6 +64,8 @@ interface Cell {
   ranName?: string;
   result?: Result;
   plan?: ChartPlan | null;
+  /** Settles once the result's chart is drawn (or found not to fit). */
+  charted?: Promise<void>;
 }
 
 /** Where `rapport preview` answers the notebook (a meta tag it adds to every page says so). */
@@ -116,14 +122,17 @@ function renderMarkdown(text: string): Promise<string> {
  * The notebook, shown at once: cells can be edited while the database starts,
  * and run when it is ready.
  */
-export function notebook(database: Promise<Database>, {starter, cap = 10_000}: NotebookOptions): HTMLElement {
+export function notebook(database: Database, {starter, cap = 10_000}: NotebookOptions): HTMLElement {
   const cells: Cell[] = [];
   let focused: Cell | undefined;
   let client: Client | undefined;
-  let catalogue: readonly CatalogueEntry[] = [];
-  let schema: SchemaTable[] = [];
+  const catalogue: readonly CatalogueEntry[] = database.catalogue;
+  const tableNames = catalogue.map((c) => c.name);
+  const made = new Set<string>();
+  // Until the database answers, completion offers the documented tables and columns.
+  let schema: SchemaTable[] = catalogue.map((c) => ({name: c.name, about: c.about, columns: columnDocs(c.name).map(({name, type, about}) => ({name, type, about}))}));
   let title = starter.title ?? "";
-  let queue: Promise<unknown> = database.then((db) => ({client, catalogue} = db)).catch(() => {});
+  let queue: Promise<unknown> = database.client.then((c) => (client = c)).catch(() => {});
   // Stop bumps the generation: runs queued before it are dropped.
   let generation = 0;
   function enqueue<T>(task: () => Promise<T>): Promise<T | undefined> {
@@ -400,6 +409,15 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
       cell.status.replaceChildren(html`<observablehq-loading></observablehq-loading> Running…`);
       cell.runButton.textContent = "■ Stop";
       try {
+        // The published tables the SQL names are made first (their files fetched on first use).
+        const needed = mentions(sql, tableNames).filter((t) => !made.has(t));
+        if (needed.length) {
+          cell.status.replaceChildren(html`<observablehq-loading></observablehq-loading> Reading ${needed.join(", ")}…`);
+          await database.load(needed);
+          needed.forEach((t) => made.add(t));
+          void enqueue(describeTables);
+          cell.status.replaceChildren(html`<observablehq-loading></observablehq-loading> Running…`);
+        }
         if (cell.ranName && cell.ranName !== name) await runSql(client, `DROP VIEW IF EXISTS ${cell.ranName}`).result.catch(() => {});
         cell.ranName = undefined;
         if (name) {
@@ -456,13 +474,20 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
     const plan = planChart(columns, rows, choice);
     cell.plan = null;
     if (plan) {
-      try {
-        drawChart(plan, rows, {width: 400}); // fails here, not in the observer, when the data cannot be drawn
-        cell.plan = plan;
-        parts.push(html`<figure class="nb-figure">${responsive((width) => drawChart(plan, rows, {width}))}<figcaption class="nb-muted">${choice === "auto" ? "Quick chart" : "Chart"}: ${plan.description}.</figcaption></figure>`);
-      } catch {
-        // no chart for data Plot cannot draw; the table still shows it
-      }
+      cell.plan = plan;
+      const figure = html`<figure class="nb-figure" aria-busy="true"></figure>` as HTMLElement;
+      parts.push(figure);
+      cell.charted = chartsReady().then(() => {
+        if (cell.result?.rows !== rows) return; // run again meanwhile
+        try {
+          drawChart(plan, rows, {width: 400}); // fails here, not in the observer, when the data cannot be drawn
+          figure.append(responsive((width) => drawChart(plan, rows, {width})), html`<figcaption class="nb-muted">${choice === "auto" ? "Quick chart" : "Chart"}: ${plan.description}.</figcaption>`);
+        } catch {
+          cell.plan = null; // no chart for data Plot cannot draw; the table still shows it
+          figure.remove();
+        }
+        figure.removeAttribute("aria-busy");
+      });
     } else if (choice !== "auto" && choice !== "none" && columns.length) {
       parts.push(html`<p class="nb-muted">No ${choice === "bar" ? "bar" : choice} chart fits these columns.</p>`);
     }
@@ -485,6 +510,10 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
         ? (await runSql(client, tables.map((t) => `SELECT '${t.replace(/'/g, "''")}' AS t, count(*)::DOUBLE AS n FROM ${identifier(t)}`).join(" UNION ALL ")).result).rows
         : [];
       const order = catalogue.map((c) => c.name);
+      // Tables no query has named yet are listed from their documentation, and made when a query names them.
+      const waiting = catalogue.filter((c) => !c.missing && !names.includes(c.name));
+      for (const c of waiting) for (const d of columnDocs(c.name)) info.push({table_name: c.name, column_name: d.name, data_type: d.type, table_type: "WAITING"});
+      names.push(...waiting.map((c) => c.name));
       const sorted = [...names].sort((a, b) => (order.indexOf(a) + 1 || 1e9) - (order.indexOf(b) + 1 || 1e9) || a.localeCompare(b));
       schema = sorted.map((name) => {
         const docs = columnDocs(name);
@@ -494,8 +523,11 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
       for (const cell of cells) if (cell.kind === "sql") cell.editor.setSchema(schema);
       const entries = schema.map(({name, about, columns}) => {
         const rows = counts.find((d) => d.t === name)?.n as number | undefined;
+        const unread = waiting.some((c) => c.name === name);
+        const size = unread ? "read when a query uses it" : rows === undefined ? "named cell" : `${count.format(rows)} rows`;
+        // A table documented without columns (its file's columns vary) shows its columns once read.
         return html`<details class="nb-table" data-table=${name}>
-          <summary><span class="nb-table-name">${name}</span><span class="nb-muted nb-table-size">${rows === undefined ? "named cell" : `${count.format(rows)} rows`} · ${columns.length} columns</span></summary>
+          <summary><span class="nb-table-name">${name}</span><span class="nb-muted nb-table-size">${size}${unread && !columns.length ? "" : ` · ${columns.length} columns`}</span></summary>
           ${about ? html`<p class="nb-muted nb-about">${about}</p>` : ""}
           <button type="button" class="nb-query-table" onclick=${() => void runCell(addCell({kind: "sql", source: `SELECT *\nFROM ${identifier(name)}\nLIMIT 100`}, {focus: true}))}>Query ${name}</button>
           <dl>${columns.map((c) => html`<dt><button type="button" class="nb-column" title=${`Type ${c.name} into the SQL`} onclick=${() => insert(identifier(c.name))}>${c.name}</button> <span class="nb-type">${c.type}</span></dt>${c.about ? html`<dd>${c.about}</dd>` : ""}`)}</dl>
@@ -550,6 +582,7 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
       const stale = cells.filter((c) => c.kind === "sql" && (c.ranSql !== c.editor.value || c.ranAs !== c.name.value));
       if (stale.length) message.textContent = "Running the edited cells to draw their charts…";
       await Promise.all(stale.map((c) => runCell(c, {remember: false, dependents: false})));
+      await Promise.all(cells.map((c) => c.charted));
       const markdown = toPage(doc(), {title, tables: catalogue.filter((c) => !c.missing).map((c) => c.name), charts: cells.map((c) => c.plan)});
       const file = fileInput.value;
       if (!endpoint) {
@@ -655,10 +688,12 @@ export function notebook(database: Promise<Database>, {starter, cap = 10_000}: N
       const {path, file} = JSON.parse(flash) as {path: string; file: string};
       fileStatus.replaceChildren(saved(path, file));
     }
+    // The files of the tables the cells name are fetched now, side by side with DuckDB-wasm starting.
+    database.prefetch(mentions(cells.filter((c) => c.kind === "sql").map((c) => c.editor.value).join("\n"), tableNames));
     const listed = enqueue(describeTables);
     const run = runFrom(0, {remember: false});
     try {
-      await database;
+      await database.client;
     } catch (error) {
       notice.hidden = false;
       notice.textContent = `The database could not start in this browser: ${errorMessage(error)}`;

@@ -4,11 +4,18 @@
  *
  * Column types come from the values: numbers become Float64, or Int32 when
  * every value is a whole number in range; strings Utf8 (not dictionary
- * encoded, so every reader takes them); Dates DateMillisecond; booleans Bool.
+ * encoded) unless they repeat: a column of at least 16 values with at most a
+ * quarter of them distinct (a breakdown, a group, a granularity) is
+ * dictionary encoded, each value written once and the rows holding small
+ * indices, which makes such files several times smaller compressed (the
+ * retention file at the sample size: 269 kB gzip as Utf8, 105 kB with
+ * dictionaries). Every reader of these files (apache-arrow, arquero, DuckDB-wasm's
+ * insertArrowFromIPCStream) reads a dictionary column as plain strings.
+ * Dates DateMillisecond; booleans Bool.
  * A column whose values are all null is Utf8. A bigint is refused: cast counts
  * to INTEGER or DOUBLE in SQL so no page has to handle bigint.
  */
-import {Bool, DateMillisecond, Float64, Int32, Table, Utf8, vectorFromArray, tableToIPC, type DataType} from "apache-arrow";
+import {Bool, DateMillisecond, Dictionary, Float64, Int32, Table, Utf8, vectorFromArray, tableToIPC, type DataType} from "apache-arrow";
 
 export function toArrowStream(rows: readonly Record<string, unknown>[], columns = Object.keys(rows[0] ?? {})): Uint8Array {
   const vectors = Object.fromEntries(
@@ -23,7 +30,8 @@ export function toArrowStream(rows: readonly Record<string, unknown>[], columns 
 function columnType(name: string, values: unknown[]): DataType {
   const present = values.filter((v) => v !== null);
   const first = present[0];
-  if (first === undefined || typeof first === "string") return new Utf8();
+  if (first === undefined) return new Utf8();
+  if (typeof first === "string") return present.length >= 16 && new Set(present).size * 4 <= present.length ? new Dictionary(new Utf8(), new Int32()) : new Utf8();
   if (typeof first === "bigint") throw new Error(`column ${name} holds bigint values: cast it in SQL (::INTEGER or ::DOUBLE)`);
   if (first instanceof Date) return new DateMillisecond();
   if (typeof first === "boolean") return new Bool();

@@ -84,14 +84,41 @@ describe("the Explore page", () => {
     }
   });
 
+  it("fetches only the files of the tables the notebook's queries name, and makes another table when a query first names it", async () => {
+    const {page, errors, requests} = await visit(browser, exploreUrl);
+    try {
+      await settled(page);
+      const files = () => requests.filter((r) => new URL(r).pathname.includes("/_file/data/")).map((r) => new URL(r).pathname.split("/").pop()!.replace(/\.[0-9a-f]{8}\./, "."));
+      // The starter reads activity (two files) and retention; freshness.json is the page's own.
+      expect([...new Set(files())].sort()).toEqual(["activity-groups.arrow", "freshness.json", "monthly-activity.arrow", "retention.arrow"]);
+      expect(await page.locator(".nb-table[data-table=nps] .nb-table-size").textContent()).toMatch(/^read when a query uses it · \d+ columns$/);
+      const cell = await typeAndRun(page, "SELECT count(*)::INTEGER AS n FROM nps");
+      expect(await cell.getAttribute("data-state")).toBe("done");
+      expect(files()).toContain("nps.json");
+      expect(files()).not.toContain("clv.json");
+      await expect.poll(() => page.locator(".nb-table[data-table=nps] .nb-table-size").textContent()).toMatch(/^[\d,]+ rows · \d+ columns$/);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it("documents every published table: the schema panel lists exactly the documented columns with their types and meanings, and no name needs quoting", async () => {
     const {page, errors} = await visit(browser, exploreUrl);
     try {
       await settled(page);
+      // Tables are made when a query names one (anywhere in it, even as a column's alias): name them all, so the
+      // panel lists what DuckDB holds, not only the docs. A table whose file has no rows in this build says so instead.
+      const all = await typeAndRun(page, `SELECT ${publishedTables.map((t) => `1 AS ${t.name}`).join(", ")}`);
+      expect(await all.getAttribute("data-state"), (await all.locator(".nb-output").textContent()) ?? "").toBe("done");
+      await expect.poll(() => page.locator(".nb-table-size").allTextContents()).not.toContainEqual(expect.stringMatching(/read when a query uses it/));
       const shown = await page.locator(".nb-table").evaluateAll((tables) =>
         tables.map((t) => ({name: (t as HTMLElement).dataset.table!, columns: [...t.querySelectorAll("dt")].map((dt) => dt.textContent!.trim().split(/\s+/)), about: t.querySelectorAll("dd").length}))
       );
+      const empty = await page.locator("p[data-table]").evaluateAll((ps) => ps.map((p) => (p as HTMLElement).dataset.table!));
+      expect(shown.length).toBeGreaterThanOrEqual(10);
       for (const table of publishedTables.filter((t) => t.columns.length)) {
+        if (empty.includes(table.name)) continue;
         const found = shown.find((s) => s.name === table.name);
         expect(found, table.name).toBeDefined();
         expect(found!.columns, table.name).toEqual(table.columns.map((c) => [c.name, c.type]));

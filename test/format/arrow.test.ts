@@ -23,6 +23,17 @@ describe("toArrowStream", () => {
     expect(table.get(1)?.toJSON()).toMatchObject({channel: null, orders: 4, revenue: 2, ok: false});
   });
 
+  it("toArrowStream(rows) dictionary-encodes a string column whose values repeat, and reads back the same strings", () => {
+    const groups = ["all", "segment", "region", null];
+    const rows = Array.from({length: 40}, (_, i) => ({breakdown: groups[i % 4], id: `c${i}`}));
+    const table = tableFromIPC(toArrowStream(rows));
+    expect(table.schema.fields.map((f) => [f.name, String(f.type)])).toEqual([
+      ["breakdown", "Dictionary<Int32, Utf8>"],
+      ["id", "Utf8"]
+    ]);
+    expect(table.toArray().map((r) => r.toJSON())).toEqual(rows);
+  });
+
   it("toArrowStream(rows) keeps large whole numbers as Float64", () => {
     const table = tableFromIPC(toArrowStream([{n: 2 ** 40}]));
     expect(String(table.schema.fields[0].type)).toBe("Float64");
