@@ -40,6 +40,15 @@ export async function withDuckDB<T>(f: (db: Database) => Promise<T>, path = ":me
   }
 }
 
+/**
+ * Runs sql and passes its rows to f a chunk (2,048 rows) at a time, so that a result of millions of
+ * rows (every customer's name and e-mail, for the privacy check) is never held whole in memory.
+ */
+export async function eachRows<T = Row>(db: Database, sql: string, f: (rows: T[]) => void): Promise<void> {
+  const result = await db.connection.stream(sql);
+  for await (const rows of result.yieldRowObjectJs()) f(rows as T[]);
+}
+
 let instances = 0;
 
 /**

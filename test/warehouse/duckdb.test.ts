@@ -3,7 +3,7 @@ import {existsSync, mkdtempSync, readdirSync} from "node:fs";
 import {tmpdir, totalmem} from "node:os";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
-import {duckdbSettings, withDuckDB} from "../../src/warehouse/duckdb.js";
+import {duckdbSettings, eachRows, withDuckDB} from "../../src/warehouse/duckdb.js";
 
 describe("duckdbSettings(path, {readOnly}, env)", () => {
   it("duckdbSettings() gives a writer half the RAM and a reader a quarter, each spilling into a folder of its own beside the file", () => {
@@ -53,5 +53,26 @@ describe("duckdbSettings(path, {readOnly}, env)", () => {
       if (before === undefined) delete process.env.RAPPORT_DUCKDB_MEMORY_LIMIT;
       else process.env.RAPPORT_DUCKDB_MEMORY_LIMIT = before;
     }
+  });
+});
+
+describe("eachRows(db, sql, f)", () => {
+  it("eachRows(db, sql, f) passes every row of the result once, in order, a chunk of at most 2,048 rows at a time", async () => {
+    const sizes: number[] = [];
+    let sum = 0;
+    let next = 0;
+    await withDuckDB((db) =>
+      eachRows<{i: number; s: string}>(db, "SELECT range::INTEGER AS i, 'r' || range AS s FROM range(5000)", (rows) => {
+        sizes.push(rows.length);
+        for (const {i, s} of rows) {
+          expect(i).toBe(next++);
+          expect(s).toBe(`r${i}`);
+          sum += i;
+        }
+      })
+    );
+    expect(sum).toBe((4999 * 5000) / 2);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(2048);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(5000);
   });
 });
