@@ -74,14 +74,38 @@ export function formatTable(r: BenchResults): string {
   return lines.join("\n");
 }
 
-const start = "<!-- bench:table -->";
-const end = "<!-- /bench:table -->";
-
-/** Replaces the table between the bench:table markers of a README (appending them when missing). */
-export function updateReadme(path: string, table: string): void {
+/**
+ * Writes a run's table into a README that keeps the last run of each size: the section of
+ * `customers` (between `<!-- bench:run N -->` and `<!-- /bench:run N -->`: a heading, the table and
+ * what it says) is replaced whole, and the sections of other sizes are left as they are, so that
+ * a smoke run never overwrites the million-customer figures. A size seen for the first time gets a
+ * section among the others in order of size (at the end when there are none). What the run says is
+ * written by hand after the run: until then the section says so, rather than keep the text of the
+ * run it replaced, since ratios hold only within one run.
+ */
+export function updateReadme(path: string, table: string, customers: number): void {
   const text = existsSync(path) ? readFileSync(path, "utf-8") : "# Benchmarks\n";
-  const block = `${start}\n${table}\n${end}`;
-  const i = text.indexOf(start);
-  const j = text.indexOf(end);
-  writeFileSync(path, i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + end.length) : `${text.trimEnd()}\n\n${block}\n`);
+  const block = runSection(table, customers);
+  const sections = [...text.matchAll(/<!-- bench:run (\d+) -->[^]*?<!-- \/bench:run \1 -->/g)].map((m) => ({customers: Number(m[1]), from: m.index!, to: m.index! + m[0].length}));
+  const same = sections.find((s) => s.customers === customers);
+  if (same) return writeFileSync(path, text.slice(0, same.from) + block + text.slice(same.to));
+  const larger = sections.find((s) => s.customers > customers);
+  if (larger) return writeFileSync(path, `${text.slice(0, larger.from)}${block}\n\n${text.slice(larger.from)}`);
+  const last = sections.at(-1);
+  if (last) return writeFileSync(path, `${text.slice(0, last.to)}\n\n${block}${text.slice(last.to)}`);
+  writeFileSync(path, `${text.trimEnd()}\n\n${block}\n`);
+}
+
+function runSection(table: string, customers: number): string {
+  return [
+    `<!-- bench:run ${customers} -->`,
+    `### ${n(customers)} customers`,
+    "",
+    table,
+    "",
+    "#### What it says",
+    "",
+    "_Not written yet for this run: say which stage is furthest from its target and why, what changed since the last run of this size, and what the machine was doing. Compare stages by their ratios within this run only._",
+    `<!-- /bench:run ${customers} -->`
+  ].join("\n");
 }

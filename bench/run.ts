@@ -130,7 +130,7 @@ mkdirSync(dirname(resolve(values.out!)), {recursive: true});
 writeFileSync(values.out!, JSON.stringify(output, null, 2) + "\n");
 const table = formatTable(output);
 process.stderr.write(`\n${table}\n`);
-if (values.readme) updateReadme(values.readme, table);
+if (values.readme) updateReadme(values.readme, table, context.customers);
 console.error(`bench: results in ${values.out}${values.readme ? ` and ${values.readme}` : ""}`);
 
 /** The next night's refresh after 1% new orders, as a share of this run's full refresh (pipeline + site build). */

@@ -5,7 +5,9 @@
  * touched:
  * - beside the warehouse: `<warehouse>.next-PID` (ingest's working copy),
  *   `<warehouse>.staged-PID` (a build's new warehouse waiting for its site),
- *   each with DuckDB's `.wal` and `.tmp`;
+ *   each with DuckDB's `.wal` and `.tmp`; and the spill folders of DuckDB
+ *   instances, `<warehouse>.tmp-PID-N` (also after `.next-PID`), see
+ *   src/warehouse/duckdb.ts;
  * - in the project: `dist.next-PID` (a site being built) is removed;
  *   `dist.previous-PID` (the old site, moved aside during the swap) is put
  *   back as dist/ when the run died before the new one was in place, and
@@ -24,9 +26,10 @@ export interface Leftover {
 export function cleanLeftovers({cwd, warehouse, log = () => {}}: {cwd: string; warehouse: string; log?: (line: string) => void}): Leftover[] {
   const done: Leftover[] = [];
   const base = basename(warehouse).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const beside = new RegExp(`^${base}\\.(?:next|staged)-(\\d+)(?:\\.wal|\\.tmp)?$`);
+  const beside = new RegExp(`^${base}(?:\\.(?:next|staged)-(\\d+))?(?:\\.wal|\\.tmp(?:-(\\d+)-\\d+)?)?$`);
   for (const name of list(dirname(warehouse))) {
-    const pid = Number(beside.exec(name)?.[1]);
+    const match = beside.exec(name);
+    const pid = Number(match?.[2] ?? match?.[1]);
     if (!pid || pid === process.pid || isRunning(pid)) continue;
     rmSync(join(dirname(warehouse), name), {recursive: true, force: true});
     done.push({path: join(dirname(warehouse), name), pid, action: "removed"});

@@ -13,7 +13,7 @@
 import {createHmac, randomBytes} from "node:crypto";
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from "node:fs";
 import {dirname} from "node:path";
-import type {Database} from "../warehouse/duckdb.js";
+import {eachRows, type Database} from "../warehouse/duckdb.js";
 import {cardPattern, ibanPattern, isCard, isIban, isPhone, phonePattern} from "./patterns.js";
 import {findEmails} from "./scan.js";
 
@@ -25,11 +25,16 @@ export interface Scrubber {
 
 /** A scrubber for the warehouse's texts: it also removes the names and ids of its customers. */
 export async function customerScrubber(db: Database): Promise<Scrubber> {
-  const names = await db.all<{name: string}>("SELECT name FROM customers WHERE name IS NOT NULL");
-  const ids = await db.all<{id: string}>("SELECT id FROM customers");
+  // Each name once, in the order first written (the order of the full-name pattern's alternatives), and
+  // the ids streamed as strings: ten million customers' rows as objects would take gigabytes.
+  const names = await db.all<{name: string}>("SELECT name FROM customers WHERE name IS NOT NULL GROUP BY name ORDER BY min(rowid)");
+  const ids: string[] = [];
+  await eachRows<{id: string}>(db, "SELECT id FROM customers", (rows) => {
+    for (const {id} of rows) ids.push(id);
+  });
   return scrubber(
     names.map((n) => n.name),
-    ids.map((i) => i.id)
+    ids
   );
 }
 

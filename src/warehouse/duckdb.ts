@@ -4,6 +4,8 @@
  * connection past their callback.
  */
 import {DuckDBInstance, type DuckDBConnection} from "@duckdb/node-api";
+import {tmpdir, totalmem} from "node:os";
+import {join} from "node:path";
 
 export type Row = Record<string, unknown>;
 
@@ -21,7 +23,7 @@ export interface Database {
  * read one warehouse file at once.
  */
 export async function withDuckDB<T>(f: (db: Database) => Promise<T>, path = ":memory:", {readOnly = false} = {}): Promise<T> {
-  const instance = await DuckDBInstance.create(path, readOnly ? {access_mode: "READ_ONLY"} : {});
+  const instance = await DuckDBInstance.create(path, {...(readOnly ? {access_mode: "READ_ONLY"} : {}), ...duckdbSettings(path, {readOnly})});
   const connection = await instance.connect();
   // RAPPORT_TRACE_SQL=1 logs every statement with its time, to see where a slow load spends it
   // (RAPPORT_TRACE_SQL=full: the whole statement rather than its start).
@@ -36,6 +38,43 @@ export async function withDuckDB<T>(f: (db: Database) => Promise<T>, path = ":me
     connection.closeSync();
     instance.closeSync();
   }
+}
+
+/**
+ * Runs sql and passes its rows to f a chunk (2,048 rows) at a time, so that a result of millions of
+ * rows (every customer's name and e-mail, for the privacy check) is never held whole in memory.
+ */
+export async function eachRows<T = Row>(db: Database, sql: string, f: (rows: T[]) => void): Promise<void> {
+  const result = await db.connection.stream(sql);
+  for await (const rows of result.yieldRowObjectJs()) f(rows as T[]);
+}
+
+let instances = 0;
+
+/**
+ * The settings every instance opens with, so that a large load spills to disk instead of growing
+ * past the machine (ten million customers: 100 million orders, 8.6 GB of CSV).
+ *
+ * - memory_limit: DuckDB's own default is 80% of the RAM for each instance, and a build runs
+ *   several at once (Framework's data loaders read the warehouse in processes of their own, next to
+ *   Node's heaps), so a writer (one at a time: the ingest holds the lock) takes half the RAM and
+ *   a reader a quarter. Operators past it spill to temp_directory. RAPPORT_DUCKDB_MEMORY_LIMIT
+ *   (DuckDB's units: "6GB", "500MB") overrides it.
+ * - temp_directory: DuckDB's default for a file is `<file>.tmp`, shared by every process that opens
+ *   it, whose spill files are named alike; so each instance spills into a folder of its own, next to
+ *   the database (`<file>.tmp-<pid>-<n>`, in the temporary folder for an in-memory one), which DuckDB
+ *   removes on close. RAPPORT_DUCKDB_TEMP names the parent folder instead.
+ * - threads: RAPPORT_DUCKDB_THREADS, else DuckDB's default (one a core).
+ */
+export function duckdbSettings(path: string, {readOnly = false} = {}, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const share = readOnly ? 0.25 : 0.5;
+  const name = `${path === ":memory:" ? "rapport-duckdb" : ""}.tmp-${process.pid}-${++instances}`;
+  const folder = env.RAPPORT_DUCKDB_TEMP ? join(env.RAPPORT_DUCKDB_TEMP, name.replace(/^\./, "")) : path === ":memory:" ? join(tmpdir(), name) : `${path}${name}`;
+  return {
+    memory_limit: env.RAPPORT_DUCKDB_MEMORY_LIMIT || `${Math.max(256, Math.floor((totalmem() * share) / 2 ** 20))}MiB`,
+    temp_directory: folder,
+    ...(env.RAPPORT_DUCKDB_THREADS ? {threads: env.RAPPORT_DUCKDB_THREADS} : {})
+  };
 }
 
 async function traced<R>(sql: string, run: Promise<R>): Promise<R> {

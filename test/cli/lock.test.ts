@@ -83,14 +83,19 @@ describe("cleanLeftovers", () => {
         [`dist.next-${live.pid}/index.html`]: "live"
       });
       mkdirSync(join(cwd, ".rapport", `warehouse.duckdb.next-${dead}.tmp`));
+      // Spill folders of DuckDB instances (src/warehouse/duckdb.ts): a dead reader's goes, a live one's stays.
+      mkdirSync(join(cwd, ".rapport", `warehouse.duckdb.tmp-${dead}-3`));
+      mkdirSync(join(cwd, ".rapport", `warehouse.duckdb.next-${dead}.tmp-${dead}-1`));
+      mkdirSync(join(cwd, ".rapport", `warehouse.duckdb.tmp-${live.pid}-1`));
       const lines: string[] = [];
       const done = cleanLeftovers({cwd, warehouse: join(cwd, ".rapport", "warehouse.duckdb"), log: (l) => lines.push(l)});
-      expect(done).toHaveLength(6);
+      expect(done).toHaveLength(8);
+      expect(existsSync(join(cwd, ".rapport", `warehouse.duckdb.tmp-${live.pid}-1`))).toBe(true);
       expect(readFileSync(join(cwd, "dist", "index.html"), "utf-8")).toBe("old site");
       expect(existsSync(join(cwd, ".rapport", `warehouse.duckdb.next-${live.pid}`))).toBe(true);
       expect(existsSync(join(cwd, `dist.next-${live.pid}`))).toBe(true);
       expect(existsSync(join(cwd, ".rapport", "warehouse.duckdb"))).toBe(true);
-      for (const name of [`warehouse.duckdb.next-${dead}`, `warehouse.duckdb.next-${dead}.wal`, `warehouse.duckdb.next-${dead}.tmp`, `warehouse.duckdb.staged-${dead}`]) {
+      for (const name of [`warehouse.duckdb.next-${dead}`, `warehouse.duckdb.next-${dead}.wal`, `warehouse.duckdb.next-${dead}.tmp`, `warehouse.duckdb.staged-${dead}`, `warehouse.duckdb.tmp-${dead}-3`, `warehouse.duckdb.next-${dead}.tmp-${dead}-1`]) {
         expect(existsSync(join(cwd, ".rapport", name)), name).toBe(false);
       }
       expect(existsSync(join(cwd, `dist.next-${dead}`))).toBe(false);

@@ -19,7 +19,10 @@ let results: BenchResults;
 let readme: string;
 
 beforeAll(() => {
-  writeFileSync(join(out, "README.md"), "# Benchmarks\n\nBefore.\n\n<!-- bench:table -->\nold\n<!-- /bench:table -->\n\nAfter.\n");
+  writeFileSync(
+    join(out, "README.md"),
+    "# Benchmarks\n\nBefore.\n\n<!-- bench:run 10000 -->\nold\n<!-- /bench:run 10000 -->\n\n<!-- bench:run 1000000 -->\nmillion\n<!-- /bench:run 1000000 -->\n\nAfter.\n"
+  );
   const run = spawnSync(
     process.execPath,
     ["--import", "tsx", "bench/run.ts", "--customers", "10000", "--out", join(out, "results.json"), "--readme", join(out, "README.md")],
@@ -102,9 +105,9 @@ describe("npm run bench -- --customers 10000", () => {
     expect(results.pages.find((p) => p.path === "/")!.charts).toBeGreaterThan(1);
   });
 
-  it("writes the table between the README's markers and leaves the rest as it was", () => {
-    expect(readme.startsWith("# Benchmarks\n\nBefore.\n\n<!-- bench:table -->\n10,000 customers")).toBe(true);
-    expect(readme.endsWith("<!-- /bench:table -->\n\nAfter.\n")).toBe(true);
+  it("writes the table in the README's section of its size and leaves the other sizes and the rest as they were", () => {
+    expect(readme.startsWith("# Benchmarks\n\nBefore.\n\n<!-- bench:run 10000 -->\n### 10,000 customers\n\n10,000 customers")).toBe(true);
+    expect(readme.endsWith("<!-- /bench:run 10000 -->\n\n<!-- bench:run 1000000 -->\nmillion\n<!-- /bench:run 1000000 -->\n\nAfter.\n")).toBe(true);
     expect(readme).not.toContain("\nold\n");
     for (const s of results.stages) expect(readme).toContain(`| ${s.name === "generate" ? "generate the CSVs" : s.name}`);
     for (const p of results.pages) expect(readme).toContain(`| ${p.path} |`);
