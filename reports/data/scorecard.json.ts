@@ -2,7 +2,7 @@
 // (src/metrics/scorecard.ts): each measure's latest period its own source covers, its population and 95% range,
 // the change from the period before with its test, and the last twelve periods for a sparkline. A period of fewer
 // than minGroupSize (rapport.config.json, default 10) people, tickets or answers is withheld.
-import {computeMetric} from "../../src/cli/metrics.js";
+import {computeMetric} from "../../src/metrics/registry.js";
 import {loadConfig} from "../../src/config.js";
 import {projectRoot} from "../../src/paths.js";
 import {readWarehouse} from "../../src/warehouse/read.js";

@@ -8,7 +8,7 @@
 // then segment; a month with too few answers shows its quarter, and a quarter with too few drops the comment).
 // Months with fewer comments than minGroupSize are withheld by complementary suppression (no count either);
 // the table keeps the latest `maxComments`, so the page stays small however many responses there are.
-import {computeMetric} from "../../src/cli/metrics.js";
+import {computeMetric} from "../../src/metrics/registry.js";
 import {loadConfig} from "../../src/config.js";
 import {emotionScorer, type EmotionFigure, type LanguageCount, type WordScore} from "../../src/metrics/sentiment.js";
 import {projectRoot} from "../../src/paths.js";

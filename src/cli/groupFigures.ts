@@ -14,7 +14,7 @@ import {repeatRateSql} from "../metrics/retention.js";
 import {groupKinds, groupPages, type GroupPage} from "../metrics/groupPages.js";
 import {periodLines, suppressedRows} from "../privacy/suppress.js";
 import type {Database} from "../warehouse/duckdb.js";
-import {computeMetric} from "./metrics.js";
+import {computeMetric} from "../metrics/registry.js";
 
 /** The breakdowns of the published NPS and retention tables (their suppression runs over all of them). */
 const publishedBreakdowns = [undefined, "segment", "region", "channel"] as const;
