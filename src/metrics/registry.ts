@@ -6,7 +6,7 @@
  */
 import {discountedPurchases} from "../models/clv.js";
 import {totalExpectedSpend} from "../models/gammagamma.js";
-import {compareModels, defaultCalibrationEnd, defaultMinGroupRepeaters, fitByGroup, fitClv, type ModelComparison} from "./clv.js";
+import {compareModels, defaultCalibrationEnd, defaultMinGroupRepeaters, fitByGroup, fitClv, type ClvFitResult, type ModelComparison} from "./clv.js";
 import {cumulativeRevenueSql} from "./historical.js";
 import {npsCountsSql, npsFromCounts, npsTrend, type NpsCountRow} from "./nps.js";
 import {parseBreakdown, parsePeriod, periodSql, type Breakdown} from "./periods.js";
@@ -34,7 +34,23 @@ export interface MetricOptions {
   minGroupRepeaters?: number;
 }
 
-export async function computeMetric(db: Database, name: string, options: MetricOptions): Promise<unknown> {
+/**
+ * A memo: f(), computed once per key. computeMetric takes one so that the calls of one refresh share what
+ * does not depend on their options (the CLV comparison and pooled fits are the same for every breakdown);
+ * alone, a call computes everything itself.
+ */
+export type Memo = <T>(key: string, f: () => Promise<T>) => Promise<T>;
+const noMemo: Memo = (_key, f) => f();
+
+/**
+ * The CLV purchase model and Gamma-Gamma fit on all data, pooled over every customer, once per memo: the
+ * same whichever table of rfmCustomersSql rows (with or without a breakdown column) it is read from.
+ */
+export function pooledClvFit(db: Database, {unit, model, table}: {unit: TimeUnit; model: ModelComparison["chosen"]; table?: string}, memo: Memo = noMemo): Promise<ClvFitResult> {
+  return memo(`clv pooled fit ${unit} ${model}`, () => fitClv(db, {unit, table, model}));
+}
+
+export async function computeMetric(db: Database, name: string, options: MetricOptions, memo: Memo = noMemo): Promise<unknown> {
   const period = parsePeriod(options.period ?? "month");
   switch (name) {
     case "retention": {
@@ -73,7 +89,7 @@ export async function computeMetric(db: Database, name: string, options: MetricO
         return scorecard(await inputs(period), {period, minGroup, alsoWithhold});
       }
     case "clv":
-      return clvMetrics(db, parseBreakdown(options.by), {minGroupRepeaters: options.minGroupRepeaters});
+      return clvMetrics(db, parseBreakdown(options.by), {minGroupRepeaters: options.minGroupRepeaters}, memo);
     case "emotion":
       return emotionMetrics(db, period);
     case "satisfaction": {
@@ -175,21 +191,23 @@ async function emotionMetrics(db: Database, period: ReturnType<typeof parsePerio
  * predictions are checked on the holdout. Customers are grouped by (group, x, t_x, T) with their spend
  * summed, and expected purchases are computed once per distinct (x, t_x, T) and fit.
  */
-async function clvMetrics(db: Database, by: Breakdown | undefined, {unit = "week" as TimeUnit, minGroupRepeaters = defaultMinGroupRepeaters} = {}) {
-  const {calibrationEnd} = await defaultCalibrationEnd(db);
+async function clvMetrics(db: Database, by: Breakdown | undefined, {unit = "week" as TimeUnit, minGroupRepeaters = defaultMinGroupRepeaters} = {}, memo: Memo) {
+  const {calibrationEnd} = await memo("clv calibration end", () => defaultCalibrationEnd(db));
   const calibration = "_clv_calibration";
   const table = "_clv_customers";
   let comparison, fit, groupFits, groups;
   try {
     // The per-group checks need every customer's calibration summary; without groups, the comparison samples the orders itself.
     if (by) await db.run(`CREATE OR REPLACE TEMP TABLE ${calibration} AS ${rfmCustomersSql({calibrationEnd}, by)}`);
-    comparison = await compareModels(db, {unit, calibrationEnd, table: by ? calibration : undefined});
+    // With groups, the comparison samples a table of every customer's calibration summary (the same rows whichever the breakdown).
+    comparison = await memo(`clv comparison ${unit} ${calibrationEnd} ${by ? "customers" : "orders"}`, () => compareModels(db, {unit, calibrationEnd, table: by ? calibration : undefined}));
     const model = comparison.chosen;
     // One pass over the orders for the fit and the groups.
     await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${rfmCustomersSql({}, by)}`);
-    fit = await fitClv(db, {unit, table, model});
+    fit = await pooledClvFit(db, {unit, table, model}, memo);
     if (by) {
-      const calibrated = await fitClv(db, {unit, table: calibration, model, calibrationEnd, binDays: fit.binDays});
+      const binDays = fit.binDays;
+      const calibrated = await memo(`clv calibrated fit ${unit} ${model} ${calibrationEnd} ${binDays}`, () => fitClv(db, {unit, table: calibration, model, calibrationEnd, binDays}));
       const checks = new Map((await fitByGroup(db, {unit, calibrationEnd, table: calibration, model, minRepeaters: minGroupRepeaters}, calibrated)).map((g) => [g.group, g.holdout]));
       groupFits = (await fitByGroup(db, {unit, table, model, minRepeaters: minGroupRepeaters}, fit)).map((g) => ({...g, holdout: checks.get(g.group) ?? null}));
     }

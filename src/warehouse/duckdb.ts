@@ -18,10 +18,16 @@ export interface Database {
 /**
  * Opens a database (in memory by default), passes it to f, and closes it
  * however f ends. readOnly lets several processes (Framework's data loaders)
- * read one warehouse file at once.
+ * read one warehouse file at once. memoryLimit (DuckDB's memory_limit, say
+ * "2GB") caps what DuckDB holds; past it, operators spill to disk.
  */
-export async function withDuckDB<T>(f: (db: Database) => Promise<T>, path = ":memory:", {readOnly = false} = {}): Promise<T> {
-  const instance = await DuckDBInstance.create(path, readOnly ? {access_mode: "READ_ONLY"} : {});
+export async function withDuckDB<T>(f: (db: Database) => Promise<T>, path = ":memory:", {readOnly = false, memoryLimit}: {readOnly?: boolean; memoryLimit?: string} = {}): Promise<T> {
+  // RAPPORT_DUCKDB_THREADS=1: one thread, so sums of doubles add up in one order and a run is reproducible to the bit (test/reports/published.test.ts).
+  const options: Record<string, string> = {};
+  if (readOnly) options.access_mode = "READ_ONLY";
+  if (memoryLimit) options.memory_limit = memoryLimit;
+  if (process.env.RAPPORT_DUCKDB_THREADS) options.threads = process.env.RAPPORT_DUCKDB_THREADS;
+  const instance = await DuckDBInstance.create(path, options);
   const connection = await instance.connect();
   // RAPPORT_TRACE_SQL=1 logs every statement with its time, to see where a slow load spends it
   // (RAPPORT_TRACE_SQL=full: the whole statement rather than its start).

@@ -15,6 +15,11 @@ import {fileURLToPath, pathToFileURL} from "node:url";
 import {sources} from "../../loaders/index.js";
 import {parseConfig} from "../../src/config.js";
 import {ingest} from "../../src/ingest/ingest.js";
+import {render} from "../../src/cli/output.js";
+import {loadConfig} from "../../src/config.js";
+import {computeMetric} from "../../src/metrics/registry.js";
+import {readWarehouse} from "../../src/warehouse/read.js";
+import {parseArgs} from "node:util";
 
 const run = promisify(execFile);
 export const repo = fileURLToPath(new URL("../..", import.meta.url));
@@ -36,32 +41,61 @@ export async function sampleWarehouse(): Promise<{dir: string; warehouse: string
 }
 
 /**
- * Runs every loader of reports/data and every metric call against the warehouse, each as its own process
- * (as Framework and the CLI run them), and returns name → bytes. The build time in freshness.json
- * (`builtAt`, the clock when the loader ran) is the one field that differs from run to run: it is replaced
- * by a fixed value before hashing.
+ * Every loader's output and every metric call's output against the warehouse, name → bytes. The build
+ * time in freshness.json (`builtAt`, the clock when the loader ran) is the one field that differs from run
+ * to run: it is replaced by a fixed value before hashing.
+ *
+ * With processes (how the reference was made, from the code before the results store), each loader and
+ * each `rapport metrics` call runs as its own process, as Framework and the CLI run them. Without, the
+ * loaders' outputs are the tables the results store holds (each loader writes its stored table: see
+ * loaderOutput, which checks one), and the metric calls run in this process through the same code as the
+ * command (computeMetric, then render as --json).
  */
-export async function publishedOutputs(warehouse: string, env: Record<string, string> = {}): Promise<Map<string, Buffer>> {
+export async function publishedOutputs(warehouse: string, {processes = false}: {processes?: boolean} = {}): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
-  const options = {cwd: repo, env: {...process.env, ...env, RAPPORT_WAREHOUSE: warehouse, TZ: "UTC"}, encoding: "buffer" as const, maxBuffer: 256 * 2 ** 20};
   const loaders = readdirSync(join(repo, "reports", "data")).filter((f) => f.endsWith(".ts")).sort();
+  const store = processes ? undefined : await storeFor(warehouse);
   for (const loader of loaders) {
-    const {stdout} = await run(process.execPath, ["--import", "tsx", join("reports", "data", loader)], options);
     const name = loader.replace(/\.ts$/, "");
+    const stored = store?.read(name);
+    const stdout = stored ?? (await loaderOutput(warehouse, loader));
     out.set(name, name === "freshness.json" ? Buffer.from(JSON.stringify({...JSON.parse(stdout.toString()), builtAt: "(the build's clock)"})) : stdout);
   }
+  const config = await loadConfig(repo);
   for (const call of metricCalls) {
-    const {stdout} = await run(process.execPath, [join("src", "cli", "rapport.js"), "metrics", ...call, "--json", "--warehouse", warehouse], options);
-    out.set(`metrics ${call.join(" ")}`, stdout);
+    if (processes) {
+      const {stdout} = await run(process.execPath, [join("src", "cli", "rapport.js"), "metrics", ...call, "--json", "--warehouse", warehouse], processOptions(warehouse));
+      out.set(`metrics ${call.join(" ")}`, stdout);
+    } else {
+      const {values} = parseArgs({args: call.slice(1), options: {by: {type: "string"}, period: {type: "string"}, "min-cohort": {type: "string"}}});
+      const options = {period: values.period, by: values.by, minCohort: values["min-cohort"] === undefined ? undefined : Number(values["min-cohort"]), minResponses: undefined, minGroupRepeaters: config.clvMinGroupRepeaters};
+      const result = await readWarehouse((db) => computeMetric(db, call[0], options), warehouse);
+      out.set(`metrics ${call.join(" ")}`, Buffer.from(render(result, {format: "json", part: undefined, command: `metrics ${call[0]}`})));
+    }
   }
   return out;
+}
+
+const processOptions = (warehouse: string) => ({cwd: repo, env: {...process.env, RAPPORT_WAREHOUSE: warehouse, TZ: "UTC"}, encoding: "buffer" as const, maxBuffer: 256 * 2 ** 20});
+
+/** What the data loader (a file name under reports/data) writes, run as Framework runs it. */
+export async function loaderOutput(warehouse: string, loader: string): Promise<Buffer> {
+  return (await run(process.execPath, ["--import", "tsx", join("reports", "data", loader)], processOptions(warehouse))).stdout;
+}
+
+/** The results store of the warehouse, under the key the data loaders compute. */
+async function storeFor(warehouse: string) {
+  const {resultsKey, resultsStore} = await import("../../src/warehouse/results.js");
+  const config = await loadConfig(repo);
+  const key = await readWarehouse((db) => resultsKey(db, warehouse, {config, root: repo}), warehouse);
+  return resultsStore(warehouse, key);
 }
 
 export const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
 if (import.meta.url === pathToFileURL(resolve(process.argv[1])).href && process.argv.includes("--write")) {
   const {warehouse} = await sampleWarehouse();
-  const outputs = await publishedOutputs(warehouse);
+  const outputs = await publishedOutputs(warehouse, {processes: true});
   mkdirSync(join(repo, "test", "fixtures", "published"), {recursive: true});
   writeFileSync(referenceFile, JSON.stringify(Object.fromEntries([...outputs].map(([name, bytes]) => [name, {sha256: sha256(bytes), bytes: bytes.length}])), null, 2) + "\n");
   console.error(`published: ${outputs.size} outputs hashed into ${referenceFile}`);
