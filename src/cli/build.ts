@@ -108,8 +108,8 @@ async function buildLocked(cwd: string, warehouse: string, config: Awaited<Retur
   if (config.private) log("build: WARNING private build (rapport.config.json \"private\": true): the site may show personal data; NOT FOR PUBLIC HOSTING");
   let results: Awaited<ReturnType<typeof computeResults>> | undefined;
   if (!unchanged) {
-    results = await computeResults(source, {log: verbose ? log : undefined});
-    log(results.computed.length ? `results: ${results.computed.length} tables computed in ${results.seconds.toFixed(1)} s` : "results: every table is stored for this warehouse, config and code; none computed");
+    results = await computeResults(source, {log: verbose ? log : undefined, loaders: resolve(cwd, "reports", "data")});
+    log(results.computed.length ? `results: ${results.computed.length} tables computed in ${results.seconds.toFixed(1)} s` : "results: no table to compute (each is stored for this warehouse, config and code)");
   }
   const built = unchanged ? "ok" : await buildSite(cwd, source, log, config.private, verbose);
   if (built === "ok") {

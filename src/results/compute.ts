@@ -6,6 +6,8 @@
  * (publish); a loader run on its own (`rapport preview`, a test) whose result is not stored computes its
  * table itself and stores it.
  */
+import {existsSync} from "node:fs";
+import {join} from "node:path";
 import {loadConfig, type RapportConfig} from "../config.js";
 import {projectRoot, warehousePath} from "../paths.js";
 import type {Database} from "../warehouse/duckdb.js";
@@ -29,15 +31,17 @@ async function storeOf(db: Database, path: string, config: RapportConfig): Promi
 
 /**
  * Computes every published table of the warehouse at path that is not stored yet under its key, and stores
- * it. Returns the key and what was computed (nothing when nothing changed since the last computation).
+ * it: of the tables whose data loader is in the folder loaders (a site's reports/data; default every
+ * table). Returns the key and what was computed (nothing when nothing changed since the last computation).
  * Throws on the first table that fails: a build must not publish a site of half-computed tables.
  */
-export async function computeResults(path: string, {log = (_: string) => {}}: {log?: (line: string) => void} = {}): Promise<{key: string; computed: TableName[]; seconds: number}> {
+export async function computeResults(path: string, {log = (_: string) => {}, loaders}: {log?: (line: string) => void; loaders?: string} = {}): Promise<{key: string; computed: TableName[]; seconds: number}> {
   const started = performance.now();
   const config = await loadConfig(projectRoot);
   return readWarehouse(async (db) => {
     const {key, store} = await storeOf(db, path, config);
-    const missing = tableNames.filter((name) => store.read(name) === undefined);
+    const published = loaders === undefined ? tableNames : tableNames.filter((name) => existsSync(join(loaders, `${name}.ts`)));
+    const missing = published.filter((name) => store.read(name) === undefined);
     if (missing.length === 0) return {key, computed: [], seconds: 0};
     const context = resultContext(db, config, log);
     for (const name of missing) {
