@@ -3,7 +3,8 @@
  * `rapport metrics` outputs, computed from one warehouse of data/sample (ingested with a fixed clock). Used
  * by test/reports/published.test.ts to check that refactors of the computation leave every published byte
  * as it was; `node --import tsx test/support/published.ts --write` rewrites the reference hashes
- * (test/fixtures/published/sha256.json) from the code checked out.
+ * (test/fixtures/published/sha256.json) from the code checked out; run it with RAPPORT_DUCKDB_THREADS=1,
+ * as the test does (the reference was made so from b1aa40e).
  */
 import {execFile} from "node:child_process";
 import {createHash} from "node:crypto";
