@@ -15,7 +15,7 @@ import {existsSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {parseArgs} from "node:util";
 import {sources} from "../loaders/index.js";
-import {computeMetric} from "../src/cli/metrics.js";
+import {computeMetric} from "../src/metrics/registry.js";
 import {parseConfig} from "../src/config.js";
 import {ingest} from "../src/ingest/ingest.js";
 import {fitClv} from "../src/metrics/clv.js";

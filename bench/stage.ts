@@ -10,7 +10,8 @@
 import {appendFileSync, closeSync, fstatSync, openSync, readFileSync, readSync, writeFileSync} from "node:fs";
 import {join, resolve} from "node:path";
 import {pathToFileURL} from "node:url";
-import {computeMetric, toJson} from "../src/cli/metrics.js";
+import {toJson} from "../src/cli/output.js";
+import {computeMetric} from "../src/metrics/registry.js";
 import {runIngest} from "../src/cli/ingest.js";
 import {exitCodes, main} from "../src/cli/main.js";
 import {parseConfig} from "../src/config.js";

@@ -8,43 +8,11 @@ import * as Plot from "npm:@observablehq/plot";
 import {html} from "npm:htl";
 import {fmt} from "./format.js";
 
-export interface GroupNps {
-  period: string;
-  incomplete: boolean;
-  withheld: boolean;
-  responses?: number;
-  nps?: number;
-  low?: number;
-  high?: number;
-  promoterShare?: number;
-  detractorShare?: number;
-}
-
-export interface GroupCohort {
-  cohort: string;
-  withheld: boolean;
-  customers?: number;
-  repeatRate?: number;
-  nextQuarter?: number | null;
-}
-
-export interface GroupData {
-  by: "segment" | "region" | "channel";
-  path: string;
-  group: string;
-  slug: string;
-  label: string;
-  customers: number | null;
-  nps: GroupNps[];
-  cohorts: GroupCohort[];
-  clv: {customers: number | null; meanClv12: number | null; months: number; monthlyDiscount: number; fit: string | null; holdout: {actual: number; predicted: number; error: number} | null} | null;
-}
-
-export interface GroupsFile {
-  minGroupSize: number;
-  window: {from: string; to: string};
-  groups: GroupData[];
-}
+// The rows of data/groups.json: their one definition is the code that computes them (type-only, erased in the browser).
+import type {GroupCohort, GroupFigures, GroupQuarterNps, GroupsFile} from "../../src/results/groups.js";
+export type {GroupCohort, GroupsFile};
+export type GroupNps = GroupQuarterNps;
+export type GroupData = GroupFigures;
 
 const nouns = {segment: "segment", region: "region", channel: "acquisition channel"} as const;
 // The site's locale and the data set's currency (format.ts), as on every other page.

@@ -1,30 +1,6 @@
-// Churn per calendar week, month and quarter — of the period before's buyers, the share who bought nothing —
-// for all customers and per segment, region and acquisition channel, as `rapport metrics retention --by
-// <breakdown> --period <period>` prints it under "churn" (src/metrics/retention.ts, churnSql). A period is
-// withheld by complementary suppression (src/privacy/suppress.ts) when its group had fewer than minGroupSize
-// buyers the period before, or when the all-customer total minus the groups shown would give such a group
-// away; a withheld row publishes no count. (Buyers of a quarter are not the sum of its months' buyers, so
-// only the groups of a period make a line here.)
-import {loadConfig} from "../../src/config.js";
-import {churnSql} from "../../src/metrics/retention.js";
-import type {Breakdown, Period} from "../../src/metrics/periods.js";
-import {projectRoot} from "../../src/paths.js";
-import {periodLines, suppressedRows} from "../../src/privacy/suppress.js";
-import {readWarehouse} from "../../src/warehouse/read.js";
+// Churn per week, month and quarter, for all customers and per segment, region and channel.
+// Computed once per refresh by src/results/churn.ts (its comment has the definitions and what is withheld)
+// and stored beside the warehouse (src/warehouse/results.ts); this loader writes the stored table.
+import {publish} from "../../src/results/compute.js";
 
-const {minGroupSize} = await loadConfig(projectRoot);
-const rows = await readWarehouse(async (db) => {
-  const selects: string[] = [];
-  for (const granularity of ["week", "month", "quarter"] as Period[]) {
-    for (const by of [undefined, "segment", "region", "channel"] as (Breakdown | undefined)[]) {
-      selects.push(`SELECT '${granularity}' AS granularity, '${by ?? "all"}' AS "by", *, buyers_before AS size FROM (${churnSql({period: granularity, by})})`);
-    }
-  }
-  const cells = await suppressedRows<{granularity: string; by: string; period: Date; group: string; buyers_before: number; lost: number; churn: number; incomplete: boolean}>(db, selects, [periodLines.groups], {minGroup: minGroupSize});
-  return cells.map((r) => {
-    const key = {granularity: r.granularity, by: r.by, group: r.group, period: r.period, incomplete: r.incomplete};
-    return r.hidden ? {...key, withheld: true} : {...key, withheld: false, buyers_before: r.buyers_before, lost: r.lost, churn: r.churn};
-  });
-});
-console.error(`churn: ${rows.length} rows, ${rows.filter((r) => r.withheld).length} withheld`);
-process.stdout.write(JSON.stringify(rows));
+await publish("churn.json");

@@ -1,10 +1,6 @@
-// The segment, region and channel pages (src/metrics/groupPages.ts: named groups with at least
-// minGroupSize customers): kind, folder, slug and name, for the links from the other report pages.
-import {loadConfig} from "../../src/config.js";
-import {groupPages} from "../../src/metrics/groupPages.js";
-import {projectRoot} from "../../src/paths.js";
-import {readWarehouse} from "../../src/warehouse/read.js";
+// The segment, region and channel pages: kind, folder, slug and name, for the links between pages.
+// Computed once per refresh by src/results/groupPages.ts (its comment has the definitions and what is withheld)
+// and stored beside the warehouse (src/warehouse/results.ts); this loader writes the stored table.
+import {publish} from "../../src/results/compute.js";
 
-const {minGroupSize} = await loadConfig(projectRoot);
-const pages = await readWarehouse((db) => groupPages(db, minGroupSize));
-process.stdout.write(JSON.stringify(pages.map(({by, path, slug, label}) => ({by, path, slug, label}))));
+await publish("group-pages.json");

@@ -1,14 +1,6 @@
-// Monthly orders, customers and revenue, in total and by acquisition channel, as an Arrow IPC stream
-// for DuckDB in the browser. Channels with fewer than minGroupSize (rapport.config.json, default 10)
-// active customers in a month are merged or withheld, so no figure describes a handful of people.
-// Definitions: src/metrics/activity.ts.
-import {loadConfig} from "../../src/config.js";
-import {toArrowStream} from "../../src/format/arrow.js";
-import {publishedActivitySql} from "../../src/metrics/activity.js";
-import {projectRoot} from "../../src/paths.js";
-import {readWarehouse} from "../../src/warehouse/read.js";
+// Monthly orders, customers and revenue, in total and by channel (Arrow), for DuckDB in the browser.
+// Computed once per refresh by src/results/monthlyActivity.ts (its comment has the definitions and what is withheld)
+// and stored beside the warehouse (src/warehouse/results.ts); this loader writes the stored table.
+import {publish} from "../../src/results/compute.js";
 
-const {minGroupSize} = await loadConfig(projectRoot);
-const rows = await readWarehouse((db) => db.all<Record<string, unknown>>(publishedActivitySql({minGroup: minGroupSize})));
-console.error(`monthly-activity: ${rows.length} rows`);
-process.stdout.write(toArrowStream(rows));
+await publish("monthly-activity.arrow");

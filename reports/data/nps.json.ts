@@ -1,60 +1,6 @@
-// NPS per month and per quarter, for all customers and for each segment, region and acquisition channel,
-// computed by the same code as `rapport metrics nps --by <breakdown> --period <period>` (src/metrics/nps.ts):
-// the figure, its 95% score interval (low, high), shares and counts of each group, the change against the
-// previous period, its p-value (exact permutation test, npsChangeTest) and whether it is larger than chance:
-// a discovery of Benjamini–Hochberg at 5% over the family of all published changes of one granularity and
-// breakdown (say, every segment's month-on-month change). Cells are withheld by complementary suppression (src/privacy/suppress.ts):
-// a period with fewer responses than minGroupSize, and whatever else would let a total minus the parts shown
-// (the groups of a period, the months of a quarter) give it away. A withheld row publishes no count; a change
-// or rolling figure that involves a withheld period is not published either, and is not in the family.
-import {loadConfig} from "../../src/config.js";
-import {npsCountsSql, npsTrend, type NpsCountRow} from "../../src/metrics/nps.js";
-import {projectRoot} from "../../src/paths.js";
-import {periodLines, suppressedRows} from "../../src/privacy/suppress.js";
-import {readWarehouse} from "../../src/warehouse/read.js";
+// NPS per month and quarter, for all customers and per segment, region and channel, with its tests.
+// Computed once per refresh by src/results/nps.ts (its comment has the definitions and what is withheld)
+// and stored beside the warehouse (src/warehouse/results.ts); this loader writes the stored table.
+import {publish} from "../../src/results/compute.js";
 
-const {minGroupSize} = await loadConfig(projectRoot);
-const breakdowns = [undefined, "segment", "region", "channel"] as const;
-const rolling = 3;
-const rows = await readWarehouse(async (db) => {
-  const tables = (["month", "quarter"] as const).flatMap((granularity) => breakdowns.map((by) => ({granularity, by: by ?? "all", sql: npsCountsSql({period: granularity, by})})));
-  const cells = await suppressedRows<NpsCountRow & {granularity: string; by: string}>(
-    db,
-    tables.map((t) => `SELECT '${t.granularity}' AS granularity, '${t.by}' AS "by", *, (promoters + passives + detractors)::INTEGER AS size FROM (${t.sql})`),
-    [periodLines.groups, periodLines.monthsOfQuarter],
-    {minGroup: minGroupSize}
-  );
-  const out: Record<string, unknown>[] = [];
-  for (const {granularity, by} of tables) {
-    const mine = cells.filter((c) => c.granularity === granularity && c.by === by);
-    const hidden = new Map(mine.map((c) => [`${c.group}|${c.period.getTime()}`, c.hidden]));
-    // npsTrend gives no change or rolling figure that uses a withheld period, and tests the others as one family.
-    const trend = npsTrend(mine, {rolling, withheld: (c) => hidden.get(`${c.group}|${c.period.getTime()}`)!});
-    trend.forEach((r) => {
-      const key = {granularity, by, group: r.group, period: r.period, incomplete: r.incomplete};
-      if (hidden.get(`${r.group}|${r.period.getTime()}`)) return void out.push({...key, withheld: true});
-      out.push({
-        ...key,
-        withheld: false,
-        responses: r.responses,
-        promoters: r.promoters,
-        passives: r.passives,
-        detractors: r.detractors,
-        nps: r.nps,
-        low: r.low,
-        high: r.high,
-        promoterShare: r.promoterShare,
-        passiveShare: r.passiveShare,
-        detractorShare: r.detractorShare,
-        change: r.change ?? null,
-        p: r.p ?? null,
-        significant: r.significant,
-        small: r.small,
-        rollingNps: r.rollingNps ?? null
-      });
-    });
-  }
-  return out;
-});
-console.error(`nps: ${rows.length} rows, ${rows.filter((r) => r.withheld).length} withheld, ${rows.filter((r) => r.significant).length} of ${rows.filter((r) => r.change != null).length} changes larger than chance`);
-process.stdout.write(JSON.stringify(rows));
+await publish("nps.json");

@@ -10,6 +10,12 @@
  *   succeeded are the new warehouse and the new site swapped in (renames);
  *   on any failure (66, 67, 70, 74, a signal) the previous warehouse and
  *   dist/ stay exactly as they were;
+ * - compute once: before Framework runs, every published table is computed
+ *   in this process from the new warehouse and stored beside it, keyed by
+ *   the warehouse, config and code (src/results/compute.ts); the data
+ *   loaders only read them. A table that fails to compute fails the build
+ *   (nothing is swapped); stored results of other warehouses are removed
+ *   after a successful swap;
  * - Framework and its data loaders die with the run (processes.ts).
  */
 import {existsSync, readFileSync, rmSync, writeFileSync} from "node:fs";
@@ -19,7 +25,9 @@ import {loadConfig} from "../config.js";
 import {exitCodes, RapportError, toRapportError} from "../errors.js";
 import {dataDir} from "../paths.js";
 import {personalValues, scanSite} from "../privacy/scan.js";
+import {computeResults} from "../results/compute.js";
 import {readWarehouse} from "../warehouse/read.js";
+import {pruneResults} from "../warehouse/results.js";
 import {refreshLoaderCache, siteKey} from "./cache.js";
 import type {Command} from "./command.js";
 import {runFramework} from "./framework.js";
@@ -33,7 +41,7 @@ export const build: Command = {
   usage: "",
   summary: "ingest data/sample (or $RAPPORT_DATA), then build the site into dist/ (offline)",
   shared: ["config", "wait"],
-  env: ["RAPPORT_DATA", "RAPPORT_LOCK_WAIT", "RAPPORT_PSEUDONYM_KEY", "RAPPORT_DEBUG", "RAPPORT_TRACE_SQL", "CI"],
+  env: ["RAPPORT_DATA", "RAPPORT_LOCK_WAIT", "RAPPORT_PSEUDONYM_KEY", "RAPPORT_DEBUG", "RAPPORT_TRACE_SQL", "RAPPORT_DUCKDB_MEMORY_LIMIT", "CI"],
   details: `All or nothing: the new warehouse and site replace the old ones only when the ingest, the site
 build and the privacy check all succeed. Prints a line per step and a summary; Framework's own
 output (every file it bundles and copies) only with --verbose.
@@ -98,6 +106,11 @@ async function buildLocked(cwd: string, warehouse: string, config: Awaited<Retur
   if (unchanged) log("build: nothing the site depends on changed since the last build; dist/ kept as it is");
   else log(`build: site from ${source}`);
   if (config.private) log("build: WARNING private build (rapport.config.json \"private\": true): the site may show personal data; NOT FOR PUBLIC HOSTING");
+  let results: Awaited<ReturnType<typeof computeResults>> | undefined;
+  if (!unchanged) {
+    results = await computeResults(source, {log: verbose ? log : undefined, loaders: resolve(cwd, "reports", "data")});
+    log(results.computed.length ? `results: ${results.computed.length} tables computed in ${results.seconds.toFixed(1)} s` : "results: no table to compute (each is stored for this warehouse, config and code)");
+  }
   const built = unchanged ? "ok" : await buildSite(cwd, source, log, config.private, verbose);
   if (built === "ok") {
     // The swap: renames only, the new warehouse first (a crash between the two makes the next build rebuild the site).
@@ -106,6 +119,7 @@ async function buildLocked(cwd: string, warehouse: string, config: Awaited<Retur
     if (!unchanged) {
       await swapDist(cwd);
       writeFileSync(keyFile, key);
+      if (results) pruneResults(warehouse, results.key);
       log(source !== warehouse ? "build: warehouse and dist/ replaced with the new ones" : "build: dist/ replaced with the new site");
     } else if (source !== warehouse) {
       log("build: warehouse replaced with the new one");

@@ -20,10 +20,11 @@ export interface Database {
 /**
  * Opens a database (in memory by default), passes it to f, and closes it
  * however f ends. readOnly lets several processes (Framework's data loaders)
- * read one warehouse file at once.
+ * read one warehouse file at once. memoryLimit (DuckDB's memory_limit, say
+ * "2GB") caps what DuckDB holds; past it, operators spill to disk.
  */
-export async function withDuckDB<T>(f: (db: Database) => Promise<T>, path = ":memory:", {readOnly = false} = {}): Promise<T> {
-  const instance = await DuckDBInstance.create(path, {...(readOnly ? {access_mode: "READ_ONLY"} : {}), ...duckdbSettings(path, {readOnly})});
+export async function withDuckDB<T>(f: (db: Database) => Promise<T>, path = ":memory:", {readOnly = false, memoryLimit}: {readOnly?: boolean; memoryLimit?: string} = {}): Promise<T> {
+  const instance = await DuckDBInstance.create(path, {...(readOnly ? {access_mode: "READ_ONLY"} : {}), ...duckdbSettings(path, {readOnly, memoryLimit})});
   const connection = await instance.connect();
   // RAPPORT_TRACE_SQL=1 logs every statement with its time, to see where a slow load spends it
   // (RAPPORT_TRACE_SQL=full: the whole statement rather than its start).
@@ -58,21 +59,24 @@ let instances = 0;
  * - memory_limit: DuckDB's own default is 80% of the RAM for each instance, and a build runs
  *   several at once (Framework's data loaders read the warehouse in processes of their own, next to
  *   Node's heaps), so a writer (one at a time: the ingest holds the lock) takes half the RAM and
- *   a reader a quarter. Operators past it spill to temp_directory. RAPPORT_DUCKDB_MEMORY_LIMIT
- *   (DuckDB's units: "6GB", "500MB") overrides it.
+ *   a reader a quarter, unless the caller names a limit (memoryLimit: the build's one process that
+ *   computes the published tables, src/results/compute.ts, takes 2 GB). Operators past it spill to
+ *   temp_directory. RAPPORT_DUCKDB_MEMORY_LIMIT (DuckDB's units: "6GB", "500MB") overrides both.
  * - temp_directory: DuckDB's default for a file is `<file>.tmp`, shared by every process that opens
  *   it, whose spill files are named alike; so each instance spills into a folder of its own, next to
  *   the database (`<file>.tmp-<pid>-<n>`, in the temporary folder for an in-memory one), which DuckDB
  *   removes on close. RAPPORT_DUCKDB_TEMP names the parent folder instead.
  * - threads: RAPPORT_DUCKDB_THREADS, else DuckDB's default (one a core).
  */
-export function duckdbSettings(path: string, {readOnly = false} = {}, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function duckdbSettings(path: string, {readOnly = false, memoryLimit}: {readOnly?: boolean; memoryLimit?: string} = {}, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const share = readOnly ? 0.25 : 0.5;
   const name = `${path === ":memory:" ? "rapport-duckdb" : ""}.tmp-${process.pid}-${++instances}`;
   const folder = env.RAPPORT_DUCKDB_TEMP ? join(env.RAPPORT_DUCKDB_TEMP, name.replace(/^\./, "")) : path === ":memory:" ? join(tmpdir(), name) : `${path}${name}`;
   return {
-    memory_limit: env.RAPPORT_DUCKDB_MEMORY_LIMIT || `${Math.max(256, Math.floor((totalmem() * share) / 2 ** 20))}MiB`,
+    memory_limit: env.RAPPORT_DUCKDB_MEMORY_LIMIT || memoryLimit || `${Math.max(256, Math.floor((totalmem() * share) / 2 ** 20))}MiB`,
     temp_directory: folder,
+    // RAPPORT_DUCKDB_THREADS=1: one thread, so sums of doubles add up in one order and a run is
+    // reproducible to the bit (test/reports/published.test.ts).
     ...(env.RAPPORT_DUCKDB_THREADS ? {threads: env.RAPPORT_DUCKDB_THREADS} : {})
   };
 }

@@ -7,7 +7,7 @@ import {IngestError} from "../ingest/errors.js";
 import {warehousePath} from "../paths.js";
 import {withDuckDB, type Database} from "./duckdb.js";
 
-export async function readWarehouse<T>(f: (db: Database) => Promise<T>, path = warehousePath()): Promise<T> {
+export async function readWarehouse<T>(f: (db: Database) => Promise<T>, path = warehousePath(), {memoryLimit}: {memoryLimit?: string} = {}): Promise<T> {
   if (!existsSync(path)) throw new IngestError(`no warehouse at ${path}: run \`npx rapport ingest data/sample\` or \`npm run build\` first`);
-  return withDuckDB(f, path, {readOnly: true});
+  return withDuckDB(f, path, {readOnly: true, memoryLimit});
 }

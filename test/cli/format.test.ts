@@ -2,7 +2,8 @@ import {csvParse} from "d3";
 import {afterEach, beforeAll, describe, expect, it, vi} from "vitest";
 import {checkCalibrationEnd, suggestedEnd} from "../../src/cli/clv.js";
 import {exitCodes, main} from "../../src/cli/main.js";
-import {metricNames, metricParts} from "../../src/cli/metrics.js";
+import {metricParts} from "../../src/cli/metrics.js";
+import {metricNames} from "../../src/metrics/registry.js";
 import {outputFormat} from "../../src/cli/output.js";
 import {decimals, formatCsv, formatTable, partsOf} from "../../src/format/table.js";
 import {warehouseOf} from "../support/warehouse.js";
@@ -132,7 +133,7 @@ describe("rapport metrics --format and --part", () => {
   });
 
   it("metricParts, listed in rapport metrics --help, are the parts each metric prints", async () => {
-    const {computeMetric} = await import("../../src/cli/metrics.js");
+    const {computeMetric} = await import("../../src/metrics/registry.js");
     const {readWarehouse} = await import("../../src/warehouse/read.js");
     for (const name of metricNames) {
       const result = await readWarehouse((db) => computeMetric(db, name, {}), `${dir}/warehouse.duckdb`);

@@ -3,7 +3,7 @@ import {join} from "node:path";
 import {gzipSync} from "node:zlib";
 import type {Browser, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
-import {computeMetric} from "../../src/cli/metrics.js";
+import {computeMetric} from "../../src/metrics/registry.js";
 import {fitClvChosen} from "../../src/metrics/clv.js";
 import {cumulativeRevenueSql} from "../../src/metrics/historical.js";
 import type {Breakdown} from "../../src/metrics/periods.js";

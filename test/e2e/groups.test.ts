@@ -3,7 +3,7 @@ import {join} from "node:path";
 import {tableFromIPC} from "apache-arrow";
 import type {Browser} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
-import {computeMetric} from "../../src/cli/metrics.js";
+import {computeMetric} from "../../src/metrics/registry.js";
 import {loadConfig} from "../../src/config.js";
 import {groupSlugs} from "../../src/metrics/groupPages.js";
 import {projectRoot} from "../../src/paths.js";

@@ -3,7 +3,7 @@ import {join} from "node:path";
 import {gzipSync} from "node:zlib";
 import type {Browser, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
-import {computeMetric} from "../../src/cli/metrics.js";
+import {computeMetric} from "../../src/metrics/registry.js";
 import {loadConfig} from "../../src/config.js";
 import {npsFromCounts, type NpsCounts} from "../../src/metrics/nps.js";
 import {benjaminiHochberg, npsChangeTest} from "../../src/metrics/npsStats.js";

@@ -5,7 +5,7 @@ import {groupLabel} from "../../reports/components/labels.js";
 import type {Browser} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
 import {groupActivitySql, publishedActivitySql} from "../../src/metrics/activity.js";
-import {computeMetric} from "../../src/cli/metrics.js";
+import {computeMetric} from "../../src/metrics/registry.js";
 import {currencySql, guestOrdersSql} from "../../src/metrics/revenue.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
 import {downloadCsv} from "../support/download.js";

@@ -1,6 +1,6 @@
 import {readFileSync} from "node:fs";
 import {describe, expect, it} from "vitest";
-import {computeMetric} from "../../src/cli/metrics.js";
+import {computeMetric} from "../../src/metrics/registry.js";
 import {monthlyActivitySql} from "../../src/metrics/activity.js";
 import {revenueToDateSql} from "../../src/metrics/historical.js";
 import {currencySql, guestOrdersSql} from "../../src/metrics/revenue.js";

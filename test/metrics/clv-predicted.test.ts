@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 import {sources} from "../../loaders/index.js";
-import {computeMetric} from "../../src/cli/metrics.js";
+import {computeMetric} from "../../src/metrics/registry.js";
 import {parseConfig} from "../../src/config.js";
 import {ingest} from "../../src/ingest/ingest.js";
 import {fitClv} from "../../src/metrics/clv.js";

@@ -1,6 +1,6 @@
 import {fileURLToPath} from "node:url";
 import {describe, expect, it} from "vitest";
-import {computeMetric} from "../../src/cli/metrics.js";
+import {computeMetric} from "../../src/metrics/registry.js";
 import {loadOrder} from "../../src/schema/model.js";
 import {createTableSql} from "../../src/ingest/sql.js";
 import {commentEmotion, emotionTokens} from "../../src/metrics/emotion.js";

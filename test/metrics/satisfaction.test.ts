@@ -1,6 +1,6 @@
 import {fileURLToPath} from "node:url";
 import {describe, expect, it} from "vitest";
-import {computeMetric, metricNames} from "../../src/cli/metrics.js";
+import {computeMetric, metricNames} from "../../src/metrics/registry.js";
 import {createTableSql} from "../../src/ingest/sql.js";
 import {studentT975, wilson as wilsonMetric, type SatisfactionRow} from "../../src/metrics/satisfaction.js";
 import {loadOrder} from "../../src/schema/model.js";

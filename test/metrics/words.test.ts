@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {computeMetric} from "../../src/cli/metrics.js";
+import {computeMetric} from "../../src/metrics/registry.js";
 import {createTableSql} from "../../src/ingest/sql.js";
 import {distinguishingWords, terms, type WordScore} from "../../src/metrics/sentiment.js";
 import {loadOrder} from "../../src/schema/model.js";

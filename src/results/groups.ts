@@ -1,23 +1,20 @@
 /**
- * The figures of the segment, region and channel pages (reports/[kind]/[group].md), computed by the
+ * groups.json: the figures of the segment, region and channel pages (reports/[kind]/[group].md), computed by the
  * metric registry the CLI runs (computeMetric: `rapport metrics nps|retention|clv --by <kind>`), so a
  * page's figure is the one `rapport metrics` prints for its group. Privacy: the pages show only what the
  * group-level published tables show. NPS cells and cohorts are withheld by complementary suppression
  * (src/privacy/suppress.ts) computed over the same tables and lines as reports/data/nps.json.ts and
  * reports/data/retention.arrow.ts (so the pattern of withheld cells is the same), and a withheld cell
  * publishes no count and no figure. CLV is published for groups with a page only, and its customer count
- * only when the group's own count is not withheld.
+ * only when the group's own count is not withheld. The suppression patterns, the group pages and the
+ * metrics are the ones the other published tables use, computed once (ResultContext).
+ *
+ * The row types here are the source of truth of reports/components/groupPage.ts.
  */
-import {npsCountsSql} from "../metrics/nps.js";
-import type {Breakdown, Period} from "../metrics/periods.js";
-import {repeatRateSql} from "../metrics/retention.js";
-import {groupKinds, groupPages, type GroupPage} from "../metrics/groupPages.js";
-import {periodLines, suppressedRows} from "../privacy/suppress.js";
-import type {Database} from "../warehouse/duckdb.js";
-import {computeMetric} from "./metrics.js";
-
-/** The breakdowns of the published NPS and retention tables (their suppression runs over all of them). */
-const publishedBreakdowns = [undefined, "segment", "region", "channel"] as const;
+import {groupKinds, type GroupPage} from "../metrics/groupPages.js";
+import type {ResultContext} from "./context.js";
+import {sharedGroupPages} from "./groupPages.js";
+import {cohortSizes, npsCells} from "./suppressed.js";
 
 export interface GroupQuarterNps {
   period: string;
@@ -50,40 +47,39 @@ export interface GroupFigures extends GroupPage {
 
 const day = (d: Date | string) => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d).slice(0, 10));
 
-export async function groupFigures(db: Database, {minGroupSize, minGroupRepeaters}: {minGroupSize: number; minGroupRepeaters?: number}): Promise<{minGroupSize: number; window: {from: string; to: string}; groups: GroupFigures[]}> {
-  const pages = await groupPages(db, minGroupSize);
+export interface GroupsFile {
+  minGroupSize: number;
+  window: {from: string; to: string};
+  groups: GroupFigures[];
+}
+
+export async function groups(context: ResultContext): Promise<string> {
+  const started = performance.now();
+  const out = await groupFigures(context);
+  context.log(`groups: ${out.groups.length} group pages in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return JSON.stringify(out);
+}
+
+async function groupFigures(context: ResultContext): Promise<GroupsFile> {
+  const {db, metric, config: {minGroupSize, clvMinGroupRepeaters: minGroupRepeaters}} = context;
+  const pages = await sharedGroupPages(context);
   const [bounds] = await db.all<{from: Date; to: Date}>(`SELECT min(ordered_at)::DATE AS "from", max(ordered_at)::DATE AS "to" FROM orders WHERE status = 'completed'`);
 
-  // NPS: the cells nps.json.ts withholds (months and quarters, all customers and every breakdown).
-  const npsTables = (["month", "quarter"] as const).flatMap((granularity) => publishedBreakdowns.map((by) => ({granularity, by: by ?? "all", sql: npsCountsSql({period: granularity, by})})));
-  const npsCells = await suppressedRows<{granularity: string; by: string; group: string; period: Date}>(
-    db,
-    npsTables.map((t) => `SELECT '${t.granularity}' AS granularity, '${t.by}' AS "by", *, (promoters + passives + detractors)::INTEGER AS size FROM (${t.sql})`),
-    [periodLines.groups, periodLines.monthsOfQuarter],
-    {minGroup: minGroupSize}
-  );
-  const npsHidden = new Set(npsCells.filter((c) => c.granularity === "quarter" && c.hidden).map((c) => `${c.by}|${c.group}|${day(c.period)}`));
-
-  // Cohorts: the sizes retention.arrow.ts withholds (weekly for all, monthly and quarterly for all and every breakdown).
-  const cohortTables: [Period, Breakdown | undefined][] = [["week", undefined], ...(["month", "quarter"] as const).flatMap((p) => publishedBreakdowns.map((by) => [p, by] as [Period, Breakdown | undefined]))];
-  const sizes = await suppressedRows<{granularity: string; by: string; group: string; period: Date}>(
-    db,
-    cohortTables.map(([period, by]) => `SELECT '${period}' AS granularity, '${by ?? "all"}' AS "by", "group", cohort AS period, customers AS size FROM (${repeatRateSql({period, by})})`),
-    [periodLines.groups, periodLines.monthsOfQuarter],
-    {minGroup: minGroupSize}
-  );
-  const cohortHidden = new Set(sizes.filter((c) => c.granularity === "quarter" && c.hidden).map((c) => `${c.by}|${c.group}|${day(c.period)}`));
+  // NPS: the cells nps.json withholds (months and quarters, all customers and every breakdown).
+  const npsHidden = new Set((await npsCells(context)).filter((c) => c.granularity === "quarter" && c.hidden).map((c) => `${c.by}|${c.group}|${day(c.period)}`));
+  // Cohorts: the sizes retention.arrow withholds (weekly for all, monthly and quarterly for all and every breakdown).
+  const cohortHidden = new Set((await cohortSizes(context)).filter((c) => c.granularity === "quarter" && c.hidden).map((c) => `${c.by}|${c.group}|${day(c.period)}`));
 
   const groups: GroupFigures[] = [];
   for (const kind of groupKinds) {
     const mine = pages.filter((p) => p.by === kind.by);
     if (!mine.length) continue;
-    const nps = (await computeMetric(db, "nps", {by: kind.by, period: "quarter"})) as {group: string; period: Date; incomplete: boolean; responses: number; nps: number; low: number; high: number; promoterShare: number; detractorShare: number}[];
-    const retention = (await computeMetric(db, "retention", {by: kind.by, period: "quarter", minCohort: minGroupSize})) as {
+    const nps = (await metric("nps", {by: kind.by, period: "quarter"})) as {group: string; period: Date; incomplete: boolean; responses: number; nps: number; low: number; high: number; promoterShare: number; detractorShare: number}[];
+    const retention = (await metric("retention", {by: kind.by, period: "quarter", minCohort: minGroupSize})) as {
       triangle: {group: string; cohort: Date; k: number; rate: number; incomplete: boolean}[];
       repeatRate: {group: string; cohort: Date; customers: number; repeatRate: number}[];
     };
-    const clv = (await computeMetric(db, "clv", {by: kind.by, minGroupRepeaters})) as {
+    const clv = (await metric("clv", {by: kind.by, minGroupRepeaters})) as {
       predicted: {group: string; customers: number; meanClv12: number; months: number; monthlyDiscount: number; fit?: string; holdout?: {actual: number; predicted: number; error: number} | null}[];
     };
     const next = new Map(retention.triangle.filter((t) => t.k === 1).map((t) => [`${t.group}|${day(t.cohort)}`, t.incomplete ? null : t.rate]));

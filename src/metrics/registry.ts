@@ -1,0 +1,278 @@
+/**
+ * The metric registry: every number the site and `rapport metrics` show, computed from the warehouse by
+ * name (retention, clv, nps, service, scorecard, emotion, satisfaction) and returned as rows. The CLI
+ * (src/cli/metrics.ts) and the published results (src/results/) both call computeMetric, so a page's
+ * figure is the one the CLI prints.
+ */
+import {discountedPurchases} from "../models/clv.js";
+import {totalExpectedSpend} from "../models/gammagamma.js";
+import {compareModels, defaultCalibrationEnd, defaultMinGroupRepeaters, fitByGroup, fitClv, type ClvFitResult, type ModelComparison} from "./clv.js";
+import {cumulativeRevenueSql} from "./historical.js";
+import {npsCountsSql, npsFromCounts, npsTrend, type NpsCountRow} from "./nps.js";
+import {parseBreakdown, parsePeriod, periodSql, type Breakdown} from "./periods.js";
+import {churnSql, cohortSql, mrrRetentionSql, repeatRateSql} from "./retention.js";
+import {dominantLanguage} from "./language.js";
+import {ratingCountsSql, satisfaction, type RatingCountRow} from "./satisfaction.js";
+import {distinguishingWords, emotionScorer, emotionTrend, languageCounts, spearman, type CountedText} from "./sentiment.js";
+import {customerScrubber} from "../privacy/scrub.js";
+import {rfmCustomersSql, valueGroupsSql} from "./rfm.js";
+import {scorecard, scorecardCountsSql, scorecardCoverageSql, scorecardDurationsSql, type ScorecardCountRow, type ScorecardCoverage, type ScorecardDurationRow, withheldWithin} from "./scorecard.js";
+import {npsAfterServiceSql, serviceSql, type ServiceBreakdown} from "./service.js";
+import type {TimeUnit} from "../models/clv.js";
+import type {Database} from "../warehouse/duckdb.js";
+import {UsageError} from "../errors.js";
+
+export const metricNames = ["retention", "clv", "nps", "service", "scorecard", "emotion", "satisfaction"] as const;
+export type MetricName = (typeof metricNames)[number];
+
+export interface MetricOptions {
+  period?: string;
+  by?: string;
+  minCohort?: number;
+  minResponses?: number;
+  /** clv: a group with fewer repeat customers is valued with the pooled fit (default defaultMinGroupRepeaters; rapport.config.json clvMinGroupRepeaters). */
+  minGroupRepeaters?: number;
+}
+
+/**
+ * A memo: f(), computed once per key. computeMetric takes one so that the calls of one refresh share what
+ * does not depend on their options (the CLV comparison and pooled fits are the same for every breakdown);
+ * alone, a call computes everything itself.
+ */
+export type Memo = <T>(key: string, f: () => Promise<T>) => Promise<T>;
+const noMemo: Memo = (_key, f) => f();
+
+/**
+ * The CLV purchase model and Gamma-Gamma fit on all data, pooled over every customer, once per memo: the
+ * same whichever table of rfmCustomersSql rows (with or without a breakdown column) it is read from.
+ */
+export function pooledClvFit(db: Database, {unit, model, table}: {unit: TimeUnit; model: ModelComparison["chosen"]; table?: string}, memo: Memo = noMemo): Promise<ClvFitResult> {
+  return memo(`clv pooled fit ${unit} ${model}`, () => fitClv(db, {unit, table, model}));
+}
+
+export async function computeMetric(db: Database, name: string, options: MetricOptions, memo: Memo = noMemo): Promise<unknown> {
+  const period = parsePeriod(options.period ?? "month");
+  switch (name) {
+    case "retention": {
+      const by = parseBreakdown(options.by);
+      const subscriptions = Number((await db.all<{n: bigint}>("SELECT count(*) AS n FROM subscriptions"))[0].n);
+      return {
+        triangle: await db.all(cohortSql({period, by, minCohort: options.minCohort})),
+        repeatRate: await db.all(repeatRateSql({period, by, minCohort: options.minCohort})),
+        churn: await db.all(churnSql({period, by})),
+        recurringRevenue: subscriptions > 0 ? await db.all(mrrRetentionSql({period, by})) : null
+      };
+    }
+    case "nps": {
+      const by = parseBreakdown(options.by);
+      return npsTrend(await db.all<NpsCountRow>(npsCountsSql({period, by})), {minResponses: options.minResponses});
+    }
+    case "service": {
+      const by = options.by === "ticket_channel" ? ("ticket_channel" as ServiceBreakdown) : parseBreakdown(options.by);
+      const after = await db.all<{group: string; promoters: number; passives: number; detractors: number}>(npsAfterServiceSql());
+      return {
+        times: await db.all(serviceSql({period, by})),
+        npsAfterService: after.map((r) => ({group: r.group, ...npsFromCounts(r, {minResponses: options.minResponses})}))
+      };
+    }
+    case "scorecard":
+      if (options.by !== undefined) throw new MetricError(`the scorecard is for all customers; it has no --by (got --by ${options.by})`);
+      {
+        // A quarter holding a withheld month is withheld too, so the months shown cannot give it away.
+        const inputs = async (p: typeof period) => ({
+          counts: await db.all<ScorecardCountRow>(scorecardCountsSql(p)),
+          durations: await db.all<ScorecardDurationRow>(scorecardDurationsSql(p)),
+          coverage: (await db.all<ScorecardCoverage>(scorecardCoverageSql()))[0]
+        });
+        const minGroup = options.minResponses;
+        const alsoWithhold = period === "quarter" ? withheldWithin(scorecard(await inputs("month"), {period: "month", minGroup})) : undefined;
+        return scorecard(await inputs(period), {period, minGroup, alsoWithhold});
+      }
+    case "clv":
+      return clvMetrics(db, parseBreakdown(options.by), {minGroupRepeaters: options.minGroupRepeaters}, memo);
+    case "emotion":
+      return emotionMetrics(db, period);
+    case "satisfaction": {
+      // Star ratings are their own metric (never NPS); a warehouse without a ratings table has none.
+      if (!(await hasRows(db, "ratings"))) return [];
+      return satisfaction(await db.all<RatingCountRow>(ratingCountsSql({period, by: parseBreakdown(options.by)})), {minResponses: options.minResponses});
+    }
+    default:
+      throw new MetricError(`unknown metric "${name}" (expected ${metricNames.join(", ")})`);
+  }
+}
+
+/** Whether the warehouse has the table and a row in it (an export may hold no ratings: an empty table). */
+async function hasRows(db: Database, name: string): Promise<boolean> {
+  const rows = await db.all<{n: bigint}>(`SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = '${name}'`);
+  if (Number(rows[0].n) === 0) return false;
+  return (await db.all(`SELECT 1 FROM "${name}" LIMIT 1`)).length > 0;
+}
+
+/**
+ * The voice of the customer (src/metrics/sentiment.ts): the customer emotion score per period of
+ * NPS comments, ticket texts and rating comments, how many were scored in which language, how well
+ * comment emotion agrees with the score given alongside it (Spearman, per language), and the terms
+ * that separate detractors from promoters (and low from top ratings). Each distinct text is scrubbed
+ * and scored once; for the words, a text counts once per customer who wrote it.
+ */
+async function emotionMetrics(db: Database, period: ReturnType<typeof parsePeriod>) {
+  const ratings = await hasRows(db, "ratings");
+  // kind, period, score (NPS 0–10, or the rating as a share of its scale's top-two boxes), class for the words.
+  const source = `SELECT 'nps' AS kind, ${periodSql(period, "responded_at")} AS period, score::DOUBLE AS score,
+         CASE WHEN score <= 6 THEN 'low' WHEN score >= 9 THEN 'high' ELSE 'middle' END AS cls, comment AS text,
+         coalesce(customer_id::VARCHAR, 'response ' || id::VARCHAR) AS who
+       FROM nps_responses WHERE comment IS NOT NULL AND trim(comment) <> ''
+       UNION ALL SELECT 'ticket', ${periodSql(period, "opened_at")}, NULL, 'background', text, coalesce(customer_id::VARCHAR, 'ticket ' || id::VARCHAR)
+       FROM tickets WHERE text IS NOT NULL AND trim(text) <> ''
+       ${
+         ratings
+           ? `UNION ALL SELECT 'rating', ${periodSql(period, "rated_at")}, score,
+         CASE WHEN score <= scale_min + 1 THEN 'low' WHEN score >= scale_max - 1 THEN 'high' ELSE 'middle' END, comment,
+         coalesce(customer_id::VARCHAR, 'rating ' || id::VARCHAR)
+       FROM ratings WHERE comment IS NOT NULL AND trim(comment) <> ''`
+           : ""
+       }`;
+  const texts = await db.all<{kind: string; period: Date; score: number | null; text: string; n: number}>(
+    `SELECT kind, period, score, text, count(*)::INTEGER AS n FROM (${source}) GROUP BY ALL ORDER BY kind, period, score, text`
+  );
+  // For the words, a text counts once per customer who wrote it, over all periods.
+  const wordTexts = await db.all<{kind: string; cls: string; text: string; n: number}>(
+    `SELECT kind, cls, text, count(DISTINCT who)::INTEGER AS n FROM (${source}) GROUP BY ALL ORDER BY kind, cls, text`
+  );
+  // Words and scores are computed on scrubbed text, so no e-mail, phone or customer name can surface.
+  const scrub = await customerScrubber(db);
+  const scrubbed = new Map<string, string>();
+  for (const t of [...texts, ...wordTexts]) {
+    if (!scrubbed.has(t.text)) scrubbed.set(t.text, scrub(t.text) ?? "");
+    t.text = scrubbed.get(t.text)!;
+  }
+  const context = dominantLanguage(new Set(scrubbed.values()));
+  const score = emotionScorer({context});
+  const of = (kind: string) => texts.filter((t) => t.kind === kind);
+  const agreement = (kind: string) => {
+    const byLanguage = new Map<string, {x: number[]; y: number[]}>();
+    for (const t of of(kind)) {
+      const e = score(t.text);
+      if (!e || e.status === "not scored" || t.score === null) continue;
+      const cell = byLanguage.get(e.language!) ?? {x: [], y: []};
+      for (let i = 0; i < t.n; i++) {
+        cell.x.push(e.valence);
+        cell.y.push(t.score);
+      }
+      byLanguage.set(e.language!, cell);
+    }
+    return [...byLanguage].map(([language, {x, y}]) => ({language, comments: x.length, spearman: spearman(x, y) ?? null})).sort((a, b) => b.comments - a.comments);
+  };
+  const counted = (kind: string, cls: string): CountedText[] => wordTexts.filter((t) => t.kind === kind && t.cls === cls).map(({text, n}) => ({text, n}));
+  // The prior's background is what is not under test: the middle scores and the support tickets.
+  const words = (kind: string) =>
+    distinguishingWords(counted(kind, "low"), counted(kind, "high"), {background: [...counted(kind, "middle"), ...counted("ticket", "background")]});
+  const nps = of("nps");
+  const rated = of("rating");
+  return {
+    // The comments' main language (ISO 639-1), or "und" (ISO 639-2: undetermined) when there are too few to tell.
+    context: context ?? "und",
+    npsComments: emotionTrend(nps, score),
+    ticketTexts: emotionTrend(of("ticket"), score),
+    ratingComments: ratings ? emotionTrend(rated, score) : null,
+    languages: {nps: languageCounts(nps, score), tickets: languageCounts(of("ticket"), score), ratings: ratings ? languageCounts(rated, score) : null},
+    agreement: {nps: agreement("nps"), ratings: ratings ? agreement("rating") : null},
+    words: words("nps"),
+    ratingWords: ratings ? words("rating") : null
+  };
+}
+
+/**
+ * Historical cumulative revenue by cohort, and the 12-month predicted CLV per group. The purchase model
+ * (BG/NBD, MBG/NBD or Pareto/NBD) is chosen on a holdout (the last quarter of the data; see
+ * src/metrics/clv.ts), then fit on all data. With --by, a group with enough repeat customers
+ * (minGroupRepeaters) is valued with its own fit, a smaller one with the pooled fit; every group's
+ * predictions are checked on the holdout. Customers are grouped by (group, x, t_x, T) with their spend
+ * summed, and expected purchases are computed once per distinct (x, t_x, T) and fit.
+ */
+async function clvMetrics(db: Database, by: Breakdown | undefined, {unit = "week" as TimeUnit, minGroupRepeaters = defaultMinGroupRepeaters} = {}, memo: Memo) {
+  const {calibrationEnd} = await memo("clv calibration end", () => defaultCalibrationEnd(db));
+  const calibration = "_clv_calibration";
+  const table = "_clv_customers";
+  let comparison, fit, groupFits, groups;
+  try {
+    // The per-group checks need every customer's calibration summary; without groups, the comparison samples the orders itself.
+    if (by) await db.run(`CREATE OR REPLACE TEMP TABLE ${calibration} AS ${rfmCustomersSql({calibrationEnd}, by)}`);
+    // With groups, the comparison samples a table of every customer's calibration summary (the same rows whichever the breakdown).
+    comparison = await memo(`clv comparison ${unit} ${calibrationEnd} ${by ? "customers" : "orders"}`, () => compareModels(db, {unit, calibrationEnd, table: by ? calibration : undefined}));
+    const model = comparison.chosen;
+    // One pass over the orders for the fit and the groups.
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${rfmCustomersSql({}, by)}`);
+    fit = await pooledClvFit(db, {unit, table, model}, memo);
+    if (by) {
+      const binDays = fit.binDays;
+      const calibrated = await memo(`clv calibrated fit ${unit} ${model} ${calibrationEnd} ${binDays}`, () => fitClv(db, {unit, table: calibration, model, calibrationEnd, binDays}));
+      const checks = new Map((await fitByGroup(db, {unit, calibrationEnd, table: calibration, model, minRepeaters: minGroupRepeaters}, calibrated)).map((g) => [g.group, g.holdout]));
+      groupFits = (await fitByGroup(db, {unit, table, model, minRepeaters: minGroupRepeaters}, fit)).map((g) => ({...g, holdout: checks.get(g.group) ?? null}));
+    }
+    // Predict on the histories the model was fitted on: binned by week when the fit binned them (a large
+    // customer base), which cuts a million customers' 700,000 distinct histories to about 200,000.
+    groups = await db.all<{group: string; x: number; t_x: number; T: number; n: number; zbarSum: number}>(valueGroupsSql({unit, by, binDays: fit.binDays}, table));
+  } finally {
+    await db.run(`DROP TABLE IF EXISTS ${table}`);
+    await db.run(`DROP TABLE IF EXISTS ${calibration}`);
+  }
+  const fitOf = new Map((groupFits ?? []).map((g) => [g.group, g]));
+  const predicted = new Map<string, {group: string; customers: number; total: number}>();
+  const purchases = new Map<string, number>();
+  const options = {unit, months: 12, discount: 0.01};
+  for (const g of groups) {
+    const own = fitOf.get(g.group);
+    const [purchaseFit, spendFit, tag] = own ? [own.purchases, own.gammaGamma, own.fit === "own" ? g.group : ""] : [fit.purchases, fit.gammaGamma, ""];
+    let value = NaN;
+    if (spendFit) {
+      const key = `${tag}\t${g.x} ${g.t_x} ${g.T}`;
+      let part = purchases.get(key);
+      if (part === undefined) purchases.set(key, (part = discountedPurchases(purchaseFit, g, options)));
+      value = part * totalExpectedSpend(spendFit, g.x, g.n, g.zbarSum);
+    }
+    const cell = predicted.get(g.group) ?? {group: g.group, customers: 0, total: 0};
+    cell.customers += g.n;
+    cell.total += value;
+    predicted.set(g.group, cell);
+  }
+  return {
+    historical: await db.all(cumulativeRevenueSql({by})),
+    model: {model: fit.model, purchases: fit.purchases, gammaGamma: fit.gammaGamma, unit, comparison: comparisonSummary(comparison)},
+    predicted: [...predicted.values()].map((p) => {
+      const g = fitOf.get(p.group);
+      return {
+        group: p.group,
+        customers: p.customers,
+        meanClv12: p.total / p.customers,
+        months: 12,
+        monthlyDiscount: 0.01,
+        ...(g
+          ? {
+              fit: g.fit,
+              repeaters: g.repeaters,
+              // The group's own fit (absent when it is valued with the pooled one), and its check on the holdout.
+              ...(g.fit === "own" ? {purchases: g.purchases, gammaGamma: g.gammaGamma} : {}),
+              holdout: g.holdout && {actual: g.holdout.actual, predicted: g.holdout.predicted, error: g.holdout.error}
+            }
+          : {})
+      };
+    })
+  };
+}
+
+function comparisonSummary(c: ModelComparison) {
+  return {
+    calibrationEnd: c.calibrationEnd,
+    sampleEvery: c.sampleEvery,
+    chosen: c.chosen,
+    models: c.models.map((m) => ({model: m.model, status: m.purchases.status, logLikelihood: m.purchases.logLikelihood, actual: m.holdout.actual, predicted: m.holdout.predicted, error: m.holdout.error}))
+  };
+}
+
+/** A metric asked for in a way it does not support (a usage error, exit 64). */
+export class MetricError extends UsageError {
+  override name = "MetricError";
+}
+

@@ -1,0 +1,29 @@
+/**
+ * churn.json: churn per calendar week, month and quarter — of the period before's buyers, the share who
+ * bought nothing — for all customers and per segment, region and acquisition channel, as `rapport metrics
+ * retention --by <breakdown> --period <period>` prints it under "churn" (src/metrics/retention.ts, churnSql).
+ * A period is withheld by complementary suppression (src/privacy/suppress.ts) when its group had fewer than
+ * minGroupSize buyers the period before, or when the all-customer total minus the groups shown would give
+ * such a group away; a withheld row publishes no count. (Buyers of a quarter are not the sum of its months'
+ * buyers, so only the groups of a period make a line here.)
+ */
+import {churnSql} from "../metrics/retention.js";
+import type {Breakdown, Period} from "../metrics/periods.js";
+import {periodLines, suppressedRows} from "../privacy/suppress.js";
+import type {ResultContext} from "./context.js";
+
+export async function churn({db, log, config: {minGroupSize}}: ResultContext): Promise<string> {
+  const selects: string[] = [];
+  for (const granularity of ["week", "month", "quarter"] as Period[]) {
+    for (const by of [undefined, "segment", "region", "channel"] as (Breakdown | undefined)[]) {
+      selects.push(`SELECT '${granularity}' AS granularity, '${by ?? "all"}' AS "by", *, buyers_before AS size FROM (${churnSql({period: granularity, by})})`);
+    }
+  }
+  const cells = await suppressedRows<{granularity: string; by: string; period: Date; group: string; buyers_before: number; lost: number; churn: number; incomplete: boolean}>(db, selects, [periodLines.groups], {minGroup: minGroupSize});
+  const rows = cells.map((r) => {
+    const key = {granularity: r.granularity, by: r.by, group: r.group, period: r.period, incomplete: r.incomplete};
+    return r.hidden ? {...key, withheld: true} : {...key, withheld: false, buyers_before: r.buyers_before, lost: r.lost, churn: r.churn};
+  });
+  log(`churn: ${rows.length} rows, ${rows.filter((r) => r.withheld).length} withheld`);
+  return JSON.stringify(rows);
+}

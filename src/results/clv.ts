@@ -1,0 +1,266 @@
+/**
+ * clv.json: customer lifetime value for the Lifetime value page, as `rapport metrics clv --by …` computes it:
+ * historical cumulative revenue per customer by monthly cohort (src/metrics/historical.ts), and the
+ * 12-month predicted CLV (src/metrics/clv.ts): the purchase model (BG/NBD, MBG/NBD or Pareto/NBD) is
+ * chosen by its error on a holdout (the last quarter of the data), then fit with Gamma-Gamma on all
+ * data; each group of each breakdown with at least clvMinGroupRepeaters repeat customers gets its own
+ * fit, smaller groups the pooled one, and every group's fit is checked on the holdout. Only aggregates
+ * leave: totals per group, sums per group and cohort month (so the page can filter by cohort), a
+ * histogram of per-customer CLV, mean probability-alive per frequency × recency cell, and the holdout
+ * checks. Any figure describing fewer than minGroupSize customers is withheld (its count kept, its
+ * value null).
+ */
+import {compareModels, defaultCalibrationEnd, fitByGroup, type ClvFitResult, type GroupFit} from "../metrics/clv.js";
+import {cumulativeRevenueSql} from "../metrics/historical.js";
+import {breakdowns, type Breakdown} from "../metrics/periods.js";
+import {customerProfileGroupsSql, rfmCustomersSql} from "../metrics/rfm.js";
+import {modelLabels, parametersOf, probabilityAliveOf, type PurchaseFit} from "../models/purchases.js";
+import {daysPerMonth, discountedPurchases} from "../models/clv.js";
+import {expectedSpend} from "../models/gammagamma.js";
+import {pooledClvFit} from "../metrics/registry.js";
+import type {ResultContext} from "./context.js";
+
+const unit = "week";
+const months = 12;
+const monthlyDiscount = 0.01;
+/** Months since the first order the historical curves go up to: enough for leadership, and the page stays small. */
+const maxMonths = 36;
+/** Repeat purchases 0 … 9, then "10 or more". */
+const maxFrequency = 10;
+/** Months since the last purchase: the lower edges of the recency bins (the last is open). */
+const recencyEdges = [0, 1, 2, 3, 6, 9, 12, 18, 24, 36];
+
+type Profile = {cohort: Date; x: number; t_x: number; T: number; zbar: number; days_since_last: number; n: number} & Record<Breakdown, string>;
+type Historical = {cohort: Date; group: string; months: number; customers: number; cumulativePerCustomer: number; small: boolean; incomplete: boolean};
+
+type Fits = Pick<GroupFit, "purchases" | "gammaGamma">;
+type GroupCheck = Omit<GroupFit, "purchases" | "gammaGamma"> & {by: Breakdown; holdout: ClvFitResult["holdout"]; fits: Fits};
+
+export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepeaters}}: ResultContext): Promise<string> {
+  const started = performance.now();
+  const {calibrationEnd, ...bounds} = await once("clv calibration end", () => defaultCalibrationEnd(db));
+  const comparison = await compareModels(db, {unit, calibrationEnd});
+  const model = comparison.chosen;
+  // The pooled fit `rapport metrics clv --by …` uses too (the group pages): fitted once per refresh.
+  const fit = await pooledClvFit(db, {unit, model}, once);
+  const calibrated = comparison.models.find((m) => m.model === model)!;
+  const pooledCalibration = {...fit, purchases: calibrated.purchases, gammaGamma: null};
+  // Per breakdown: each group's own fit (or the pooled one), on all data for the values, and up to the calibration end for the check.
+  const groupFits: GroupCheck[] = [];
+  // Every customer's summary with every breakdown, once for all data and once up to the calibration end; a view per breakdown
+  // names its column "group" (two reads of the orders instead of two per breakdown).
+  await db.run(`CREATE OR REPLACE TEMP TABLE _clv_all AS ${rfmCustomersSql({}, undefined, {profile: true})}`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE _clv_cal AS ${rfmCustomersSql({calibrationEnd}, undefined, {profile: true})}`);
+  try {
+    for (const by of breakdowns) {
+      for (const t of ["all", "cal"]) await db.run(`CREATE OR REPLACE TEMP VIEW _clv_${t}_by AS SELECT * EXCLUDE ("group"), "${by}" AS "group" FROM _clv_${t}`);
+      const checks = new Map((await fitByGroup(db, {unit, calibrationEnd, table: "_clv_cal_by", model, minRepeaters: clvMinGroupRepeaters}, pooledCalibration)).map((g) => [g.group, g.holdout]));
+      for (const {purchases, gammaGamma, ...g} of await fitByGroup(db, {unit, table: "_clv_all_by", model, minRepeaters: clvMinGroupRepeaters}, fit)) {
+        groupFits.push({...g, by, holdout: checks.get(g.group) ?? null, fits: {purchases, gammaGamma}});
+      }
+    }
+  } finally {
+    for (const t of ["all", "cal"]) await db.run(`DROP VIEW IF EXISTS _clv_${t}_by; DROP TABLE IF EXISTS _clv_${t}`);
+  }
+  const profiles = await db.all<Profile>(customerProfileGroupsSql({unit, binDays: fit.binDays}));
+  const historical: (Historical & {by: string})[] = [];
+  for (const by of [undefined, ...breakdowns]) {
+    for (const row of await db.all<Historical>(cumulativeRevenueSql({by, minCohort: minGroupSize}))) {
+      if (row.months <= maxMonths) historical.push({...row, by: by ?? "all"});
+    }
+  }
+
+  // Per customer group and fit: CLV = discounted expected purchases (once per fit and distinct x, t_x, T) × expected spend.
+  const pooled: Fits = {purchases: fit.purchases, gammaGamma: fit.gammaGamma};
+  const fitsOf = new Map<string, Fits>(groupFits.filter((g) => g.fit === "own").map((g) => [`${g.by}\t${g.group}`, g.fits]));
+  const fitIds = new Map<Fits, number>([pooled, ...fitsOf.values()].map((f, i) => [f, i]));
+  const purchases = new Map<string, number>();
+  const clvOf = (p: Profile, f: Fits) => {
+    if (!f.gammaGamma) return NaN;
+    const key = `${fitIds.get(f)} ${p.x} ${p.t_x} ${p.T}`;
+    let value = purchases.get(key);
+    if (value === undefined) purchases.set(key, (value = discountedPurchases(f.purchases, p, {unit, months, discount: monthlyDiscount})));
+    return value * expectedSpend(f.gammaGamma, p.x, p.zbar);
+  };
+  const memberships = (p: Profile) => [{by: "all", group: "all"}, ...breakdowns.map((by) => ({by, group: p[by]}))].map((m) => ({...m, fits: fitsOf.get(`${m.by}\t${m.group}`) ?? pooled}));
+  const clv = Float64Array.from(profiles, (p) => clvOf(p, pooled));
+
+  // Histogram bins, the same for every group: a round width, up to the 99th percentile of all customers, the last bin open.
+  const bins = clvBins(profiles, clv);
+  const binOf = (value: number) => Math.min(Math.floor(value / bins.width), bins.count - 1);
+  const recencyOf = (days: number) => recencyEdges.findLastIndex((edge) => days / daysPerMonth >= edge);
+
+  interface Sums {
+    by: string;
+    group: string;
+    customers: number;
+    clv: number;
+    alive: number;
+    oneTime: number;
+  }
+  const totals = new Map<string, Sums>();
+  const cells = new Map<string, Sums & {cohort: string}>();
+  const histogram = new Map<string, {by: string; group: string; bin: number; customers: number}>();
+  const aliveCells = new Map<string, {by: string; group: string; x: number; recency: number; customers: number; alive: number}>();
+  const add = <T extends {customers: number}>(map: Map<string, T>, key: string, empty: () => T, f: (t: T) => void) => {
+    let t = map.get(key);
+    if (!t) map.set(key, (t = empty()));
+    f(t);
+  };
+  profiles.forEach((p) => {
+    const cohort = isoDate(p.cohort);
+    for (const {by, group, fits} of memberships(p)) {
+      const value = clvOf(p, fits);
+      const alive = probabilityAliveOf(fits.purchases, p);
+      const sum = (s: Sums) => {
+        s.customers += p.n;
+        s.clv += p.n * value;
+        s.alive += p.n * alive;
+        if (p.x === 0) s.oneTime += p.n;
+      };
+      add(totals, `${by}\t${group}`, () => ({by, group, customers: 0, clv: 0, alive: 0, oneTime: 0}), sum);
+      add(cells, `${by}\t${group}\t${cohort}`, () => ({by, group, cohort, customers: 0, clv: 0, alive: 0, oneTime: 0}), sum);
+      const bin = binOf(value);
+      add(histogram, `${by}\t${group}\t${bin}`, () => ({by, group, bin, customers: 0}), (h) => (h.customers += p.n));
+      const x = Math.min(p.x, maxFrequency);
+      const recency = recencyOf(p.days_since_last);
+      add(aliveCells, `${by}\t${group}\t${x}\t${recency}`, () => ({by, group, x, recency, customers: 0, alive: 0}), (c) => {
+        c.customers += p.n;
+        c.alive += p.n * alive;
+      });
+    }
+  });
+
+  const shown = (n: number) => n >= minGroupSize;
+  const round = (value: number, digits: number) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
+  const publishedGroups = new Set([...totals.values()].filter((t) => shown(t.customers)).map((t) => `${t.by}\t${t.group}`));
+  const inPublished = (d: {by: string; group: string}) => publishedGroups.has(`${d.by}\t${d.group}`);
+  const chosen = comparison.models.find((m) => m.model === comparison.chosen)!;
+  const holdout = chosen.holdout;
+  const describe = (f: PurchaseFit) => ({
+    model: f.model,
+    label: modelLabels[f.model],
+    parameters: parametersOf(f),
+    logLikelihood: f.logLikelihood,
+    customers: f.customers,
+    iterations: f.iterations,
+    status: f.status,
+    atBound: f.atBound
+  });
+  // Gamma-Gamma's q ≤ 2: spend per order has infinite variance across customers (the model's heavy tail), so no spread can be given for it.
+  const spend = (g: ClvFitResult["gammaGamma"]) => g && {...g, infiniteVariance: g.q <= 2};
+
+  const page = {
+    asOf: isoDate(bounds.last),
+    minGroupSize,
+    model: {
+      unit,
+      months,
+      monthlyDiscount,
+      customers: fit.customers,
+      minGroupRepeaters: clvMinGroupRepeaters,
+      zeroSpendRepeaters: fit.zeroSpendRepeaters,
+      purchases: describe(fit.purchases),
+      gammaGamma: spend(fit.gammaGamma)
+    },
+    // The three purchase models on the holdout; the lowest error was chosen.
+    comparison: {
+      calibrationEnd: comparison.calibrationEnd,
+      weeks: holdout.length,
+      sampleEvery: comparison.sampleEvery,
+      chosen: comparison.chosen,
+      models: comparison.models.map((m) => ({...describe(m.purchases), actual: m.holdout.actual, predicted: m.holdout.predicted, error: m.holdout.error}))
+    },
+    // Each published group's fit (its own, or the pooled one when it has too few repeat customers) and its holdout check.
+    groupFits: groupFits
+      .filter((g) => publishedGroups.has(`${g.by}\t${g.group}`))
+      .map((g) => ({
+        by: g.by,
+        group: g.group,
+        customers: g.customers,
+        repeaters: g.repeaters,
+        fit: g.fit,
+        purchases: g.fit === "own" ? describe(g.fits.purchases) : null,
+        gammaGamma: g.fit === "own" ? spend(g.fits.gammaGamma) : null,
+        holdout: g.holdout && shown(g.holdout.byFrequency.reduce((s, r) => s + r.customers, 0)) ? {actual: g.holdout.actual, predicted: g.holdout.predicted} : null
+      })),
+    // Every group, as `rapport metrics clv --by …` prints it: meanClv12 is its `predicted` figure.
+    groups: [...totals.values()].map((t) =>
+      shown(t.customers)
+        ? {by: t.by, group: t.group, customers: t.customers, meanClv12: t.clv / t.customers, expectedActive: t.alive, oneTime: t.oneTime, withheld: false}
+        : {by: t.by, group: t.group, customers: t.customers, meanClv12: null, expectedActive: null, oneTime: null, withheld: true}
+    ),
+    // Sums per group and cohort month, for the cohort filter; small cells keep their size only.
+    cohorts: [...cells.values()].filter(inPublished).map((c) =>
+      shown(c.customers)
+        ? {by: c.by, group: c.group, cohort: c.cohort, customers: c.customers, clv: round(c.clv, 2), alive: round(c.alive, 3), oneTime: c.oneTime}
+        : {by: c.by, group: c.group, cohort: c.cohort, customers: c.customers, clv: null, alive: null, oneTime: null}
+    ),
+    distribution: {
+      width: bins.width,
+      count: bins.count,
+      rows: [...histogram.values()].filter(inPublished).map((h) => ({...h, customers: shown(h.customers) ? h.customers : null}))
+    },
+    alive: {
+      maxFrequency,
+      recencyEdges,
+      rows: [...aliveCells.values()].filter(inPublished).map((c) => ({by: c.by, group: c.group, x: c.x, recency: c.recency, customers: c.customers, alive: shown(c.customers) ? round(c.alive / c.customers, 4) : null}))
+    },
+    // One row per group and cohort, its cumulative revenue per customer month by month (only the latest month can be unfinished).
+    historical: [...groupRows(historical, (h) => `${h.by}\t${h.group}\t${isoDate(h.cohort)}`).values()].map((rows) => ({
+      by: rows[0].by,
+      group: rows[0].group,
+      cohort: isoDate(rows[0].cohort),
+      customers: rows[0].customers,
+      values: rows[0].small ? null : rows.map((h) => round(h.cumulativePerCustomer, 4)),
+      lastIncomplete: rows.at(-1)!.incomplete
+    })),
+    holdout: {
+      calibrationEnd: comparison.calibrationEnd,
+      weeks: holdout.length,
+      customers: chosen.purchases.customers,
+      actual: holdout.actual,
+      predicted: holdout.predicted,
+      status: chosen.purchases.status,
+      byFrequency: holdout.byFrequency.map((r) =>
+        shown(r.customers) ? {x: r.x, customers: r.customers, actual: r.actual / r.customers, predicted: r.predicted / r.customers} : {x: r.x, customers: r.customers, actual: null, predicted: null}
+      )
+    }
+  };
+
+  const json = JSON.stringify(page);
+  log(`clv: ${profiles.length} customer groups, ${purchases.size} distinct histories, ${json.length} bytes in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return json;
+}
+
+function groupRows<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = groups.get(k);
+    if (list) list.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
+}
+
+function isoDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/** Round bins for per-customer CLV: about 20 of them up to the 99th percentile, the last open-ended. */
+function clvBins(rows: readonly {n: number}[], values: Float64Array): {width: number; count: number} {
+  const order = [...values.keys()].filter((i) => Number.isFinite(values[i])).sort((a, b) => values[a] - values[b]);
+  const total = order.reduce((s, i) => s + rows[i].n, 0);
+  let seen = 0;
+  let p99 = 0;
+  for (const i of order) {
+    seen += rows[i].n;
+    p99 = values[i];
+    if (seen >= 0.99 * total) break;
+  }
+  const rough = Math.max(p99, 1) / 20;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const width = [1, 2, 2.5, 5, 10].map((m) => m * power).find((w) => w >= rough)!;
+  return {width, count: Math.ceil(p99 / width) + 1};
+}

@@ -1,0 +1,77 @@
+/**
+ * Compute once: every published table (tables.ts) computed in one process from one read-only opening of
+ * the warehouse, sharing what two tables need (ResultContext), and kept in the results store
+ * (src/warehouse/results.ts) under the key of the warehouse, config and code. `rapport build` calls
+ * computeResults after the ingest and before Framework runs the data loaders, which then only read
+ * (publish); a loader run on its own (`rapport preview`, a test) whose result is not stored computes its
+ * table itself and stores it.
+ */
+import {existsSync} from "node:fs";
+import {join} from "node:path";
+import {loadConfig, type RapportConfig} from "../config.js";
+import {projectRoot, warehousePath} from "../paths.js";
+import type {Database} from "../warehouse/duckdb.js";
+import {readWarehouse} from "../warehouse/read.js";
+import {complete, resultsKey, resultsStore, type ResultsStore} from "../warehouse/results.js";
+import {resultContext} from "./context.js";
+import {publishedTables, tableNames, type TableName} from "./tables.js";
+
+/**
+ * DuckDB's memory cap while computing results: the site build stays under 4 GB at a million customers
+ * (DuckDB otherwise keeps up to 80% of the machine's memory in its buffer pool across the many queries of
+ * one process). Larger operators spill to disk. RAPPORT_DUCKDB_MEMORY_LIMIT (a DuckDB size, "8GB") overrides it (src/warehouse/duckdb.ts).
+ */
+export const resultsMemoryLimit = (env: NodeJS.ProcessEnv = process.env) => env.RAPPORT_DUCKDB_MEMORY_LIMIT ?? "2GB";
+
+/** The store of the warehouse opened as db at path, under the config the data loaders read. */
+async function storeOf(db: Database, path: string, config: RapportConfig): Promise<{key: string; store: ResultsStore}> {
+  const key = await resultsKey(db, path, {config, root: projectRoot});
+  return {key, store: resultsStore(path, key)};
+}
+
+/**
+ * Computes every published table of the warehouse at path that is not stored yet under its key, and stores
+ * it: of the tables whose data loader is in the folder loaders (a site's reports/data; default every
+ * table). Returns the key and what was computed (nothing when nothing changed since the last computation).
+ * Throws on the first table that fails: a build must not publish a site of half-computed tables.
+ */
+export async function computeResults(path: string, {log = (_: string) => {}, loaders}: {log?: (line: string) => void; loaders?: string} = {}): Promise<{key: string; computed: TableName[]; seconds: number}> {
+  const started = performance.now();
+  const config = await loadConfig(projectRoot);
+  return readWarehouse(async (db) => {
+    const {key, store} = await storeOf(db, path, config);
+    const published = loaders === undefined ? tableNames : tableNames.filter((name) => existsSync(join(loaders, `${name}.ts`)));
+    const missing = published.filter((name) => store.read(name) === undefined);
+    if (missing.length === 0) return {key, computed: [], seconds: 0};
+    const context = resultContext(db, config, log);
+    for (const name of missing) {
+      const at = performance.now();
+      store.write(name, await publishedTables[name](context));
+      log(`results: ${name} in ${((performance.now() - at) / 1000).toFixed(1)} s`);
+    }
+    return {key, computed: missing, seconds: (performance.now() - started) / 1000};
+  }, path, {memoryLimit: resultsMemoryLimit()});
+}
+
+/** Whether every table of the warehouse at path is stored under its current key. */
+export async function resultsComplete(path: string): Promise<boolean> {
+  const config = await loadConfig(projectRoot);
+  return readWarehouse(async (db) => complete((await storeOf(db, path, config)).store, tableNames), path);
+}
+
+/**
+ * A data loader's whole job: writes the stored table to stdout, computing (and storing) it first when the
+ * store does not have it under the current key.
+ */
+export async function publish(name: TableName, path = warehousePath()): Promise<void> {
+  const config = await loadConfig(projectRoot);
+  const bytes = await readWarehouse(async (db) => {
+    const {store} = await storeOf(db, path, config);
+    const stored = store.read(name);
+    if (stored) return stored;
+    const computed = await publishedTables[name](resultContext(db, config));
+    store.write(name, computed);
+    return computed;
+  }, path, {memoryLimit: resultsMemoryLimit()});
+  process.stdout.write(bytes);
+}

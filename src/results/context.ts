@@ -1,0 +1,39 @@
+/**
+ * What every published table is computed from: the warehouse (opened once, read-only), the configuration
+ * the data loaders read (rapport.config.json, beside RAPPORT_DATA first), and a memo shared by the tables
+ * computed in one process, so what two tables need (a metric of the registry, a CLV fit, a suppression
+ * pattern) is computed once per refresh.
+ */
+import type {RapportConfig} from "../config.js";
+import {computeMetric, type MetricName, type MetricOptions} from "../metrics/registry.js";
+import type {Database} from "../warehouse/duckdb.js";
+
+export interface ResultContext {
+  db: Database;
+  config: RapportConfig;
+  /** computeMetric(db, name, options), computed once per name and options, sharing its parts (the CLV fits) through once. */
+  metric(name: MetricName, options: MetricOptions): Promise<unknown>;
+  /** Where a table tells what it computed (a line on stderr for a data loader; quiet in a build unless --verbose). */
+  log(line: string): void;
+  /** f(), computed once per key (keys name what they compute, with every input that changes it). */
+  once<T>(key: string, f: () => Promise<T>): Promise<T>;
+}
+
+/** A published table: its bytes, as its data loader writes them. */
+export type PublishedTable = (context: ResultContext) => Promise<string | Uint8Array>;
+
+export function resultContext(db: Database, config: RapportConfig, log: (line: string) => void = (line) => console.error(line)): ResultContext {
+  const memo = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, f: () => Promise<T>): Promise<T> => {
+    let value = memo.get(key) as Promise<T> | undefined;
+    if (!value) memo.set(key, (value = f()));
+    return value;
+  };
+  return {
+    db,
+    config,
+    log,
+    once,
+    metric: (name, options) => once(`metric ${name} ${JSON.stringify(options, Object.keys(options).sort())}`, () => computeMetric(db, name, options, once))
+  };
+}

@@ -1,0 +1,50 @@
+import {rmSync, writeFileSync, readFileSync} from "node:fs";
+import {join} from "node:path";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {computeResults} from "../../src/results/compute.js";
+import {tableNames} from "../../src/results/tables.js";
+import {resultsStore} from "../../src/warehouse/results.js";
+import {loaderOutput, publishedOutputs, referenceFile, sampleWarehouse, sha256} from "../support/published.js";
+
+// Every data file the sample site publishes and 17 `rapport metrics` outputs, byte for byte, against the
+// hashes of the code before the compute-once refactor (b1aa40e; test/support/published.ts --write made
+// them). The one difference allowed is freshness.json's builtAt, the build's clock, replaced before hashing.
+// DuckDB runs on one thread here and for the reference (RAPPORT_DUCKDB_THREADS=1): with several, sums of
+// doubles add up in an order that varies from run to run, and the old code itself gave two different
+// `rapport metrics retention` outputs on one warehouse (a few last digits of revenue rates and CLV sums).
+process.env.RAPPORT_DUCKDB_THREADS = "1";
+
+describe("published tables", () => {
+  let dir: string;
+  let warehouse: string;
+  let first: Awaited<ReturnType<typeof computeResults>>;
+  beforeAll(async () => {
+    ({dir, warehouse} = await sampleWarehouse());
+    first = await computeResults(warehouse);
+  }, 300_000);
+  afterAll(() => rmSync(dir, {recursive: true, force: true}));
+
+  it("computeResults(path) computes every published table once, and nothing when nothing changed", async () => {
+    expect(first.computed).toEqual(tableNames);
+    const again = await computeResults(warehouse);
+    expect(again.key).toBe(first.key);
+    expect(again.computed).toEqual([]);
+  }, 300_000);
+
+  it("every loader output and rapport metrics output is byte-identical to the code before the refactor", async () => {
+    const reference = JSON.parse(readFileSync(referenceFile, "utf-8")) as Record<string, {sha256: string; bytes: number}>;
+    const outputs = await publishedOutputs(warehouse);
+    const changed: string[] = [];
+    for (const [name, bytes] of outputs) {
+      if (reference[name]?.sha256 === sha256(bytes)) continue;
+      changed.push(`${name} (${bytes.length} bytes, was ${reference[name]?.bytes})`);
+      writeFileSync(join(dir, "..", `published-${name.replace(/\W+/g, "-")}-changed`), bytes);
+    }
+    expect(changed).toEqual([]);
+    expect([...outputs.keys()].sort()).toEqual(Object.keys(reference).sort());
+  }, 600_000);
+
+  it("a data loader writes its stored table, byte for byte", async () => {
+    expect(resultsStore(warehouse, first.key).read("groups.json")).toEqual(await loaderOutput(warehouse, "groups.json.ts"));
+  }, 120_000);
+});

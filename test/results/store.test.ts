@@ -1,0 +1,51 @@
+import {existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync} from "node:fs";
+import {join} from "node:path";
+import {describe, expect, it} from "vitest";
+import {withDuckDB} from "../../src/warehouse/duckdb.js";
+import {pruneResults, resultsKey, resultsRoot, resultsStore} from "../../src/warehouse/results.js";
+import {tempTree} from "../support/fixtures.js";
+
+/** A warehouse with a _files table (one loaded export), and a code folder. */
+async function fixture() {
+  const dir = tempTree({"code/src/m.ts": "export const a = 1;\n", "code/package-lock.json": "{}"});
+  const warehouse = join(dir, "w.duckdb");
+  await withDuckDB(async (db) => {
+    await db.run(`CREATE TABLE _files (path VARCHAR, sha256 VARCHAR, loaded_at TIMESTAMP)`);
+    await db.run(`INSERT INTO _files VALUES ('orders.csv', 'abc', TIMESTAMP '2026-11-01 00:00:00')`);
+  }, warehouse);
+  const key = (config: unknown = {minGroupSize: 10}) => withDuckDB((db) => resultsKey(db, warehouse, {config, root: join(dir, "code")}), warehouse, {readOnly: true});
+  return {dir, warehouse, key};
+}
+
+describe("results store", () => {
+  it("resultsKey(db, path, {config, root}) is stable, and changes with the config, the warehouse and the code", async () => {
+    const {dir, warehouse, key} = await fixture();
+    const first = await key();
+    expect(await key()).toBe(first);
+    expect(await key({minGroupSize: 11})).not.toBe(first);
+    utimesSync(warehouse, new Date("2026-01-02"), new Date("2026-01-02"));
+    const touched = await key();
+    expect(touched).not.toBe(first);
+    // The code version is read once per process and root (a build does not change its own code).
+    writeFileSync(join(dir, "code", "src", "m.ts"), "export const a = 2;\n");
+    mkdirSync(join(dir, "code2", "src"), {recursive: true});
+    writeFileSync(join(dir, "code2", "src", "m.ts"), "export const a = 2;\n");
+    const other = await withDuckDB((db) => resultsKey(db, warehouse, {config: {minGroupSize: 10}, root: join(dir, "code2")}), warehouse, {readOnly: true});
+    expect(other).not.toBe(touched);
+  });
+
+  it("resultsStore(path, key) writes whole files by rename and reads them back; pruneResults keeps one generation", async () => {
+    const {warehouse, key} = await fixture();
+    const k = await key();
+    const store = resultsStore(warehouse, k);
+    expect(store.read("nps.json")).toBeUndefined();
+    store.write("nps.json", "[1,2]");
+    expect(store.read("nps.json")!.toString()).toBe("[1,2]");
+    expect(readdirSync(store.folder)).toEqual(["nps.json"]); // no temporary file left
+    resultsStore(warehouse, "old").write("nps.json", "[0]");
+    pruneResults(warehouse, k);
+    expect(readdirSync(resultsRoot(warehouse))).toEqual([k]);
+    expect(() => store.write("../escape", "x")).toThrow(/invalid result name/);
+    expect(existsSync(join(resultsRoot(warehouse), "escape"))).toBe(false);
+  });
+});
