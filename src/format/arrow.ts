@@ -19,19 +19,20 @@ import {Bool, DateMillisecond, Dictionary, Float64, Int32, Table, Utf8, vectorFr
 
 export function toArrowStream(rows: readonly Record<string, unknown>[], columns = Object.keys(rows[0] ?? {})): Uint8Array {
   const vectors = Object.fromEntries(
-    columns.map((name) => {
+    columns.map((name, i) => {
       const values = rows.map((row) => row[name] ?? null);
-      return [name, vectorFromArray(values, columnType(name, values))];
+      return [name, vectorFromArray(values, columnType(name, values, i))];
     })
   );
   return tableToIPC(new Table(vectors), "stream");
 }
 
-function columnType(name: string, values: unknown[]): DataType {
+/** index: the column's place, which is its dictionary's id (apache-arrow's default id counts every dictionary the process has made, so the same rows would give other bytes after other files). */
+function columnType(name: string, values: unknown[], index: number): DataType {
   const present = values.filter((v) => v !== null);
   const first = present[0];
   if (first === undefined) return new Utf8();
-  if (typeof first === "string") return present.length >= 16 && new Set(present).size * 4 <= present.length ? new Dictionary(new Utf8(), new Int32()) : new Utf8();
+  if (typeof first === "string") return present.length >= 16 && new Set(present).size * 4 <= present.length ? new Dictionary(new Utf8(), new Int32(), index) : new Utf8();
   if (typeof first === "bigint") throw new Error(`column ${name} holds bigint values: cast it in SQL (::INTEGER or ::DOUBLE)`);
   if (first instanceof Date) return new DateMillisecond();
   if (typeof first === "boolean") return new Bool();
