@@ -26,12 +26,12 @@ beforeAll(() => {
   const run = spawnSync(
     process.execPath,
     ["--import", "tsx", "bench/run.ts", "--customers", "10000", "--out", join(out, "results.json"), "--readme", join(out, "README.md")],
-    {cwd: repo, encoding: "utf-8", timeout: 280_000}
+    {cwd: repo, encoding: "utf-8", timeout: 440_000}
   );
   if (run.status !== 0) throw new Error(`npm run bench failed (${run.status ?? run.signal}):\n${run.stderr.slice(-3000)}`);
   results = JSON.parse(readFileSync(join(out, "results.json"), "utf-8"));
   readme = readFileSync(join(out, "README.md"), "utf-8");
-}, 290_000);
+}, 450_000);
 
 describe("npm run bench -- --customers 10000", () => {
   it("generates the requested CRM with the sample generator: 10 orders, 0.5 NPS answers and 1 ticket per customer, give or take", () => {
