@@ -24,6 +24,8 @@ const breakdowns: (ServiceBreakdown | undefined)[] = [undefined, "segment", "reg
 
 // Hours to the nearest 3.6 seconds and shares to 0.01 points: far finer than the page shows, and a third of the bytes.
 const round = (value: number | null | undefined, digits: number) => (value == null || !Number.isFinite(value) ? undefined : Math.round(value * 10 ** digits) / 10 ** digits);
+/** round where the cell is shown; a withheld cell publishes no figure. */
+const roundIf = (shown: boolean) => (value: number | null | undefined, digits: number) => (shown ? round(value, digits) : undefined);
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
 export async function service({db, log, config: {minGroupSize}}: ResultContext): Promise<string> {
@@ -39,6 +41,8 @@ export async function service({db, log, config: {minGroupSize}}: ResultContext):
   const times = cells.map((r) => {
     const timesShown = !r.hidden;
     const csatShown = !r.csat_hidden;
+    const times = roundIf(timesShown);
+    const csat = roundIf(csatShown);
     return {
       granularity: r.granularity,
       by: r.by,
@@ -46,17 +50,17 @@ export async function service({db, log, config: {minGroupSize}}: ResultContext):
       period: day(r.period),
       incomplete: r.incomplete,
       tickets: timesShown ? r.tickets : undefined,
-      firstResponseMedian: timesShown ? round(r.firstResponseMedian, 3) : undefined,
-      firstResponseP90: timesShown ? round(r.firstResponseP90, 3) : undefined,
-      firstResponseLongest: timesShown ? round(r.firstResponseLongest, 3) : undefined,
-      resolutionMedian: timesShown ? round(r.resolutionMedian, 3) : undefined,
-      resolutionP90: timesShown ? round(r.resolutionP90, 3) : undefined,
-      resolutionLongest: timesShown ? round(r.resolutionLongest, 3) : undefined,
+      firstResponseMedian: times(r.firstResponseMedian, 3),
+      firstResponseP90: times(r.firstResponseP90, 3),
+      firstResponseLongest: times(r.firstResponseLongest, 3),
+      resolutionMedian: times(r.resolutionMedian, 3),
+      resolutionP90: times(r.resolutionP90, 3),
+      resolutionLongest: times(r.resolutionLongest, 3),
       unresolved: timesShown ? r.unresolved : undefined,
       ratings: csatShown ? r.ratings : undefined,
-      csatSatisfied: csatShown ? round(r.csatSatisfied, 4) : undefined,
-      csatMean: csatShown ? round(r.csatMean, 4) : undefined,
-      csatResponseRate: csatShown ? round(r.csatResponseRate, 4) : undefined,
+      csatSatisfied: csat(r.csatSatisfied, 4),
+      csatMean: csat(r.csatMean, 4),
+      csatResponseRate: csat(r.csatResponseRate, 4),
       withheld: !timesShown,
       csatWithheld: !csatShown
     };
@@ -72,16 +76,17 @@ export async function service({db, log, config: {minGroupSize}}: ResultContext):
     )) {
       const figure = npsFromCounts(r);
       const shown = !r.hidden;
+      const figureRound = roundIf(shown);
       if (shown) classes.set(r.group, figure);
       npsAfterService.push({
         slowHours,
         group: r.group,
         responses: shown ? figure.responses : undefined,
-        nps: shown ? round(figure.nps, 2) : undefined,
-        low: shown ? round(figure.low, 2) : undefined,
-        high: shown ? round(figure.high, 2) : undefined,
-        promoterShare: shown ? round(figure.promoterShare, 4) : undefined,
-        detractorShare: shown ? round(figure.detractorShare, 4) : undefined,
+        nps: figureRound(figure.nps, 2),
+        low: figureRound(figure.low, 2),
+        high: figureRound(figure.high, 2),
+        promoterShare: figureRound(figure.promoterShare, 4),
+        detractorShare: figureRound(figure.detractorShare, 4),
         withheld: !shown
       });
     }
