@@ -13,14 +13,14 @@
  *   first and last order time (customer-level: for the CLI and models, never
  *   published as is).
  */
-import {cohortSql} from "./retention.js";
+import {cohortSql, type ActivitySources} from "./retention.js";
 import type {Breakdown} from "./periods.js";
 
-export function cumulativeRevenueSql({by, minCohort = 10}: {by?: Breakdown; minCohort?: number} = {}): string {
+export function cumulativeRevenueSql({by, minCohort = 10}: {by?: Breakdown; minCohort?: number} = {}, sources?: ActivitySources): string {
   return `SELECT cohort, "group", k AS months, customers, revenue,
   sum(revenue) OVER (PARTITION BY cohort, "group" ORDER BY k) / customers AS "cumulativePerCustomer",
   small, incomplete
-FROM (${cohortSql({period: "month", by, minCohort})})
+FROM (${cohortSql({period: "month", by, minCohort}, sources)})
 ORDER BY "group", cohort, months`;
 }
 

@@ -10,7 +10,7 @@ import {compareModels, defaultCalibrationEnd, defaultMinGroupRepeaters, fitByGro
 import {cumulativeRevenueSql} from "./historical.js";
 import {npsCountsSql, npsFromCounts, npsTrend, type NpsCountRow} from "./nps.js";
 import {parseBreakdown, parsePeriod, periodSql, type Breakdown} from "./periods.js";
-import {churnSql, cohortSql, mrrRetentionSql, repeatRateSql} from "./retention.js";
+import {churnSql, cohortSql, customerActivity, mrrRetentionSql, repeatRateSql} from "./retention.js";
 import {dominantLanguage} from "./language.js";
 import {ratingCountsSql, satisfaction, type RatingCountRow} from "./satisfaction.js";
 import {distinguishingWords, emotionScorer, emotionTrend, languageCounts, spearman, type CountedText} from "./sentiment.js";
@@ -56,10 +56,12 @@ export async function computeMetric(db: Database, name: string, options: MetricO
     case "retention": {
       const by = parseBreakdown(options.by);
       const subscriptions = Number((await db.all<{n: bigint}>("SELECT count(*) AS n FROM subscriptions"))[0].n);
+      // Each customer's periods, computed once for the three queries (and, in a refresh, for every breakdown).
+      const sources = await customerActivity(db, [period], memo);
       return {
-        triangle: await db.all(cohortSql({period, by, minCohort: options.minCohort})),
-        repeatRate: await db.all(repeatRateSql({period, by, minCohort: options.minCohort})),
-        churn: await db.all(churnSql({period, by})),
+        triangle: await db.all(cohortSql({period, by, minCohort: options.minCohort}, sources)),
+        repeatRate: await db.all(repeatRateSql({period, by, minCohort: options.minCohort}, sources)),
+        churn: await db.all(churnSql({period, by}, sources)),
         recurringRevenue: subscriptions > 0 ? await db.all(mrrRetentionSql({period, by})) : null
       };
     }
@@ -238,7 +240,7 @@ async function clvMetrics(db: Database, by: Breakdown | undefined, {unit = "week
     predicted.set(g.group, cell);
   }
   return {
-    historical: await db.all(cumulativeRevenueSql({by})),
+    historical: await db.all(cumulativeRevenueSql({by}, await customerActivity(db, ["month"], memo))),
     model: {model: fit.model, purchases: fit.purchases, gammaGamma: fit.gammaGamma, unit, comparison: comparisonSummary(comparison)},
     predicted: [...predicted.values()].map((p) => {
       const g = fitOf.get(p.group);

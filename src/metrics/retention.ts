@@ -38,26 +38,87 @@ export interface CohortOptions {
   minCohort?: number;
 }
 
-export function cohortSql({period, by, minCohort = 10}: CohortOptions): string {
+/**
+ * Where cohortSql, repeatRateSql and churnSql read each customer's activity from (SQL relations: a table
+ * name or a parenthesised subquery). By default each query computes them from the orders itself; a refresh
+ * that runs many of these queries (every period × breakdown of the published tables) makes them once as
+ * tables (customerActivity), since they do not depend on the breakdown: the grouping of ten million orders
+ * by customer and period, not the breakdown, is what costs.
+ */
+export interface ActivitySources {
+  /** firstsSql's rows. */
+  firsts?: string;
+  /** stepsSql's rows, per period. */
+  steps?: Partial<Record<Period, string>>;
+}
+
+/**
+ * Per customer with a completed order: customer_id, first_at (the first completed order's time) and
+ * repeat (whether they completed orders on two or more different days: the first and the last fall on
+ * different days, which needs no count of distinct days).
+ */
+export function firstsSql(): string {
+  return `SELECT customer_id, min(ordered_at) AS first_at, max(ordered_at)::DATE > min(ordered_at)::DATE AS repeat FROM orders WHERE status = 'completed' GROUP BY customer_id`;
+}
+
+/**
+ * Per customer and period they completed an order in: customer_id, cohort (the period of their first
+ * completed order), k (periods since the cohort), orders (completed orders in the period), revenue (their
+ * amount), and the active periods before and after (prev_k, next_k; null at either end). One row per
+ * customer and k (so per customer and calendar period: cohort + k periods). The orders are grouped by
+ * customer and period before the cohort is joined: a join of a row per customer and period instead of
+ * one per order.
+ */
+export function stepsSql(period: Period, firsts = `(${firstsSql()})`): string {
+  const p = (x: string) => periodSql(period, x);
+  return `SELECT customer_id, cohort, k, orders, revenue, lead(k) OVER w AS next_k, lag(k) OVER w AS prev_k FROM (
+  SELECT a.customer_id, f.cohort, ${periodsBetweenSql(period, "f.cohort", "a.period")} AS k, a.orders, a.revenue
+  FROM (SELECT customer_id, ${p("ordered_at")} AS period, count(*) AS orders, sum(amount) AS revenue FROM orders WHERE status = 'completed' GROUP BY ALL) a
+  JOIN (SELECT customer_id, ${p("first_at")} AS cohort FROM ${firsts}) f USING (customer_id)
+) WINDOW w AS (PARTITION BY customer_id ORDER BY k)`;
+}
+
+const firstsOf = (sources?: ActivitySources) => sources?.firsts ?? `(${firstsSql()})`;
+const stepsOf = (period: Period, sources?: ActivitySources) => sources?.steps?.[period] ?? `(${stepsSql(period, firstsOf(sources))})`;
+
+/** A memo as the metric registry's (computed once per key). */
+type Memo = <T>(key: string, f: () => Promise<T>) => Promise<T>;
+
+/**
+ * Makes the ActivitySources of the periods as temporary tables of db (once per memo and period), for the
+ * many cohort, repeat-rate and churn queries of one refresh. The tables hold a row per customer and
+ * active period (about the orders' count for weeks); DuckDB spills them past its memory limit.
+ */
+export async function customerActivity(db: {run(sql: string): Promise<unknown>}, periods: readonly Period[], memo: Memo): Promise<ActivitySources> {
+  const firsts = await memo("activity firsts", async () => {
+    await db.run(`CREATE OR REPLACE TEMP TABLE _activity_firsts AS ${firstsSql()}`);
+    return "_activity_firsts";
+  });
+  const steps: Partial<Record<Period, string>> = {};
+  for (const period of periods) {
+    steps[period] = await memo(`activity steps ${period}`, async () => {
+      await db.run(`CREATE OR REPLACE TEMP TABLE _activity_steps_${period} AS ${stepsSql(period, firsts)}`);
+      return `_activity_steps_${period}`;
+    });
+  }
+  return {firsts, steps};
+}
+
+export function cohortSql({period, by, minCohort = 10}: CohortOptions, sources?: ActivitySources): string {
   const p = (x: string) => periodSql(period, x);
   const window = retentionWindow[period];
-  return `WITH completed AS (
-  SELECT customer_id, ordered_at, amount FROM orders WHERE status = 'completed'
-), bounds AS (
+  return `WITH bounds AS (
   SELECT greatest(max(ordered_at), (SELECT max(returned_at) FROM returns))::DATE AS as_of FROM orders
 ), members AS (
   SELECT f.customer_id, ${p("f.first_at")} AS cohort, ${groupSql(by)} AS "group"
-  FROM (SELECT customer_id, min(ordered_at) AS first_at FROM completed GROUP BY customer_id) f
+  FROM ${firstsOf(sources)} f
   ${customersJoinSql(by, "f.customer_id").trimStart()}
-), activity AS (
-  SELECT o.customer_id, ${periodsBetweenSql(period, "m.cohort", p("o.ordered_at"))} AS k, sum(o.amount) AS revenue
-  FROM completed o JOIN members m USING (customer_id) GROUP BY ALL
 ), refunds AS (
   SELECT m.cohort, m."group", greatest(${periodsBetweenSql(period, "m.cohort", p("r.returned_at"))}, 0) AS k, sum(r.amount) AS returned
   FROM returns r JOIN members m USING (customer_id) GROUP BY ALL
 ), steps AS (
-  -- Each active period of a customer with the next one they were active in.
-  SELECT customer_id, k, revenue, lead(k) OVER (PARTITION BY customer_id ORDER BY k) AS next_k, lag(k) OVER (PARTITION BY customer_id ORDER BY k) AS prev_k FROM activity
+  -- Each active period of a customer with the next and the previous one they were active in (stepsSql).
+  SELECT customer_id, k, revenue, next_k, prev_k FROM ${stepsOf(period, sources)}
 ), window_steps AS (
   -- A customer active in period j counts in the windowed figure of every k from j − ${window} + 1 to j; the ranges
   -- of their active periods overlap, so each starts after the previous active period: +1 there, −1 after j.
@@ -100,14 +161,11 @@ ORDER BY "group", cohort, k`;
 }
 
 /** Per cohort (and group): its size and the share of customers who ordered on at least two different days. */
-export function repeatRateSql({period, by, minCohort = 10}: CohortOptions): string {
-  return `WITH days AS (
-  SELECT customer_id, min(ordered_at) AS first_at, count(DISTINCT ordered_at::DATE) AS days FROM orders WHERE status = 'completed' GROUP BY customer_id
-)
-SELECT ${periodSql(period, "d.first_at")} AS cohort, ${groupSql(by)} AS "group", count(*)::INTEGER AS customers,
-  (count(*) FILTER (WHERE d.days >= 2))::INTEGER AS repeaters, count(*) FILTER (WHERE d.days >= 2) / count(*) AS "repeatRate",
+export function repeatRateSql({period, by, minCohort = 10}: CohortOptions, sources?: ActivitySources): string {
+  return `SELECT ${periodSql(period, "d.first_at")} AS cohort, ${groupSql(by)} AS "group", count(*)::INTEGER AS customers,
+  (count(*) FILTER (WHERE d.repeat))::INTEGER AS repeaters, count(*) FILTER (WHERE d.repeat) / count(*) AS "repeatRate",
   count(*) < ${minCohort} AS small
-FROM days d${customersJoinSql(by, "d.customer_id")}
+FROM ${firstsOf(sources)} d${customersJoinSql(by, "d.customer_id")}
 GROUP BY ALL ORDER BY "group", cohort`;
 }
 
@@ -155,19 +213,20 @@ ORDER BY "group", cohort, k`;
  * customers; a customer who skips a period and comes back counts as lost in
  * the period skipped. incomplete as in cohortSql.
  */
-export function churnSql({period, by}: {period: Period; by?: Breakdown}): string {
-  return `WITH buyers AS (
-  SELECT DISTINCT o.customer_id, ${periodSql(period, "o.ordered_at")} AS period, ${groupSql(by)} AS "group"
-  FROM orders o${customersJoinSql(by, "o.customer_id")} WHERE o.status = 'completed'
+export function churnSql({period, by}: {period: Period; by?: Breakdown}, sources?: ActivitySources): string {
+  // The buyers of a period lost in the next are its rows of stepsSql whose next active period is not the next
+  // one: no join of the buyers of one period with those of the next. Periods in which nobody bought have no row.
+  return `WITH steps AS (
+  SELECT (s.cohort + INTERVAL (s.k) ${period})::DATE AS period, s.k, s.next_k, ${groupSql(by)} AS "group"
+  FROM ${stepsOf(period, sources)} s${customersJoinSql(by, "s.customer_id")}
 ), periods AS (
-  SELECT DISTINCT period FROM buyers
+  SELECT DISTINCT period FROM steps
 )
-SELECT p.period, prev."group",
+SELECT p.period, s."group",
   count(*)::INTEGER AS buyers_before,
-  count(*) FILTER (WHERE now.customer_id IS NULL)::INTEGER AS lost,
-  count(*) FILTER (WHERE now.customer_id IS NULL) / count(*) AS churn,
+  count(*) FILTER (WHERE s.next_k IS DISTINCT FROM s.k + 1)::INTEGER AS lost,
+  count(*) FILTER (WHERE s.next_k IS DISTINCT FROM s.k + 1) / count(*) AS churn,
   ${periodEndSql(period, "p.period")} > (SELECT max(ordered_at)::DATE FROM orders) AS incomplete
-FROM periods p JOIN buyers prev ON prev.period = (p.period - INTERVAL 1 ${period})::DATE
-LEFT JOIN buyers now ON now.customer_id = prev.customer_id AND now.period = p.period
-GROUP BY p.period, prev."group" ORDER BY prev."group", p.period`;
+FROM periods p JOIN steps s ON s.period = (p.period - INTERVAL 1 ${period})::DATE
+GROUP BY p.period, s."group" ORDER BY s."group", p.period`;
 }

@@ -7,16 +7,17 @@
  * such a group away; a withheld row publishes no count. (Buyers of a quarter are not the sum of its months'
  * buyers, so only the groups of a period make a line here.)
  */
-import {churnSql} from "../metrics/retention.js";
+import {churnSql, customerActivity} from "../metrics/retention.js";
 import type {Breakdown, Period} from "../metrics/periods.js";
 import {periodLines, suppressedRows} from "../privacy/suppress.js";
 import type {ResultContext} from "./context.js";
 
-export async function churn({db, log, config: {minGroupSize}}: ResultContext): Promise<string> {
+export async function churn({db, log, once, config: {minGroupSize}}: ResultContext): Promise<string> {
+  const sources = await customerActivity(db, ["week", "month", "quarter"], once);
   const selects: string[] = [];
   for (const granularity of ["week", "month", "quarter"] as Period[]) {
     for (const by of [undefined, "segment", "region", "channel"] as (Breakdown | undefined)[]) {
-      selects.push(`SELECT '${granularity}' AS granularity, '${by ?? "all"}' AS "by", *, buyers_before AS size FROM (${churnSql({period: granularity, by})})`);
+      selects.push(`SELECT '${granularity}' AS granularity, '${by ?? "all"}' AS "by", *, buyers_before AS size FROM (${churnSql({period: granularity, by}, sources)})`);
     }
   }
   const cells = await suppressedRows<{granularity: string; by: string; period: Date; group: string; buyers_before: number; lost: number; churn: number; incomplete: boolean}>(db, selects, [periodLines.groups], {minGroup: minGroupSize});

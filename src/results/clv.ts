@@ -12,6 +12,7 @@
  */
 import {compareModels, defaultCalibrationEnd, fitByGroup, type ClvFitResult, type GroupFit} from "../metrics/clv.js";
 import {cumulativeRevenueSql} from "../metrics/historical.js";
+import {customerActivity} from "../metrics/retention.js";
 import {breakdowns, type Breakdown} from "../metrics/periods.js";
 import {customerProfileGroupsSql, rfmCustomersSql} from "../metrics/rfm.js";
 import {modelLabels, parametersOf, probabilityAliveOf, type PurchaseFit} from "../models/purchases.js";
@@ -37,6 +38,7 @@ type Fits = Pick<GroupFit, "purchases" | "gammaGamma">;
 type GroupCheck = Omit<GroupFit, "purchases" | "gammaGamma"> & {by: Breakdown; holdout: ClvFitResult["holdout"]; fits: Fits};
 
 export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepeaters}}: ResultContext): Promise<string> {
+  const sources = await customerActivity(db, ["month"], once);
   const started = performance.now();
   const {calibrationEnd, ...bounds} = await once("clv calibration end", () => defaultCalibrationEnd(db));
   const comparison = await compareModels(db, {unit, calibrationEnd});
@@ -65,7 +67,7 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
   const profiles = await db.all<Profile>(customerProfileGroupsSql({unit, binDays: fit.binDays}));
   const historical: (Historical & {by: string})[] = [];
   for (const by of [undefined, ...breakdowns]) {
-    for (const row of await db.all<Historical>(cumulativeRevenueSql({by, minCohort: minGroupSize}))) {
+    for (const row of await db.all<Historical>(cumulativeRevenueSql({by, minCohort: minGroupSize}, sources))) {
       if (row.months <= maxMonths) historical.push({...row, by: by ?? "all"});
     }
   }

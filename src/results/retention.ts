@@ -8,7 +8,8 @@
  * away. A withheld cohort publishes no size and no figure (`small` is true).
  */
 import {toArrowStream} from "../format/arrow.js";
-import {cohortSql, repeatRateSql} from "../metrics/retention.js";
+import {cohortSql, customerActivity, repeatRateSql} from "../metrics/retention.js";
+import {periods} from "../metrics/periods.js";
 import type {ResultContext} from "./context.js";
 import {cohortSizes, cohortTables} from "./suppressed.js";
 
@@ -21,6 +22,7 @@ export async function retention(context: ResultContext): Promise<Uint8Array> {
   const {db, log, config: {minGroupSize}} = context;
   // Cohort sizes (the repeat-rate rows count each cohort's customers once), suppressed across groups and quarters.
   const sizes = await cohortSizes(context);
+  const sources = await customerActivity(db, periods, context.once);
   const hidden = sizes.map((s) => `('${s.granularity}', '${s.by}', '${s.group.replaceAll("'", "''")}', DATE '${s.period.toISOString().slice(0, 10)}', ${s.hidden})`);
   await db.run(`CREATE OR REPLACE TEMP TABLE _cohort_hidden (granularity VARCHAR, "by" VARCHAR, "group" VARCHAR, cohort DATE, hidden BOOLEAN)`);
   const rows: Record<string, unknown>[] = [];
@@ -32,9 +34,9 @@ export async function retention(context: ResultContext): Promise<Uint8Array> {
           `SELECT '${period}' AS granularity, '${by ?? "all"}' AS "by", t."group", t.cohort, t.k, CASE WHEN h.hidden THEN NULL ELSE t.customers END AS customers,
              ${["retained", "rate", "windowRate", "revenueRate", "churn"].map(withheld).join(", ")},
              CASE WHEN h.hidden THEN NULL ELSE round(r."repeatRate", 4) END AS "repeatRate", t.incomplete, h.hidden AS small
-           FROM (${cohortSql({period, by, minCohort: minGroupSize})}) t
+           FROM (${cohortSql({period, by, minCohort: minGroupSize}, sources)}) t
            JOIN _cohort_hidden h ON h.granularity = '${period}' AND h."by" = '${by ?? "all"}' AND h."group" = t."group" AND h.cohort = t.cohort
-           LEFT JOIN (${repeatRateSql({period, by, minCohort: minGroupSize})}) r ON r.cohort = t.cohort AND r."group" = t."group" AND t.k = 0
+           LEFT JOIN (${repeatRateSql({period, by, minCohort: minGroupSize}, sources)}) r ON r.cohort = t.cohort AND r."group" = t."group" AND t.k = 0
            ORDER BY t."group", t.cohort, t.k`
         ))
       );

@@ -6,7 +6,7 @@
  */
 import {npsCountsSql, type NpsCountRow} from "../metrics/nps.js";
 import type {Breakdown, Period} from "../metrics/periods.js";
-import {repeatRateSql} from "../metrics/retention.js";
+import {customerActivity, repeatRateSql} from "../metrics/retention.js";
 import {periodLines, suppressedRows} from "../privacy/suppress.js";
 import type {ResultContext} from "./context.js";
 
@@ -33,12 +33,13 @@ export const cohortTables: [Period, Breakdown | undefined][] = [["week", undefin
 
 /** The cohorts of cohortTables with their size, each with `hidden` (suppressed across groups and quarters). */
 export function cohortSizes({db, config: {minGroupSize}, once}: ResultContext) {
-  return once(`cohort sizes ${minGroupSize}`, () =>
-    suppressedRows<{granularity: string; by: string; group: string; period: Date}>(
+  return once(`cohort sizes ${minGroupSize}`, async () => {
+    const sources = await customerActivity(db, [], once);
+    return suppressedRows<{granularity: string; by: string; group: string; period: Date}>(
       db,
-      cohortTables.map(([period, by]) => `SELECT '${period}' AS granularity, '${by ?? "all"}' AS "by", "group", cohort AS period, customers AS size FROM (${repeatRateSql({period, by})})`),
+      cohortTables.map(([period, by]) => `SELECT '${period}' AS granularity, '${by ?? "all"}' AS "by", "group", cohort AS period, customers AS size FROM (${repeatRateSql({period, by}, sources)})`),
       [periodLines.groups, periodLines.monthsOfQuarter],
       {minGroup: minGroupSize}
-    )
-  );
+    );
+  });
 }
