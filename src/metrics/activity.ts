@@ -21,26 +21,30 @@
  * segment (derived from orders alone) is counted under "unknown".
  */
 import {complementarySql} from "../privacy/suppress.js";
-import {groupSql, type Breakdown} from "./periods.js";
+import {breakdowns, groupSql, type Breakdown} from "./periods.js";
+import {stepsOf, type ActivitySources} from "./retention.js";
+
+/**
+ * The completed orders of each customer and month with their count, amount and whether the month is the
+ * customer's first (stepsSql: one row per customer and month, so a count of rows is a count of distinct
+ * customers, and k = 0 marks the month of their first completed order), with a customers join.
+ */
+function customerMonthsSql(sources: ActivitySources | undefined, join: string): string {
+  return `SELECT (s.cohort + INTERVAL (s.k) month)::DATE AS month, s.orders, s.revenue, s.k = 0 AS first, ${breakdowns.map((b) => `c.${b}`).join(", ")}
+  FROM ${stepsOf("month", sources)} s ${join} customers c ON c.id = s.customer_id`;
+}
 
 /** SQL over the warehouse's customers and orders tables, returning the rows described above. */
-export function monthlyActivitySql(): string {
-  return `WITH completed AS (
-  SELECT customer_id, ordered_at, amount FROM orders WHERE status = 'completed'
-), firsts AS (
-  SELECT customer_id, min(ordered_at) AS first_at FROM completed GROUP BY customer_id
-), counted AS (
-  SELECT
-    date_trunc('month', o.ordered_at)::DATE AS month,
-    coalesce(c.channel, 'unknown') AS channel,
-    coalesce(c.segment, 'unknown') AS segment,
-    count(*) AS orders,
-    count(DISTINCT o.customer_id) AS active_customers,
-    count(DISTINCT o.customer_id) FILTER (WHERE o.ordered_at = f.first_at) AS new_customers,
-    sum(o.amount) AS gross, 0 AS returned
-  FROM completed o
-  JOIN customers c ON c.id = o.customer_id
-  JOIN firsts f ON f.customer_id = o.customer_id
+export function monthlyActivitySql(sources?: ActivitySources): string {
+  return `WITH counted AS (
+  SELECT month,
+    coalesce(channel, 'unknown') AS channel,
+    coalesce(segment, 'unknown') AS segment,
+    sum(orders) AS orders,
+    count(*) AS active_customers,
+    count(*) FILTER (WHERE first) AS new_customers,
+    sum(revenue) AS gross, 0 AS returned
+  FROM (${customerMonthsSql(sources, "JOIN")})
   GROUP BY ALL
   UNION ALL
   SELECT date_trunc('month', r.returned_at)::DATE, coalesce(c.channel, 'unknown'), coalesce(c.segment, 'unknown'), 0, 0, 0, 0, sum(r.amount)
@@ -71,7 +75,7 @@ ORDER BY month, channel, segment`;
  * suppressed). The all-channel rows are exact totals, and the channel rows
  * of a month add up to them.
  */
-export function publishedActivitySql({minGroup = 10}: {minGroup?: number} = {}): string {
+export function publishedActivitySql({minGroup = 10}: {minGroup?: number} = {}, sources?: ActivitySources): string {
   const sums = `sum(orders)::INTEGER AS orders, sum(active_customers)::INTEGER AS active_customers, sum(new_customers)::INTEGER AS new_customers, sum(gross_revenue)::DOUBLE AS gross_revenue, sum(returned)::DOUBLE AS returned, sum(net_revenue)::DOUBLE AS net_revenue`;
   const publish = (table: string) => `SELECT month, channel,
     CASE WHEN active_customers >= ${minGroup} THEN orders END AS orders,
@@ -83,7 +87,7 @@ export function publishedActivitySql({minGroup = 10}: {minGroup?: number} = {}):
     active_customers < ${minGroup} AS suppressed
   FROM ${table}`;
   return `WITH base AS (
-  SELECT month, channel, ${sums} FROM (${monthlyActivitySql()}) GROUP BY month, channel
+  SELECT month, channel, ${sums} FROM (${monthlyActivitySql(sources)}) GROUP BY month, channel
 ), merged AS (
   SELECT month, CASE WHEN hidden THEN 'other' ELSE channel END AS channel, ${sums}
   FROM (${complementarySql("base", {partition: ["month"], key: "channel", size: "active_customers", minGroup})}) GROUP BY ALL
@@ -107,19 +111,15 @@ ORDER BY month, channel`;
  * reader picks one group at a time. Customers without the breakdown are
  * "unknown".
  */
-export function groupActivitySql({by, minGroup = 10}: {by: Breakdown; minGroup?: number}): string {
+export function groupActivitySql({by, minGroup = 10}: {by: Breakdown; minGroup?: number}, sources?: ActivitySources): string {
   const shown = (column: string) => `CASE WHEN NOT hidden THEN ${column} END AS ${column}`;
-  return `WITH completed AS (
-  SELECT customer_id, ordered_at, amount FROM orders WHERE status = 'completed'
-), firsts AS (
-  SELECT customer_id, min(ordered_at) AS first_at FROM completed GROUP BY customer_id
-), parts AS (
-  SELECT date_trunc('month', o.ordered_at)::DATE AS month, ${groupSql(by)} AS "group",
-    count(*) AS orders,
-    count(DISTINCT o.customer_id) AS active_customers,
-    count(DISTINCT o.customer_id) FILTER (WHERE o.ordered_at = f.first_at) AS new_customers,
-    sum(o.amount) AS gross, 0 AS returned
-  FROM completed o JOIN firsts f USING (customer_id) LEFT JOIN customers c ON c.id = o.customer_id
+  return `WITH parts AS (
+  SELECT month, ${groupSql(by, "c")} AS "group",
+    sum(orders) AS orders,
+    count(*) AS active_customers,
+    count(*) FILTER (WHERE first) AS new_customers,
+    sum(revenue) AS gross, 0 AS returned
+  FROM (${customerMonthsSql(sources, "LEFT JOIN")}) c
   GROUP BY ALL
   UNION ALL
   SELECT date_trunc('month', r.returned_at)::DATE, ${groupSql(by)}, 0, 0, 0, 0, sum(r.amount)

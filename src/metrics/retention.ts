@@ -79,7 +79,8 @@ export function stepsSql(period: Period, firsts = `(${firstsSql()})`): string {
 }
 
 const firstsOf = (sources?: ActivitySources) => sources?.firsts ?? `(${firstsSql()})`;
-const stepsOf = (period: Period, sources?: ActivitySources) => sources?.steps?.[period] ?? `(${stepsSql(period, firstsOf(sources))})`;
+/** The SQL relation of stepsSql's rows for the period: the table of sources, or the subquery. */
+export const stepsOf = (period: Period, sources?: ActivitySources) => sources?.steps?.[period] ?? `(${stepsSql(period, firstsOf(sources))})`;
 
 /** A memo as the metric registry's (computed once per key). */
 type Memo = <T>(key: string, f: () => Promise<T>) => Promise<T>;

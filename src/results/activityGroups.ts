@@ -6,12 +6,14 @@
  */
 import {toArrowStream} from "../format/arrow.js";
 import {groupActivitySql} from "../metrics/activity.js";
+import {customerActivity} from "../metrics/retention.js";
 import type {ResultContext} from "./context.js";
 
-export async function activityGroups({db, log, config: {minGroupSize}}: ResultContext): Promise<Uint8Array> {
+export async function activityGroups({db, log, once, config: {minGroupSize}}: ResultContext): Promise<Uint8Array> {
+  const sources = await customerActivity(db, ["month"], once);
   const rows = [
-    ...(await db.all<Record<string, unknown>>(groupActivitySql({by: "segment", minGroup: minGroupSize}))),
-    ...(await db.all<Record<string, unknown>>(groupActivitySql({by: "region", minGroup: minGroupSize})))
+    ...(await db.all<Record<string, unknown>>(groupActivitySql({by: "segment", minGroup: minGroupSize}, sources))),
+    ...(await db.all<Record<string, unknown>>(groupActivitySql({by: "region", minGroup: minGroupSize}, sources)))
   ];
   log(`activity-groups: ${rows.length} rows`);
   return toArrowStream(rows);

@@ -6,10 +6,11 @@
  */
 import {toArrowStream} from "../format/arrow.js";
 import {publishedActivitySql} from "../metrics/activity.js";
+import {customerActivity} from "../metrics/retention.js";
 import type {ResultContext} from "./context.js";
 
-export async function monthlyActivity({db, log, config: {minGroupSize}}: ResultContext): Promise<Uint8Array> {
-  const rows = await db.all<Record<string, unknown>>(publishedActivitySql({minGroup: minGroupSize}));
+export async function monthlyActivity({db, log, once, config: {minGroupSize}}: ResultContext): Promise<Uint8Array> {
+  const rows = await db.all<Record<string, unknown>>(publishedActivitySql({minGroup: minGroupSize}, await customerActivity(db, ["month"], once)));
   log(`monthly-activity: ${rows.length} rows`);
   return toArrowStream(rows);
 }
