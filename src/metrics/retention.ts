@@ -215,19 +215,34 @@ ORDER BY "group", cohort, k`;
  * the period skipped. incomplete as in cohortSql.
  */
 export function churnSql({period, by}: {period: Period; by?: Breakdown}, sources?: ActivitySources): string {
-  // The buyers of a period lost in the next are its rows of stepsSql whose next active period is not the next
-  // one: no join of the buyers of one period with those of the next. Periods in which nobody bought have no row.
+  return `SELECT * EXCLUDE ("by") FROM (${churnSetsSql(period, [by], sources)}) ORDER BY "group", period`;
+}
+
+/**
+ * churnSql for all customers (undefined) and several breakdowns at once, in one pass over the customers'
+ * periods (GROUPING SETS): its rows with a "by" column first ("all" or the breakdown). The buyers of a
+ * period lost in the next are its rows of stepsSql whose next active period is not the next one, so no
+ * join of the buyers of one period with those of the next. Periods in which nobody bought have no row.
+ */
+export function churnSetsSql(period: Period, bys: readonly (Breakdown | undefined)[], sources?: ActivitySources): string {
+  const named = bys.filter((b): b is Breakdown => b !== undefined);
+  const join = named.length ? customersJoinSql(named[0], "s.customer_id") : "";
+  // GROUPING(...) of a set: bit i is 1 when the i-th named breakdown is not in it.
+  const grouping = (by: Breakdown | undefined) => named.reduce((g, b, i) => g + (b === by ? 0 : 2 ** (named.length - 1 - i)), 0);
+  const sets = bys.map((by) => (by ? `(p.period, s.${by})` : "(p.period)"));
+  const byOf = named.length ? `CASE GROUPING(${named.map((b) => `s.${b}`).join(", ")}) ${bys.map((by) => `WHEN ${grouping(by)} THEN '${by ?? "all"}'`).join(" ")} END` : `'all'`;
+  const groupOf = named.length ? `coalesce(${named.map((b) => `s.${b}`).join(", ")}, 'all')` : `'all'`;
   return `WITH steps AS (
-  SELECT (s.cohort + INTERVAL (s.k) ${period})::DATE AS period, s.k, s.next_k, ${groupSql(by)} AS "group"
-  FROM ${stepsOf(period, sources)} s${customersJoinSql(by, "s.customer_id")}
+  SELECT (s.cohort + INTERVAL (s.k) ${period})::DATE AS period, s.k, s.next_k${named.map((b) => `, ${groupSql(b)} AS ${b}`).join("")}
+  FROM ${stepsOf(period, sources)} s${join}
 ), periods AS (
   SELECT DISTINCT period FROM steps
 )
-SELECT p.period, s."group",
+SELECT ${byOf} AS "by", p.period, ${groupOf} AS "group",
   count(*)::INTEGER AS buyers_before,
   count(*) FILTER (WHERE s.next_k IS DISTINCT FROM s.k + 1)::INTEGER AS lost,
   count(*) FILTER (WHERE s.next_k IS DISTINCT FROM s.k + 1) / count(*) AS churn,
   ${periodEndSql(period, "p.period")} > (SELECT max(ordered_at)::DATE FROM orders) AS incomplete
 FROM periods p JOIN steps s ON s.period = (p.period - INTERVAL 1 ${period})::DATE
-GROUP BY p.period, s."group" ORDER BY s."group", p.period`;
+GROUP BY GROUPING SETS (${sets.join(", ")})`;
 }
