@@ -40,11 +40,20 @@ type GroupCheck = Omit<GroupFit, "purchases" | "gammaGamma"> & {by: Breakdown; h
 export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepeaters}}: ResultContext): Promise<string> {
   const sources = await customerActivity(db, ["month"], once);
   const started = performance.now();
+  let lap = started;
+  // What each step took, on the log (quiet in a build unless --verbose).
+  const step = (what: string) => {
+    const now = performance.now();
+    log(`clv: ${what} in ${((now - lap) / 1000).toFixed(1)} s`);
+    lap = now;
+  };
   const {calibrationEnd, ...bounds} = await once("clv calibration end", () => defaultCalibrationEnd(db));
   const comparison = await compareModels(db, {unit, calibrationEnd});
+  step(`${comparison.models.length} models compared on the holdout`);
   const model = comparison.chosen;
   // The pooled fit `rapport metrics clv --by …` uses too (the group pages): fitted once per refresh.
   const fit = await pooledClvFit(db, {unit, model}, once);
+  step("pooled fit");
   const calibrated = comparison.models.find((m) => m.model === model)!;
   const pooledCalibration = {...fit, purchases: calibrated.purchases, gammaGamma: null};
   // Per breakdown: each group's own fit (or the pooled one), on all data for the values, and up to the calibration end for the check.
@@ -60,11 +69,13 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
       for (const {purchases, gammaGamma, ...g} of await fitByGroup(db, {unit, table: "_clv_all_by", model, minRepeaters: clvMinGroupRepeaters}, fit)) {
         groupFits.push({...g, by, holdout: checks.get(g.group) ?? null, fits: {purchases, gammaGamma}});
       }
+      step(`${by}: each group's fit and holdout check`);
     }
   } finally {
     for (const t of ["all", "cal"]) await db.run(`DROP VIEW IF EXISTS _clv_${t}_by; DROP TABLE IF EXISTS _clv_${t}`);
   }
   const profiles = await db.all<Profile>(customerProfileGroupsSql({unit, binDays: fit.binDays}));
+  step(`${profiles.length} customer profiles read`);
   const historical: (Historical & {by: string})[] = [];
   for (const by of [undefined, ...breakdowns]) {
     for (const row of await db.all<Historical>(cumulativeRevenueSql({by, minCohort: minGroupSize}, sources))) {
@@ -85,6 +96,7 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
     return value * expectedSpend(f.gammaGamma, p.x, p.zbar);
   };
   const memberships = (p: Profile) => [{by: "all", group: "all"}, ...breakdowns.map((by) => ({by, group: p[by]}))].map((m) => ({...m, fits: fitsOf.get(`${m.by}\t${m.group}`) ?? pooled}));
+  step("historical revenue");
   const clv = Float64Array.from(profiles, (p) => clvOf(p, pooled));
 
   // Histogram bins, the same for every group: a round width, up to the 99th percentile of all customers, the last bin open.
@@ -133,6 +145,7 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
     }
   });
 
+  step("every profile valued and counted");
   const shown = (n: number) => n >= minGroupSize;
   const round = (value: number, digits: number) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
   const publishedGroups = new Set([...totals.values()].filter((t) => shown(t.customers)).map((t) => `${t.by}\t${t.group}`));
