@@ -252,8 +252,11 @@ export function duplicatesSql(entity: Entity, staged: string): string {
 /** Marks rows whose customer_id names no known customer. */
 export function unknownCustomerSql(staged: string): string {
   return `UPDATE ${staged} SET problem = {'column': 'customer_id', 'value': customer_id, 'reason': 'unknown customer (not in the customers export)'}
-WHERE problem IS NULL AND NOT _skip AND customer_id NOT IN (SELECT id FROM customers)`;
+WHERE problem IS NULL AND NOT _skip AND ${unknownCustomerWhere}`;
 }
+
+/** The condition unknownCustomerSql marks (on rows without a problem yet). */
+export const unknownCustomerWhere = "customer_id NOT IN (SELECT id FROM customers)";
 
 /**
  * The warehouse table for an entity: the model's columns plus where each row
