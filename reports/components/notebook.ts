@@ -28,6 +28,7 @@ import {columnDocs} from "./notebook-docs.js";
 import type {CatalogueEntry} from "./notebook-tables.js";
 import {errorMessage, runSql, type Client, type Result, type Run} from "./notebook-run.js";
 import {decodeNotebook, encodeNotebook} from "./notebook-url.js";
+import {markdownOptions} from "./notebook-starter.js";
 
 /** The database (locked down before it is handed over) and its tables, made when a query first names them. */
 export interface Database {
@@ -45,6 +46,8 @@ export interface NotebookOptions {
   starter: NotebookDoc;
   /** The most rows a result keeps. */
   cap?: number;
+  /** Markdown already rendered (when the site was built): source → HTML, as renderMarkdown would give it. */
+  rendered?: Readonly<Record<string, string>>;
 }
 
 interface Cell {
@@ -111,10 +114,12 @@ function download(text: string, filename: string, type: string) {
 }
 
 // Markdown cells render with markdown-it (what Framework renders pages with), raw HTML off:
-// a notebook may come from anyone's link. Loaded on first use.
+// a notebook may come from anyone's link. Loaded on first use: text rendered when the site was
+// built (the starter's, NotebookOptions.rendered) needs none.
 let markdown: Promise<{render(text: string): string}> | undefined;
 function renderMarkdown(text: string): Promise<string> {
-  markdown ??= import("npm:markdown-it").then(({default: MarkdownIt}) => new MarkdownIt({html: false, linkify: true, typographer: true}));
+  markdown ??= import("npm:markdown-it").then(({default: MarkdownIt}) => new MarkdownIt(markdownOptions));
+  markdown.catch(() => (markdown = undefined)); // a failed fetch is tried again by the next text
   return markdown.then((md) => md.render(text));
 }
 
@@ -122,7 +127,7 @@ function renderMarkdown(text: string): Promise<string> {
  * The notebook, shown at once: cells can be edited while the database starts,
  * and run when it is ready.
  */
-export function notebook(database: Database, {starter, cap = 10_000}: NotebookOptions): HTMLElement {
+export function notebook(database: Database, {starter, cap = 10_000, rendered: prerendered = {}}: NotebookOptions): HTMLElement {
   const cells: Cell[] = [];
   let focused: Cell | undefined;
   let client: Client | undefined;
@@ -331,7 +336,12 @@ export function notebook(database: Database, {starter, cap = 10_000}: NotebookOp
     cell.root.dataset.state = editing ? "new" : "done";
     if (!editing) {
       const box = cell.root.querySelector<HTMLElement>(".nb-markdown")!;
-      void renderMarkdown(cell.editor.value).then((text) => (box.innerHTML = text || "<p class=nb-muted>(empty text)</p>"));
+      const source = cell.editor.value;
+      const shown = Object.hasOwn(prerendered, source) ? Promise.resolve(prerendered[source]) : renderMarkdown(source);
+      void shown.then(
+        (text) => (box.innerHTML = text || "<p class=nb-muted>(empty text)</p>"),
+        (error) => box.replaceChildren(html`<pre class="nb-error">The text could not be shown: ${errorMessage(error)}</pre>`)
+      );
     } else cell.editor.focus();
   }
 
@@ -456,8 +466,8 @@ export function notebook(database: Database, {starter, cap = 10_000}: NotebookOp
     return Promise.all([done, ...below.map((c) => runCell(c, {remember: false}))]);
   }
 
-  function runFrom(index: number, {remember = true} = {}) {
-    return Promise.all(cells.slice(index).map((cell) => runCell(cell, {remember, dependents: false})));
+  function runFrom(index: number, {remember = true, to = cells.length} = {}) {
+    return Promise.all(cells.slice(index, to).map((cell) => runCell(cell, {remember, dependents: false})));
   }
 
   function show(cell: Cell, {columns, rows, capped, ms}: Result) {
@@ -690,8 +700,11 @@ export function notebook(database: Database, {starter, cap = 10_000}: NotebookOp
     }
     // The files of the tables the cells name are fetched now, side by side with DuckDB-wasm starting.
     database.prefetch(mentions(cells.filter((c) => c.kind === "sql").map((c) => c.editor.value).join("\n"), tableNames));
+    // The first SQL cell runs first (the first result is what a reader waits for), then the table list is read, then the rest.
+    const firstSql = cells.findIndex((c) => c.kind === "sql") + 1 || cells.length;
+    const first = runFrom(0, {remember: false, to: firstSql});
     const listed = enqueue(describeTables);
-    const run = runFrom(0, {remember: false});
+    const run = runFrom(firstSql, {remember: false});
     try {
       await database.client;
     } catch (error) {
@@ -701,7 +714,7 @@ export function notebook(database: Database, {starter, cap = 10_000}: NotebookOp
       cells.forEach((cell) => cell.kind === "sql" && ((cell.root.dataset.state = "error"), cell.status.replaceChildren()));
       return;
     }
-    await Promise.all([listed, run]);
+    await Promise.all([first, listed, run]);
   })();
 
   return root;
