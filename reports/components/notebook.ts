@@ -18,9 +18,9 @@
  * The notebook runs whatever SQL it is given, from the reader or from a link,
  * so the database is locked down before it runs anything (notebook-catalogue.ts).
  */
-import * as Inputs from "npm:@observablehq/inputs";
+import type * as InputsModule from "npm:@observablehq/inputs";
 import {html} from "npm:htl";
-import {downloadButton} from "./ui.js";
+import {downloadButton} from "./download.js";
 import {chartsReady, drawChart, planChart, type ChartPlan} from "./notebook-chart.js";
 import {cellEditor, type Editor, type SchemaTable} from "./notebook-editor.js";
 import {chartChoices, fromJson, fromPage, mentions, nameProblem, pageSlug, toJson, toPage, viewBody, type ChartChoice, type NotebookCell, type NotebookDoc} from "./notebook-format.js";
@@ -112,6 +112,16 @@ function download(text: string, filename: string, type: string) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
+
+// Inputs (its table shows each result) is fetched now but not waited for: the editors take typing before it
+// has loaded (under the dev server, Framework bundles it on request, which takes seconds), and a result waits for it.
+let Inputs: typeof InputsModule | undefined;
+let inputsLoading: Promise<unknown> | undefined;
+function inputsReady(): Promise<unknown> {
+  inputsLoading ??= import("npm:@observablehq/inputs").then((module: typeof InputsModule) => (Inputs = module));
+  return inputsLoading.catch((error) => ((inputsLoading = undefined), Promise.reject(error)));
+}
+void inputsReady().catch(() => {}); // a failed fetch is tried again by the first result
 
 // Markdown cells render with markdown-it (what Framework renders pages with), raw HTML off:
 // a notebook may come from anyone's link. Loaded on first use: text rendered when the site was
@@ -442,6 +452,7 @@ export function notebook(database: Database, {starter, cap = 10_000, rendered: p
         }
         cell.run = runSql(client, sql, {cap});
         const result = await cell.run.result;
+        await inputsReady();
         cell.result = result;
         show(cell, result);
         cell.root.dataset.state = "done";
@@ -503,7 +514,7 @@ export function notebook(database: Database, {starter, cap = 10_000, rendered: p
     }
     if (columns.length) {
       const format = Object.fromEntries(columns.filter((c) => c.kind === "time").map((c) => [c.name, (d: Date | null) => (d ? isoDate(d) : "")]));
-      parts.push(Inputs.table(rows, {columns: columns.map((c) => c.name), format, select: false, layout: "auto", rows: 12.5}));
+      parts.push(Inputs!.table(rows, {columns: columns.map((c) => c.name), format, select: false, layout: "auto", rows: 12.5}));
     }
     cell.output.replaceChildren(...parts);
   }

@@ -94,6 +94,11 @@ describe("the Explore page", () => {
       expect([...new Set(files())].sort()).toEqual(["activity-groups.arrow", "freshness.json", "monthly-activity.arrow", "notebook-starter.json", "retention.arrow"]);
       const modules = () => requests.map((r) => new URL(r).pathname).filter((p) => p.startsWith("/_npm/"));
       expect(modules().filter((p) => /markdown-it|\/entities@/.test(p))).toEqual([]);
+      // The editors wait for no chart library: the page preloads neither d3 (33 modules; the CSV button's d3-dsv is 1 kB) nor Plot, which come with the first chart.
+      const html = await readFile(`${inject("distDir")}/explore.html`, "utf-8");
+      const preloaded = [...html.matchAll(/rel="modulepreload" href="([^"]+)"/g)].map(([, href]) => href);
+      expect(preloaded.some((href) => href.includes("/_npm/@codemirror/view@"))).toBe(true);
+      expect(preloaded.filter((href) => /\/_npm\/(d3@|d3-(?!dsv@)|@observablehq\/plot|markdown-it)/.test(href))).toEqual([]);
       expect(await page.locator(".nb-table[data-table=nps] .nb-table-size").textContent()).toMatch(/^read when a query uses it · \d+ columns$/);
       const cell = await typeAndRun(page, "SELECT count(*)::INTEGER AS n FROM nps");
       expect(await cell.getAttribute("data-state")).toBe("done");
