@@ -3,6 +3,9 @@
 declare module "npm:d3" {
   export * from "d3";
 }
+declare module "npm:d3-dsv" {
+  export * from "d3-dsv";
+}
 declare module "npm:@observablehq/inputs";
 declare module "npm:htl";
 declare module "npm:markdown-it" {

@@ -18,9 +18,9 @@
  * The notebook runs whatever SQL it is given, from the reader or from a link,
  * so the database is locked down before it runs anything (notebook-catalogue.ts).
  */
-import * as Inputs from "npm:@observablehq/inputs";
+import type * as InputsModule from "npm:@observablehq/inputs";
 import {html} from "npm:htl";
-import {downloadButton} from "./ui.js";
+import {downloadButton} from "./download.js";
 import {chartsReady, drawChart, planChart, type ChartPlan} from "./notebook-chart.js";
 import {cellEditor, type Editor, type SchemaTable} from "./notebook-editor.js";
 import {chartChoices, fromJson, fromPage, mentions, nameProblem, pageSlug, toJson, toPage, viewBody, type ChartChoice, type NotebookCell, type NotebookDoc} from "./notebook-format.js";
@@ -28,6 +28,7 @@ import {columnDocs} from "./notebook-docs.js";
 import type {CatalogueEntry} from "./notebook-tables.js";
 import {errorMessage, runSql, type Client, type Result, type Run} from "./notebook-run.js";
 import {decodeNotebook, encodeNotebook} from "./notebook-url.js";
+import {markdownOptions} from "./notebook-starter.js";
 
 /** The database (locked down before it is handed over) and its tables, made when a query first names them. */
 export interface Database {
@@ -45,6 +46,8 @@ export interface NotebookOptions {
   starter: NotebookDoc;
   /** The most rows a result keeps. */
   cap?: number;
+  /** Markdown already rendered (when the site was built): source → HTML, as renderMarkdown would give it. */
+  rendered?: Readonly<Record<string, string>>;
 }
 
 interface Cell {
@@ -110,11 +113,23 @@ function download(text: string, filename: string, type: string) {
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
+// Inputs (its table shows each result) is fetched now but not waited for: the editors take typing before it
+// has loaded (under the dev server, Framework bundles it on request, which takes seconds), and a result waits for it.
+let Inputs: typeof InputsModule | undefined;
+let inputsLoading: Promise<unknown> | undefined;
+function inputsReady(): Promise<unknown> {
+  inputsLoading ??= import("npm:@observablehq/inputs").then((module: typeof InputsModule) => (Inputs = module));
+  return inputsLoading.catch((error) => ((inputsLoading = undefined), Promise.reject(error)));
+}
+void inputsReady().catch(() => {}); // a failed fetch is tried again by the first result
+
 // Markdown cells render with markdown-it (what Framework renders pages with), raw HTML off:
-// a notebook may come from anyone's link. Loaded on first use.
+// a notebook may come from anyone's link. Loaded on first use: text rendered when the site was
+// built (the starter's, NotebookOptions.rendered) needs none.
 let markdown: Promise<{render(text: string): string}> | undefined;
 function renderMarkdown(text: string): Promise<string> {
-  markdown ??= import("npm:markdown-it").then(({default: MarkdownIt}) => new MarkdownIt({html: false, linkify: true, typographer: true}));
+  markdown ??= import("npm:markdown-it").then(({default: MarkdownIt}) => new MarkdownIt(markdownOptions));
+  markdown.catch(() => (markdown = undefined)); // a failed fetch is tried again by the next text
   return markdown.then((md) => md.render(text));
 }
 
@@ -122,7 +137,7 @@ function renderMarkdown(text: string): Promise<string> {
  * The notebook, shown at once: cells can be edited while the database starts,
  * and run when it is ready.
  */
-export function notebook(database: Database, {starter, cap = 10_000}: NotebookOptions): HTMLElement {
+export function notebook(database: Database, {starter, cap = 10_000, rendered: prerendered = {}}: NotebookOptions): HTMLElement {
   const cells: Cell[] = [];
   let focused: Cell | undefined;
   let client: Client | undefined;
@@ -331,7 +346,12 @@ export function notebook(database: Database, {starter, cap = 10_000}: NotebookOp
     cell.root.dataset.state = editing ? "new" : "done";
     if (!editing) {
       const box = cell.root.querySelector<HTMLElement>(".nb-markdown")!;
-      void renderMarkdown(cell.editor.value).then((text) => (box.innerHTML = text || "<p class=nb-muted>(empty text)</p>"));
+      const source = cell.editor.value;
+      const shown = Object.hasOwn(prerendered, source) ? Promise.resolve(prerendered[source]) : renderMarkdown(source);
+      void shown.then(
+        (text) => (box.innerHTML = text || "<p class=nb-muted>(empty text)</p>"),
+        (error) => box.replaceChildren(html`<pre class="nb-error">The text could not be shown: ${errorMessage(error)}</pre>`)
+      );
     } else cell.editor.focus();
   }
 
@@ -432,6 +452,7 @@ export function notebook(database: Database, {starter, cap = 10_000}: NotebookOp
         }
         cell.run = runSql(client, sql, {cap});
         const result = await cell.run.result;
+        await inputsReady();
         cell.result = result;
         show(cell, result);
         cell.root.dataset.state = "done";
@@ -456,8 +477,8 @@ export function notebook(database: Database, {starter, cap = 10_000}: NotebookOp
     return Promise.all([done, ...below.map((c) => runCell(c, {remember: false}))]);
   }
 
-  function runFrom(index: number, {remember = true} = {}) {
-    return Promise.all(cells.slice(index).map((cell) => runCell(cell, {remember, dependents: false})));
+  function runFrom(index: number, {remember = true, to = cells.length} = {}) {
+    return Promise.all(cells.slice(index, to).map((cell) => runCell(cell, {remember, dependents: false})));
   }
 
   function show(cell: Cell, {columns, rows, capped, ms}: Result) {
@@ -493,7 +514,7 @@ export function notebook(database: Database, {starter, cap = 10_000}: NotebookOp
     }
     if (columns.length) {
       const format = Object.fromEntries(columns.filter((c) => c.kind === "time").map((c) => [c.name, (d: Date | null) => (d ? isoDate(d) : "")]));
-      parts.push(Inputs.table(rows, {columns: columns.map((c) => c.name), format, select: false, layout: "auto", rows: 12.5}));
+      parts.push(Inputs!.table(rows, {columns: columns.map((c) => c.name), format, select: false, layout: "auto", rows: 12.5}));
     }
     cell.output.replaceChildren(...parts);
   }
@@ -690,8 +711,11 @@ export function notebook(database: Database, {starter, cap = 10_000}: NotebookOp
     }
     // The files of the tables the cells name are fetched now, side by side with DuckDB-wasm starting.
     database.prefetch(mentions(cells.filter((c) => c.kind === "sql").map((c) => c.editor.value).join("\n"), tableNames));
+    // The first SQL cell runs first (the first result is what a reader waits for), then the table list is read, then the rest.
+    const firstSql = cells.findIndex((c) => c.kind === "sql") + 1 || cells.length;
+    const first = runFrom(0, {remember: false, to: firstSql});
     const listed = enqueue(describeTables);
-    const run = runFrom(0, {remember: false});
+    const run = runFrom(firstSql, {remember: false});
     try {
       await database.client;
     } catch (error) {
@@ -701,7 +725,7 @@ export function notebook(database: Database, {starter, cap = 10_000}: NotebookOp
       cells.forEach((cell) => cell.kind === "sql" && ((cell.root.dataset.state = "error"), cell.status.replaceChildren()));
       return;
     }
-    await Promise.all([listed, run]);
+    await Promise.all([first, listed, run]);
   })();
 
   return root;

@@ -89,13 +89,28 @@ describe("the Explore page", () => {
     try {
       await settled(page);
       const files = () => requests.filter((r) => new URL(r).pathname.includes("/_file/data/")).map((r) => new URL(r).pathname.split("/").pop()!.replace(/\.[0-9a-f]{8}\./, "."));
-      // The starter reads activity (two files) and retention; freshness.json is the page's own.
-      expect([...new Set(files())].sort()).toEqual(["activity-groups.arrow", "freshness.json", "monthly-activity.arrow", "retention.arrow"]);
+      // The starter reads activity (two files) and retention; freshness.json and the starter's text (rendered when the site
+      // was built) are the page's own. So the page fetches no Markdown renderer until the reader writes text.
+      expect([...new Set(files())].sort()).toEqual(["activity-groups.arrow", "freshness.json", "monthly-activity.arrow", "notebook-starter.json", "retention.arrow"]);
+      const modules = () => requests.map((r) => new URL(r).pathname).filter((p) => p.startsWith("/_npm/"));
+      expect(modules().filter((p) => /markdown-it|\/entities@/.test(p))).toEqual([]);
+      // The editors wait for no chart library: the page preloads neither d3 (33 modules; the CSV button's d3-dsv is 1 kB) nor Plot, which come with the first chart.
+      const html = await readFile(`${inject("distDir")}/explore.html`, "utf-8");
+      const preloaded = [...html.matchAll(/rel="modulepreload" href="([^"]+)"/g)].map(([, href]) => href);
+      expect(preloaded.some((href) => href.includes("/_npm/@codemirror/view@"))).toBe(true);
+      expect(preloaded.filter((href) => /\/_npm\/(d3@|d3-(?!dsv@)|@observablehq\/plot|markdown-it)/.test(href))).toEqual([]);
       expect(await page.locator(".nb-table[data-table=nps] .nb-table-size").textContent()).toMatch(/^read when a query uses it · \d+ columns$/);
       const cell = await typeAndRun(page, "SELECT count(*)::INTEGER AS n FROM nps");
       expect(await cell.getAttribute("data-state")).toBe("done");
       expect(files()).toContain("nps.json");
       expect(files()).not.toContain("clv.json");
+      // Text of the reader's own is rendered in the browser, with markdown-it fetched then.
+      await page.locator("[data-action=add-md]").click();
+      const text = page.locator("[data-cell][data-kind=md]").last();
+      await text.locator(".cm-content").fill("Only *this* **text**");
+      await text.locator(".cm-content").press("Control+Enter");
+      await expect.poll(() => text.locator(".nb-markdown").innerHTML()).toBe("<p>Only <em>this</em> <strong>text</strong></p>\n");
+      expect(modules().some((p) => p.includes("/markdown-it@"))).toBe(true);
       await expect.poll(() => page.locator(".nb-table[data-table=nps] .nb-table-size").textContent()).toMatch(/^[\d,]+ rows · \d+ columns$/);
       expect(errors).toEqual([]);
     } finally {
