@@ -148,7 +148,12 @@ export interface GroupFit {
 export async function fitByGroup(
   db: Database,
   options: RfmOptions & {table: string; model: PurchaseModelName; minRepeaters: number},
-  pooled: ClvFitResult
+  pooled: ClvFitResult,
+  /**
+   * Shares each group's own fit between the calls of one refresh (clv.json and the group pages fit the same
+   * groups on the same customer summaries): memo, and what names the breakdown the table's groups are of.
+   */
+  shared?: {memo: <T>(key: string, f: () => Promise<T>) => Promise<T>; by: string}
 ): Promise<(GroupFit & {holdout: Holdout | null})[]> {
   const {table, model, minRepeaters} = options;
   const sizes = await db.all<{group: string; customers: number; repeaters: number}>(
@@ -160,9 +165,12 @@ export async function fitByGroup(
     const own = repeaters >= minRepeaters;
     // A large group is fit on a 1-in-k sample of its customers (the estimates are as good, the fit k times cheaper) and checked on all of them.
     const sampleEvery = Math.ceil(customers / maxGroupFitCustomers);
-    const sample = own && sampleEvery > 1 ? await summaries(db, {...options, binDays: 7, group, sampleEvery}, table) : {groups, spend};
-    const purchases = own ? fitPurchaseModel(model, sample.groups) : pooled.purchases;
-    const gammaGamma = own ? fitGammaGamma(sample.spend) : pooled.gammaGamma;
+    const ownFit = async () => {
+      const sample = sampleEvery > 1 ? await summaries(db, {...options, binDays: 7, group, sampleEvery}, table) : {groups, spend};
+      return {purchases: fitPurchaseModel(model, sample.groups), gammaGamma: fitGammaGamma(sample.spend)};
+    };
+    const key = `clv group fit ${shared?.by} ${JSON.stringify(group)} ${model} ${options.calibrationEnd ?? "all data"} ${pooled.binDays} ${sampleEvery}`;
+    const {purchases, gammaGamma} = own ? await (shared ? shared.memo(key, ownFit) : ownFit()) : pooled;
     result.push({group, customers, repeaters, fit: own ? ("own" as const) : ("pooled" as const), purchases, gammaGamma, holdout: options.calibrationEnd ? holdoutOf(purchases, groups) : null});
   }
   return result;

@@ -210,8 +210,8 @@ async function clvMetrics(db: Database, by: Breakdown | undefined, {unit = "week
     if (by) {
       const binDays = fit.binDays;
       const calibrated = await memo(`clv calibrated fit ${unit} ${model} ${calibrationEnd} ${binDays}`, () => fitClv(db, {unit, table: calibration, model, calibrationEnd, binDays}));
-      const checks = new Map((await fitByGroup(db, {unit, calibrationEnd, table: calibration, model, minRepeaters: minGroupRepeaters}, calibrated)).map((g) => [g.group, g.holdout]));
-      groupFits = (await fitByGroup(db, {unit, table, model, minRepeaters: minGroupRepeaters}, fit)).map((g) => ({...g, holdout: checks.get(g.group) ?? null}));
+      const checks = new Map((await fitByGroup(db, {unit, calibrationEnd, table: calibration, model, minRepeaters: minGroupRepeaters}, calibrated, {memo, by})).map((g) => [g.group, g.holdout]));
+      groupFits = (await fitByGroup(db, {unit, table, model, minRepeaters: minGroupRepeaters}, fit, {memo, by})).map((g) => ({...g, holdout: checks.get(g.group) ?? null}));
     }
     // Predict on the histories the model was fitted on: binned by week when the fit binned them (a large
     // customer base), which cuts a million customers' 700,000 distinct histories to about 200,000.

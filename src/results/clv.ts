@@ -65,8 +65,8 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
   try {
     for (const by of breakdowns) {
       for (const t of ["all", "cal"]) await db.run(`CREATE OR REPLACE TEMP VIEW _clv_${t}_by AS SELECT * EXCLUDE ("group"), "${by}" AS "group" FROM _clv_${t}`);
-      const checks = new Map((await fitByGroup(db, {unit, calibrationEnd, table: "_clv_cal_by", model, minRepeaters: clvMinGroupRepeaters}, pooledCalibration)).map((g) => [g.group, g.holdout]));
-      for (const {purchases, gammaGamma, ...g} of await fitByGroup(db, {unit, table: "_clv_all_by", model, minRepeaters: clvMinGroupRepeaters}, fit)) {
+      const checks = new Map((await fitByGroup(db, {unit, calibrationEnd, table: "_clv_cal_by", model, minRepeaters: clvMinGroupRepeaters}, pooledCalibration, {memo: once, by})).map((g) => [g.group, g.holdout]));
+      for (const {purchases, gammaGamma, ...g} of await fitByGroup(db, {unit, table: "_clv_all_by", model, minRepeaters: clvMinGroupRepeaters}, fit, {memo: once, by})) {
         groupFits.push({...g, by, holdout: checks.get(g.group) ?? null, fits: {purchases, gammaGamma}});
       }
       step(`${by}: each group's fit and holdout check`);
