@@ -19,6 +19,12 @@ import {loaderOutput, publishedOutputs, referenceFile, sampleWarehouse, sha256} 
 //   another order since the customers are joined only for a breakdown (customersJoinSql);
 // - clv.json, metrics clv: for the same reason Gamma-Gamma's optimiser stops at a point 4e-8 away
 //   (p 2.6380733 → 2.6380732; mean 12-month CLV 86.991776 → 86.991773).
+// Remade again on 2026-12-02 (session of 04:08), after comparing every output with the code before (ef696e7):
+// - notebook-starter.json: new (the Explore starter's Markdown rendered at build time);
+// - metrics retention (monthly, and quarterly by segment, region and channel): revenueRate only, in the last
+//   bit (at most 1.3e-15 of its value; e.g. 0.10283647044350126 → …125): each customer's orders are summed
+//   per period before the cohort is joined (stepsSql, read once per refresh). Every other field of these
+//   outputs, and every published file (retention.arrow rounds the rate to 4 decimals), is byte-identical.
 // DuckDB runs on one thread here and for the reference (RAPPORT_DUCKDB_THREADS=1): with several, sums of
 // doubles add up in an order that varies from run to run, and the old code itself gave two different
 // `rapport metrics retention` outputs on one warehouse (a few last digits of revenue rates and CLV sums).
