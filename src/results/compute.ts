@@ -5,6 +5,8 @@
  * computeResults after the ingest and before Framework runs the data loaders, which then only read
  * (publish); a loader run on its own (`rapport preview`, a test) whose result is not stored computes its
  * table itself and stores it.
+ *
+ * The tables are computed in two lanes side by side, each on a DuckDB connection of its own (lanes).
  */
 import {existsSync} from "node:fs";
 import {join} from "node:path";
@@ -22,6 +24,15 @@ import {publishedTables, tableNames, type TableName} from "./tables.js";
  * one process). Larger operators spill to disk. RAPPORT_DUCKDB_MEMORY_LIMIT (a DuckDB size, "8GB") overrides it (src/warehouse/duckdb.ts).
  */
 export const resultsMemoryLimit = (env: NodeJS.ProcessEnv = process.env) => env.RAPPORT_DUCKDB_MEMORY_LIMIT ?? "2GB";
+
+/**
+ * The tables computed side by side with the rest, on a connection of their own: the CLV tables spend most
+ * of their time fitting models in JavaScript (one core) while the others wait on DuckDB, so on two cores
+ * the two lanes overlap. clv.json and groups.json share each group's CLV fit, so they share a lane (and its
+ * memo); what both lanes need (each customer's months, the suppression patterns) each computes, since
+ * temporary tables belong to one connection.
+ */
+export const modelLane: readonly TableName[] = ["clv.json", "groups.json"];
 
 /** The store of the warehouse opened as db at path, under the config the data loaders read. */
 async function storeOf(db: Database, path: string, config: RapportConfig): Promise<{key: string; store: ResultsStore}> {
@@ -43,12 +54,25 @@ export async function computeResults(path: string, {log = (_: string) => {}, loa
     const published = loaders === undefined ? tableNames : tableNames.filter((name) => existsSync(join(loaders, `${name}.ts`)));
     const missing = published.filter((name) => store.read(name) === undefined);
     if (missing.length === 0) return {key, computed: [], seconds: 0};
-    const context = resultContext(db, config, log);
-    for (const name of missing) {
-      const at = performance.now();
-      store.write(name, await publishedTables[name](context));
-      log(`results: ${name} in ${((performance.now() - at) / 1000).toFixed(1)} s`);
-    }
+    const lanes = [missing.filter((name) => modelLane.includes(name)), missing.filter((name) => !modelLane.includes(name))].filter((lane) => lane.length);
+    const outcomes = await Promise.allSettled(
+      lanes.map(async (lane, i) => {
+        const laneDb = i === 0 ? db : await db.connect();
+        try {
+          const context = resultContext(laneDb, config, log);
+          for (const name of lane) {
+            const at = performance.now();
+            store.write(name, await publishedTables[name](context));
+            log(`results: ${name} in ${((performance.now() - at) / 1000).toFixed(1)} s`);
+          }
+        } finally {
+          if (i > 0) (laneDb as Awaited<ReturnType<Database["connect"]>>).close();
+        }
+      })
+    );
+    // Both lanes end before the warehouse closes; the first failure fails the computation.
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+    if (failed) throw failed.reason;
     return {key, computed: missing, seconds: (performance.now() - started) / 1000};
   }, path, {memoryLimit: resultsMemoryLimit()});
 }

@@ -15,6 +15,12 @@ export interface Database {
   /** Runs sql for its effect. */
   run(sql: string): Promise<void>;
   readonly connection: DuckDBConnection;
+  /**
+   * Another connection to the same database, for queries that run while this one's do (DuckDB runs
+   * each connection's queries side by side; temporary tables belong to the connection that made them).
+   * Closed with the database, or earlier by close().
+   */
+  connect(): Promise<Database & {close(): void}>;
 }
 
 /**
@@ -25,18 +31,27 @@ export interface Database {
  */
 export async function withDuckDB<T>(f: (db: Database) => Promise<T>, path = ":memory:", {readOnly = false, memoryLimit}: {readOnly?: boolean; memoryLimit?: string} = {}): Promise<T> {
   const instance = await DuckDBInstance.create(path, {...(readOnly ? {access_mode: "READ_ONLY"} : {}), ...duckdbSettings(path, {readOnly, memoryLimit})});
-  const connection = await instance.connect();
   // RAPPORT_TRACE_SQL=1 logs every statement with its time, to see where a slow load spends it
   // (RAPPORT_TRACE_SQL=full: the whole statement rather than its start).
   const trace = process.env.RAPPORT_TRACE_SQL ? traced : <R>(_: string, p: Promise<R>) => p;
-  try {
-    return await f({
+  const open = new Set<DuckDBConnection>();
+  const database = async (): Promise<Database & {close(): void}> => {
+    const connection = await instance.connect();
+    open.add(connection);
+    return {
       connection,
       all: async <R,>(sql: string) => (await trace(sql, connection.runAndReadAll(sql))).getRowObjectsJS() as R[],
-      run: async (sql: string) => void (await trace(sql, connection.run(sql)))
-    });
+      run: async (sql: string) => void (await trace(sql, connection.run(sql))),
+      connect: database,
+      close: () => {
+        if (open.delete(connection)) connection.closeSync();
+      }
+    };
+  };
+  try {
+    return await f(await database());
   } finally {
-    connection.closeSync();
+    for (const connection of open) connection.closeSync();
     instance.closeSync();
   }
 }
