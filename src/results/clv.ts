@@ -83,21 +83,46 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
     }
   }
 
-  // Per customer group and fit: CLV = discounted expected purchases (once per fit and distinct x, t_x, T) × expected spend.
+  // Per customer group and fit: CLV = discounted expected purchases × expected spend, and P(alive); the two
+  // model figures once per fit and distinct (x, t_x, T).
   const pooled: Fits = {purchases: fit.purchases, gammaGamma: fit.gammaGamma};
   const fitsOf = new Map<string, Fits>(groupFits.filter((g) => g.fit === "own").map((g) => [`${g.by}\t${g.group}`, g.fits]));
-  const fitIds = new Map<Fits, number>([pooled, ...fitsOf.values()].map((f, i) => [f, i]));
-  const purchases = new Map<string, number>();
-  const clvOf = (p: Profile, f: Fits) => {
-    if (!f.gammaGamma) return NaN;
-    const key = `${fitIds.get(f)} ${p.x} ${p.t_x} ${p.T}`;
-    let value = purchases.get(key);
-    if (value === undefined) purchases.set(key, (value = discountedPurchases(f.purchases, p, {unit, months, discount: monthlyDiscount})));
-    return value * expectedSpend(f.gammaGamma, p.x, p.zbar);
+  const histories = new Map<Fits, Map<string, {purchases?: number; alive?: number}>>();
+  let distinct = 0;
+  const historyOf = (f: Fits, key: string) => {
+    let ofFit = histories.get(f);
+    if (!ofFit) histories.set(f, (ofFit = new Map()));
+    let h = ofFit.get(key);
+    if (!h) ofFit.set(key, (h = {}));
+    return h;
   };
-  const memberships = (p: Profile) => [{by: "all", group: "all"}, ...breakdowns.map((by) => ({by, group: p[by]}))].map((m) => ({...m, fits: fitsOf.get(`${m.by}\t${m.group}`) ?? pooled}));
-  step("historical revenue");
-  const clv = Float64Array.from(profiles, (p) => clvOf(p, pooled));
+  const clvOf = (p: Profile, f: Fits, key: string) => {
+    if (!f.gammaGamma) return NaN;
+    const h = historyOf(f, key);
+    if (h.purchases === undefined) {
+      h.purchases = discountedPurchases(f.purchases, p, {unit, months, discount: monthlyDiscount});
+      distinct++;
+    }
+    return h.purchases * expectedSpend(f.gammaGamma, p.x, p.zbar);
+  };
+  const aliveOf = (p: Profile, f: Fits, key: string) => {
+    const h = historyOf(f, key);
+    return (h.alive ??= probabilityAliveOf(f.purchases, p));
+  };
+  const historyKey = (p: Profile) => `${p.x} ${p.t_x} ${p.T}`;
+  // A customer's groups: all customers, then one per breakdown; each with its fit and the sums below, made once per group.
+  interface Member {
+    by: string;
+    group: string;
+    fits: Fits;
+    totals: Sums;
+    cells: Map<number, Sums & {cohort: string}>;
+    histogram: Map<number, {by: string; group: string; bin: number; customers: number}>;
+    alive: Map<number, {by: string; group: string; x: number; recency: number; customers: number; alive: number}>;
+  }
+  const kinds = ["all", ...breakdowns] as const;
+  const members = kinds.map(() => new Map<string, Member>());
+  const clv = Float64Array.from(profiles, (p) => clvOf(p, pooled, historyKey(p)));
 
   // Histogram bins, the same for every group: a round width, up to the 99th percentile of all customers, the last bin open.
   const bins = clvBins(profiles, clv);
@@ -112,43 +137,60 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
     alive: number;
     oneTime: number;
   }
-  const totals = new Map<string, Sums>();
-  const cells = new Map<string, Sums & {cohort: string}>();
-  const histogram = new Map<string, {by: string; group: string; bin: number; customers: number}>();
-  const aliveCells = new Map<string, {by: string; group: string; x: number; recency: number; customers: number; alive: number}>();
-  const add = <T extends {customers: number}>(map: Map<string, T>, key: string, empty: () => T, f: (t: T) => void) => {
+  // Each list in the order its rows first appear (the page's order); the members' maps only find a row.
+  const totals: Sums[] = [];
+  const cells: (Sums & {cohort: string})[] = [];
+  const histogram: {by: string; group: string; bin: number; customers: number}[] = [];
+  const aliveCells: {by: string; group: string; x: number; recency: number; customers: number; alive: number}[] = [];
+  const memberOf = (kind: number, group: string): Member => {
+    let m = members[kind].get(group);
+    if (!m) {
+      const by = kinds[kind];
+      const sums = {by, group, customers: 0, clv: 0, alive: 0, oneTime: 0};
+      totals.push(sums);
+      members[kind].set(group, (m = {by, group, fits: fitsOf.get(`${by}\t${group}`) ?? pooled, totals: sums, cells: new Map(), histogram: new Map(), alive: new Map()}));
+    }
+    return m;
+  };
+  const find = <K, T>(map: Map<K, T>, list: T[], key: K, empty: () => T): T => {
     let t = map.get(key);
-    if (!t) map.set(key, (t = empty()));
-    f(t);
+    if (!t) {
+      map.set(key, (t = empty()));
+      list.push(t);
+    }
+    return t;
   };
   profiles.forEach((p) => {
     const cohort = isoDate(p.cohort);
-    for (const {by, group, fits} of memberships(p)) {
-      const value = clvOf(p, fits);
-      const alive = probabilityAliveOf(fits.purchases, p);
+    const cohortKey = p.cohort.getTime();
+    const key = historyKey(p);
+    const x = Math.min(p.x, maxFrequency);
+    const recency = recencyOf(p.days_since_last);
+    for (let kind = 0; kind < kinds.length; kind++) {
+      const m = memberOf(kind, kind === 0 ? "all" : p[kinds[kind] as Breakdown]);
+      const {by, group, fits} = m;
+      const value = clvOf(p, fits, key);
+      const alive = aliveOf(p, fits, key);
       const sum = (s: Sums) => {
         s.customers += p.n;
         s.clv += p.n * value;
         s.alive += p.n * alive;
         if (p.x === 0) s.oneTime += p.n;
       };
-      add(totals, `${by}\t${group}`, () => ({by, group, customers: 0, clv: 0, alive: 0, oneTime: 0}), sum);
-      add(cells, `${by}\t${group}\t${cohort}`, () => ({by, group, cohort, customers: 0, clv: 0, alive: 0, oneTime: 0}), sum);
+      sum(m.totals);
+      sum(find(m.cells, cells, cohortKey, () => ({by, group, cohort, customers: 0, clv: 0, alive: 0, oneTime: 0})));
       const bin = binOf(value);
-      add(histogram, `${by}\t${group}\t${bin}`, () => ({by, group, bin, customers: 0}), (h) => (h.customers += p.n));
-      const x = Math.min(p.x, maxFrequency);
-      const recency = recencyOf(p.days_since_last);
-      add(aliveCells, `${by}\t${group}\t${x}\t${recency}`, () => ({by, group, x, recency, customers: 0, alive: 0}), (c) => {
-        c.customers += p.n;
-        c.alive += p.n * alive;
-      });
+      find(m.histogram, histogram, bin, () => ({by, group, bin, customers: 0})).customers += p.n;
+      const c = find(m.alive, aliveCells, x * recencyEdges.length + recency, () => ({by, group, x, recency, customers: 0, alive: 0}));
+      c.customers += p.n;
+      c.alive += p.n * alive;
     }
   });
 
   step("every profile valued and counted");
   const shown = (n: number) => n >= minGroupSize;
   const round = (value: number, digits: number) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
-  const publishedGroups = new Set([...totals.values()].filter((t) => shown(t.customers)).map((t) => `${t.by}\t${t.group}`));
+  const publishedGroups = new Set(totals.filter((t) => shown(t.customers)).map((t) => `${t.by}\t${t.group}`));
   const inPublished = (d: {by: string; group: string}) => publishedGroups.has(`${d.by}\t${d.group}`);
   const chosen = comparison.models.find((m) => m.model === comparison.chosen)!;
   const holdout = chosen.holdout;
@@ -200,13 +242,13 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
         holdout: g.holdout && shown(g.holdout.byFrequency.reduce((s, r) => s + r.customers, 0)) ? {actual: g.holdout.actual, predicted: g.holdout.predicted} : null
       })),
     // Every group, as `rapport metrics clv --by …` prints it: meanClv12 is its `predicted` figure.
-    groups: [...totals.values()].map((t) =>
+    groups: totals.map((t) =>
       shown(t.customers)
         ? {by: t.by, group: t.group, customers: t.customers, meanClv12: t.clv / t.customers, expectedActive: t.alive, oneTime: t.oneTime, withheld: false}
         : {by: t.by, group: t.group, customers: t.customers, meanClv12: null, expectedActive: null, oneTime: null, withheld: true}
     ),
     // Sums per group and cohort month, for the cohort filter; small cells keep their size only.
-    cohorts: [...cells.values()].filter(inPublished).map((c) =>
+    cohorts: cells.filter(inPublished).map((c) =>
       shown(c.customers)
         ? {by: c.by, group: c.group, cohort: c.cohort, customers: c.customers, clv: round(c.clv, 2), alive: round(c.alive, 3), oneTime: c.oneTime}
         : {by: c.by, group: c.group, cohort: c.cohort, customers: c.customers, clv: null, alive: null, oneTime: null}
@@ -214,12 +256,12 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
     distribution: {
       width: bins.width,
       count: bins.count,
-      rows: [...histogram.values()].filter(inPublished).map((h) => ({...h, customers: shown(h.customers) ? h.customers : null}))
+      rows: histogram.filter(inPublished).map((h) => ({...h, customers: shown(h.customers) ? h.customers : null}))
     },
     alive: {
       maxFrequency,
       recencyEdges,
-      rows: [...aliveCells.values()].filter(inPublished).map((c) => ({by: c.by, group: c.group, x: c.x, recency: c.recency, customers: c.customers, alive: shown(c.customers) ? round(c.alive / c.customers, 4) : null}))
+      rows: aliveCells.filter(inPublished).map((c) => ({by: c.by, group: c.group, x: c.x, recency: c.recency, customers: c.customers, alive: shown(c.customers) ? round(c.alive / c.customers, 4) : null}))
     },
     // One row per group and cohort, its cumulative revenue per customer month by month (only the latest month can be unfinished).
     historical: [...groupRows(historical, (h) => `${h.by}\t${h.group}\t${isoDate(h.cohort)}`).values()].map((rows) => ({
@@ -244,7 +286,7 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
   };
 
   const json = JSON.stringify(page);
-  log(`clv: ${profiles.length} customer groups, ${purchases.size} distinct histories, ${json.length} bytes in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log(`clv: ${profiles.length} customer groups, ${distinct} distinct histories, ${json.length} bytes in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return json;
 }
 
