@@ -42,7 +42,8 @@ beforeAll(async () => {
   mkdirSync(join(project, "reports", "components"), {recursive: true});
   mkdirSync(join(project, "reports", "data"), {recursive: true});
   mkdirSync(join(project, "data"), {recursive: true});
-  for (const f of ["format.ts", "formatCore.ts", "labels.ts", "ui.ts", "csvSafe.ts"]) cpSync(join(repo, "reports", "components", f), join(project, "reports", "components", f));
+  // Every component, so a module one of them comes to import (ui.ts → download.ts) is there too.
+  cpSync(join(repo, "reports", "components"), join(project, "reports", "components"), {recursive: true});
   cpSync(join(repo, "reports", "data", "freshness.json.ts"), join(project, "reports", "data", "freshness.json.ts"));
   writeFileSync(join(project, "reports", "index.md"), page);
   writeFileSync(join(project, "observablehq.config.ts"), `export default {root: "reports", output: process.env.RAPPORT_OUTPUT ?? "dist", title: "locale", head: '<link rel="icon" href="data:,">', pages: [], globalStylesheets: [], search: false, duckdb: {extensions: {json: null, parquet: null}}};\n`);
