@@ -18,6 +18,8 @@ export interface BenchResults {
   pageTargets: {gzipBytes: number; chartsDrawnMs: number};
   /** The Explore notebook's weight and time to first result (absent in results of earlier runs). */
   explore?: ExploreMeasure;
+  /** Stages left out with `--skip` (the day after, the pages). */
+  skipped?: string[];
   exploreTargets?: {overheadGzipBytes: number; firstResultMs: number};
   /**
    * The next night's refresh (ingest, every metric, CLV fit, site build) after a day of new orders (1% more) at
@@ -56,6 +58,7 @@ export function formatTable(r: BenchResults): string {
         `**${(d.share * 100).toFixed(1)}% of the full refresh** (${d.refreshSeconds.toFixed(1)} s; target ≤ ${d.target * 100}%: ${verdict(d.share <= d.target)}) | ${mb(d.peakRssMB)} |`
     );
   }
+  for (const name of r.skipped ?? []) lines.push(`| ${name}: left out of this run (\`--skip\`) | — | — | — |`);
   const parts = Object.entries(baseline.parts).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(", ");
   lines.push("", `DuckDB alone: ${parts}.`);
   if (d) {
@@ -63,6 +66,7 @@ export function formatTable(r: BenchResults): string {
     lines.push("", `Day after: ${Object.entries(d.parts).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(", ")}; ${how}.`);
   }
   lines.push("");
+  if (r.pages.length === 0) return lines.join("\n").trimEnd();
   lines.push("| page | requests | downloaded (gzip) | charts drawn | charts |", "| --- | ---: | ---: | ---: | ---: |");
   for (const p of r.pages) {
     lines.push(

@@ -42,6 +42,8 @@ const {values} = parseArgs({
     keep: {type: "boolean", default: false},
     // With --dir: keep the CSVs a previous run generated there with the same options (generation is not timed against anything).
     reuse: {type: "boolean", default: false},
+    // Stages left out of this run, comma-separated: only the last ones, which nothing else reads ("day after", "pages").
+    skip: {type: "string", default: ""},
     out: {type: "string", default: join(repo, "bench", "results.json")},
     readme: {type: "string", default: join(repo, "bench", "README.md")}
   }
@@ -64,6 +66,10 @@ const context: BenchContext = {
   responsesPerCustomer: number("responses-per-customer"),
   ticketsPerCustomer: number("tickets-per-customer")
 };
+const skipped = new Set(values.skip!.split(",").map((s) => s.trim()).filter(Boolean));
+for (const name of skipped) {
+  if (name !== "day after" && name !== "pages") throw new Error(`--skip: only "day after" and "pages" can be left out, not ${JSON.stringify(name)}`);
+}
 const log = join(project, "bench.log");
 const generated = join(project, "stage-generate.json");
 const reuse = values.reuse && existsSync(generated) && existsSync(join(project, "context.json")) && readFileSync(join(project, "context.json"), "utf-8") === JSON.stringify(context);
@@ -73,7 +79,9 @@ makeProject();
 const results: Record<string, StageResult & {info: Record<string, unknown>}> = {};
 try {
   for (const name of Object.keys(stages)) {
-    if (name === "generate" && reuse) {
+    if (skipped.has(name)) {
+      console.error(`bench: ${name}: left out (--skip)`);
+    } else if (name === "generate" && reuse) {
       const stored = JSON.parse(readFileSync(generated, "utf-8")) as {seconds: number; peakRssMB?: number; maxRssMB?: number; info: Record<string, unknown>};
       const csvBytes = entities.reduce((s, e) => s + statSync(join(context.data, `${e}.csv`)).size, 0);
       results[name] = {seconds: stored.seconds, peakRssMB: stored.peakRssMB ?? stored.maxRssMB ?? 0, info: {...stored.info, csvBytes, reused: true}};
@@ -120,10 +128,11 @@ const output: BenchResults = {
     peakRssMB: Math.max(...pipeline.map((r) => r.peakRssMB)),
     targets: {ratio: 1.5, peakRssMB: 4096}
   },
-  dayAfter: dayAfter(),
-  pages: (results.pages.info.pages as BenchResults["pages"]) ?? [],
+  dayAfter: results["day after"] ? dayAfter() : undefined,
+  pages: (results.pages?.info.pages as BenchResults["pages"]) ?? [],
   pageTargets: {gzipBytes: 1_000_000, chartsDrawnMs: 1500},
-  explore: results.pages.info.explore as BenchResults["explore"],
+  explore: results.pages?.info.explore as BenchResults["explore"],
+  skipped: [...skipped],
   exploreTargets
 };
 mkdirSync(dirname(resolve(values.out!)), {recursive: true});
