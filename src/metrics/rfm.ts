@@ -149,9 +149,10 @@ SELECT x, ${zbar}::DOUBLE AS zbar, count(*)::INTEGER AS n FROM per WHERE x > 0 A
  * breakdown at once. cohort is the month of the first purchase (as in
  * cohortSql); days_since_last the days from the last purchase in calibration
  * to its end; breakdown values are 'unknown' when missing, as in groupSql.
+ * From a table of rfmCustomersSql(…, {profile: true}) rows when given.
  */
-export function customerProfileGroupsSql(options: RfmOptions): string {
-  return `${perCustomerSql(options, undefined, undefined, {profile: true})}
+export function customerProfileGroupsSql(options: RfmOptions, table?: string): string {
+  return `${perCustomerSql(options, undefined, table, {profile: true})}
 SELECT cohort, ${breakdowns.map((b) => `"${b}"`).join(", ")}, x, t_x::DOUBLE AS t_x, "T"::DOUBLE AS "T", zbar::DOUBLE AS zbar,
   days_since_last::INTEGER AS days_since_last, count(*)::INTEGER AS n
 FROM per GROUP BY ALL ORDER BY ALL`;

@@ -19,6 +19,7 @@ import {modelLabels, parametersOf, probabilityAliveOf, type PurchaseFit} from ".
 import {daysPerMonth, discountedPurchases} from "../models/clv.js";
 import {expectedSpend} from "../models/gammagamma.js";
 import {pooledClvFit} from "../metrics/registry.js";
+import {eachRows} from "../warehouse/duckdb.js";
 import type {ResultContext} from "./context.js";
 
 const unit = "week";
@@ -32,6 +33,25 @@ const maxFrequency = 10;
 const recencyEdges = [0, 1, 2, 3, 6, 9, 12, 18, 24, 36];
 
 type Profile = {cohort: Date; x: number; t_x: number; T: number; zbar: number; days_since_last: number; n: number} & Record<Breakdown, string>;
+/**
+ * Every customer profile (customerProfileGroupsSql's rows, in its order) in columns: numbers in typed arrays,
+ * each breakdown's values as indexes into its list of names, and each (x, t_x, T) as an index into the list of
+ * distinct histories the models are evaluated on. About 60 bytes a profile: one JS object per row took about
+ * 900 (836 MB of heap for the 919,125 profiles of a million customers), past Node's heap at ten million.
+ */
+interface Profiles {
+  length: number;
+  cohort: Float64Array;
+  x: Int32Array;
+  zbar: Float64Array;
+  daysSinceLast: Int32Array;
+  n: Int32Array;
+  history: Int32Array;
+  /** Per breakdown (in the order of `breakdowns`): each profile's group, and the groups' names. */
+  groups: Uint32Array[];
+  names: string[][];
+  histories: {x: number; t_x: number; T: number}[];
+}
 type Historical = {cohort: Date; group: string; months: number; customers: number; cumulativePerCustomer: number; small: boolean; incomplete: boolean};
 
 type Fits = Pick<GroupFit, "purchases" | "gammaGamma">;
@@ -58,6 +78,7 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
   const pooledCalibration = {...fit, purchases: calibrated.purchases, gammaGamma: null};
   // Per breakdown: each group's own fit (or the pooled one), on all data for the values, and up to the calibration end for the check.
   const groupFits: GroupCheck[] = [];
+  let profiles: Profiles;
   // Every customer's summary with every breakdown, once for all data and once up to the calibration end; a view per breakdown
   // names its column "group" (two reads of the orders instead of two per breakdown).
   await db.run(`CREATE OR REPLACE TEMP TABLE _clv_all AS ${rfmCustomersSql({}, undefined, {profile: true})}`);
@@ -71,11 +92,11 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
       }
       step(`${by}: each group's fit and holdout check`);
     }
+    profiles = await readProfiles(db, customerProfileGroupsSql({unit, binDays: fit.binDays}, "_clv_all"));
   } finally {
     for (const t of ["all", "cal"]) await db.run(`DROP VIEW IF EXISTS _clv_${t}_by; DROP TABLE IF EXISTS _clv_${t}`);
   }
-  const profiles = await db.all<Profile>(customerProfileGroupsSql({unit, binDays: fit.binDays}));
-  step(`${profiles.length} customer profiles read`);
+  step(`${profiles.length} customer profiles read (${profiles.histories.length} distinct histories)`);
   const historical: (Historical & {by: string})[] = [];
   for (const by of [undefined, ...breakdowns]) {
     for (const row of await db.all<Historical>(cumulativeRevenueSql({by, minCohort: minGroupSize}, sources))) {
@@ -87,29 +108,35 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
   // model figures once per fit and distinct (x, t_x, T).
   const pooled: Fits = {purchases: fit.purchases, gammaGamma: fit.gammaGamma};
   const fitsOf = new Map<string, Fits>(groupFits.filter((g) => g.fit === "own").map((g) => [`${g.by}\t${g.group}`, g.fits]));
-  const histories = new Map<Fits, Map<string, {purchases?: number; alive?: number}>>();
+  // Per fit, each distinct history's discounted purchases and P(alive), computed when a customer of it is first valued.
+  const H = profiles.histories.length;
+  const histories = new Map<Fits, {purchases: Float64Array; alive: Float64Array; done: Uint8Array}>();
   let distinct = 0;
-  const historyOf = (f: Fits, key: string) => {
-    let ofFit = histories.get(f);
-    if (!ofFit) histories.set(f, (ofFit = new Map()));
-    let h = ofFit.get(key);
-    if (!h) ofFit.set(key, (h = {}));
+  const historyOf = (f: Fits) => {
+    let h = histories.get(f);
+    if (!h) histories.set(f, (h = {purchases: new Float64Array(H), alive: new Float64Array(H), done: new Uint8Array(H)}));
     return h;
   };
-  const clvOf = (p: Profile, f: Fits, key: string) => {
+  const clvOf = (i: number, f: Fits) => {
     if (!f.gammaGamma) return NaN;
-    const h = historyOf(f, key);
-    if (h.purchases === undefined) {
-      h.purchases = discountedPurchases(f.purchases, p, {unit, months, discount: monthlyDiscount});
+    const h = historyOf(f);
+    const id = profiles.history[i];
+    if (!(h.done[id] & 1)) {
+      h.purchases[id] = discountedPurchases(f.purchases, profiles.histories[id], {unit, months, discount: monthlyDiscount});
+      h.done[id] |= 1;
       distinct++;
     }
-    return h.purchases * expectedSpend(f.gammaGamma, p.x, p.zbar);
+    return h.purchases[id] * expectedSpend(f.gammaGamma, profiles.x[i], profiles.zbar[i]);
   };
-  const aliveOf = (p: Profile, f: Fits, key: string) => {
-    const h = historyOf(f, key);
-    return (h.alive ??= probabilityAliveOf(f.purchases, p));
+  const aliveOf = (i: number, f: Fits) => {
+    const h = historyOf(f);
+    const id = profiles.history[i];
+    if (!(h.done[id] & 2)) {
+      h.alive[id] = probabilityAliveOf(f.purchases, profiles.histories[id]);
+      h.done[id] |= 2;
+    }
+    return h.alive[id];
   };
-  const historyKey = (p: Profile) => `${p.x} ${p.t_x} ${p.T}`;
   // A customer's groups: all customers, then one per breakdown; each with its fit and the sums below, made once per group.
   interface Member {
     by: string;
@@ -122,10 +149,11 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
   }
   const kinds = ["all", ...breakdowns] as const;
   const members = kinds.map(() => new Map<string, Member>());
-  const clv = Float64Array.from(profiles, (p) => clvOf(p, pooled, historyKey(p)));
+  const clv = new Float64Array(profiles.length);
+  for (let i = 0; i < profiles.length; i++) clv[i] = clvOf(i, pooled);
 
   // Histogram bins, the same for every group: a round width, up to the 99th percentile of all customers, the last bin open.
-  const bins = clvBins(profiles, clv);
+  const bins = clvBins(profiles.n, clv);
   const binOf = (value: number) => Math.min(Math.floor(value / bins.width), bins.count - 1);
   const recencyOf = (days: number) => recencyEdges.findLastIndex((edge) => days / daysPerMonth >= edge);
 
@@ -160,32 +188,34 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
     }
     return t;
   };
-  profiles.forEach((p) => {
-    const cohort = isoDate(p.cohort);
-    const cohortKey = p.cohort.getTime();
-    const key = historyKey(p);
-    const x = Math.min(p.x, maxFrequency);
-    const recency = recencyOf(p.days_since_last);
+  const isoDates = new Map<number, string>();
+  for (let i = 0; i < profiles.length; i++) {
+    const cohortKey = profiles.cohort[i];
+    let cohort = isoDates.get(cohortKey);
+    if (cohort === undefined) isoDates.set(cohortKey, (cohort = isoDate(new Date(cohortKey))));
+    const n = profiles.n[i];
+    const x = Math.min(profiles.x[i], maxFrequency);
+    const recency = recencyOf(profiles.daysSinceLast[i]);
     for (let kind = 0; kind < kinds.length; kind++) {
-      const m = memberOf(kind, kind === 0 ? "all" : p[kinds[kind] as Breakdown]);
+      const m = memberOf(kind, kind === 0 ? "all" : profiles.names[kind - 1][profiles.groups[kind - 1][i]]);
       const {by, group, fits} = m;
-      const value = clvOf(p, fits, key);
-      const alive = aliveOf(p, fits, key);
+      const value = clvOf(i, fits);
+      const alive = aliveOf(i, fits);
       const sum = (s: Sums) => {
-        s.customers += p.n;
-        s.clv += p.n * value;
-        s.alive += p.n * alive;
-        if (p.x === 0) s.oneTime += p.n;
+        s.customers += n;
+        s.clv += n * value;
+        s.alive += n * alive;
+        if (profiles.x[i] === 0) s.oneTime += n;
       };
       sum(m.totals);
       sum(find(m.cells, cells, cohortKey, () => ({by, group, cohort, customers: 0, clv: 0, alive: 0, oneTime: 0})));
       const bin = binOf(value);
-      find(m.histogram, histogram, bin, () => ({by, group, bin, customers: 0})).customers += p.n;
+      find(m.histogram, histogram, bin, () => ({by, group, bin, customers: 0})).customers += n;
       const c = find(m.alive, aliveCells, x * recencyEdges.length + recency, () => ({by, group, x, recency, customers: 0, alive: 0}));
-      c.customers += p.n;
-      c.alive += p.n * alive;
+      c.customers += n;
+      c.alive += n * alive;
     }
-  });
+  }
 
   step("every profile valued and counted");
   const shown = (n: number) => n >= minGroupSize;
@@ -290,6 +320,64 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
   return json;
 }
 
+/** Streams the profiles query into columns (see Profiles), a chunk of rows at a time. */
+async function readProfiles(db: ResultContext["db"], sql: string): Promise<Profiles> {
+  let capacity = 1 << 16;
+  const grow = <A extends Float64Array | Int32Array | Uint32Array>(a: A, make: (n: number) => A): A => {
+    const b = make(capacity);
+    b.set(a);
+    return b;
+  };
+  const p: Profiles = {
+    length: 0,
+    cohort: new Float64Array(capacity),
+    x: new Int32Array(capacity),
+    zbar: new Float64Array(capacity),
+    daysSinceLast: new Int32Array(capacity),
+    n: new Int32Array(capacity),
+    history: new Int32Array(capacity),
+    groups: breakdowns.map(() => new Uint32Array(capacity)),
+    names: breakdowns.map(() => []),
+    histories: []
+  };
+  const codes = breakdowns.map(() => new Map<string, number>());
+  const historyIds = new Map<string, number>();
+  await eachRows<Profile>(db, sql, (rows) => {
+    if (p.length + rows.length > capacity) {
+      while (p.length + rows.length > capacity) capacity *= 2;
+      p.cohort = grow(p.cohort, (n) => new Float64Array(n));
+      p.zbar = grow(p.zbar, (n) => new Float64Array(n));
+      for (const k of ["x", "daysSinceLast", "n", "history"] as const) p[k] = grow(p[k], (n) => new Int32Array(n));
+      p.groups = p.groups.map((g) => grow(g, (n) => new Uint32Array(n)));
+    }
+    for (const row of rows) {
+      const i = p.length++;
+      p.cohort[i] = row.cohort.getTime();
+      p.x[i] = row.x;
+      p.zbar[i] = row.zbar;
+      p.daysSinceLast[i] = row.days_since_last;
+      p.n[i] = row.n;
+      const key = `${row.x} ${row.t_x} ${row.T}`;
+      let id = historyIds.get(key);
+      if (id === undefined) {
+        historyIds.set(key, (id = p.histories.length));
+        p.histories.push({x: row.x, t_x: row.t_x, T: row.T});
+      }
+      p.history[i] = id;
+      breakdowns.forEach((b, k) => {
+        const name = row[b];
+        let code = codes[k].get(name);
+        if (code === undefined) {
+          codes[k].set(name, (code = p.names[k].length));
+          p.names[k].push(name);
+        }
+        p.groups[k][i] = code;
+      });
+    }
+  });
+  return p;
+}
+
 function groupRows<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const row of rows) {
@@ -305,14 +393,14 @@ function isoDate(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-/** Round bins for per-customer CLV: about 20 of them up to the 99th percentile, the last open-ended. */
-function clvBins(rows: readonly {n: number}[], values: Float64Array): {width: number; count: number} {
+/** Round bins for per-customer CLV: about 20 of them up to the 99th percentile, the last open-ended (customers weighted by n). */
+function clvBins(n: Int32Array, values: Float64Array): {width: number; count: number} {
   const order = [...values.keys()].filter((i) => Number.isFinite(values[i])).sort((a, b) => values[a] - values[b]);
-  const total = order.reduce((s, i) => s + rows[i].n, 0);
+  const total = order.reduce((s, i) => s + n[i], 0);
   let seen = 0;
   let p99 = 0;
   for (const i of order) {
-    seen += rows[i].n;
+    seen += n[i];
     p99 = values[i];
     if (seen >= 0.99 * total) break;
   }
