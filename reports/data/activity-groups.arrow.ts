@@ -1,6 +1,6 @@
 // Monthly orders, customers and revenue per segment and region (Arrow), for the Overview's filter.
 // Computed once per refresh by src/results/activityGroups.ts (its comment has the definitions and what is withheld)
 // and stored beside the warehouse (src/warehouse/results.ts); this loader writes the stored table.
-import {publish} from "../../src/results/compute.js";
+import {publishTable} from "../../src/results/stored.js";
 
-await publish("activity-groups.arrow");
+await publishTable("activity-groups.arrow");

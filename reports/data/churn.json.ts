@@ -1,6 +1,6 @@
 // Churn per week, month and quarter, for all customers and per segment, region and channel.
 // Computed once per refresh by src/results/churn.ts (its comment has the definitions and what is withheld)
 // and stored beside the warehouse (src/warehouse/results.ts); this loader writes the stored table.
-import {publish} from "../../src/results/compute.js";
+import {publishTable} from "../../src/results/stored.js";
 
-await publish("churn.json");
+await publishTable("churn.json");

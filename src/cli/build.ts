@@ -27,7 +27,7 @@ import {dataDir} from "../paths.js";
 import {personalValues, scanSite} from "../privacy/scan.js";
 import {computeResults} from "../results/compute.js";
 import {readWarehouse} from "../warehouse/read.js";
-import {pruneResults} from "../warehouse/results.js";
+import {pruneResults, resultsStore} from "../warehouse/results.js";
 import {refreshLoaderCache, siteKey} from "./cache.js";
 import type {Command} from "./command.js";
 import {runFramework} from "./framework.js";
@@ -111,7 +111,7 @@ async function buildLocked(cwd: string, warehouse: string, config: Awaited<Retur
     results = await computeResults(source, {log: verbose ? log : undefined, loaders: resolve(cwd, "reports", "data")});
     log(results.computed.length ? `results: ${results.computed.length} tables computed in ${results.seconds.toFixed(1)} s` : "results: no table to compute (each is stored for this warehouse, config and code)");
   }
-  const built = unchanged ? "ok" : await buildSite(cwd, source, log, config.private, verbose);
+  const built = unchanged ? "ok" : await buildSite(cwd, source, log, config.private, verbose, results && resultsStore(source, results.key).folder);
   if (built === "ok") {
     // The swap: renames only, the new warehouse first (a crash between the two makes the next build rebuild the site).
     state.swapping = true;
@@ -140,10 +140,12 @@ async function buildLocked(cwd: string, warehouse: string, config: Awaited<Retur
  * Builds into dist.next-PID and checks it for personal data; the caller
  * swaps it in. On failure dist.next-PID is gone and dist/ untouched.
  */
-async function buildSite(cwd: string, warehouse: string, log: Log, privateBuild: boolean, verbose: boolean): Promise<"ok" | "failed" | "privacy"> {
+async function buildSite(cwd: string, warehouse: string, log: Log, privateBuild: boolean, verbose: boolean, results?: string): Promise<"ok" | "failed" | "privacy"> {
   const next = `dist.next-${process.pid}`;
   await rm(resolve(cwd, next), {recursive: true, force: true});
-  const code = await runFramework(["build"], {cwd, env: {RAPPORT_WAREHOUSE: warehouse, RAPPORT_OUTPUT: next}, stdio: verbose ? "inherit" : "quiet", log});
+  // RAPPORT_RESULTS: the tables just computed for this warehouse, which the data loaders copy (src/results/stored.ts).
+  const env = {RAPPORT_WAREHOUSE: warehouse, RAPPORT_OUTPUT: next, ...(results ? {RAPPORT_RESULTS: results} : {})};
+  const code = await runFramework(["build"], {cwd, env, stdio: verbose ? "inherit" : "quiet", log});
   if (code !== 0) {
     await rm(resolve(cwd, next), {recursive: true, force: true});
     log(`build: FAILED (Framework exited with ${code}); the previous warehouse and dist/ are unchanged`);

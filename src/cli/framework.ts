@@ -49,7 +49,8 @@ export async function runFramework(args: string[], options: FrameworkOptions): P
     cwd,
     stdio: stdio === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"],
     env: {
-      ...process.env,
+      // RAPPORT_RESULTS (src/results/stored.ts) only as the build names it: never inherited into a preview.
+      ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "RAPPORT_RESULTS")),
       // Framework runs .ts data loaders with the `tsx` command it finds on PATH.
       PATH: [join(cwd, "node_modules", ".bin"), process.env.PATH].filter(Boolean).join(delimiter),
       OBSERVABLE_TELEMETRY_DISABLE: "true",

@@ -2,9 +2,9 @@
  * Compute once: every published table (tables.ts) computed in one process from one read-only opening of
  * the warehouse, sharing what two tables need (ResultContext), and kept in the results store
  * (src/warehouse/results.ts) under the key of the warehouse, config and code. `rapport build` calls
- * computeResults after the ingest and before Framework runs the data loaders, which then only read
- * (publish); a loader run on its own (`rapport preview`, a test) whose result is not stored computes its
- * table itself and stores it.
+ * computeResults after the ingest and before Framework runs the data loaders, which then only copy the
+ * stored files (publishTable, stored.ts: the build names their folder in RAPPORT_RESULTS); a loader run
+ * on its own (`rapport preview`, a test) whose result is not stored computes its table itself and stores it.
  *
  * The tables are computed in two lanes side by side, each on a DuckDB connection of its own (lanes).
  */
@@ -84,8 +84,8 @@ export async function resultsComplete(path: string): Promise<boolean> {
 }
 
 /**
- * A data loader's whole job: writes the stored table to stdout, computing (and storing) it first when the
- * store does not have it under the current key.
+ * A data loader's job outside `rapport build` (publishTable, stored.ts): writes the stored table to stdout,
+ * computing (and storing) it first when the store does not have it under the current key.
  */
 export async function publish(name: TableName, path = warehousePath()): Promise<void> {
   const config = await loadConfig(projectRoot);

@@ -1,6 +1,6 @@
 /**
  * Every table the site publishes that is computed from the warehouse, by the name of its file under
- * reports/data (each data loader there reads its table with publish(name)). freshness.json is not here: it
+ * reports/data (each data loader there writes its table with publishTable(name), src/results/stored.ts). freshness.json is not here: it
  * tells the build's own clock, read when the page is built.
  */
 import {activityGroups} from "./activityGroups.js";

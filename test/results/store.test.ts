@@ -1,9 +1,11 @@
 import {existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync} from "node:fs";
+import {spawnSync} from "node:child_process";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
 import {withDuckDB} from "../../src/warehouse/duckdb.js";
 import {pruneResults, resultsKey, resultsRoot, resultsStore} from "../../src/warehouse/results.js";
 import {tempTree} from "../support/fixtures.js";
+import {projectRoot} from "../../src/paths.js";
 
 /** A warehouse with a _files table (one loaded export), and a code folder. */
 async function fixture() {
@@ -47,5 +49,26 @@ describe("results store", () => {
     expect(readdirSync(resultsRoot(warehouse))).toEqual([k]);
     expect(() => store.write("../escape", "x")).toThrow(/invalid result name/);
     expect(existsSync(join(resultsRoot(warehouse), "escape"))).toBe(false);
+  });
+});
+
+describe("a data loader under rapport build", () => {
+  const run = (env: Record<string, string>) =>
+    spawnSync(process.execPath, ["--import", "tsx", "reports/data/nps.json.ts"], {cwd: projectRoot, env: {...process.env, ...env}, encoding: "utf-8"});
+
+  it("copies its table from the folder the build names in RAPPORT_RESULTS, without opening the warehouse", () => {
+    const dir = tempTree({"results/nps.json": '[{"stored":42}]'});
+    const r = run({RAPPORT_RESULTS: join(dir, "results"), RAPPORT_WAREHOUSE: join(dir, "no-such-warehouse.duckdb")});
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('[{"stored":42}]');
+  });
+
+  it("reads the warehouse when the folder lacks its table (and fails, naming it, when there is none)", () => {
+    const dir = tempTree({"results/other.json": "[]"});
+    const r = run({RAPPORT_RESULTS: join(dir, "results"), RAPPORT_WAREHOUSE: join(dir, "no-such-warehouse.duckdb")});
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("no-such-warehouse.duckdb");
   });
 });
