@@ -11,7 +11,8 @@
  * "Notebook pages"; `rapport preview` touches this file after saving one, so
  * Framework reads it again and the sidebar shows the new page.
  */
-import {fileURLToPath} from "node:url";
+import {createRequire} from "node:module";
+import {fileURLToPath, pathToFileURL} from "node:url";
 import {groupRoutes} from "./src/cli/group-routes.js";
 import {otherPagesSection} from "./src/cli/notebook-pages.js";
 
@@ -26,6 +27,10 @@ const pages = [
   {name: "Explore", path: "/explore"}
 ];
 
+// TypeScript data loaders run in one Node process with tsx's loader, rather than through the `tsx` command, which
+// starts a second Node process for each: about 0.4 s instead of 0.8 s a loader, and a build runs some 16 of them in turn.
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+
 // A page per segment, region and acquisition channel with at least minGroupSize customers (reports/[kind]/[group].md).
 const groups = await groupRoutes();
 
@@ -37,6 +42,7 @@ export default {
   style: "style.css",
   globalStylesheets: [],
   duckdb: {extensions: {json: null, parquet: null}},
+  interpreters: {".ts": [process.execPath, "--import", tsx]},
   // An inline icon: browsers ask for /favicon.ico otherwise, and a 404 is a console error.
   head: `<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='3' fill='%234269d0'/%3E%3Cpath d='M4 12V6M8 12V4M12 12V8' stroke='white' stroke-width='2'/%3E%3C/svg%3E">`,
   search: false,

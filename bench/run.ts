@@ -153,12 +153,18 @@ function strip(r: StageResult): StageResult {
   return {seconds: r.seconds, peakRssMB: r.peakRssMB};
 }
 
-/** A copy of the site's sources (data loaders import src/ relative to themselves), node_modules linked. */
+/**
+ * A copy of the site's sources (data loaders import src/ relative to themselves) and of the bench's own
+ * stages, node_modules linked. Every stage runs the copy's stage.ts, so the whole run measures the code of
+ * its start: a stage that imported the repository's src/ would run whatever it held when the stage began,
+ * and the build's results (keyed by a hash of the code, src/warehouse/results.ts) would no longer be the
+ * ones its copied data loaders look for.
+ */
 function makeProject(): void {
   // A reused folder keeps its CSVs only: no warehouse, loader cache or site from the last run.
-  for (const entry of [".rapport", "dist", "reports", "src", "loaders", "bench.log", "rapport.config.json"]) rmSync(join(project, entry), {recursive: true, force: true});
+  for (const entry of [".rapport", "dist", "reports", "src", "loaders", "bench", "test", "bench.log", "rapport.config.json"]) rmSync(join(project, entry), {recursive: true, force: true});
   mkdirSync(join(project, ".rapport"), {recursive: true});
-  for (const entry of ["src", "loaders", "reports", "observablehq.config.ts", "package.json", "package-lock.json"]) {
+  for (const entry of ["src", "loaders", "reports", "bench", "test/support", "observablehq.config.ts", "package.json", "package-lock.json"]) {
     cpSync(join(repo, entry), join(project, entry), {recursive: true, filter: (f) => !f.includes(".observablehq")});
   }
   // The default config: the build runs (and times) the privacy check, which fails the stage on a leak.
@@ -170,8 +176,8 @@ async function runStage(name: string): Promise<StageResult & {info: Record<strin
   const resultFile = join(project, `stage-${name.replace(/\W+/g, "-")}.json`);
   rmSync(resultFile, {force: true});
   const started = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", join(repo, "bench", "stage.ts"), name, join(project, "context.json"), resultFile], {
-    cwd: repo,
+  const child = spawn(process.execPath, ["--import", "tsx", join(project, "bench", "stage.ts"), name, join(project, "context.json"), resultFile], {
+    cwd: project,
     stdio: ["ignore", "pipe", "pipe"],
     // Large CSVs and a million-customer fit need more than Node's default heap.
     env: {...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, "--max-old-space-size=8192"].filter(Boolean).join(" ")}

@@ -48,6 +48,8 @@ export interface NotebookOptions {
   cap?: number;
   /** Markdown already rendered (when the site was built): source → HTML, as renderMarkdown would give it. */
   rendered?: Readonly<Record<string, string>>;
+  /** The site's locale (rapport.config.json `locale`), for the notebook's counts of rows. */
+  locale?: string;
 }
 
 interface Cell {
@@ -75,8 +77,6 @@ interface Cell {
 function saveEndpoint(): string | null {
   return document.querySelector<HTMLMetaElement>("meta[name=rapport-notebook]")?.content ?? null;
 }
-
-const count = new Intl.NumberFormat("en-US");
 
 function elapsed(ms: number): string {
   return ms < 1000 ? `${Math.max(1, Math.round(ms))} ms` : `${(ms / 1000).toFixed(2)} s`;
@@ -137,7 +137,8 @@ function renderMarkdown(text: string): Promise<string> {
  * The notebook, shown at once: cells can be edited while the database starts,
  * and run when it is ready.
  */
-export function notebook(database: Database, {starter, cap = 10_000, rendered: prerendered = {}}: NotebookOptions): HTMLElement {
+export function notebook(database: Database, {starter, cap = 10_000, rendered: prerendered = {}, locale = "en-US"}: NotebookOptions): HTMLElement {
+  const count = new Intl.NumberFormat(locale);
   const cells: Cell[] = [];
   let focused: Cell | undefined;
   let client: Client | undefined;
@@ -513,6 +514,7 @@ export function notebook(database: Database, {starter, cap = 10_000, rendered: p
       parts.push(html`<p class="nb-muted">No ${choice === "bar" ? "bar" : choice} chart fits these columns.</p>`);
     }
     if (columns.length) {
+      // Numbers as Inputs.table writes them, as a saved page's ```sql blocks show them (notebook-format.ts toPage).
       const format = Object.fromEntries(columns.filter((c) => c.kind === "time").map((c) => [c.name, (d: Date | null) => (d ? isoDate(d) : "")]));
       parts.push(Inputs!.table(rows, {columns: columns.map((c) => c.name), format, select: false, layout: "auto", rows: 12.5}));
     }
