@@ -50,7 +50,7 @@ export const environment: Record<string, string> = {
   RAPPORT_LOCK_WAIT: "seconds to wait for another run's lock, as --wait",
   RAPPORT_DEBUG: "1 prints the stack of an error and Framework's full output, as --verbose",
   RAPPORT_TRACE_SQL: "1 logs every SQL statement with its time on stderr; full logs the whole statement",
-  RAPPORT_DUCKDB_MEMORY_LIMIT: "DuckDB's memory cap for every database rapport opens (default: half the RAM for ingest, a quarter for a reader, 2GB while build computes the published tables; past it DuckDB spills to disk)",
+  RAPPORT_DUCKDB_MEMORY_LIMIT: "DuckDB's memory cap for every database rapport opens (default: half the RAM for ingest, a quarter for a reader, 2GB while build computes the published tables, or three times a large warehouse's size up to a quarter of the RAM; past it DuckDB spills to disk)",
   RAPPORT_CHROMIUM: "the Chromium (or Chrome) executable rapport pdf drives (default /usr/bin/chromium and the usual places)",
   CI: "when set, progress lines are printed one per line with a timestamp, as in a log file"
 };

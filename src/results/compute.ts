@@ -8,7 +8,8 @@
  *
  * The tables are computed in two lanes side by side, each on a DuckDB connection of its own (lanes).
  */
-import {existsSync} from "node:fs";
+import {existsSync, statSync} from "node:fs";
+import {totalmem} from "node:os";
 import {join} from "node:path";
 import {loadConfig, type RapportConfig} from "../config.js";
 import {projectRoot, warehousePath} from "../paths.js";
@@ -19,11 +20,20 @@ import {resultContext} from "./context.js";
 import {publishedTables, tableNames, type TableName} from "./tables.js";
 
 /**
- * DuckDB's memory cap while computing results: the site build stays under 4 GB at a million customers
- * (DuckDB otherwise keeps up to 80% of the machine's memory in its buffer pool across the many queries of
- * one process). Larger operators spill to disk. RAPPORT_DUCKDB_MEMORY_LIMIT (a DuckDB size, "8GB") overrides it (src/warehouse/duckdb.ts).
+ * DuckDB's memory cap while computing results: 2 GB, so that the site build stays under 4 GB at a million
+ * customers (DuckDB otherwise keeps up to 80% of the machine's memory in its buffer pool across the many
+ * queries of one process); larger operators spill to disk. A large warehouse gets three times its file's
+ * size, up to what a reader gets (a quarter of the RAM, src/warehouse/duckdb.ts): not every operator can
+ * spill, and at ten million customers (a 1.9 GB warehouse) the scorecard's per-customer order lists
+ * stopped the build at 2 GB ("Out of Memory Error: failed to allocate data of size 16.0 MiB (1.8 GiB/1.8 GiB
+ * used)"). RAPPORT_DUCKDB_MEMORY_LIMIT (a DuckDB size, "8GB") overrides it.
  */
-export const resultsMemoryLimit = (env: NodeJS.ProcessEnv = process.env) => env.RAPPORT_DUCKDB_MEMORY_LIMIT ?? "2GB";
+export function resultsMemoryLimit(warehouseBytes = 0, env: NodeJS.ProcessEnv = process.env, ramBytes = totalmem()): string {
+  if (env.RAPPORT_DUCKDB_MEMORY_LIMIT) return env.RAPPORT_DUCKDB_MEMORY_LIMIT;
+  const floor = 2 * 2 ** 30;
+  const bytes = Math.max(floor, Math.min(3 * warehouseBytes, ramBytes / 4));
+  return bytes === floor ? "2GB" : `${Math.floor(bytes / 2 ** 20)}MB`;
+}
 
 /**
  * The tables computed side by side with the rest, on a connection of their own: the CLV tables spend most
@@ -74,7 +84,7 @@ export async function computeResults(path: string, {log = (_: string) => {}, loa
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
     if (failed) throw failed.reason;
     return {key, computed: missing, seconds: (performance.now() - started) / 1000};
-  }, path, {memoryLimit: resultsMemoryLimit()});
+  }, path, {memoryLimit: resultsMemoryLimit(statSync(path).size)});
 }
 
 /** Whether every table of the warehouse at path is stored under its current key. */
@@ -96,6 +106,6 @@ export async function publish(name: TableName, path = warehousePath()): Promise<
     const computed = await publishedTables[name](resultContext(db, config));
     store.write(name, computed);
     return computed;
-  }, path, {memoryLimit: resultsMemoryLimit()});
+  }, path, {memoryLimit: resultsMemoryLimit(statSync(path).size)});
   process.stdout.write(bytes);
 }

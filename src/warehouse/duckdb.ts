@@ -75,8 +75,8 @@ let instances = 0;
  *   several at once (Framework's data loaders read the warehouse in processes of their own, next to
  *   Node's heaps), so a writer (one at a time: the ingest holds the lock) takes half the RAM and
  *   a reader a quarter, unless the caller names a limit (memoryLimit: the build's one process that
- *   computes the published tables, src/results/compute.ts, takes 2 GB). Operators past it spill to
- *   temp_directory. RAPPORT_DUCKDB_MEMORY_LIMIT (DuckDB's units: "6GB", "500MB") overrides both.
+ *   computes the published tables, src/results/compute.ts, takes 2 GB, more for a large warehouse).
+ *   Operators past it spill to temp_directory. RAPPORT_DUCKDB_MEMORY_LIMIT (DuckDB's units: "6GB", "500MB") overrides both.
  * - temp_directory: DuckDB's default for a file is `<file>.tmp`, shared by every process that opens
  *   it, whose spill files are named alike; so each instance spills into a folder of its own, next to
  *   the database (`<file>.tmp-<pid>-<n>`, in the temporary folder for an in-memory one), which DuckDB

@@ -6,6 +6,7 @@ import {withDuckDB} from "../../src/warehouse/duckdb.js";
 import {pruneResults, resultsKey, resultsRoot, resultsStore} from "../../src/warehouse/results.js";
 import {tempTree} from "../support/fixtures.js";
 import {projectRoot} from "../../src/paths.js";
+import {resultsMemoryLimit} from "../../src/results/compute.js";
 
 /** A warehouse with a _files table (one loaded export), and a code folder. */
 async function fixture() {
@@ -70,5 +71,16 @@ describe("a data loader under rapport build", () => {
     expect(r.status).not.toBe(0);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain("no-such-warehouse.duckdb");
+  });
+});
+
+describe("resultsMemoryLimit", () => {
+  const GB = 2 ** 30;
+  it("gives DuckDB 2 GB for a small warehouse, three times a large one's size, at most a quarter of the RAM, or what the environment says", () => {
+    expect(resultsMemoryLimit(206e6, {}, 23.5 * GB)).toBe("2GB"); // a million customers
+    expect(resultsMemoryLimit(2_005_413_888, {}, 23.5 * GB)).toBe("5737MB"); // ten million: 3 × 1.87 GiB
+    expect(resultsMemoryLimit(4 * GB, {}, 23.5 * GB)).toBe("6016MB"); // a quarter of 23.5 GiB
+    expect(resultsMemoryLimit(4 * GB, {}, 4 * GB)).toBe("2GB"); // never below 2 GB
+    expect(resultsMemoryLimit(4 * GB, {RAPPORT_DUCKDB_MEMORY_LIMIT: "9GB"}, 23.5 * GB)).toBe("9GB");
   });
 });
