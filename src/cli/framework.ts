@@ -51,7 +51,7 @@ export async function runFramework(args: string[], options: FrameworkOptions): P
     env: {
       // RAPPORT_RESULTS (src/results/stored.ts) only as the build names it: never inherited into a preview.
       ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "RAPPORT_RESULTS")),
-      // Framework runs .ts data loaders with the `tsx` command it finds on PATH.
+      // node_modules/.bin first: the commands Framework and the data loaders start (observablehq.config.ts runs .ts loaders with tsx's loader).
       PATH: [join(cwd, "node_modules", ".bin"), process.env.PATH].filter(Boolean).join(delimiter),
       OBSERVABLE_TELEMETRY_DISABLE: "true",
       RAPPORT_PACKAGES_ROOT: cwd,

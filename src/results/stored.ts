@@ -3,7 +3,7 @@
  *
  * Under `rapport build` every table was computed and stored before Framework started (compute.ts), and
  * the build names the stored generation's folder in RAPPORT_RESULTS for Framework's loaders. The loader
- * then copies its file and imports nothing else: no DuckDB, no metric code, no key to hash. Framework
+ * then copies its file and imports nothing else (src/warehouse/results.ts: Node's own modules): no DuckDB, no metric code, no key to hash. Framework
  * runs the loaders one after the other, and one that went through publish (compute.ts) spent about a
  * second on its imports, the warehouse's opening and the key's hash of the code before it read its file.
  *
@@ -11,11 +11,11 @@
  * it reads or computes the table as publish does, under the key of the warehouse it opens.
  */
 import {existsSync, readFileSync} from "node:fs";
-import {join} from "node:path";
+import {storedFile} from "../warehouse/results.js";
 import type {TableName} from "./tables.js";
 
 export async function publishTable(name: TableName, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const file = env.RAPPORT_RESULTS && /^[\w.-]+$/.test(name) ? join(env.RAPPORT_RESULTS, name) : undefined;
+  const file = env.RAPPORT_RESULTS ? storedFile(env.RAPPORT_RESULTS, name) : undefined;
   if (file && existsSync(file)) {
     process.stdout.write(readFileSync(file));
     return;

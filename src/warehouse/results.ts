@@ -69,12 +69,15 @@ export interface ResultsStore {
   write(name: string, bytes: string | Uint8Array): void;
 }
 
+/** The file of a stored result in a generation's folder (a bare name: no path may leave the folder). */
+export function storedFile(folder: string, name: string): string {
+  if (!/^[\w.-]+$/.test(name)) throw new Error(`invalid result name: ${JSON.stringify(name)}`);
+  return join(folder, name);
+}
+
 export function resultsStore(warehouse: string, key: string): ResultsStore {
   const folder = join(resultsRoot(warehouse), key);
-  const file = (name: string) => {
-    if (!/^[\w.-]+$/.test(name)) throw new Error(`invalid result name: ${JSON.stringify(name)}`);
-    return join(folder, name);
-  };
+  const file = (name: string) => storedFile(folder, name);
   return {
     folder,
     read: (name) => (existsSync(file(name)) ? readFileSync(file(name)) : undefined),
