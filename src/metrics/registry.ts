@@ -16,7 +16,7 @@ import {ratingCountsSql, satisfaction, type RatingCountRow} from "./satisfaction
 import {distinguishingWords, emotionScorer, emotionTrend, languageCounts, spearman, type CountedText} from "./sentiment.js";
 import {customerScrubber} from "../privacy/scrub.js";
 import {rfmCustomersSql, valueGroupsSql} from "./rfm.js";
-import {scorecard, scorecardCountsSql, scorecardCoverageSql, scorecardDurationsSql, type ScorecardCountRow, type ScorecardCoverage, type ScorecardDurationRow, withheldWithin} from "./scorecard.js";
+import {scorecard, scorecardCountsSql, scorecardDays, scorecardCoverageSql, scorecardDurationsSql, type ScorecardCountRow, type ScorecardCoverage, type ScorecardDurationRow, withheldWithin} from "./scorecard.js";
 import {npsAfterServiceSql, serviceSql, type ServiceBreakdown} from "./service.js";
 import type {TimeUnit} from "../models/clv.js";
 import type {Database} from "../warehouse/duckdb.js";
@@ -81,8 +81,10 @@ export async function computeMetric(db: Database, name: string, options: MetricO
       if (options.by !== undefined) throw new MetricError(`the scorecard is for all customers; it has no --by (got --by ${options.by})`);
       {
         // A quarter holding a withheld month is withheld too, so the months shown cannot give it away.
+        // Each customer's order days, made once for the periods (and both scorecards of a build).
+        const days = await scorecardDays(db, memo);
         const inputs = async (p: typeof period) => ({
-          counts: await db.all<ScorecardCountRow>(scorecardCountsSql(p)),
+          counts: await db.all<ScorecardCountRow>(scorecardCountsSql(p, {days})),
           durations: await db.all<ScorecardDurationRow>(scorecardDurationsSql(p)),
           coverage: (await db.all<ScorecardCoverage>(scorecardCoverageSql()))[0]
         });

@@ -80,38 +80,72 @@ export function scorecardCoverageSql(): string {
 }
 
 /**
- * Counts per measure and period: k of n for the shares (people: distinct
- * customers behind n), promoters/passives/detractors for NPS.
+ * Each customer's days with a completed order, one row per customer and day: day, first_at and last_at
+ * (the day's first and last completed moments), next and next_at (the customer's next order day and its
+ * first moment; null on their last), first_day (their first order day), and lapse on every later day: the
+ * day plus twice the customer's usual gap so far (the median of the days between their order days up to
+ * this one; twice a median of whole days is whole). It does not depend on the period, so a refresh makes
+ * it once for months and quarters (scorecardDays).
  *
- * Each customer's completed order moments are listed once, in order (one
- * grouping of the orders by customer); their order days are that list cut to
- * dates with repeats dropped, and the trust measure reads the first two moments
- * that differ. The order counts per period come from one grouping by period.
- * The rhythm needs, for each order day, the median of the customer's gaps up to
- * it: it is computed only for the spells (an order day, up to the next) that can
- * count in the latest periods (they reach into them, and the next order day, if
- * any, is in a later period than theirs). A spell counts in every period from
- * the one after its day to the one where it ends (next order day or lapse,
- * whichever comes first), and is lost only in the period of its lapse, when no
- * order came before it: so the spells are grouped by (first period, last
- * period, period lost) and those few groups are joined with the periods.
- *
- * Identical rows to the per-day grouping, per-spell medians and generate_series
- * form it replaces; at a million customers (10 M orders) 14.4 s of CPU where that
- * took 20.2 s; on 200k of them with one DuckDB thread 2.0-2.5 s where that took
- * 2.8-3.5 s and the pre-statistics scorecard query (one grouping by customer and
- * period, no rhythm) takes 1.2-1.8 s.
+ * Window functions over the orders grouped by customer and day, which DuckDB sorts and spills past its
+ * memory limit. It replaces per-customer lists of order moments (list(ordered_at ORDER BY ordered_at)
+ * grouped by customer), which hold every customer's list in memory at once: at ten million customers that
+ * query stopped the site build at a 2 GB cap. Identical rows on the sample and on the bench's million
+ * customers; there one period took 10 s with the lists and 20 s like this, but this is made once for the
+ * three count queries of a build (months, quarters, and the months a quarter's withholding reads).
  */
-export function scorecardCountsSql(period: Period = "month", {recent = recentPeriods}: {recent?: number} = {}): string {
-  const p = (x: string) => periodSql(period, x);
-  return `WITH histories AS MATERIALIZED (
-  -- each customer's completed order moments (kt) and order days (ds) in order, and the gaps in days between those days
-  SELECT kt, ds, list_transform(range(1, len(ds)), i -> date_diff('day', ds[i], ds[i + 1])) AS gaps
+export function scorecardDaysSql(): string {
+  return `SELECT day, first_at, last_at, next, next_at, gap IS NULL AS first_day,
+  day + (${rhythmFactor} * median(gap) OVER (PARTITION BY customer_id ORDER BY day ROWS UNBOUNDED PRECEDING))::INTEGER AS lapse
+FROM (
+  SELECT customer_id, day, first_at, last_at, lead(day) OVER w AS next, lead(first_at) OVER w AS next_at,
+    date_diff('day', lag(day) OVER w, day) AS gap
   FROM (
-    SELECT kt, list_filter(dk, (d, i) -> i = 1 OR d != dk[i - 1]) AS ds
-    FROM (SELECT kt, kt::DATE[] AS dk FROM (SELECT list(ordered_at ORDER BY ordered_at) AS kt FROM orders WHERE status = 'completed' GROUP BY customer_id))
+    SELECT customer_id, ordered_at::DATE AS day, min(ordered_at) AS first_at, max(ordered_at) AS last_at
+    FROM orders WHERE status = 'completed' GROUP BY ALL
   )
-), periods AS MATERIALIZED (
+  WINDOW w AS (PARTITION BY customer_id ORDER BY day)
+)`;
+}
+
+/** A memo as the metric registry's (computed once per key). */
+type Memo = <T>(key: string, f: () => Promise<T>) => Promise<T>;
+
+/** scorecardDaysSql's rows as a temporary table of db, made once per memo; returns its name. */
+export function scorecardDays(db: {run(sql: string): Promise<unknown>}, memo: Memo): Promise<string> {
+  return memo("scorecard days", async () => {
+    await db.run(`CREATE OR REPLACE TEMP TABLE _scorecard_days AS ${scorecardDaysSql()}`);
+    return "_scorecard_days";
+  });
+}
+
+/** Drops scorecardDays's table and forgets it in the memo (as dropCustomerActivity, src/metrics/retention.ts). */
+export async function dropScorecardDays(db: {run(sql: string): Promise<unknown>}, forget: (key: string) => void): Promise<void> {
+  await db.run("DROP TABLE IF EXISTS _scorecard_days");
+  forget("scorecard days");
+}
+
+/**
+ * Counts per measure and period: k of n for the shares (people: distinct
+ * customers behind n), promoters/passives/detractors for NPS. days names a
+ * table of scorecardDaysSql's rows (scorecardDays); without it, the query
+ * computes them itself.
+ *
+ * The trust measure reads each customer's first order day: they came back when
+ * a later completed order fell on that day, or their next order day's first
+ * moment is within 90 days (two orders at the very first moment are one).
+ * The order counts per period come from one grouping by period.
+ * The rhythm counts the spells (an order day after the first, up to the next)
+ * that can count in the latest periods (they reach into them, and the next
+ * order day, if any, is in a later period than theirs). A spell counts in every
+ * period from the one after its day to the one where it ends (next order day or
+ * lapse, whichever comes first), and is lost only in the period of its lapse,
+ * when no order came before it: so the spells are grouped by (first period,
+ * last period, period lost) and those few groups are joined with the periods.
+ */
+export function scorecardCountsSql(period: Period = "month", {recent = recentPeriods, days}: {recent?: number; days?: string} = {}): string {
+  const p = (x: string) => periodSql(period, x);
+  return `WITH ${days ? "" : `days AS MATERIALIZED (\n${scorecardDaysSql()}\n), `}periods AS MATERIALIZED (
   SELECT ${p("ordered_at")} AS period, count(*) FILTER (WHERE status = 'completed') AS kept, count(*) AS orders, count(DISTINCT customer_id) AS people
   FROM orders GROUP BY ALL
 ), starts AS (
@@ -120,15 +154,10 @@ export function scorecardCountsSql(period: Period = "month", {recent = recentPer
 ), bounds AS (
   SELECT min(period) AS first_start, max(period) AS last_start FROM starts
 ), spells AS (
-  -- each order day after the first (day i), the next one, and its lapse: the day plus twice the customer's usual gap so far
-  -- (the median of the i - 1 gaps up to day i; twice a median of whole days is whole), for the spells that can count
-  SELECT day, next, day + (${rhythmFactor} * list_aggregate(gaps[1:i - 1], 'median'))::INTEGER AS lapse
-  FROM (
-    SELECT ds[i] AS day, ds[i + 1] AS next, gaps, i
-    FROM (SELECT ds, gaps, unnest(range(2, len(ds) + 1)) AS i FROM histories)
-    WHERE ds[i] < (SELECT last_start FROM bounds) AND coalesce(ds[i + 1], DATE '9999-12-31') >= (SELECT first_start FROM bounds)
-      AND (ds[i + 1] IS NULL OR ${p("ds[i + 1]")} > ${p("ds[i]")})
-  )
+  -- the spells that can count, each with its lapse
+  SELECT day, next, lapse FROM ${days ?? "days"}
+  WHERE NOT first_day AND day < (SELECT last_start FROM bounds) AND coalesce(next, DATE '9999-12-31') >= (SELECT first_start FROM bounds)
+    AND (next IS NULL OR ${p("next")} > ${p("day")})
 ), spans AS (
   -- a spell counts in each period from the one after its day to the one it ends in (next order day or lapse), and is lost
   -- in its lapse's period when no order came before the lapse
@@ -140,12 +169,11 @@ SELECT 'kept_orders' AS measure, period, kept::INTEGER AS k, orders::INTEGER AS 
   NULL::INTEGER AS extra, NULL::INTEGER AS promoters, NULL::INTEGER AS passives, NULL::INTEGER AS detractors
 FROM periods
 UNION ALL
--- a first-time buyer came back when another completed order follows the first within 90 days (the first later moment is
--- kt[2] unless two orders share the first moment)
-SELECT 'second_order', ${p("kt[1]")}, count(*) FILTER (WHERE CASE WHEN len(kt) = 1 THEN false WHEN kt[2] > kt[1] THEN kt[2] <= kt[1] + INTERVAL ${secondOrderDays} DAY
-    ELSE list_filter(kt, t -> t > kt[1])[1] <= kt[1] + INTERVAL ${secondOrderDays} DAY END)::INTEGER, count(*)::INTEGER,
-  count(*)::INTEGER, NULL, NULL, NULL, NULL
-FROM histories GROUP BY ALL
+-- a first-time buyer came back when another completed order follows their first within 90 days: later that first day, or
+-- on their next order day
+SELECT 'second_order', ${p("first_at")}, count(*) FILTER (WHERE last_at > first_at OR next_at <= first_at + INTERVAL ${secondOrderDays} DAY)::INTEGER,
+  count(*)::INTEGER, count(*)::INTEGER, NULL, NULL, NULL, NULL
+FROM ${days ?? "days"} WHERE first_day GROUP BY ALL
 UNION ALL
 SELECT 'kept_rhythm', s.period, (sum(spells) - coalesce(sum(spells) FILTER (WHERE lost = s.period), 0))::INTEGER, sum(spells)::INTEGER,
   sum(spells)::INTEGER, NULL, NULL, NULL, NULL

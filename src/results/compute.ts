@@ -6,7 +6,8 @@
  * stored files (publishTable, stored.ts: the build names their folder in RAPPORT_RESULTS); a loader run
  * on its own (`rapport preview`, a test) whose result is not stored computes its table itself and stores it.
  *
- * The tables are computed in two lanes side by side, each on a DuckDB connection of its own (lanes).
+ * The tables are computed in two lanes side by side, each on a DuckDB connection of its own (lanes). A lane
+ * drops the temporary tables its tables share once their last reader is stored (temporaryTables).
  */
 import {existsSync, statSync} from "node:fs";
 import {totalmem} from "node:os";
@@ -17,7 +18,7 @@ import type {Database} from "../warehouse/duckdb.js";
 import {readWarehouse} from "../warehouse/read.js";
 import {complete, resultsKey, resultsStore, type ResultsStore} from "../warehouse/results.js";
 import {resultContext} from "./context.js";
-import {publishedTables, tableNames, type TableName} from "./tables.js";
+import {publishedTables, tableNames, temporaryTables, type TableName} from "./tables.js";
 
 /**
  * DuckDB's memory cap while computing results: 2 GB, so that the site build stays under 4 GB at a million
@@ -70,10 +71,14 @@ export async function computeResults(path: string, {log = (_: string) => {}, loa
         const laneDb = i === 0 ? db : await db.connect();
         try {
           const context = resultContext(laneDb, config, log);
-          for (const name of lane) {
+          for (const [j, name] of lane.entries()) {
             const at = performance.now();
             store.write(name, await publishedTables[name](context));
             log(`results: ${name} in ${((performance.now() - at) / 1000).toFixed(1)} s`);
+            // Give the room of the temporary tables whose last reader in the lane this was to the tables after it.
+            for (const {readers, drop} of temporaryTables) {
+              if (readers.includes(name) && !lane.slice(j + 1).some((next) => readers.includes(next))) await drop(laneDb, context.forget);
+            }
           }
         } finally {
           if (i > 0) (laneDb as Awaited<ReturnType<Database["connect"]>>).close();

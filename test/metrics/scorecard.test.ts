@@ -89,6 +89,42 @@ describe("scorecard completeness per source", () => {
   }, 60_000);
 });
 
+describe("scorecardCountsSql at the edges of a history", () => {
+  // Worked by hand from the definitions (header of src/metrics/scorecard.ts); the months run January to April 2026.
+  const orders: [string, string, string?][] = [
+    ["a", "2026-01-05T10:00:00Z"], ["a", "2026-01-05T10:00:00Z"], ["a", "2026-02-01T09:00:00Z"], // two orders at the first moment, back in 27 days
+    ["b", "2026-01-06T10:00:00Z"], ["b", "2026-01-06T10:00:00Z"], // two orders at one moment only: not back
+    ["c", "2026-01-07T10:00:00Z"], ["c", "2026-01-07T15:00:00Z"], // back the same day
+    ["d", "2026-01-08T10:00:00Z"], ["d", "2026-04-20T10:00:00Z"], // back after 102 days: not within 90
+    ["e", "2026-01-09T10:00:00Z"], ["e", "2026-01-09T12:00:00Z", "cancelled"], // a cancelled order does not count
+    ["f", "2026-01-01T10:00:00Z"], ["f", "2026-01-11T10:00:00Z"], ["f", "2026-01-21T10:00:00Z"], ["f", "2026-02-20T10:00:00Z"],
+    ["g", "2026-01-02T10:00:00Z"], ["g", "2026-01-22T10:00:00Z"], ["g", "2026-02-15T10:00:00Z"], ["g", "2026-03-05T10:00:00Z"]
+  ];
+  const files = {
+    "customers.csv": ["id,created_at,name,email,segment,region,channel", ..."abcdefg".split("").map((c) => `${c},2025-12-01T00:00:00Z,Name ${c},${c}@example.com,SMB,EMEA,organic`)].join("\n"),
+    "orders.csv": ["id,customer_id,ordered_at,amount,currency,status", ...orders.map(([c, t, status = "completed"], i) => `o${i},${c},${t},10,USD,${status}`)].join("\n")
+  };
+
+  it("second order: a tie at the first moment is not a return; a later order that day or within 90 days is", async () => {
+    const {path} = await warehouseOf(files);
+    const rows = await withDuckDB((db) => db.all<ScorecardCountRow>(scorecardCountsSql("month")), path);
+    const second = rows.filter((r) => r.measure === "second_order").map((r) => [month(r.period), r.k, r.n]);
+    // January's first-time buyers: a, b, c, d, e, f, g; back within 90 days: a, c, f (10 days), g (20 days).
+    expect(second).toEqual([["2026-01", 4, 7]]);
+  }, 60_000);
+
+  it("kept rhythm: each spell from the period after its day, lost in its lapse's period (twice the median gap so far)", async () => {
+    const {path} = await warehouseOf(files);
+    const rows = await withDuckDB((db) => db.all<ScorecardCountRow>(scorecardCountsSql("month")), path);
+    const rhythm = rows.filter((r) => r.measure === "kept_rhythm").map((r) => [month(r.period), r.k, r.n]);
+    // f: 21 Jan (gaps 10, 10: lapse 10 Feb, before 20 Feb) lost in February; 20 Feb (median 10: lapse 12 Mar) lost in March.
+    // g: 22 Jan (gap 20: lapse 3 Mar) kept in February; 15 Feb (gaps 20, 24: median 22, lapse 31 Mar) kept in March;
+    //    5 Mar (gaps 20, 24, 18: median 20, lapse 14 Apr) lost in April.
+    // a: 1 Feb (gap 27: lapse 27 Mar) lost in March. d's 20 April is in the last month: no spell counts from it.
+    expect(rhythm).toEqual([["2026-02", 1, 2], ["2026-03", 1, 3], ["2026-04", 0, 1]]);
+  }, 60_000);
+});
+
 describe("scorecard(rows) rules", () => {
   const count = (measure: string, period: string, k: number, n: number, extra: Partial<ScorecardCountRow> = {}): ScorecardCountRow => ({measure, period: new Date(period), k, n, people: n, extra: null, promoters: null, passives: null, detractors: null, ...extra});
   const coverage = {orders: new Date("2026-03-31"), tickets: new Date("2026-03-31"), nps: new Date("2026-03-31")};

@@ -1,0 +1,52 @@
+import {describe, expect, it} from "vitest";
+import {loadConfig} from "../../src/config.js";
+import {projectRoot} from "../../src/paths.js";
+import {resultContext} from "../../src/results/context.js";
+import {publishedTables, tableNames, temporaryTables} from "../../src/results/tables.js";
+import type {Database} from "../../src/warehouse/duckdb.js";
+import {readWarehouse} from "../../src/warehouse/read.js";
+import {sampleWarehouse} from "../support/published.js";
+
+/** The temporary tables on db's connection whose names start with prefix. */
+const temporary = async (db: Database, prefix: string) =>
+  (await db.all<{name: string}>(`SELECT table_name AS name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, '${prefix}') ORDER BY 1`)).map((r) => r.name);
+
+describe("temporary tables shared by the published tables, dropped when no table needs them", () => {
+  it("temporaryTables names exactly the readers of each family (each table computed alone), and drop removes the family", async () => {
+    const {warehouse} = await sampleWarehouse();
+    const config = await loadConfig(projectRoot);
+    const readers = new Map(temporaryTables.map((f) => [f.prefix, [] as string[]]));
+    await readWarehouse(async (db) => {
+      for (const name of tableNames) {
+        const context = resultContext(db, config, () => {});
+        await publishedTables[name](context);
+        for (const {prefix, drop} of temporaryTables) {
+          if ((await temporary(db, prefix)).length) readers.get(prefix)!.push(name);
+          await drop(db, context.forget);
+          expect(await temporary(db, prefix)).toEqual([]);
+        }
+      }
+      // No other temporary table outlives the table that made it.
+      expect(await temporary(db, "")).toEqual([]);
+    }, warehouse);
+    for (const {prefix, readers: declared} of temporaryTables) expect([prefix, readers.get(prefix)!.sort()]).toEqual([prefix, [...declared].sort()]);
+  }, 240_000);
+
+  it("a dropped table is made again when a later table asks (the memo forgets it), with the same result", async () => {
+    const {warehouse} = await sampleWarehouse();
+    const config = await loadConfig(projectRoot);
+    await readWarehouse(async (db) => {
+      const context = resultContext(db, config, () => {});
+      for (const [name, prefix, made] of [
+        ["churn.json", "_activity_", ["_activity_firsts", "_activity_steps_month", "_activity_steps_quarter", "_activity_steps_week"]],
+        ["scorecard.json", "_scorecard_", ["_scorecard_days"]]
+      ] as const) {
+        const first = await publishedTables[name](context);
+        expect(await temporary(db, prefix)).toEqual(made);
+        await temporaryTables.find((f) => f.prefix === prefix)!.drop(db, context.forget);
+        expect(await temporary(db, prefix)).toEqual([]);
+        expect(Buffer.from(await publishedTables[name](context)).equals(Buffer.from(first))).toBe(true);
+      }
+    }, warehouse);
+  }, 120_000);
+});
