@@ -91,8 +91,10 @@ export function scorecardCoverageSql(): string {
  * memory limit. It replaces per-customer lists of order moments (list(ordered_at ORDER BY ordered_at)
  * grouped by customer), which hold every customer's list in memory at once: at ten million customers that
  * query stopped the site build at a 2 GB cap. Identical rows on the sample and on the bench's million
- * customers; there one period took 10 s with the lists and 20 s like this, but this is made once for the
- * three count queries of a build (months, quarters, and the months a quarter's withholding reads).
+ * customers. There (machine load about 3, back to back): `rapport metrics scorecard` took 14.7-18.2 s with
+ * the lists and 25.2-26.4 s like this (the running median is most of it); scorecard.json, whose three count
+ * queries (months, quarters, and the months a quarter's withholding reads) share this table, 37.9 s and
+ * 37.6 s; under a 200MB cap the lists ran out of memory and this completed.
  */
 export function scorecardDaysSql(): string {
   return `SELECT day, first_at, last_at, next, next_at, gap IS NULL AS first_day,
