@@ -22,7 +22,7 @@ import type {RfmGroup} from "../models/bgnbd.js";
 import {fitGammaGamma, type GammaGammaFit} from "../models/gammagamma.js";
 import {expectedPurchasesOf, fitPurchaseModel, purchaseModels, type PurchaseFit, type PurchaseModelName} from "../models/purchases.js";
 import type {Database} from "../warehouse/duckdb.js";
-import type {Breakdown} from "./periods.js";
+import {breakdowns, type Breakdown} from "./periods.js";
 import {distinctHistoriesSql, rfmCustomersSql, rfmGroupsSql, spendGroupsSql, type RfmOptions} from "./rfm.js";
 
 export interface HoldoutRow {
@@ -231,6 +231,34 @@ export function holdoutOf(purchases: PurchaseFit, groups: readonly (RfmGroup & {
   const actual = byFrequency.reduce((s, r) => s + r.actual, 0);
   const error = byFrequency.reduce((s, r) => s + Math.abs(r.predicted - r.actual), 0) / Math.max(actual, 1);
   return {length, actual, predicted: byFrequency.reduce((s, r) => s + r.predicted, 0), error, byFrequency};
+}
+
+/**
+ * Every customer's RFM summary with every breakdown (rfmCustomersSql's profile rows) as temporary tables,
+ * for all data (_clv_all) and up to calibrationEnd (_clv_cal), made once per memo, with a view per table and
+ * breakdown that names the breakdown's column "group" (_clv_all_segment, _clv_cal_segment, …). Returns the
+ * view's name. clv.json and `rapport metrics clv --by` (the group pages) read them: two reads of the orders
+ * in a refresh instead of two per breakdown and table. The rows are rfmCustomersSql(options, by)'s.
+ */
+export async function clvCustomers(db: {run(sql: string): Promise<unknown>}, calibrationEnd: string, memo: <T>(key: string, f: () => Promise<T>) => Promise<T>): Promise<(table: "all" | "cal", by: Breakdown) => string> {
+  await memo(`clv customers ${calibrationEnd}`, async () => {
+    await db.run(`CREATE OR REPLACE TEMP TABLE _clv_all AS ${rfmCustomersSql({}, undefined, {profile: true})}`);
+    await db.run(`CREATE OR REPLACE TEMP TABLE _clv_cal AS ${rfmCustomersSql({calibrationEnd}, undefined, {profile: true})}`);
+    for (const t of ["all", "cal"]) {
+      for (const by of breakdowns) await db.run(`CREATE OR REPLACE TEMP VIEW _clv_${t}_${by} AS SELECT * EXCLUDE ("group"), "${by}" AS "group" FROM _clv_${t}`);
+    }
+    return true;
+  });
+  return (table, by) => `_clv_${table}_${by}`;
+}
+
+/** Drops clvCustomers's tables and views, and forgets them in the memo (as dropCustomerActivity, retention.ts). */
+export async function dropClvCustomers(db: {run(sql: string): Promise<unknown>}, forget: (prefix: string) => void): Promise<void> {
+  for (const t of ["all", "cal"]) {
+    for (const by of breakdowns) await db.run(`DROP VIEW IF EXISTS _clv_${t}_${by}`);
+    await db.run(`DROP TABLE IF EXISTS _clv_${t}`);
+  }
+  forget("clv customers ");
 }
 
 /** The calibration end the site and `metrics clv` use: the last quarter of the data's span, in whole weeks, is the holdout. */

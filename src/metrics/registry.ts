@@ -6,7 +6,7 @@
  */
 import {discountedPurchases} from "../models/clv.js";
 import {totalExpectedSpend} from "../models/gammagamma.js";
-import {compareModels, defaultCalibrationEnd, defaultMinGroupRepeaters, fitByGroup, fitClv, type ClvFitResult, type ModelComparison} from "./clv.js";
+import {clvCustomers, compareModels, defaultCalibrationEnd, defaultMinGroupRepeaters, fitByGroup, fitClv, type ClvFitResult, type ModelComparison} from "./clv.js";
 import {cumulativeRevenueSql} from "./historical.js";
 import {npsCountsSql, npsFromCounts, npsTrend, type NpsCountRow} from "./nps.js";
 import {parseBreakdown, parsePeriod, periodSql, type Breakdown} from "./periods.js";
@@ -197,30 +197,31 @@ async function emotionMetrics(db: Database, period: ReturnType<typeof parsePerio
  */
 async function clvMetrics(db: Database, by: Breakdown | undefined, {unit = "week" as TimeUnit, minGroupRepeaters = defaultMinGroupRepeaters} = {}, memo: Memo) {
   const {calibrationEnd} = await memo("clv calibration end", () => defaultCalibrationEnd(db));
-  const calibration = "_clv_calibration";
-  const table = "_clv_customers";
+  // With groups: every customer's summaries with every breakdown, made once per refresh and shared with clv.json
+  // (clvCustomers); the per-group checks need the calibration ones. Without: one pass over the orders of its own.
+  const own = "_clv_customers";
+  const view = by ? await clvCustomers(db, calibrationEnd, memo) : undefined;
+  const calibration = view?.("cal", by!);
+  const table = view?.("all", by!) ?? own;
   let comparison, fit, groupFits, groups;
   try {
-    // The per-group checks need every customer's calibration summary; without groups, the comparison samples the orders itself.
-    if (by) await db.run(`CREATE OR REPLACE TEMP TABLE ${calibration} AS ${rfmCustomersSql({calibrationEnd}, by)}`);
-    // With groups, the comparison samples a table of every customer's calibration summary (the same rows whichever the breakdown).
-    comparison = await memo(`clv comparison ${unit} ${calibrationEnd} ${by ? "customers" : "orders"}`, () => compareModels(db, {unit, calibrationEnd, table: by ? calibration : undefined}));
+    // With groups, the comparison samples a table of every customer's calibration summary (the same rows whichever the
+    // breakdown); without, it samples the orders itself.
+    comparison = await memo(`clv comparison ${unit} ${calibrationEnd} ${by ? "customers" : "orders"}`, () => compareModels(db, {unit, calibrationEnd, table: calibration}));
     const model = comparison.chosen;
-    // One pass over the orders for the fit and the groups.
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${rfmCustomersSql({}, by)}`);
+    if (!view) await db.run(`CREATE OR REPLACE TEMP TABLE ${own} AS ${rfmCustomersSql({})}`);
     fit = await pooledClvFit(db, {unit, table, model}, memo);
-    if (by) {
-      const binDays = fit.binDays;
-      const calibrated = await memo(`clv calibrated fit ${unit} ${model} ${calibrationEnd} ${binDays}`, () => fitClv(db, {unit, table: calibration, model, calibrationEnd, binDays}));
-      const checks = new Map((await fitByGroup(db, {unit, calibrationEnd, table: calibration, model, minRepeaters: minGroupRepeaters}, calibrated, {memo, by})).map((g) => [g.group, g.holdout]));
+    if (calibration && by) {
+      const [binDays, cal] = [fit.binDays, calibration];
+      const calibrated = await memo(`clv calibrated fit ${unit} ${model} ${calibrationEnd} ${binDays}`, () => fitClv(db, {unit, table: cal, model, calibrationEnd, binDays}));
+      const checks = new Map((await fitByGroup(db, {unit, calibrationEnd, table: cal, model, minRepeaters: minGroupRepeaters}, calibrated, {memo, by})).map((g) => [g.group, g.holdout]));
       groupFits = (await fitByGroup(db, {unit, table, model, minRepeaters: minGroupRepeaters}, fit, {memo, by})).map((g) => ({...g, holdout: checks.get(g.group) ?? null}));
     }
     // Predict on the histories the model was fitted on: binned by week when the fit binned them (a large
     // customer base), which cuts a million customers' 700,000 distinct histories to about 200,000.
     groups = await db.all<{group: string; x: number; t_x: number; T: number; n: number; zbarSum: number}>(valueGroupsSql({unit, by, binDays: fit.binDays}, table));
   } finally {
-    await db.run(`DROP TABLE IF EXISTS ${table}`);
-    await db.run(`DROP TABLE IF EXISTS ${calibration}`);
+    if (!view) await db.run(`DROP TABLE IF EXISTS ${own}`);
   }
   const fitOf = new Map((groupFits ?? []).map((g) => [g.group, g]));
   const predicted = new Map<string, {group: string; customers: number; total: number}>();

@@ -106,8 +106,8 @@ export async function customerActivity(db: {run(sql: string): Promise<unknown>},
 }
 
 /**
- * Drops the tables customerActivity made on db and forgets them in the memo (forget(key) removes a memo
- * key), so the memo makes them again if asked. A refresh drops them once the tables that read them are
+ * Drops the tables customerActivity made on db and forgets them in the memo (forget(prefix) removes the memo's
+ * keys that start with prefix), so the memo makes them again if asked. A refresh drops them once the tables that read them are
  * computed: at ten million customers they hold about 300 M rows, which DuckDB otherwise keeps (in memory or
  * spilled) while the scorecard and the CLV fits need the room.
  */

@@ -10,11 +10,11 @@
  * checks. Any figure describing fewer than minGroupSize customers is withheld (its count kept, its
  * value null).
  */
-import {compareModels, defaultCalibrationEnd, fitByGroup, type ClvFitResult, type GroupFit} from "../metrics/clv.js";
+import {clvCustomers, compareModels, defaultCalibrationEnd, fitByGroup, type ClvFitResult, type GroupFit} from "../metrics/clv.js";
 import {cumulativeRevenueSql} from "../metrics/historical.js";
 import {customerActivity} from "../metrics/retention.js";
 import {breakdowns, type Breakdown} from "../metrics/periods.js";
-import {customerProfileGroupsSql, rfmCustomersSql} from "../metrics/rfm.js";
+import {customerProfileGroupsSql} from "../metrics/rfm.js";
 import {modelLabels, parametersOf, probabilityAliveOf, type PurchaseFit} from "../models/purchases.js";
 import {daysPerMonth, discountedPurchases} from "../models/clv.js";
 import {expectedSpend} from "../models/gammagamma.js";
@@ -78,24 +78,17 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
   const pooledCalibration = {...fit, purchases: calibrated.purchases, gammaGamma: null};
   // Per breakdown: each group's own fit (or the pooled one), on all data for the values, and up to the calibration end for the check.
   const groupFits: GroupCheck[] = [];
-  let profiles: Profiles;
-  // Every customer's summary with every breakdown, once for all data and once up to the calibration end; a view per breakdown
-  // names its column "group" (two reads of the orders instead of two per breakdown).
-  await db.run(`CREATE OR REPLACE TEMP TABLE _clv_all AS ${rfmCustomersSql({}, undefined, {profile: true})}`);
-  await db.run(`CREATE OR REPLACE TEMP TABLE _clv_cal AS ${rfmCustomersSql({calibrationEnd}, undefined, {profile: true})}`);
-  try {
-    for (const by of breakdowns) {
-      for (const t of ["all", "cal"]) await db.run(`CREATE OR REPLACE TEMP VIEW _clv_${t}_by AS SELECT * EXCLUDE ("group"), "${by}" AS "group" FROM _clv_${t}`);
-      const checks = new Map((await fitByGroup(db, {unit, calibrationEnd, table: "_clv_cal_by", model, minRepeaters: clvMinGroupRepeaters}, pooledCalibration, {memo: once, by})).map((g) => [g.group, g.holdout]));
-      for (const {purchases, gammaGamma, ...g} of await fitByGroup(db, {unit, table: "_clv_all_by", model, minRepeaters: clvMinGroupRepeaters}, fit, {memo: once, by})) {
-        groupFits.push({...g, by, holdout: checks.get(g.group) ?? null, fits: {purchases, gammaGamma}});
-      }
-      step(`${by}: each group's fit and holdout check`);
+  // Every customer's summary with every breakdown, once for all data (_clv_all) and once up to the calibration end, with a
+  // view per breakdown (clvCustomers; the group pages' `metrics clv --by` read them too).
+  const view = await clvCustomers(db, calibrationEnd, once);
+  for (const by of breakdowns) {
+    const checks = new Map((await fitByGroup(db, {unit, calibrationEnd, table: view("cal", by), model, minRepeaters: clvMinGroupRepeaters}, pooledCalibration, {memo: once, by})).map((g) => [g.group, g.holdout]));
+    for (const {purchases, gammaGamma, ...g} of await fitByGroup(db, {unit, table: view("all", by), model, minRepeaters: clvMinGroupRepeaters}, fit, {memo: once, by})) {
+      groupFits.push({...g, by, holdout: checks.get(g.group) ?? null, fits: {purchases, gammaGamma}});
     }
-    profiles = await readProfiles(db, customerProfileGroupsSql({unit, binDays: fit.binDays}, "_clv_all"));
-  } finally {
-    for (const t of ["all", "cal"]) await db.run(`DROP VIEW IF EXISTS _clv_${t}_by; DROP TABLE IF EXISTS _clv_${t}`);
+    step(`${by}: each group's fit and holdout check`);
   }
+  const profiles = await readProfiles(db, customerProfileGroupsSql({unit, binDays: fit.binDays}, "_clv_all"));
   step(`${profiles.length} customer profiles read (${profiles.histories.length} distinct histories)`);
   const historical: (Historical & {by: string})[] = [];
   for (const by of [undefined, ...breakdowns]) {

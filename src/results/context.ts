@@ -17,8 +17,8 @@ export interface ResultContext {
   log(line: string): void;
   /** f(), computed once per key (keys name what they compute, with every input that changes it). */
   once<T>(key: string, f: () => Promise<T>): Promise<T>;
-  /** Removes a key of once's memo: what it computed is computed again when next asked (its table was dropped). */
-  forget(key: string): void;
+  /** Removes once's keys that start with prefix: what they computed is computed again when next asked (its table was dropped). */
+  forget(prefix: string): void;
 }
 
 /** A published table: its bytes, as its data loader writes them. */
@@ -36,7 +36,9 @@ export function resultContext(db: Database, config: RapportConfig, log: (line: s
     config,
     log,
     once,
-    forget: (key) => void memo.delete(key),
+    forget: (prefix) => {
+      for (const key of [...memo.keys()]) if (key.startsWith(prefix)) memo.delete(key);
+    },
     metric: (name, options) => once(`metric ${name} ${JSON.stringify(options, Object.keys(options).sort())}`, () => computeMetric(db, name, options, once))
   };
 }

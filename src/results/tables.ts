@@ -3,6 +3,7 @@
  * reports/data (each data loader there writes its table with publishTable(name), src/results/stored.ts). freshness.json is not here: it
  * tells the build's own clock, read when the page is built.
  */
+import {dropClvCustomers} from "../metrics/clv.js";
 import {dropCustomerActivity} from "../metrics/retention.js";
 import {dropScorecardDays} from "../metrics/scorecard.js";
 import {activityGroups} from "./activityGroups.js";
@@ -46,11 +47,12 @@ export const tableNames = Object.keys(publishedTables) as TableName[];
  * The temporary tables a refresh shares between published tables (a family: the names starting with
  * prefix), which of them read it (directly or through a part they share), and how to drop it. A lane of
  * computeResults drops a family once its last reader in the lane is stored: at ten million customers each
- * customer's periods are about 300 M rows and their order days 90 M, which DuckDB otherwise keeps (in
- * memory or spilled) while the tables after them need the room. Checked by
+ * customer's periods are about 300 M rows, their order days 90 M and their CLV summaries 2 × 10 M, which
+ * DuckDB otherwise keeps (in memory or spilled) while the tables after them need the room. Checked by
  * test/results/temporary.test.ts, which computes each table alone and looks for the families.
  */
 export const temporaryTables: readonly {prefix: string; readers: readonly TableName[]; drop: (db: {run(sql: string): Promise<unknown>}, forget: (key: string) => void) => Promise<void>}[] = [
   {prefix: "_activity_", readers: ["monthly-activity.arrow", "activity-groups.arrow", "retention.arrow", "churn.json", "clv.json", "groups.json"], drop: dropCustomerActivity},
-  {prefix: "_scorecard_", readers: ["scorecard.json"], drop: dropScorecardDays}
+  {prefix: "_scorecard_", readers: ["scorecard.json"], drop: dropScorecardDays},
+  {prefix: "_clv_", readers: ["clv.json", "groups.json"], drop: dropClvCustomers}
 ];
