@@ -252,15 +252,6 @@ export async function clvCustomers(db: {run(sql: string): Promise<unknown>}, cal
   return (table, by) => `_clv_${table}_${by}`;
 }
 
-/** Drops clvCustomers's tables and views, and forgets them in the memo (as dropCustomerActivity, retention.ts). */
-export async function dropClvCustomers(db: {run(sql: string): Promise<unknown>}, forget: (prefix: string) => void): Promise<void> {
-  for (const t of ["all", "cal"]) {
-    for (const by of breakdowns) await db.run(`DROP VIEW IF EXISTS _clv_${t}_${by}`);
-    await db.run(`DROP TABLE IF EXISTS _clv_${t}`);
-  }
-  forget("clv customers ");
-}
-
 /** The calibration end the site and `metrics clv` use: the last quarter of the data's span, in whole weeks, is the holdout. */
 export async function defaultCalibrationEnd(db: Database): Promise<{calibrationEnd: string; first: Date; last: Date}> {
   const [bounds] = await db.all<{first: Date; last: Date}>(`SELECT min(ordered_at)::DATE AS first, max(ordered_at)::DATE AS last FROM orders WHERE status = 'completed'`);

@@ -212,9 +212,9 @@ async function clvMetrics(db: Database, by: Breakdown | undefined, {unit = "week
     if (!view) await db.run(`CREATE OR REPLACE TEMP TABLE ${own} AS ${rfmCustomersSql({})}`);
     fit = await pooledClvFit(db, {unit, table, model}, memo);
     if (calibration && by) {
-      const [binDays, cal] = [fit.binDays, calibration];
-      const calibrated = await memo(`clv calibrated fit ${unit} ${model} ${calibrationEnd} ${binDays}`, () => fitClv(db, {unit, table: cal, model, calibrationEnd, binDays}));
-      const checks = new Map((await fitByGroup(db, {unit, calibrationEnd, table: cal, model, minRepeaters: minGroupRepeaters}, calibrated, {memo, by})).map((g) => [g.group, g.holdout]));
+      const binDays = fit.binDays;
+      const calibrated = await memo(`clv calibrated fit ${unit} ${model} ${calibrationEnd} ${binDays}`, () => fitClv(db, {unit, table: calibration, model, calibrationEnd, binDays}));
+      const checks = new Map((await fitByGroup(db, {unit, calibrationEnd, table: calibration, model, minRepeaters: minGroupRepeaters}, calibrated, {memo, by})).map((g) => [g.group, g.holdout]));
       groupFits = (await fitByGroup(db, {unit, table, model, minRepeaters: minGroupRepeaters}, fit, {memo, by})).map((g) => ({...g, holdout: checks.get(g.group) ?? null}));
     }
     // Predict on the histories the model was fitted on: binned by week when the fit binned them (a large

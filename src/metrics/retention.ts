@@ -27,7 +27,7 @@
  * Cells after asOf are not produced. Repeat-purchase rate per cohort (the
  * share who ever ordered on a second day) comes from repeatRateSql.
  */
-import {customersJoinSql, groupSql, periodEndSql, periods, periodSql, periodsBetweenSql, type Breakdown, type Period} from "./periods.js";
+import {customersJoinSql, groupSql, periodEndSql, periodSql, periodsBetweenSql, type Breakdown, type Period} from "./periods.js";
 
 /** How many periods the windowed retention of cohortSql spans, from period k on: about a month to half a year. */
 export const retentionWindow: Record<Period, number> = {week: 4, month: 3, quarter: 2};
@@ -103,21 +103,6 @@ export async function customerActivity(db: {run(sql: string): Promise<unknown>},
     });
   }
   return {firsts, steps};
-}
-
-/**
- * Drops the tables customerActivity made on db and forgets them in the memo (forget(prefix) removes the memo's
- * keys that start with prefix), so the memo makes them again if asked. A refresh drops them once the tables that read them are
- * computed: at ten million customers they hold about 300 M rows, which DuckDB otherwise keeps (in memory or
- * spilled) while the scorecard and the CLV fits need the room.
- */
-export async function dropCustomerActivity(db: {run(sql: string): Promise<unknown>}, forget: (key: string) => void): Promise<void> {
-  for (const period of periods) {
-    await db.run(`DROP TABLE IF EXISTS _activity_steps_${period}`);
-    forget(`activity steps ${period}`);
-  }
-  await db.run("DROP TABLE IF EXISTS _activity_firsts");
-  forget("activity firsts");
 }
 
 export function cohortSql({period, by, minCohort = 10}: CohortOptions, sources?: ActivitySources): string {

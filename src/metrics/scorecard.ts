@@ -121,12 +121,6 @@ export function scorecardDays(db: {run(sql: string): Promise<unknown>}, memo: Me
   });
 }
 
-/** Drops scorecardDays's table and forgets it in the memo (as dropCustomerActivity, src/metrics/retention.ts). */
-export async function dropScorecardDays(db: {run(sql: string): Promise<unknown>}, forget: (key: string) => void): Promise<void> {
-  await db.run("DROP TABLE IF EXISTS _scorecard_days");
-  forget("scorecard days");
-}
-
 /**
  * Counts per measure and period: k of n for the shares (people: distinct
  * customers behind n), promoters/passives/detractors for NPS. days names a
@@ -147,6 +141,7 @@ export async function dropScorecardDays(db: {run(sql: string): Promise<unknown>}
  */
 export function scorecardCountsSql(period: Period = "month", {recent = recentPeriods, days}: {recent?: number; days?: string} = {}): string {
   const p = (x: string) => periodSql(period, x);
+  const source = days ?? "days";
   return `WITH ${days ? "" : `days AS MATERIALIZED (\n${scorecardDaysSql()}\n), `}periods AS MATERIALIZED (
   SELECT ${p("ordered_at")} AS period, count(*) FILTER (WHERE status = 'completed') AS kept, count(*) AS orders, count(DISTINCT customer_id) AS people
   FROM orders GROUP BY ALL
@@ -157,7 +152,7 @@ export function scorecardCountsSql(period: Period = "month", {recent = recentPer
   SELECT min(period) AS first_start, max(period) AS last_start FROM starts
 ), spells AS (
   -- the spells that can count, each with its lapse
-  SELECT day, next, lapse FROM ${days ?? "days"}
+  SELECT day, next, lapse FROM ${source}
   WHERE NOT first_day AND day < (SELECT last_start FROM bounds) AND coalesce(next, DATE '9999-12-31') >= (SELECT first_start FROM bounds)
     AND (next IS NULL OR ${p("next")} > ${p("day")})
 ), spans AS (
@@ -175,7 +170,7 @@ UNION ALL
 -- on their next order day
 SELECT 'second_order', ${p("first_at")}, count(*) FILTER (WHERE last_at > first_at OR next_at <= first_at + INTERVAL ${secondOrderDays} DAY)::INTEGER,
   count(*)::INTEGER, count(*)::INTEGER, NULL, NULL, NULL, NULL
-FROM ${days ?? "days"} WHERE first_day GROUP BY ALL
+FROM ${source} WHERE first_day GROUP BY ALL
 UNION ALL
 SELECT 'kept_rhythm', s.period, (sum(spells) - coalesce(sum(spells) FILTER (WHERE lost = s.period), 0))::INTEGER, sum(spells)::INTEGER,
   sum(spells)::INTEGER, NULL, NULL, NULL, NULL

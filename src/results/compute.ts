@@ -18,7 +18,7 @@ import type {Database} from "../warehouse/duckdb.js";
 import {readWarehouse} from "../warehouse/read.js";
 import {complete, resultsKey, resultsStore, type ResultsStore} from "../warehouse/results.js";
 import {resultContext} from "./context.js";
-import {publishedTables, tableNames, temporaryTables, type TableName} from "./tables.js";
+import {dropTemporary, publishedTables, tableNames, temporaryTables, type TableName} from "./tables.js";
 
 /**
  * DuckDB's memory cap while computing results: 2 GB, so that the site build stays under 4 GB at a million
@@ -76,8 +76,8 @@ export async function computeResults(path: string, {log = (_: string) => {}, loa
             store.write(name, await publishedTables[name](context));
             log(`results: ${name} in ${((performance.now() - at) / 1000).toFixed(1)} s`);
             // Give the room of the temporary tables whose last reader in the lane this was to the tables after it.
-            for (const {readers, drop} of temporaryTables) {
-              if (readers.includes(name) && !lane.slice(j + 1).some((next) => readers.includes(next))) await drop(laneDb, context.forget);
+            for (const family of temporaryTables) {
+              if (family.readers.includes(name) && !lane.slice(j + 1).some((next) => family.readers.includes(next))) await dropTemporary(laneDb, family, context.forget);
             }
           }
         } finally {

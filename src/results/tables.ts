@@ -3,9 +3,7 @@
  * reports/data (each data loader there writes its table with publishTable(name), src/results/stored.ts). freshness.json is not here: it
  * tells the build's own clock, read when the page is built.
  */
-import {dropClvCustomers} from "../metrics/clv.js";
-import {dropCustomerActivity} from "../metrics/retention.js";
-import {dropScorecardDays} from "../metrics/scorecard.js";
+import type {Database} from "../warehouse/duckdb.js";
 import {activityGroups} from "./activityGroups.js";
 import {churn} from "./churn.js";
 import {clv} from "./clv.js";
@@ -44,15 +42,39 @@ export type TableName = keyof typeof publishedTables;
 export const tableNames = Object.keys(publishedTables) as TableName[];
 
 /**
- * The temporary tables a refresh shares between published tables (a family: the names starting with
- * prefix), which of them read it (directly or through a part they share), and how to drop it. A lane of
- * computeResults drops a family once its last reader in the lane is stored: at ten million customers each
- * customer's periods are about 300 M rows, their order days 90 M and their CLV summaries 2 × 10 M, which
- * DuckDB otherwise keeps (in memory or spilled) while the tables after them need the room. Checked by
- * test/results/temporary.test.ts, which computes each table alone and looks for the families.
+ * The temporary tables a refresh shares between published tables, by family: the tables and views whose
+ * names start with prefix, made under the memo keys that start with memo (customerActivity,
+ * scorecardDays, clvCustomers), and the published tables that read them (directly or through a part they
+ * share). A lane of computeResults drops a family once its last reader in the lane is stored: at ten
+ * million customers each customer's periods are about 300 M rows, their order days 90 M and their CLV
+ * summaries 2 × 10 M, which DuckDB otherwise keeps (in memory or spilled) while the tables after them need
+ * the room. Checked by test/results/temporary.test.ts, which computes each table alone and looks for the
+ * families.
  */
-export const temporaryTables: readonly {prefix: string; readers: readonly TableName[]; drop: (db: {run(sql: string): Promise<unknown>}, forget: (key: string) => void) => Promise<void>}[] = [
-  {prefix: "_activity_", readers: ["monthly-activity.arrow", "activity-groups.arrow", "retention.arrow", "churn.json", "clv.json", "groups.json"], drop: dropCustomerActivity},
-  {prefix: "_scorecard_", readers: ["scorecard.json"], drop: dropScorecardDays},
-  {prefix: "_clv_", readers: ["clv.json", "groups.json"], drop: dropClvCustomers}
+export interface TemporaryFamily {
+  prefix: string;
+  memo: string;
+  readers: readonly TableName[];
+}
+
+export const temporaryTables: readonly TemporaryFamily[] = [
+  {prefix: "_activity_", memo: "activity ", readers: ["monthly-activity.arrow", "activity-groups.arrow", "retention.arrow", "churn.json", "clv.json", "groups.json"]},
+  {prefix: "_scorecard_", memo: "scorecard days", readers: ["scorecard.json"]},
+  {prefix: "_clv_", memo: "clv customers ", readers: ["clv.json", "groups.json"]}
 ];
+
+/**
+ * Drops a family's temporary views and tables on db's connection (the views first: they read the tables),
+ * as the catalog lists them, and forgets them in the memo (forget(prefix): the memo's keys that start with
+ * it), so that a later reader makes them again.
+ */
+export async function dropTemporary(db: Pick<Database, "all" | "run">, {prefix, memo}: TemporaryFamily, forget: (prefix: string) => void): Promise<void> {
+  const objects = await db.all<{kind: string; name: string}>(
+    `SELECT 'VIEW' AS kind, view_name AS name FROM duckdb_views() WHERE temporary AND NOT internal AND starts_with(view_name, '${prefix}')
+     UNION ALL SELECT 'TABLE', table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, '${prefix}')`
+  );
+  for (const kind of ["VIEW", "TABLE"]) {
+    for (const o of objects.filter((o) => o.kind === kind)) await db.run(`DROP ${kind} IF EXISTS "${o.name}"`);
+  }
+  forget(memo);
+}

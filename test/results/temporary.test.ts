@@ -2,7 +2,7 @@ import {describe, expect, it} from "vitest";
 import {loadConfig} from "../../src/config.js";
 import {projectRoot} from "../../src/paths.js";
 import {resultContext} from "../../src/results/context.js";
-import {publishedTables, tableNames, temporaryTables} from "../../src/results/tables.js";
+import {dropTemporary, publishedTables, tableNames, temporaryTables} from "../../src/results/tables.js";
 import type {Database} from "../../src/warehouse/duckdb.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
 import {sampleWarehouse} from "../support/published.js";
@@ -29,9 +29,10 @@ describe("temporary tables shared by the published tables, dropped when no table
       for (const name of tableNames) {
         const context = resultContext(db, config, () => {});
         await publishedTables[name](context);
-        for (const {prefix, drop} of temporaryTables) {
+        for (const family of temporaryTables) {
+          const {prefix} = family;
           if ((await temporary(db, prefix)).length) readers.get(prefix)!.push(name);
-          await drop(db, context.forget);
+          await dropTemporary(db, family, context.forget);
           expect(await temporary(db, prefix, {views: true})).toEqual([]);
         }
       }
@@ -53,7 +54,7 @@ describe("temporary tables shared by the published tables, dropped when no table
       ] as const) {
         const first = await publishedTables[name](context);
         expect(await temporary(db, prefix)).toEqual(made);
-        await temporaryTables.find((f) => f.prefix === prefix)!.drop(db, context.forget);
+        await dropTemporary(db, temporaryTables.find((f) => f.prefix === prefix)!, context.forget);
         expect(await temporary(db, prefix)).toEqual([]);
         expect(Buffer.from(await publishedTables[name](context)).equals(Buffer.from(first))).toBe(true);
       }
