@@ -90,7 +90,8 @@ describe("scorecard completeness per source", () => {
 });
 
 describe("scorecardCountsSql at the edges of a history", () => {
-  // Worked by hand from the definitions (header of src/metrics/scorecard.ts); the months run January to April 2026.
+  // Worked by hand from the definitions (header of src/metrics/scorecard.ts), and by pandas in
+  // test/fixtures/stats/scorecard_edges_reference.py (the same figures); the months run January to April 2026.
   const orders: [string, string, string?][] = [
     ["a", "2026-01-05T10:00:00Z"], ["a", "2026-01-05T10:00:00Z"], ["a", "2026-02-01T09:00:00Z"], // two orders at the first moment, back in 27 days
     ["b", "2026-01-06T10:00:00Z"], ["b", "2026-01-06T10:00:00Z"], // two orders at one moment only: not back
