@@ -12,10 +12,10 @@
  * likelihood term, so fitting works on weighted groups: a million customers
  * have a few hundred thousand distinct triples at most.
  *
- * Fit (purchases.ts, fitPurchaseModel): maximum likelihood with Nelder–Mead
- * (optimize.ts) on the logs of the four parameters within [1e-5, 1e5],
- * restarted from its own solution until the likelihood stops improving; a
- * parameter that ends on a bound is named in atBound. On the CDNOW sample it reproduces the paper's r = 0.243,
+ * Fit (purchases.ts, fitPurchaseModel): maximum likelihood on the logs of the
+ * four parameters within [1e-5, 1e5] (optimize.ts: Nelder–Mead to the optimum's
+ * neighbourhood, then Newton's method; Nelder–Mead restarts when the optimum is
+ * on a bound); a parameter that ends on a bound is named in atBound. On the CDNOW sample it reproduces the paper's r = 0.243,
  * α = 4.414, a = 0.793, b = 2.426, LL = −9582.4 (test/models).
  */
 import type {FitStatus} from "./optimize.js";
@@ -43,7 +43,7 @@ export interface BgNbdParameters {
 export interface FitSummary {
   logLikelihood: number;
   customers: number;
-  /** Nelder–Mead iterations in all. */
+  /** The optimiser's iterations in all (Nelder–Mead's, then Newton's steps). */
   iterations: number;
   /** True only when the optimiser settled inside the parameter bounds (status "converged"). */
   converged: boolean;

@@ -13,7 +13,7 @@
  * On CDNOW's 946 repeat customers it gives p = 6.25, q = 3.74, γ = 15.44
  * (LL −4055.92), the published values (test/models).
  */
-import {nelderMead} from "./optimize.js";
+import {minimizeInBox} from "./optimize.js";
 import {lgamma} from "./special.js";
 
 export interface SpendGroup {
@@ -81,16 +81,8 @@ export function fitGammaGamma(groups: readonly SpendGroup[]): GammaGammaFit {
     const ll = likelihood({p: Math.exp(lp), q: Math.exp(lq), v: Math.exp(lv)});
     return Number.isFinite(ll) ? -ll / customers : 1e10;
   };
-  let x = [0, 0, 0];
-  let best = Infinity;
-  let iterations = 0;
-  for (let restart = 0; restart < 8 && iterations < 3000; ++restart) {
-    const solution = nelderMead(objective, x, {maxIterations: Math.min(1500, 3000 - iterations)});
-    iterations += solution.iterations;
-    x = solution.x;
-    if (best - solution.fx < 1e-12) break;
-    best = solution.fx;
-  }
+  // Nelder–Mead then Newton's method on the logs (optimize.ts), within e^±20.
+  const {x} = minimizeInBox(objective, [0, 0, 0], {lo: -20, hi: 20, gain: () => 1e-12, tolerance: 1e-12, xTolerance: 1e-10});
   const [p, q, v] = x.map(Math.exp);
   return {p, q, v, logLikelihood: likelihood({p, q, v}), customers, populationMean: q > 1 ? (p * v) / (q - 1) : Infinity};
 }

@@ -58,8 +58,8 @@ const specs = {
 /**
  * fitPurchaseModel(model, customers): the model's maximum-likelihood fit to
  * the (x, t_x, T) summary (rows weighted by n; identical histories are
- * collapsed first, see histogram). Nelder–Mead on the logs of the four
- * parameters within [1e-5, 1e5] (optimize.ts), from α (and β) near a tenth
+ * collapsed first, see histogram). Nelder–Mead then Newton's method on the
+ * logs of the four parameters within [1e-5, 1e5] (optimize.ts), from α (and β) near a tenth
  * (a quarter) of the customers' mean age T, the rest 1. A fit that ends on a
  * bound is reported as "at-bound" with the parameters there. Throws on no
  * customers or a likelihood that is not finite at the solution.

@@ -3,6 +3,10 @@ import {describe, expect, it} from "vitest";
 import {bgnbdLogLikelihood, probabilityAlive, type RfmGroup} from "../../src/models/bgnbd.js";
 import {mbgnbdExpectedPurchases, mbgnbdLogLikelihood, mbgnbdProbabilityAlive} from "../../src/models/mbgnbd.js";
 import {logHyp2f1Pareto, paretoNbdExpectedPurchases, paretoNbdLogLikelihood, paretoNbdProbabilityAlive} from "../../src/models/paretonbd.js";
+import {prepare as prepareBgNbd} from "../../src/models/bgnbd.js";
+import {prepareMbgNbd} from "../../src/models/mbgnbd.js";
+import {prepareParetoNbd} from "../../src/models/paretonbd.js";
+import {nelderMead, parameterBounds} from "../../src/models/optimize.js";
 import {expectedPurchasesOf, fitPurchaseModel, histogram, parsePurchaseModel, probabilityAliveOf} from "../../src/models/purchases.js";
 
 // Reference figures: test/fixtures/clv/reference.py (scipy.special.hyp2f1, scipy.optimize), run with
@@ -134,4 +138,46 @@ describe("histogram", () => {
       expect(Math.abs((ll as (p: typeof params, g: RfmGroup[]) => number)(params, grouped) / perCustomer - 1)).toBeLessThan(1e-9);
     }
   });
+});
+
+describe("the fits' optimiser", () => {
+  // The reference: Nelder–Mead alone, restarted from its own solution to its tight tolerances (1e-11 in the
+  // log-likelihood per customer, 1e-8 in the log-parameters), as the fits ran before Newton's method polished them.
+  const simplexOnly = (logLikelihood: (values: number[]) => number, start: number[]) => {
+    const [lo, hi] = [Math.log(parameterBounds.lower), Math.log(parameterBounds.upper)];
+    const objective = (v: number[]) => (v.some((p) => p < lo || p > hi) ? 1e10 : -logLikelihood(v.map(Math.exp)) / summary.length);
+    let x = start.map(Math.log);
+    let best = Infinity;
+    let iterations = 0;
+    for (let restart = 0; restart < 8; ++restart) {
+      const solution = nelderMead(objective, x, {maxIterations: 1500, tolerance: 1e-11, xTolerance: 1e-8});
+      iterations += solution.iterations;
+      x = solution.x;
+      if (best - solution.fx < 1e-10 * Math.abs(solution.fx)) break;
+      best = solution.fx;
+    }
+    return {values: x.map(Math.exp), iterations};
+  };
+  const groups = histogram(summary);
+  const cases = [
+    {model: "bgnbd", names: ["r", "alpha", "a", "b"], likelihood: prepareBgNbd(groups)},
+    {model: "mbgnbd", names: ["r", "alpha", "a", "b"], likelihood: prepareMbgNbd(groups)},
+    {model: "pareto", names: ["r", "alpha", "s", "beta"], likelihood: prepareParetoNbd(groups)}
+  ] as const;
+
+  for (const {model, names, likelihood} of cases) {
+    it(`fitPurchaseModel('${model}', CDNOW) reaches Nelder–Mead's maximum in under a third of its iterations`, () => {
+      const named = (v: readonly number[]) => Object.fromEntries(names.map((name, i) => [name, v[i]])) as never;
+      const fit = fitPurchaseModel(model, summary);
+      const mean = summary.reduce((s, c) => s + c.T, 0) / summary.length;
+      const reference = simplexOnly((v) => (likelihood as (p: never) => number)(named(v)), model === "pareto" ? [1, mean / 4, 1, mean / 4] : [1, mean / 10, 1, 1]);
+      const referenceLogLikelihood = (likelihood as (p: never) => number)(named(reference.values));
+      expect(fit.status).toBe("converged");
+      // Nelder–Mead alone: 460, 417 and 439 iterations; now 128, 126 and 125 (of which 2 or 3 Newton steps).
+      expect(fit.iterations).toBeLessThan(reference.iterations / 3);
+      // The same maximum, to the log-likelihood's rounding: within 1e-11 per customer (2.4e-8 in all).
+      expect(Math.abs(fit.logLikelihood - referenceLogLikelihood)).toBeLessThan(1e-11 * summary.length);
+      names.forEach((name, i) => within((fit as unknown as Record<string, number>)[name], reference.values[i], 1e-5));
+    });
+  }
 });

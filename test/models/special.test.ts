@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 import {hyp2f1, lgamma, logAddExp} from "../../src/models/special.js";
-import {nelderMead} from "../../src/models/optimize.js";
+import {minimizeInBox, nelderMead, newtonMinimize} from "../../src/models/optimize.js";
 
 describe("special functions", () => {
   it("lgamma(x) matches ln((x−1)!) and ln Γ(½) = ½ ln π", () => {
@@ -40,5 +40,41 @@ describe("nelderMead", () => {
     expect(result.converged).toBe(false);
     expect(result.iterations).toBe(3);
     expect(nelderMead(([x]) => (x < 0 ? NaN : (x - 2) ** 2), [5]).x[0]).toBeCloseTo(2, 5);
+  });
+});
+
+describe("newtonMinimize and minimizeInBox", () => {
+  // An ill-conditioned quadratic (eigenvalues 1e-3 and 2): its minimum (2, −1) by hand.
+  const quadratic = ([x, y]: number[]) => 0.5 * ((x - 2) ** 2 + (y + 1) ** 2) + 0.4995 * (x - 2) * (y + 1) * 2;
+
+  it("newtonMinimize(f, x0) lands on a quadratic's minimum at once, however ill-conditioned (one step, then the checks that nothing is left)", () => {
+    const result = newtonMinimize(quadratic, [1.5, -0.5])!;
+    expect(result.converged).toBe(true);
+    expect(result.iterations).toBeLessThanOrEqual(3);
+    expect(newtonMinimize(quadratic, [1.5, -0.5], {maxSteps: 1})!.x[0]).toBeCloseTo(2, 5);
+    expect(result.x[0]).toBeCloseTo(2, 6);
+    expect(result.x[1]).toBeCloseTo(-1, 6);
+  });
+
+  it("newtonMinimize(f, x0) converges on Rosenbrock's function from near (1, 1), and refuses a saddle", () => {
+    const rosenbrock = ([x, y]: number[]) => (1 - x) ** 2 + 100 * (y - x * x) ** 2;
+    const result = newtonMinimize(rosenbrock, [0.95, 0.9])!;
+    expect(result.converged).toBe(true);
+    expect(result.x[0]).toBeCloseTo(1, 7);
+    expect(result.x[1]).toBeCloseTo(1, 7);
+    expect(newtonMinimize(([x, y]) => x * x - y * y, [0.1, 0.1])).toBeUndefined();
+  });
+
+  it("minimizeInBox polishes an inside minimum with Newton, and leaves one on the box's edge to Nelder–Mead", () => {
+    const inside = minimizeInBox(quadratic, [0, 0], {lo: -10, hi: 10, gain: () => 1e-12});
+    expect(inside.converged).toBe(true);
+    expect(inside.x[0]).toBeCloseTo(2, 6);
+    expect(inside.x[1]).toBeCloseTo(-1, 6);
+    // The minimum at (12, 0) is outside [−10, 10]²: the best point is on the edge x = 10, which Newton must not pass.
+    const box = (v: number[]) => (v.some((p) => Math.abs(p) > 10) ? 1e10 : (v[0] - 12) ** 2 + v[1] ** 2);
+    const edge = minimizeInBox(box, [0, 1], {lo: -10, hi: 10, gain: () => 1e-12});
+    expect(edge.x[0]).toBeLessThanOrEqual(10);
+    expect(edge.x[0]).toBeGreaterThan(9.999);
+    expect(Math.abs(edge.x[1])).toBeLessThan(1e-3);
   });
 });
