@@ -19,7 +19,7 @@
  * α = 4.414, a = 0.793, b = 2.426, LL = −9582.4 (test/models).
  */
 import type {FitStatus} from "./optimize.js";
-import {hyp2f1, lgamma} from "./special.js";
+import {hyp2f1, hyp2f1Each, lgamma} from "./special.js";
 
 export interface RfmGroup {
   /** Repeat purchases in the calibration period. */
@@ -109,10 +109,24 @@ export function expectedPurchasesNew({r, alpha, a, b}: BgNbdParameters, t: numbe
 }
 
 /** E[Y(t) | x, t_x, T]: expected purchases in the next t, given the customer's history (FHL 2005, eq. 10). */
-export function expectedPurchases({r, alpha, a, b}: BgNbdParameters, t: number, {x, t_x, T}: RfmGroup): number {
-  if (t <= 0) return 0;
-  const numerator = ((a + b + x - 1) / (a - 1)) * (1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t)));
-  return numerator / (1 + (x > 0 ? (a / (b + x - 1)) * Math.pow((alpha + T) / (alpha + t_x), r + x) : 0));
+export function expectedPurchases(params: BgNbdParameters, t: number, customer: RfmGroup): number {
+  return expectedPurchasesEach(params, [t], customer)[0];
+}
+
+/**
+ * expectedPurchases at each horizon of ts (0 where t ≤ 0): the part that does not depend on t (the
+ * customer's chance of being alive) once, the ₂F₁ of every t together (hyp2f1Each).
+ */
+export function expectedPurchasesEach({r, alpha, a, b}: BgNbdParameters, ts: readonly number[], {x, t_x, T}: RfmGroup): number[] {
+  const alive = 1 + (x > 0 ? (a / (b + x - 1)) * Math.pow((alpha + T) / (alpha + t_x), r + x) : 0);
+  const ahead = ts.filter((t) => t > 0);
+  const series = hyp2f1Each(r + x, b + x, a + b + x - 1, ahead.map((t) => t / (alpha + T + t)));
+  let k = 0;
+  return ts.map((t) => {
+    if (t <= 0) return 0;
+    const numerator = ((a + b + x - 1) / (a - 1)) * (1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * series[k++]);
+    return numerator / alive;
+  });
 }
 
 /** P(alive | x, t_x, T): the probability the customer has not dropped out by T. */

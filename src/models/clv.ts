@@ -11,8 +11,8 @@
  * lifetimes' own CDNOW example runs weekly data with the daily month length,
  * so its numbers are not a reference.
  */
-import {expectedPurchases, type BgNbdParameters, type RfmGroup} from "./bgnbd.js";
-import {expectedPurchasesOf, type PurchaseFit} from "./purchases.js";
+import {expectedPurchasesEach, type BgNbdParameters, type RfmGroup} from "./bgnbd.js";
+import {expectedPurchasesEachOf, type PurchaseFit} from "./purchases.js";
 import {expectedSpend, type GammaGammaParameters} from "./gammagamma.js";
 
 export type TimeUnit = "day" | "week";
@@ -34,8 +34,11 @@ export interface ClvOptions {
 /** BG/NBD parameters, or any fitted purchase model (purchases.ts). */
 type Purchases = BgNbdParameters | PurchaseFit;
 
-const expected = (purchases: Purchases, t: number, customer: RfmGroup) =>
-  "model" in purchases ? expectedPurchasesOf(purchases, t, customer) : expectedPurchases(purchases, t, customer);
+/** E[Y(i·m)] for i = 1 … months: the cumulative expected purchases at each month's end (the models' …Each functions: bit for bit each horizon's). */
+const monthly = (purchases: Purchases, customer: RfmGroup, m: number, months: number) => {
+  const ts = Array.from({length: months}, (_, i) => (i + 1) * m);
+  return "model" in purchases ? expectedPurchasesEachOf(purchases, ts, customer) : expectedPurchasesEach(purchases, ts, customer);
+};
 
 export function customerLifetimeValue(
   purchases: Purchases,
@@ -45,10 +48,11 @@ export function customerLifetimeValue(
 ): number {
   const m = monthInUnits(unit);
   const value = expectedSpend(spend, customer.x, customer.zbar);
+  const curve = monthly(purchases, customer, m, months);
   let clv = 0;
   let previous = 0;
   for (let i = 1; i <= months; ++i) {
-    const cumulative = expected(purchases, i * m, customer);
+    const cumulative = curve[i - 1];
     clv += ((cumulative - previous) * value) / Math.pow(1 + discount, i);
     previous = cumulative;
   }
@@ -64,11 +68,11 @@ export function customerLifetimeValue(
  * up to rounding.
  */
 export function discountedPurchases(purchases: Purchases, customer: RfmGroup, {unit, months = 12, discount = 0.01}: ClvOptions): number {
-  const m = monthInUnits(unit);
+  const curve = monthly(purchases, customer, monthInUnits(unit), months);
   let total = 0;
   let previous = 0;
   for (let i = 1; i <= months; ++i) {
-    const cumulative = expected(purchases, i * m, customer);
+    const cumulative = curve[i - 1];
     total += (cumulative - previous) / Math.pow(1 + discount, i);
     previous = cumulative;
   }

@@ -15,7 +15,7 @@
  *       · [(α + T)^−(r+x) + a/(b + x) · (α + t_x)^−(r+x)]
  */
 import type {BgNbdParameters, FitSummary, RfmGroup} from "./bgnbd.js";
-import {hyp2f1, lgamma} from "./special.js";
+import {hyp2f1Each, lgamma} from "./special.js";
 
 export type MbgNbdParameters = BgNbdParameters;
 
@@ -66,8 +66,19 @@ export function mbgnbdProbabilityAlive({r, alpha, a, b}: MbgNbdParameters, {x, t
 }
 
 /** E[Y(t) | x, t_x, T]: expected purchases in the next t (Batislam et al. 2007, eq. 7). */
-export function mbgnbdExpectedPurchases({r, alpha, a, b}: MbgNbdParameters, t: number, {x, t_x, T}: RfmGroup): number {
-  if (t <= 0) return 0;
-  const numerator = ((a + b + x) / (a - 1)) * (1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * hyp2f1(r + x, b + x + 1, a + b + x, t / (alpha + T + t)));
-  return numerator / (1 + (a / (b + x)) * Math.pow((alpha + T) / (alpha + t_x), r + x));
+export function mbgnbdExpectedPurchases(params: MbgNbdParameters, t: number, customer: RfmGroup): number {
+  return mbgnbdExpectedPurchasesEach(params, [t], customer)[0];
+}
+
+/** mbgnbdExpectedPurchases at each horizon of ts (0 where t ≤ 0): the t-free part once, every t's ₂F₁ together (hyp2f1Each). */
+export function mbgnbdExpectedPurchasesEach({r, alpha, a, b}: MbgNbdParameters, ts: readonly number[], {x, t_x, T}: RfmGroup): number[] {
+  const alive = 1 + (a / (b + x)) * Math.pow((alpha + T) / (alpha + t_x), r + x);
+  const ahead = ts.filter((t) => t > 0);
+  const series = hyp2f1Each(r + x, b + x + 1, a + b + x, ahead.map((t) => t / (alpha + T + t)));
+  let k = 0;
+  return ts.map((t) => {
+    if (t <= 0) return 0;
+    const numerator = ((a + b + x) / (a - 1)) * (1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * series[k++]);
+    return numerator / alive;
+  });
 }

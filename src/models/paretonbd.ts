@@ -136,10 +136,18 @@ export function paretoNbdProbabilityAlive(params: ParetoNbdParameters, {x, t_x, 
  * (Schmittlein et al. 1987, eq. 22; the limit (r+x)(β+T)/(α+T) · ln((β+T+t)/(β+T)) when s = 1).
  */
 export function paretoNbdExpectedPurchases(params: ParetoNbdParameters, t: number, customer: RfmGroup): number {
-  if (t <= 0) return 0;
+  return paretoNbdExpectedPurchasesEach(params, [t], customer)[0];
+}
+
+/** paretoNbdExpectedPurchases at each horizon of ts (0 where t ≤ 0), with P(alive), which does not depend on t, computed once. */
+export function paretoNbdExpectedPurchasesEach(params: ParetoNbdParameters, ts: readonly number[], customer: RfmGroup): number[] {
   const {r, alpha, s, beta} = params;
   const {x, T} = customer;
+  const alive = ts.some((t) => t > 0) ? paretoNbdProbabilityAlive(params, customer) : 0;
   const rate = (r + x) / (alpha + T);
-  const horizon = Math.abs(s - 1) < 1e-9 ? (beta + T) * Math.log1p(t / (beta + T)) : ((beta + T) / (s - 1)) * -Math.expm1((s - 1) * -Math.log1p(t / (beta + T)));
-  return paretoNbdProbabilityAlive(params, customer) * rate * horizon;
+  return ts.map((t) => {
+    if (t <= 0) return 0;
+    const horizon = Math.abs(s - 1) < 1e-9 ? (beta + T) * Math.log1p(t / (beta + T)) : ((beta + T) / (s - 1)) * -Math.expm1((s - 1) * -Math.log1p(t / (beta + T)));
+    return alive * rate * horizon;
+  });
 }

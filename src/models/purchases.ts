@@ -7,10 +7,10 @@
  * describes a customer base best is an empirical question; src/metrics/clv.ts
  * answers it on a holdout period.
  */
-import {expectedPurchases, prepare as prepareBgNbd, probabilityAlive, type BgNbdFit, type RfmGroup} from "./bgnbd.js";
-import {mbgnbdExpectedPurchases, mbgnbdProbabilityAlive, prepareMbgNbd, type MbgNbdFit} from "./mbgnbd.js";
+import {expectedPurchasesEach, prepare as prepareBgNbd, probabilityAlive, type BgNbdFit, type RfmGroup} from "./bgnbd.js";
+import {mbgnbdExpectedPurchasesEach, mbgnbdProbabilityAlive, prepareMbgNbd, type MbgNbdFit} from "./mbgnbd.js";
 import {maximizeLogLikelihood} from "./optimize.js";
-import {paretoNbdExpectedPurchases, paretoNbdProbabilityAlive, prepareParetoNbd, type ParetoNbdFit} from "./paretonbd.js";
+import {paretoNbdExpectedPurchasesEach, paretoNbdProbabilityAlive, prepareParetoNbd, type ParetoNbdFit} from "./paretonbd.js";
 
 export const purchaseModels = ["bgnbd", "mbgnbd", "pareto"] as const;
 export type PurchaseModelName = (typeof purchaseModels)[number];
@@ -91,13 +91,18 @@ export function fitPurchaseModel<M extends PurchaseModelName>(model: M, customer
 
 /** E[Y(t) | x, t_x, T] under the fitted model. */
 export function expectedPurchasesOf(fit: PurchaseFit, t: number, customer: RfmGroup): number {
+  return expectedPurchasesEachOf(fit, [t], customer)[0];
+}
+
+/** E[Y(t) | x, t_x, T] under the fitted model at each horizon of ts, equal to expectedPurchasesOf at each (what does not depend on t, once). */
+export function expectedPurchasesEachOf(fit: PurchaseFit, ts: readonly number[], customer: RfmGroup): number[] {
   switch (fit.model) {
     case "bgnbd":
-      return expectedPurchases(fit, t, customer);
+      return expectedPurchasesEach(fit, ts, customer);
     case "mbgnbd":
-      return mbgnbdExpectedPurchases(fit, t, customer);
+      return mbgnbdExpectedPurchasesEach(fit, ts, customer);
     case "pareto":
-      return paretoNbdExpectedPurchases(fit, t, customer);
+      return paretoNbdExpectedPurchasesEach(fit, ts, customer);
   }
 }
 

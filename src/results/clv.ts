@@ -181,6 +181,13 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
     }
     return t;
   };
+  // Outside the loop: a closure made per profile and group cost more than the sums (and tsx names each one).
+  const add = (s: Sums, n: number, value: number, alive: number, oneTime: boolean) => {
+    s.customers += n;
+    s.clv += n * value;
+    s.alive += n * alive;
+    if (oneTime) s.oneTime += n;
+  };
   const isoDates = new Map<number, string>();
   for (let i = 0; i < profiles.length; i++) {
     const cohortKey = profiles.cohort[i];
@@ -194,14 +201,9 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
       const {by, group, fits} = m;
       const value = clvOf(i, fits);
       const alive = aliveOf(i, fits);
-      const sum = (s: Sums) => {
-        s.customers += n;
-        s.clv += n * value;
-        s.alive += n * alive;
-        if (profiles.x[i] === 0) s.oneTime += n;
-      };
-      sum(m.totals);
-      sum(find(m.cells, cells, cohortKey, () => ({by, group, cohort, customers: 0, clv: 0, alive: 0, oneTime: 0})));
+      const oneTime = profiles.x[i] === 0;
+      add(m.totals, n, value, alive, oneTime);
+      add(find(m.cells, cells, cohortKey, () => ({by, group, cohort, customers: 0, clv: 0, alive: 0, oneTime: 0})), n, value, alive, oneTime);
       const bin = binOf(value);
       find(m.histogram, histogram, bin, () => ({by, group, bin, customers: 0})).customers += n;
       const c = find(m.alive, aliveCells, x * recencyEdges.length + recency, () => ({by, group, x, recency, customers: 0, alive: 0}));
