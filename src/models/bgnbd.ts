@@ -118,14 +118,14 @@ export function expectedPurchases(params: BgNbdParameters, t: number, customer: 
  * customer's chance of being alive) once, the ₂F₁ of every t together (hyp2f1Each).
  */
 export function expectedPurchasesEach({r, alpha, a, b}: BgNbdParameters, ts: readonly number[], {x, t_x, T}: RfmGroup): number[] {
-  const alive = 1 + (x > 0 ? (a / (b + x - 1)) * Math.pow((alpha + T) / (alpha + t_x), r + x) : 0);
-  const ahead = ts.filter((t) => t > 0);
+  const denominator = 1 + (x > 0 ? (a / (b + x - 1)) * Math.pow((alpha + T) / (alpha + t_x), r + x) : 0);
+  const ahead = ts.filter((t) => !(t <= 0)); // the horizons the map below computes (NaN included, as before)
   const series = hyp2f1Each(r + x, b + x, a + b + x - 1, ahead.map((t) => t / (alpha + T + t)));
   let k = 0;
   return ts.map((t) => {
     if (t <= 0) return 0;
     const numerator = ((a + b + x - 1) / (a - 1)) * (1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * series[k++]);
-    return numerator / alive;
+    return numerator / denominator;
   });
 }
 

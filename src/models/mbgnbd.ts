@@ -72,13 +72,13 @@ export function mbgnbdExpectedPurchases(params: MbgNbdParameters, t: number, cus
 
 /** mbgnbdExpectedPurchases at each horizon of ts (0 where t ≤ 0): the t-free part once, every t's ₂F₁ together (hyp2f1Each). */
 export function mbgnbdExpectedPurchasesEach({r, alpha, a, b}: MbgNbdParameters, ts: readonly number[], {x, t_x, T}: RfmGroup): number[] {
-  const alive = 1 + (a / (b + x)) * Math.pow((alpha + T) / (alpha + t_x), r + x);
-  const ahead = ts.filter((t) => t > 0);
+  const denominator = 1 + (a / (b + x)) * Math.pow((alpha + T) / (alpha + t_x), r + x);
+  const ahead = ts.filter((t) => !(t <= 0)); // the horizons the map below computes (NaN included, as before)
   const series = hyp2f1Each(r + x, b + x + 1, a + b + x, ahead.map((t) => t / (alpha + T + t)));
   let k = 0;
   return ts.map((t) => {
     if (t <= 0) return 0;
     const numerator = ((a + b + x) / (a - 1)) * (1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * series[k++]);
-    return numerator / alive;
+    return numerator / denominator;
   });
 }

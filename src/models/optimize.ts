@@ -73,27 +73,32 @@ export function nelderMead(f: (x: number[]) => number, x0: readonly number[], {m
 }
 
 /**
- * Newton's method for a smooth minimum near x0: the gradient and the Hessian by central differences of
- * step h (2n + 4·n(n−1)/2 + 1 values of f a step: 33 for four parameters), the Newton step solved by
- * Cholesky, and halved until f decreases. Stops when a step moves every coordinate by less than xTolerance,
- * or when no step decreases f (f's rounding is reached). Returns undefined when the Hessian is not
- * positive definite at some step (x0 is not near a minimum, or the minimum is flat there): the caller
- * falls back to Nelder–Mead.
+ * Newton's method for a smooth minimum near x0: the gradient by five-point central differences and the
+ * Hessian by three-point ones, of step h (4n + 2n(n−1) + 1 values of f a step: 41 for four parameters),
+ * the Newton step solved by Cholesky, and halved until f decreases. Stops when the full Newton step moves
+ * every coordinate by less than xTolerance, or when no step decreases f and the decrease the quadratic
+ * model predicts (−g·d/2) is within f's rounding (1e-14 |f|). Returns undefined, for the caller to fall
+ * back on Nelder–Mead, when the Hessian is not positive definite (x0 is not near a minimum), when a
+ * difference reads a value of f that is not finite or a penalty (1e10 and above: outside the box or where
+ * the likelihood is not finite), or when no step decreases f though the model predicts it should.
  *
  * Why: Nelder–Mead converges linearly, and the CLV fits spent most of their evaluations shrinking the
  * simplex from 1e-4 to 1e-8 around the optimum (421 iterations and 824 likelihoods for MBG/NBD at a million
  * customers, of which a restart 165); near the optimum the log-likelihood is close to quadratic and Newton
  * gets there in two or three steps (test/models/special.test.ts; the CLV models' published estimates still
- * reproduce, test/models/clv-models.test.ts). With h = 1e-4 on f of order 1 the differences' rounding
- * (1e-15 / 1e-8 ≈ 1e-7 relative in the Hessian) and truncation (h² ≈ 1e-8 in the gradient) leave the
- * solution within about 1e-8 of the minimum, as tight as the simplex's tolerance was.
+ * reproduce, test/models/clv-models.test.ts). With h = 1e-3 on f of order 1, the gradient's truncation
+ * (h⁴ ≈ 1e-12) and rounding (1e-15 / 1e-3 ≈ 1e-12) leave the solution within about 1e-8 of the minimum
+ * along its flattest direction, as tight as the simplex's tolerance was; the Hessian's error (about 1e-6,
+ * relative) only slows the convergence.
  */
 export function newtonMinimize(f: (x: number[]) => number, x0: readonly number[], {h = 1e-3, maxSteps = 20, xTolerance = 1e-9}: {h?: number; maxSteps?: number; xTolerance?: number} = {}): (Minimum & {evaluations: number}) | undefined {
   const n = x0.length;
   let evaluations = 0;
+  let wall = false;
   const value = (x: number[]) => {
     evaluations++;
     const y = f(x);
+    if (!(y < 1e10)) wall = true;
     return Number.isNaN(y) ? Infinity : y;
   };
   const shifted = (x: readonly number[], moves: [number, number][]) => {
@@ -120,8 +125,11 @@ export function newtonMinimize(f: (x: number[]) => number, x0: readonly number[]
         hessian[i][j] = hessian[j][i] = (pp - pm - mp + mm) / (4 * h * h);
       }
     }
+    // Differences across a penalty's wall say nothing of the minimum.
+    if (wall) return undefined;
     const direction = choleskySolve(hessian, gradient.map((g) => -g));
     if (!direction || direction.some((d) => !Number.isFinite(d))) return undefined;
+    if (Math.max(...direction.map(Math.abs)) < xTolerance) return {x, fx, iterations: step + 1, converged: true, evaluations};
     // Halve the step until f decreases; none does once f's rounding is reached: x is the minimum.
     let t = 1;
     let next: number[] | undefined;
@@ -135,11 +143,14 @@ export function newtonMinimize(f: (x: number[]) => number, x0: readonly number[]
         break;
       }
     }
-    if (!next) return {x, fx, iterations: step, converged: true, evaluations};
-    const moved = Math.max(...next.map((v, i) => Math.abs(v - x[i])));
+    if (!next) {
+      const predicted = -gradient.reduce((sum, g, i) => sum + g * direction[i], 0) / 2;
+      return predicted <= 1e-14 * Math.abs(fx) ? {x, fx, iterations: step + 1, converged: true, evaluations} : undefined;
+    }
     x = next;
     fx = fNext;
-    if (moved < xTolerance) return {x, fx, iterations: step + 1, converged: true, evaluations};
+    // A full step this short: done (a damped one says nothing of the distance left).
+    if (t === 1 && Math.max(...direction.map(Math.abs)) < xTolerance) return {x, fx, iterations: step + 1, converged: true, evaluations};
   }
   return {x, fx, iterations: maxSteps, converged: false, evaluations};
 }
@@ -186,11 +197,14 @@ export function minimizeInBox(objective: (x: number[]) => number, x0: readonly n
   let iterations = near.iterations;
   if (near.converged && x.every((v) => v > lo + 0.05 && v < hi - 0.05)) {
     const polished = newtonMinimize(objective, x);
-    if (polished?.converged && polished.fx <= near.fx && polished.x.every((v) => v > lo && v < hi)) {
+    // Accepted well inside the box only: a minimum Newton took to the last 0.05 before a bound may lie on it.
+    if (polished?.converged && polished.x.every((v) => v > lo + 0.05 && v < hi - 0.05)) {
       return {x: polished.x, fx: polished.fx, iterations: iterations + polished.iterations, converged: true};
     }
+    iterations += polished?.iterations ?? 0;
   }
-  let best = near.fx;
+  // As before Newton: the first tight run never ends the restarts.
+  let best = Infinity;
   let converged = false;
   let fx = near.fx;
   for (let restart = 0; restart < 8 && iterations < 3000; ++restart) {

@@ -81,11 +81,30 @@ describe("newtonMinimize and minimizeInBox", () => {
     expect(inside.converged).toBe(true);
     expect(inside.x[0]).toBeCloseTo(2, 6);
     expect(inside.x[1]).toBeCloseTo(-1, 6);
-    // The minimum at (12, 0) is outside [−10, 10]²: the best point is on the edge x = 10, which Newton must not pass.
+    // The minimum at (12, 0) is outside [−10, 10]²: the best point is on the edge x = 10.
     const box = (v: number[]) => (v.some((p) => Math.abs(p) > 10) ? 1e10 : (v[0] - 12) ** 2 + v[1] ** 2);
     const edge = minimizeInBox(box, [0, 1], {lo: -10, hi: 10, gain: () => 1e-12});
     expect(edge.x[0]).toBeLessThanOrEqual(10);
     expect(edge.x[0]).toBeGreaterThan(9.999);
     expect(Math.abs(edge.x[1])).toBeLessThan(1e-3);
+  });
+
+  it("newtonMinimize refuses differences across a penalty's wall; minimizeInBox then settles it with Nelder–Mead", () => {
+    // Inside the box, the likelihood is not finite for x < 0.0005 (a penalty, as the fits' objectives give): the
+    // minimum is on that wall, (0.0005, 0), where no gradient exists.
+    const walled = ([x, y]: number[]) => (x < 0.0005 ? 1e10 : x * x + y * y);
+    expect(newtonMinimize(walled, [0.001, 0.001])).toBeUndefined();
+    const settled = minimizeInBox(walled, [3, 2], {lo: -10, hi: 10, gain: () => 1e-12});
+    expect(settled.x[0]).toBeGreaterThanOrEqual(0.0005);
+    expect(settled.x[0]).toBeLessThan(0.0006);
+    expect(Math.abs(settled.x[1])).toBeLessThan(1e-4);
+  });
+
+  it("newtonMinimize does not call a stalled line search converged when the model says f should still fall", () => {
+    // A spike at the start (f's value there below every neighbour's): the differences see a slope, no step decreases f.
+    const spiked = ([x]: number[]) => (x === 0.5 ? -1 : x * x);
+    expect(newtonMinimize(spiked, [0.5])).toBeUndefined();
+    // Where f is flat to its rounding, a stalled search is the minimum.
+    expect(newtonMinimize(([x]) => (x - 1) ** 2, [1])).toMatchObject({converged: true, x: [1]});
   });
 });
