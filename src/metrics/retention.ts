@@ -108,6 +108,11 @@ export async function customerActivity(db: {run(sql: string): Promise<unknown>},
 export function cohortSql({period, by, minCohort = 10}: CohortOptions, sources?: ActivitySources): string {
   const p = (x: string) => periodSql(period, x);
   const window = retentionWindow[period];
+  // The steps carry their cohort: only a breakdown needs each customer's group from the members, a join of a row
+  // per customer and active period (for weeks, about one per order) that all customers together do without.
+  const joinMembers = by ? " JOIN members m USING (customer_id)" : "";
+  const cohortOf = (alias: string) => (by ? `${alias}.cohort` : "s.cohort");
+  const groupOf = (alias: string) => (by ? `${alias}."group"` : `'all' AS "group"`);
   return `WITH bounds AS (
   SELECT greatest(max(ordered_at), (SELECT max(returned_at) FROM returns))::DATE AS as_of FROM orders
 ), members AS (
@@ -119,24 +124,24 @@ export function cohortSql({period, by, minCohort = 10}: CohortOptions, sources?:
   FROM returns r JOIN members m USING (customer_id) GROUP BY ALL
 ), steps AS (
   -- Each active period of a customer with the next and the previous one they were active in (stepsSql).
-  SELECT customer_id, k, revenue, next_k, prev_k FROM ${stepsOf(period, sources)}
+  SELECT customer_id, cohort, k, revenue, next_k, prev_k FROM ${stepsOf(period, sources)}
 ), window_steps AS (
   -- A customer active in period j counts in the windowed figure of every k from j − ${window} + 1 to j; the ranges
   -- of their active periods overlap, so each starts after the previous active period: +1 there, −1 after j.
-  SELECT m.cohort, m."group", k, sum(delta) AS delta FROM (
-    SELECT customer_id, greatest(coalesce(prev_k + 1, 0), k - ${window} + 1, 0) AS k, 1 AS delta FROM steps
+  SELECT ${cohortOf("m")}, ${groupOf("m")}, k, sum(delta) AS delta FROM (
+    SELECT customer_id, cohort, greatest(coalesce(prev_k + 1, 0), k - ${window} + 1, 0) AS k, 1 AS delta FROM steps
     UNION ALL
-    SELECT customer_id, k + 1 AS k, -1 AS delta FROM steps
-  ) JOIN members m USING (customer_id) GROUP BY ALL
+    SELECT customer_id, cohort, k + 1 AS k, -1 AS delta FROM steps
+  ) s${joinMembers} GROUP BY ALL
 ), sizes AS (
   SELECT cohort, "group", count(*) AS customers FROM members GROUP BY ALL
 ), grid AS (
   SELECT s.cohort, s."group", s.customers, unnest(range(0, ${periodsBetweenSql(period, "s.cohort", p("b.as_of"))} + 1)) AS k, b.as_of
   FROM sizes s CROSS JOIN bounds b
 ), cells AS (
-  SELECT m.cohort, m."group", s.k, count(*) AS retained, sum(s.revenue) AS revenue,
+  SELECT ${cohortOf("m")}, ${groupOf("m")}, s.k, count(*) AS retained, sum(s.revenue) AS revenue,
     count(*) FILTER (WHERE s.next_k IS DISTINCT FROM s.k + 1) AS lost_next
-  FROM steps s JOIN members m USING (customer_id) GROUP BY ALL
+  FROM steps s${joinMembers} GROUP BY ALL
 ), filled AS (
   SELECT g.*, coalesce(c.retained, 0) AS retained, coalesce(c.revenue, 0) - coalesce(rf.returned, 0) AS revenue,
     sum(coalesce(ws.delta, 0)) OVER (PARTITION BY g.cohort, g."group" ORDER BY g.k) AS windowed,

@@ -7,7 +7,7 @@ import {projectRoot} from "../../src/paths.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
 import {launchChromium} from "../support/browser.js";
 import {downloadCsv} from "../support/download.js";
-import {completions, number, setSource, settled, source, sqlCells, tableText, typeAndRun} from "../support/notebook.js";
+import {acceptCompletion, completions, number, setSource, settled, source, sqlCells, tableText, typeAndRun} from "../support/notebook.js";
 import {publishedTables} from "../../reports/components/notebook-docs.js";
 import {isLocal, visit} from "../support/visit.js";
 
@@ -178,7 +178,7 @@ describe("the Explore page", () => {
       await editor.click();
       await page.keyboard.type("SEL");
       expect(await completions(page)).toContain("SELECT");
-      await page.keyboard.press("Enter"); // takes the completion
+      await acceptCompletion(page);
       await page.keyboard.type(" activity.");
       const columns = await completions(page);
       expect(columns).toEqual(expect.arrayContaining(["month", "breakdown", "group_name", "net_revenue", "active_customers"]));

@@ -52,4 +52,14 @@ export async function completions(page: Page): Promise<string[]> {
   return page.locator(".cm-tooltip-autocomplete li .cm-completionLabel").allTextContents();
 }
 
+/**
+ * Takes the selected completion with Enter, as a reader would: CodeMirror ignores Enter for its interactionDelay
+ * (75 ms) after the list opens, so a key pressed the moment the list shows can type a newline instead (it did
+ * once, on a loaded machine: "SEL\n" where "SELECT" was expected).
+ */
+export async function acceptCompletion(page: Page): Promise<void> {
+  await page.waitForTimeout(250);
+  await page.keyboard.press("Enter");
+}
+
 export const number = (text: string) => Number(text.replace(/,/g, ""));
