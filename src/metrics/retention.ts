@@ -111,8 +111,7 @@ export function cohortSql({period, by, minCohort = 10}: CohortOptions, sources?:
   // The steps carry their cohort: only a breakdown needs each customer's group from the members, a join of a row
   // per customer and active period (for weeks, about one per order) that all customers together do without.
   const joinMembers = by ? " JOIN members m USING (customer_id)" : "";
-  const cohortOf = (alias: string) => (by ? `${alias}.cohort` : "s.cohort");
-  const groupOf = (alias: string) => (by ? `${alias}."group"` : `'all' AS "group"`);
+  const cohortGroup = by ? `m.cohort, m."group"` : `s.cohort, 'all' AS "group"`;
   return `WITH bounds AS (
   SELECT greatest(max(ordered_at), (SELECT max(returned_at) FROM returns))::DATE AS as_of FROM orders
 ), members AS (
@@ -128,7 +127,7 @@ export function cohortSql({period, by, minCohort = 10}: CohortOptions, sources?:
 ), window_steps AS (
   -- A customer active in period j counts in the windowed figure of every k from j − ${window} + 1 to j; the ranges
   -- of their active periods overlap, so each starts after the previous active period: +1 there, −1 after j.
-  SELECT ${cohortOf("m")}, ${groupOf("m")}, k, sum(delta) AS delta FROM (
+  SELECT ${cohortGroup}, k, sum(delta) AS delta FROM (
     SELECT customer_id, cohort, greatest(coalesce(prev_k + 1, 0), k - ${window} + 1, 0) AS k, 1 AS delta FROM steps
     UNION ALL
     SELECT customer_id, cohort, k + 1 AS k, -1 AS delta FROM steps
@@ -139,7 +138,7 @@ export function cohortSql({period, by, minCohort = 10}: CohortOptions, sources?:
   SELECT s.cohort, s."group", s.customers, unnest(range(0, ${periodsBetweenSql(period, "s.cohort", p("b.as_of"))} + 1)) AS k, b.as_of
   FROM sizes s CROSS JOIN bounds b
 ), cells AS (
-  SELECT ${cohortOf("m")}, ${groupOf("m")}, s.k, count(*) AS retained, sum(s.revenue) AS revenue,
+  SELECT ${cohortGroup}, s.k, count(*) AS retained, sum(s.revenue) AS revenue,
     count(*) FILTER (WHERE s.next_k IS DISTINCT FROM s.k + 1) AS lost_next
   FROM steps s${joinMembers} GROUP BY ALL
 ), filled AS (

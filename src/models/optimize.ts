@@ -129,6 +129,7 @@ export function newtonMinimize(f: (x: number[]) => number, x0: readonly number[]
     if (wall) return undefined;
     const direction = choleskySolve(hessian, gradient.map((g) => -g));
     if (!direction || direction.some((d) => !Number.isFinite(d))) return undefined;
+    // A Newton step shorter than xTolerance: x is the minimum (a damped step, below, says nothing of the distance left).
     if (Math.max(...direction.map(Math.abs)) < xTolerance) return {x, fx, iterations: step + 1, converged: true, evaluations};
     // Halve the step until f decreases; none does once f's rounding is reached: x is the minimum.
     let t = 1;
@@ -149,8 +150,6 @@ export function newtonMinimize(f: (x: number[]) => number, x0: readonly number[]
     }
     x = next;
     fx = fNext;
-    // A full step this short: done (a damped one says nothing of the distance left).
-    if (t === 1 && Math.max(...direction.map(Math.abs)) < xTolerance) return {x, fx, iterations: step + 1, converged: true, evaluations};
   }
   return {x, fx, iterations: maxSteps, converged: false, evaluations};
 }

@@ -4,7 +4,7 @@
  *   relative error below 1e-14 (Numerical Recipes 3rd ed., §6.1);
  * - hyp2f1(a, b, c, z): the Gauss hypergeometric series ₂F₁ for |z| < 1,
  *   summed until terms stop changing the total; hyp2f1Each(a, b, c, zs) the
- *   same for several z at once, equal bit for bit;
+ *   same for several z at once, each z's sum as if alone;
  * - logAddExp(x, y): ln(eˣ + eʸ) without overflow;
  * - logChoose(n, k): ln C(n, k) for whole n ≥ k ≥ 0, exact to rounding (a table of ln n!, grown as needed).
  */
@@ -24,21 +24,13 @@ export function lgamma(x: number): number {
 }
 
 export function hyp2f1(a: number, b: number, c: number, z: number): number {
-  if (!(Math.abs(z) < 1)) throw new Error(`hyp2f1: |z| must be below 1, got ${z}`);
-  let term = 1;
-  let sum = 1;
-  for (let n = 0; n < 100_000; ++n) {
-    term *= ((a + n) * (b + n) * z) / ((c + n) * (n + 1));
-    const next = sum + term;
-    if (next === sum || Math.abs(term) < 1e-15 * Math.abs(next)) return next;
-    sum = next;
-  }
-  return sum;
+  return hyp2f1Each(a, b, c, [z])[0];
 }
 
 /**
- * hyp2f1(a, b, c, z) for each z of zs, bit for bit: the series' coefficients (a + n)(b + n) and (c + n)(n + 1)
- * are computed once per term for every z (each z's terms and stopping test are hyp2f1's). A CLV values each
+ * ₂F₁(a, b, c, z) for each z of zs: the series' coefficients (a + n)(b + n) and (c + n)(n + 1) are computed
+ * once per term for every z; each z has its own terms and stops on its own, so its sum is the one it has alone
+ * (hyp2f1 is this for one z). A CLV values each
  * customer at twelve horizons, whose ₂F₁ share a, b and c.
  */
 export function hyp2f1Each(a: number, b: number, c: number, zs: readonly number[]): number[] {
