@@ -76,8 +76,10 @@ export function nelderMead(f: (x: number[]) => number, x0: readonly number[], {m
  * Newton's method for a smooth minimum near x0: the gradient by five-point central differences and the
  * Hessian by three-point ones, of step h (4n + 2n(n−1) + 1 values of f a step: 41 for four parameters),
  * the Newton step solved by Cholesky, and halved until f decreases. Stops when the full Newton step moves
- * every coordinate by less than xTolerance, or when no step decreases f and the decrease the quadratic
- * model predicts (−g·d/2) is within f's rounding (1e-14 |f|). Returns undefined, for the caller to fall
+ * every coordinate by less than xTolerance; or when the decrease the quadratic model predicts for the full
+ * step (−g·d/2, the Newton decrement) is within f's rounding (1e-14 |f|), after taking that step (no line
+ * search can tell its gain from rounding, and near a minimum the full step is the best one there is);
+ * or when no step decreases f and the predicted decrease is that small. Returns undefined, for the caller to fall
  * back on Nelder–Mead, when the Hessian is not positive definite (x0 is not near a minimum), when a
  * difference reads a value of f that is not finite or a penalty (1e10 and above: outside the box or where
  * the likelihood is not finite), or when no step decreases f though the model predicts it should.
@@ -89,7 +91,10 @@ export function nelderMead(f: (x: number[]) => number, x0: readonly number[], {m
  * reproduce, test/models/clv-models.test.ts). With h = 1e-3 on f of order 1, the gradient's truncation
  * (h⁴ ≈ 1e-12) and rounding (1e-15 / 1e-3 ≈ 1e-12) leave the solution within about 1e-8 of the minimum
  * along its flattest direction, as tight as the simplex's tolerance was; the Hessian's error (about 1e-6,
- * relative) only slows the convergence.
+ * relative) only slows the convergence. Without the decrement's stop, a fit of a million customers' histories
+ * (a sum of 200,000 terms, f's rounding about 1e-13 |f|) went on taking steps that f accepted by its rounding
+ * alone: 7 steps and 348 values of f for BG/NBD where 2 steps and 83 values reach the same minimum (the
+ * parameters agree to 1e-8, the log-likelihoods to 1e-13, relative).
  */
 export function newtonMinimize(f: (x: number[]) => number, x0: readonly number[], {h = 1e-3, maxSteps = 20, xTolerance = 1e-9}: {h?: number; maxSteps?: number; xTolerance?: number} = {}): (Minimum & {evaluations: number}) | undefined {
   const n = x0.length;
@@ -131,7 +136,15 @@ export function newtonMinimize(f: (x: number[]) => number, x0: readonly number[]
     if (!direction || direction.some((d) => !Number.isFinite(d))) return undefined;
     // A Newton step shorter than xTolerance: x is the minimum (a damped step, below, says nothing of the distance left).
     if (Math.max(...direction.map(Math.abs)) < xTolerance) return {x, fx, iterations: step + 1, converged: true, evaluations};
-    // Halve the step until f decreases; none does once f's rounding is reached: x is the minimum.
+    const predicted = -gradient.reduce((sum, g, i) => sum + g * direction[i], 0) / 2;
+    if (predicted <= 1e-14 * Math.abs(fx)) {
+      // What is left to gain is within f's rounding: the full step, unless f reads it as a loss beyond that rounding.
+      const y = x.map((v, i) => v + direction[i]);
+      const fy = value(y);
+      if (wall) return undefined;
+      return fy <= fx + 1e-14 * Math.abs(fx) ? {x: y, fx: fy, iterations: step + 1, converged: true, evaluations} : {x, fx, iterations: step + 1, converged: true, evaluations};
+    }
+    // Halve the step until f decreases.
     let t = 1;
     let next: number[] | undefined;
     let fNext = fx;
@@ -144,10 +157,8 @@ export function newtonMinimize(f: (x: number[]) => number, x0: readonly number[]
         break;
       }
     }
-    if (!next) {
-      const predicted = -gradient.reduce((sum, g, i) => sum + g * direction[i], 0) / 2;
-      return predicted <= 1e-14 * Math.abs(fx) ? {x, fx, iterations: step + 1, converged: true, evaluations} : undefined;
-    }
+    // The decrease predicted is beyond f's rounding (above), yet no step gives one: x is not near a minimum.
+    if (!next) return undefined;
     x = next;
     fx = fNext;
   }
@@ -189,9 +200,19 @@ function choleskySolve(a: readonly number[][], b: readonly number[]): number[] |
  * restarted from its own solution (a fresh simplex gets it off a flat ridge) until a restart gains less
  * than gain(fx), within a budget of 3000 iterations, as before Newton was added: a degenerate data set
  * (a parameter heading for a bound) cannot hold a scheduled build for long.
+ *
+ * With `search`, a cheaper stand-in for the objective with nearly the same minimum (a fit's likelihood on a
+ * sample of its customers), Nelder–Mead's approach runs on it, and Newton's method and the restarts on the
+ * objective itself: the result is the objective's minimum, reached with a few hundred values of the cheap
+ * function instead of the dear one.
  */
-export function minimizeInBox(objective: (x: number[]) => number, x0: readonly number[], {lo, hi, gain, tolerance = 1e-11, xTolerance = 1e-8}: {lo: number; hi: number; gain: (fx: number) => number; tolerance?: number; xTolerance?: number}): Minimum {
-  const near = nelderMead(objective, x0, {maxIterations: 1500, tolerance: 1e-7, xTolerance: 1e-3});
+export function minimizeInBox(
+  objective: (x: number[]) => number,
+  x0: readonly number[],
+  {lo, hi, gain, tolerance = 1e-11, xTolerance = 1e-8, search}: {lo: number; hi: number; gain: (fx: number) => number; tolerance?: number; xTolerance?: number; search?: (x: number[]) => number}
+): Minimum {
+  const near = nelderMead(search ?? objective, x0, {maxIterations: 1500, tolerance: 1e-7, xTolerance: 1e-3});
+  if (search) near.fx = objective(near.x);
   let x = near.x;
   let iterations = near.iterations;
   if (near.converged && x.every((v) => v > lo + 0.05 && v < hi - 0.05)) {
@@ -245,18 +266,25 @@ export type FitStatus = "converged" | "at-bound" | "iteration-limit";
  * logs within parameterBounds (Nelder–Mead near the optimum, then Newton's
  * method; Nelder–Mead restarts, with a budget of 3000 iterations, when the
  * optimum is on a bound or Newton fails). logLikelihood is divided by scale (the number of
- * customers) so that tolerances mean the same at any size.
+ * customers) so that tolerances mean the same at any size. With `sample` (the log-likelihood of a sample
+ * of the customers, and its size), Nelder–Mead approaches the optimum on the sample (minimizeInBox's search).
  */
-export function maximizeLogLikelihood(logLikelihood: (values: number[]) => number, start: readonly number[], scale: number): LogFit {
+export function maximizeLogLikelihood(
+  logLikelihood: (values: number[]) => number,
+  start: readonly number[],
+  scale: number,
+  sample?: {logLikelihood: (values: number[]) => number; scale: number}
+): LogFit {
   const lo = Math.log(parameterBounds.lower);
   const hi = Math.log(parameterBounds.upper);
-  const objective = (v: number[]) => {
+  const objectiveOf = (f: (values: number[]) => number, size: number) => (v: number[]) => {
     if (v.some((p) => p < lo || p > hi)) return 1e10;
-    const ll = logLikelihood(v.map(Math.exp));
-    return Number.isFinite(ll) ? -ll / scale : 1e10;
+    const ll = f(v.map(Math.exp));
+    return Number.isFinite(ll) ? -ll / size : 1e10;
   };
   const start0 = start.map((s) => Math.min(hi - 1, Math.max(lo + 1, Math.log(s))));
-  const {x, converged, iterations} = minimizeInBox(objective, start0, {lo, hi, gain: (fx) => 1e-10 * Math.abs(fx)});
+  const search = sample && objectiveOf(sample.logLikelihood, sample.scale);
+  const {x, converged, iterations} = minimizeInBox(objectiveOf(logLikelihood, scale), start0, {lo, hi, gain: (fx) => 1e-10 * Math.abs(fx), search});
   // Within 0.05 on the log scale (5%) of a bound: the optimiser was pressing against it.
   const atBound: LogFit["atBound"] = [];
   x.forEach((v, index) => {
