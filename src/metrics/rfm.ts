@@ -60,33 +60,42 @@ export interface RfmOptions {
 export function rfmCustomersSql({calibrationEnd, sampleEvery = 1}: Pick<RfmOptions, "calibrationEnd" | "sampleEvery">, by?: Breakdown, {profile = false} = {}): string {
   const end = calibrationEnd ? `${literal(calibrationEnd)}::DATE` : "max(day)";
   // The sample is taken before the days are grouped, so a 1-in-k sample costs one scan of the orders and 1/k of the grouping.
-  // The customers are joined only for a breakdown or the profile (ids are unique: the join never adds or drops an order).
+  // The customers are joined only for a breakdown or the profile, to a row per customer (ids are unique).
+  // One aggregation of the days gives each customer's first day, counts, last day and repeat spend (the calibration
+  // spend less the first day's, arg_min), where the days were joined to each customer's first day and grouped again:
+  // on the bench's million customers (9.9 M orders) 5.5 → 3.3 s with the profile, 3.3 → 2.5 s up to a calibration
+  // end; the same rows, but for zbar's last bit (1.4e-15 relative: the sum is taken in another order).
   const sample = sampleEvery > 1 ? ` AND hash(customer_id) % ${Math.round(sampleEvery)} = 0` : "";
   return `WITH days AS (
   SELECT customer_id, ordered_at::DATE AS day, sum(amount) AS spend
   FROM orders WHERE status = 'completed'${sample} GROUP BY customer_id, ordered_at::DATE
 ), bounds AS (
   SELECT ${end} AS cal_end, max(day) AS data_end FROM days
-), firsts AS (
-  SELECT customer_id, min(day) AS first_day FROM days GROUP BY customer_id
+), per AS (
+  SELECT d.customer_id, min(d.day) AS first_day, b.cal_end, b.data_end,
+    count(*) FILTER (WHERE d.day <= b.cal_end) AS purchases,
+    max(d.day) FILTER (WHERE d.day <= b.cal_end) AS last_day,
+    sum(d.spend) FILTER (WHERE d.day <= b.cal_end) - arg_min(d.spend, d.day) AS repeat_spend,
+    count(*) FILTER (WHERE d.day > b.cal_end) AS holdout
+  FROM days d CROSS JOIN bounds b
+  GROUP BY d.customer_id, b.cal_end, b.data_end
+  HAVING min(d.day) <= b.cal_end
 ), credited AS (
-  SELECT r.customer_id, sum(r.amount) AS returned FROM returns r JOIN firsts f USING (customer_id) CROSS JOIN bounds b
-  WHERE r.returned_at::DATE > f.first_day AND r.returned_at::DATE <= b.cal_end GROUP BY r.customer_id
+  SELECT r.customer_id, sum(r.amount) AS returned FROM returns r JOIN per p USING (customer_id)
+  WHERE r.returned_at::DATE > p.first_day AND r.returned_at::DATE <= p.cal_end GROUP BY r.customer_id
 )
-SELECT d.customer_id,
-  (count(*) FILTER (WHERE d.day <= b.cal_end) - 1)::INTEGER AS x,
-  date_diff('day', f.first_day, max(d.day) FILTER (WHERE d.day <= b.cal_end)) AS t_x_days,
-  date_diff('day', f.first_day, b.cal_end) AS "T_days",
-  greatest(coalesce((sum(d.spend) FILTER (WHERE d.day <= b.cal_end AND d.day > f.first_day) - coalesce(any_value(cr.returned), 0)) / nullif(count(*) FILTER (WHERE d.day <= b.cal_end) - 1, 0), 0), 0) AS zbar,
-  (count(*) FILTER (WHERE d.day > b.cal_end))::INTEGER AS holdout,
-  date_diff('day', b.cal_end, b.data_end) AS holdout_days,
-  any_value(${groupSql(by)}) AS "group"${profile ? `,
-  date_trunc('month', f.first_day)::DATE AS cohort,
-  date_diff('day', max(d.day) FILTER (WHERE d.day <= b.cal_end), b.cal_end) AS days_since_last,
-  ${breakdowns.map((x) => `any_value(${groupSql(x)}) AS "${x}"`).join(", ")}` : ""}
-FROM days d JOIN firsts f USING (customer_id) CROSS JOIN bounds b${by || profile ? " LEFT JOIN customers c ON c.id = d.customer_id" : ""} LEFT JOIN credited cr ON cr.customer_id = d.customer_id
-WHERE f.first_day <= b.cal_end
-GROUP BY d.customer_id, f.first_day, b.cal_end, b.data_end`;
+SELECT p.customer_id,
+  (p.purchases - 1)::INTEGER AS x,
+  date_diff('day', p.first_day, p.last_day) AS t_x_days,
+  date_diff('day', p.first_day, p.cal_end) AS "T_days",
+  greatest(coalesce((CASE WHEN p.purchases > 1 THEN p.repeat_spend END - coalesce(cr.returned, 0)) / nullif(p.purchases - 1, 0), 0), 0) AS zbar,
+  p.holdout::INTEGER AS holdout,
+  date_diff('day', p.cal_end, p.data_end) AS holdout_days,
+  ${groupSql(by)} AS "group"${profile ? `,
+  date_trunc('month', p.first_day)::DATE AS cohort,
+  date_diff('day', p.last_day, p.cal_end) AS days_since_last,
+  ${breakdowns.map((x) => `${groupSql(x)} AS "${x}"`).join(", ")}` : ""}
+FROM per p${by || profile ? " LEFT JOIN customers c ON c.id = p.customer_id" : ""} LEFT JOIN credited cr ON cr.customer_id = p.customer_id`;
 }
 
 /** The per-customer rows in the unit asked, t_x and T binned, as the CTE "per"; from a table of rfmCustomersSql rows when given. */
