@@ -109,9 +109,17 @@ export function cohortSql({period, by, minCohort = 10}: CohortOptions, sources?:
   const p = (x: string) => periodSql(period, x);
   const window = retentionWindow[period];
   // The steps carry their cohort: only a breakdown needs each customer's group from the members, a join of a row
-  // per customer and active period (for weeks, about one per order) that all customers together do without.
-  const joinMembers = by ? " JOIN members m USING (customer_id)" : "";
-  const cohortGroup = by ? `m.cohort, m."group"` : `s.cohort, 'all' AS "group"`;
+  // per customer and active period (for weeks, about one per order) that all customers together do without. A
+  // breakdown joins them once (materialized), not once for the windowed counts (twice: the union) and once for the cells.
+  const steps = by
+    ? `MATERIALIZED (
+  SELECT s.customer_id, m.cohort, m."group", s.k, s.revenue, s.next_k, s.prev_k FROM ${stepsOf(period, sources)} s JOIN members m USING (customer_id)
+)`
+    : `(
+  SELECT customer_id, cohort, k, revenue, next_k, prev_k FROM ${stepsOf(period, sources)}
+)`;
+  const cohortGroup = by ? `s.cohort, s."group"` : `s.cohort, 'all' AS "group"`;
+  const stepGroup = by ? `cohort, "group"` : "customer_id, cohort";
   return `WITH bounds AS (
   SELECT greatest(max(ordered_at), (SELECT max(returned_at) FROM returns))::DATE AS as_of FROM orders
 ), members AS (
@@ -121,17 +129,14 @@ export function cohortSql({period, by, minCohort = 10}: CohortOptions, sources?:
 ), refunds AS (
   SELECT m.cohort, m."group", greatest(${periodsBetweenSql(period, "m.cohort", p("r.returned_at"))}, 0) AS k, sum(r.amount) AS returned
   FROM returns r JOIN members m USING (customer_id) GROUP BY ALL
-), steps AS (
-  -- Each active period of a customer with the next and the previous one they were active in (stepsSql).
-  SELECT customer_id, cohort, k, revenue, next_k, prev_k FROM ${stepsOf(period, sources)}
-), window_steps AS (
+), steps AS ${steps}, window_steps AS (
   -- A customer active in period j counts in the windowed figure of every k from j − ${window} + 1 to j; the ranges
   -- of their active periods overlap, so each starts after the previous active period: +1 there, −1 after j.
   SELECT ${cohortGroup}, k, sum(delta) AS delta FROM (
-    SELECT customer_id, cohort, greatest(coalesce(prev_k + 1, 0), k - ${window} + 1, 0) AS k, 1 AS delta FROM steps
+    SELECT ${stepGroup}, greatest(coalesce(prev_k + 1, 0), k - ${window} + 1, 0) AS k, 1 AS delta FROM steps
     UNION ALL
-    SELECT customer_id, cohort, k + 1 AS k, -1 AS delta FROM steps
-  ) s${joinMembers} GROUP BY ALL
+    SELECT ${stepGroup}, k + 1 AS k, -1 AS delta FROM steps
+  ) s GROUP BY ALL
 ), sizes AS (
   SELECT cohort, "group", count(*) AS customers FROM members GROUP BY ALL
 ), grid AS (
@@ -140,7 +145,7 @@ export function cohortSql({period, by, minCohort = 10}: CohortOptions, sources?:
 ), cells AS (
   SELECT ${cohortGroup}, s.k, count(*) AS retained, sum(s.revenue) AS revenue,
     count(*) FILTER (WHERE s.next_k IS DISTINCT FROM s.k + 1) AS lost_next
-  FROM steps s${joinMembers} GROUP BY ALL
+  FROM steps s GROUP BY ALL
 ), filled AS (
   SELECT g.*, coalesce(c.retained, 0) AS retained, coalesce(c.revenue, 0) - coalesce(rf.returned, 0) AS revenue,
     sum(coalesce(ws.delta, 0)) OVER (PARTITION BY g.cohort, g."group" ORDER BY g.k) AS windowed,
