@@ -78,8 +78,8 @@ export function nelderMead(f: (x: number[]) => number, x0: readonly number[], {m
  * the Newton step solved by Cholesky, and halved until f decreases. Stops when the full Newton step moves
  * every coordinate by less than xTolerance; or when the decrease the quadratic model predicts for the full
  * step (−g·d/2, the Newton decrement) is within f's rounding (1e-14 |f|), after taking that step (no line
- * search can tell its gain from rounding, and near a minimum the full step is the best one there is);
- * or when no step decreases f and the predicted decrease is that small. Returns undefined, for the caller to fall
+ * search can tell its gain from rounding, and near a minimum the full step is the best one there is).
+ * Returns undefined, for the caller to fall
  * back on Nelder–Mead, when the Hessian is not positive definite (x0 is not near a minimum), when a
  * difference reads a value of f that is not finite or a penalty (1e10 and above: outside the box or where
  * the likelihood is not finite), or when no step decreases f though the model predicts it should.
@@ -212,7 +212,6 @@ export function minimizeInBox(
   {lo, hi, gain, tolerance = 1e-11, xTolerance = 1e-8, search}: {lo: number; hi: number; gain: (fx: number) => number; tolerance?: number; xTolerance?: number; search?: (x: number[]) => number}
 ): Minimum {
   const near = nelderMead(search ?? objective, x0, {maxIterations: 1500, tolerance: 1e-7, xTolerance: 1e-3});
-  if (search) near.fx = objective(near.x);
   let x = near.x;
   let iterations = near.iterations;
   if (near.converged && x.every((v) => v > lo + 0.05 && v < hi - 0.05)) {
@@ -226,7 +225,7 @@ export function minimizeInBox(
   // As before Newton: the first tight run never ends the restarts.
   let best = Infinity;
   let converged = false;
-  let fx = near.fx;
+  let fx = search ? objective(x) : near.fx; // what the restarts below replace (they run at least once)
   for (let restart = 0; restart < 8 && iterations < 3000; ++restart) {
     const solution = nelderMead(objective, x, {maxIterations: Math.min(1500, 3000 - iterations), tolerance, xTolerance});
     iterations += solution.iterations;

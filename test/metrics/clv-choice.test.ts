@@ -4,6 +4,7 @@ import {computeMetric} from "../../src/metrics/registry.js";
 import {parseConfig} from "../../src/config.js";
 import {ingest} from "../../src/ingest/ingest.js";
 import {fitClv} from "../../src/metrics/clv.js";
+import {rfmCustomersSql} from "../../src/metrics/rfm.js";
 import {withDuckDB} from "../../src/warehouse/duckdb.js";
 import {tempTree} from "../support/fixtures.js";
 import {warehouseOf} from "../support/warehouse.js";
@@ -83,5 +84,25 @@ describe("the zero-amount rule", () => {
     expect(fit.customers).toBe(4);
     expect(fit.zeroSpendRepeaters).toBe(1);
     expect(fit.gammaGamma!.customers).toBe(2);
+  });
+
+  it("rfmCustomersSql gives a repeat order refunded in full a repeat spend of exactly 0, and orders without a customer no customer", async () => {
+    // (first day, repeat order) pairs where, in doubles, (F + R) − F − R is not 0 (found by a review of 4de6689,
+    // which summed the calibration spend and took the first day's off in doubles: zbar 8.7e-18, 4.4e-16, 1.1e-16,
+    // so these customers entered Gamma-Gamma's fit with an average order of ~1e-17).
+    const pairs = [[0.15, 0.01], [0.15, 3.91], [0.22, 0.92]];
+    const rows = await withDuckDB(async (db) => {
+      await db.run(`CREATE TABLE orders (id VARCHAR, customer_id VARCHAR, ordered_at TIMESTAMP, amount DOUBLE, status VARCHAR)`);
+      await db.run(`CREATE TABLE returns (id VARCHAR, customer_id VARCHAR, returned_at TIMESTAMP, amount DOUBLE)`);
+      await db.run(`CREATE TABLE customers (id VARCHAR, segment VARCHAR, region VARCHAR, channel VARCHAR, plan VARCHAR)`);
+      for (const [i, [first, repeat]] of pairs.entries()) {
+        await db.run(`INSERT INTO orders VALUES ('a${i}', 'k${i}', '2024-01-01', ${first}, 'completed'), ('b${i}', 'k${i}', '2024-01-05', ${repeat}, 'completed')`);
+        await db.run(`INSERT INTO returns VALUES ('r${i}', 'k${i}', '2024-01-05', ${repeat})`);
+      }
+      // Two orders without a customer id (ingest rejects them; the SQL must not make them one customer either).
+      await db.run(`INSERT INTO orders VALUES ('n1', NULL, '2024-01-01', 5, 'completed'), ('n2', NULL, '2024-01-03', 6, 'completed')`);
+      return db.all<{customer_id: string | null; x: number; zbar: number}>(`SELECT customer_id, x, zbar FROM (${rfmCustomersSql({})}) ORDER BY customer_id`);
+    });
+    expect(rows).toEqual(pairs.map((_, i) => ({customer_id: `k${i}`, x: 1, zbar: 0})));
   });
 });

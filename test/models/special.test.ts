@@ -121,7 +121,9 @@ describe("newtonMinimize and minimizeInBox", () => {
     // A spike at the start (f's value there below every neighbour's): the differences see a slope, no step decreases f.
     const spiked = ([x]: number[]) => (x === 0.5 ? -1 : x * x);
     expect(newtonMinimize(spiked, [0.5])).toBeUndefined();
-    // Where f is flat to its rounding, a stalled search is the minimum.
+    // At the minimum itself the Newton step is 0 (below xTolerance): converged, where it started.
     expect(newtonMinimize(([x]) => (x - 1) ** 2, [1])).toMatchObject({converged: true, x: [1]});
+    // Near it, the decrement's stop takes the last step: f's gain is within its rounding.
+    expect(newtonMinimize(([x]) => 1 + (x - 1) ** 2, [1 + 1e-8])!.x[0]).toBeCloseTo(1, 12);
   });
 });
