@@ -4,7 +4,8 @@
  * (src/cli/metrics.ts) and the published results (src/results/) both call computeMetric, so a page's
  * figure is the one the CLI prints.
  */
-import {discountedPurchases} from "../models/clv.js";
+import type {RfmGroup} from "../models/bgnbd.js";
+import {discountedPurchasesOf} from "../models/clv.js";
 import {totalExpectedSpend} from "../models/gammagamma.js";
 import {clvCustomers, compareModels, defaultCalibrationEnd, defaultMinGroupRepeaters, fitByGroup, fitClv, type ClvFitResult, type ModelComparison} from "./clv.js";
 import {cumulativeRevenueSql} from "./historical.js";
@@ -227,6 +228,8 @@ async function clvMetrics(db: Database, by: Breakdown | undefined, {unit = "week
   const predicted = new Map<string, {group: string; customers: number; total: number}>();
   const purchases = new Map<string, number>();
   const options = {unit, months: 12, discount: 0.01};
+  // Per fit (tag: the group's own, or "" for the pooled one), its valuation, which shares the ₂F₁ series per (x, T).
+  const valuations = new Map<string, (customer: RfmGroup) => number>();
   for (const g of groups) {
     const own = fitOf.get(g.group);
     const [purchaseFit, spendFit, tag] = own ? [own.purchases, own.gammaGamma, own.fit === "own" ? g.group : ""] : [fit.purchases, fit.gammaGamma, ""];
@@ -234,7 +237,9 @@ async function clvMetrics(db: Database, by: Breakdown | undefined, {unit = "week
     if (spendFit) {
       const key = `${tag}\t${g.x} ${g.t_x} ${g.T}`;
       let part = purchases.get(key);
-      if (part === undefined) purchases.set(key, (part = discountedPurchases(purchaseFit, g, options)));
+      let valued = valuations.get(tag);
+      if (!valued) valuations.set(tag, (valued = discountedPurchasesOf(purchaseFit, options)));
+      if (part === undefined) purchases.set(key, (part = valued(g)));
       value = part * totalExpectedSpend(spendFit, g.x, g.n, g.zbarSum);
     }
     const cell = predicted.get(g.group) ?? {group: g.group, customers: 0, total: 0};

@@ -117,16 +117,26 @@ export function expectedPurchases(params: BgNbdParameters, t: number, customer: 
  * expectedPurchases at each horizon of ts (0 where t ≤ 0): the part that does not depend on t (the
  * customer's chance of being alive) once, the ₂F₁ of every t together (hyp2f1Each).
  */
-export function expectedPurchasesEach({r, alpha, a, b}: BgNbdParameters, ts: readonly number[], {x, t_x, T}: RfmGroup): number[] {
-  const denominator = 1 + (x > 0 ? (a / (b + x - 1)) * Math.pow((alpha + T) / (alpha + t_x), r + x) : 0);
+export function expectedPurchasesEach(params: BgNbdParameters, ts: readonly number[], customer: RfmGroup): number[] {
+  const denominator = aliveDenominator(params, customer);
+  return expectedPurchasesIfAlive(params, ts, customer).map((numerator, i) => (ts[i] <= 0 ? 0 : numerator / denominator));
+}
+
+/**
+ * The numerators of expectedPurchasesEach (FHL 2005, eq. 10): what a customer is expected to buy at each
+ * horizon of ts if still alive, times P(alive)'s denominator. They depend on x and T only, not on t_x, so a
+ * valuation of many customers computes them once per (x, T) (purchases.ts, expectedPurchasesCurve).
+ */
+export function expectedPurchasesIfAlive({r, alpha, a, b}: BgNbdParameters, ts: readonly number[], {x, T}: Pick<RfmGroup, "x" | "T">): number[] {
   const ahead = ts.filter((t) => !(t <= 0)); // the horizons the map below computes (NaN included, as before)
   const series = hyp2f1Each(r + x, b + x, a + b + x - 1, ahead.map((t) => t / (alpha + T + t)));
   let k = 0;
-  return ts.map((t) => {
-    if (t <= 0) return 0;
-    const numerator = ((a + b + x - 1) / (a - 1)) * (1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * series[k++]);
-    return numerator / denominator;
-  });
+  return ts.map((t) => (t <= 0 ? 0 : ((a + b + x - 1) / (a - 1)) * (1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * series[k++])));
+}
+
+/** 1 / P(alive | x, t_x, T): expectedPurchasesEach's denominator. */
+export function aliveDenominator({r, alpha, a, b}: BgNbdParameters, {x, t_x, T}: RfmGroup): number {
+  return 1 + (x > 0 ? (a / (b + x - 1)) * Math.pow((alpha + T) / (alpha + t_x), r + x) : 0);
 }
 
 /** P(alive | x, t_x, T): the probability the customer has not dropped out by T. */

@@ -71,14 +71,20 @@ export function mbgnbdExpectedPurchases(params: MbgNbdParameters, t: number, cus
 }
 
 /** mbgnbdExpectedPurchases at each horizon of ts (0 where t ≤ 0): the t-free part once, every t's ₂F₁ together (hyp2f1Each). */
-export function mbgnbdExpectedPurchasesEach({r, alpha, a, b}: MbgNbdParameters, ts: readonly number[], {x, t_x, T}: RfmGroup): number[] {
-  const denominator = 1 + (a / (b + x)) * Math.pow((alpha + T) / (alpha + t_x), r + x);
+export function mbgnbdExpectedPurchasesEach(params: MbgNbdParameters, ts: readonly number[], customer: RfmGroup): number[] {
+  const denominator = mbgnbdAliveDenominator(params, customer);
+  return mbgnbdExpectedPurchasesIfAlive(params, ts, customer).map((numerator, i) => (ts[i] <= 0 ? 0 : numerator / denominator));
+}
+
+/** The numerators of mbgnbdExpectedPurchasesEach: they depend on x and T only (as bgnbd.ts's expectedPurchasesIfAlive). */
+export function mbgnbdExpectedPurchasesIfAlive({r, alpha, a, b}: MbgNbdParameters, ts: readonly number[], {x, T}: Pick<RfmGroup, "x" | "T">): number[] {
   const ahead = ts.filter((t) => !(t <= 0)); // the horizons the map below computes (NaN included, as before)
   const series = hyp2f1Each(r + x, b + x + 1, a + b + x, ahead.map((t) => t / (alpha + T + t)));
   let k = 0;
-  return ts.map((t) => {
-    if (t <= 0) return 0;
-    const numerator = ((a + b + x) / (a - 1)) * (1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * series[k++]);
-    return numerator / denominator;
-  });
+  return ts.map((t) => (t <= 0 ? 0 : ((a + b + x) / (a - 1)) * (1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * series[k++])));
+}
+
+/** 1 / P(alive | x, t_x, T) under MBG/NBD: mbgnbdExpectedPurchasesEach's denominator. */
+export function mbgnbdAliveDenominator({r, alpha, a, b}: MbgNbdParameters, {x, t_x, T}: RfmGroup): number {
+  return 1 + (a / (b + x)) * Math.pow((alpha + T) / (alpha + t_x), r + x);
 }

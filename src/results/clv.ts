@@ -16,7 +16,8 @@ import {customerActivity} from "../metrics/retention.js";
 import {breakdowns, type Breakdown} from "../metrics/periods.js";
 import {customerProfileGroupsSql} from "../metrics/rfm.js";
 import {modelLabels, parametersOf, probabilityAliveOf, type PurchaseFit} from "../models/purchases.js";
-import {daysPerMonth, discountedPurchases} from "../models/clv.js";
+import type {RfmGroup} from "../models/bgnbd.js";
+import {daysPerMonth, discountedPurchasesOf} from "../models/clv.js";
 import {expectedSpend} from "../models/gammagamma.js";
 import {pooledClvFit} from "../metrics/registry.js";
 import {eachRows} from "../warehouse/duckdb.js";
@@ -103,11 +104,14 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
   const fitsOf = new Map<string, Fits>(groupFits.filter((g) => g.fit === "own").map((g) => [`${g.by}\t${g.group}`, g.fits]));
   // Per fit, each distinct history's discounted purchases and P(alive), computed when a customer of it is first valued.
   const H = profiles.histories.length;
-  const histories = new Map<Fits, {purchases: Float64Array; alive: Float64Array; done: Uint8Array}>();
+  const histories = new Map<Fits, {purchases: Float64Array; alive: Float64Array; done: Uint8Array; discounted: (customer: RfmGroup) => number}>();
   let distinct = 0;
   const historyOf = (f: Fits) => {
     let h = histories.get(f);
-    if (!h) histories.set(f, (h = {purchases: new Float64Array(H), alive: new Float64Array(H), done: new Uint8Array(H)}));
+    if (!h) {
+      const discounted = discountedPurchasesOf(f.purchases, {unit, months, discount: monthlyDiscount});
+      histories.set(f, (h = {purchases: new Float64Array(H), alive: new Float64Array(H), done: new Uint8Array(H), discounted}));
+    }
     return h;
   };
   const clvOf = (i: number, f: Fits) => {
@@ -115,7 +119,7 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
     const h = historyOf(f);
     const id = profiles.history[i];
     if (!(h.done[id] & 1)) {
-      h.purchases[id] = discountedPurchases(f.purchases, profiles.histories[id], {unit, months, discount: monthlyDiscount});
+      h.purchases[id] = h.discounted(profiles.histories[id]);
       h.done[id] |= 1;
       distinct++;
     }

@@ -7,7 +7,8 @@ import {prepare as prepareBgNbd} from "../../src/models/bgnbd.js";
 import {prepareMbgNbd} from "../../src/models/mbgnbd.js";
 import {prepareParetoNbd} from "../../src/models/paretonbd.js";
 import {maximizeLogLikelihood, nelderMead, parameterBounds} from "../../src/models/optimize.js";
-import {expectedPurchasesOf, fitPurchaseModel, histogram, maxSearchCustomers, parsePurchaseModel, probabilityAliveOf, searchSample} from "../../src/models/purchases.js";
+import {expectedPurchasesCurve, expectedPurchasesEachOf, expectedPurchasesOf, fitPurchaseModel, histogram, maxSearchCustomers, parsePurchaseModel, probabilityAliveOf, searchSample} from "../../src/models/purchases.js";
+import {discountedPurchases, discountedPurchasesOf} from "../../src/models/clv.js";
 
 // Reference figures: test/fixtures/clv/reference.py (scipy.special.hyp2f1, scipy.optimize), run with
 // /usr/bin/python3 on test/fixtures/cdnow/cdnow_customers_summary_with_transactions.csv, and the
@@ -90,6 +91,21 @@ describe("MBG/NBD", () => {
 });
 
 describe("purchase models", () => {
+  it("expectedPurchasesCurve and discountedPurchasesOf value every CDNOW customer bit for bit as the per-customer functions, the series shared per (x, T)", () => {
+    // CDNOW's 2,357 customers have 1,016 distinct (x, t_x, T) but fewer (x, T): customers of one (x, T) differ in t_x only.
+    const ts = [0, 4.35, 8.7, 13.04, -1];
+    for (const model of ["bgnbd", "mbgnbd", "pareto"] as const) {
+      const fit = fitPurchaseModel(model, summary);
+      const curve = expectedPurchasesCurve(fit, ts);
+      const discounted = discountedPurchasesOf(fit, {unit: "week"});
+      for (const c of summary) {
+        expect(curve(c)).toEqual(expectedPurchasesEachOf(fit, ts, c));
+        expect(discounted(c)).toBe(discountedPurchases(fit, c, {unit: "week"}));
+      }
+    }
+    expect(new Set(summary.map((c) => `${c.x} ${c.T}`)).size).toBeLessThan(histogram(summary).length);
+  });
+
   it("fitPurchaseModel(model, groups) dispatches, and expectedPurchasesOf / probabilityAliveOf follow the model", () => {
     const fit = fitPurchaseModel("pareto", summary);
     if (fit.model !== "pareto") throw new Error("fitPurchaseModel('pareto') gave " + fit.model);
