@@ -1,6 +1,6 @@
 import {readFileSync} from "node:fs";
 import {beforeAll, describe, expect, it} from "vitest";
-import {scorecard, withheldWithin, scorecardCountsSql, scorecardCoverageSql, scorecardDurationsSql, type ScorecardCountRow, type ScorecardCoverage, type ScorecardDurationRow, type ScorecardRow} from "../../src/metrics/scorecard.js";
+import {rhythmGaps, scorecard, scorecardDaysSql, withheldWithin, scorecardCountsSql, scorecardCoverageSql, scorecardDurationsSql, type ScorecardCountRow, type ScorecardCoverage, type ScorecardDurationRow, type ScorecardRow} from "../../src/metrics/scorecard.js";
 import {fisherExact, logRank, medianInterval} from "../../src/metrics/twoSample.js";
 import {kaplanMeier} from "../../src/metrics/survival.js";
 import {withDuckDB} from "../../src/warehouse/duckdb.js";
@@ -124,6 +124,26 @@ describe("scorecardCountsSql at the edges of a history", () => {
     // a: 1 Feb (gap 27: lapse 27 Mar) lost in March. d's 20 April is in the last month: no spell counts from it.
     expect(rhythm).toEqual([["2026-02", 1, 2], ["2026-03", 1, 3], ["2026-04", 0, 1]]);
   }, 60_000);
+
+  it("kept rhythm: the usual gap is the median of the last 20 gaps, so a customer whose pace slowed is judged by the new pace", async () => {
+    // 31 order days 5 days apart, then 12 more 40 days apart (day 0 … 150, then 190 … 630). At the last one, all 42
+    // gaps have median 5 (lapse at day 640); the last 20 are 8 of 5 days and 12 of 40: median 40, lapse at day 630 + 80.
+    const days = [...Array.from({length: 31}, (_, i) => 5 * i), ...Array.from({length: 12}, (_, i) => 150 + 40 * (i + 1))];
+    const day0 = Date.UTC(2020, 0, 1);
+    const iso = (d: number) => new Date(day0 + d * 86_400_000).toISOString().slice(0, 10);
+    const rows = await withDuckDB(async (db) => {
+      await db.run(`CREATE TABLE orders (customer_id VARCHAR, ordered_at TIMESTAMP, amount DOUBLE, status VARCHAR)`);
+      await db.run(`INSERT INTO orders VALUES ${days.map((d) => `('h', '${iso(d)} 10:00:00', 10, 'completed')`).join(", ")}`);
+      return db.all<{day: Date; lapse: Date}>(`SELECT day, lapse FROM (${scorecardDaysSql()}) ORDER BY day`);
+    });
+    expect(rhythmGaps).toBe(20);
+    const last = rows.at(-1)!;
+    expect(iso(Math.round((+last.day - day0) / 86_400_000))).toBe(iso(630));
+    expect(iso(Math.round((+last.lapse - day0) / 86_400_000))).toBe(iso(710));
+    // While the last 20 gaps are all 5 days (day 150), the usual gap is 5: lapse 10 days on.
+    const steady = rows.find((r) => Math.round((+r.day - day0) / 86_400_000) === 150)!;
+    expect(Math.round((+steady.lapse - day0) / 86_400_000)).toBe(160);
+  });
 });
 
 describe("scorecard(rows) rules", () => {
