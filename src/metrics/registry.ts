@@ -237,9 +237,11 @@ async function clvMetrics(db: Database, by: Breakdown | undefined, {unit = "week
     if (spendFit) {
       const key = `${tag}\t${g.x} ${g.t_x} ${g.T}`;
       let part = purchases.get(key);
-      let valued = valuations.get(tag);
-      if (!valued) valuations.set(tag, (valued = discountedPurchasesOf(purchaseFit, options)));
-      if (part === undefined) purchases.set(key, (part = valued(g)));
+      if (part === undefined) {
+        let valued = valuations.get(tag);
+        if (!valued) valuations.set(tag, (valued = discountedPurchasesOf(purchaseFit, options)));
+        purchases.set(key, (part = valued(g)));
+      }
       value = part * totalExpectedSpend(spendFit, g.x, g.n, g.zbarSum);
     }
     const cell = predicted.get(g.group) ?? {group: g.group, customers: 0, total: 0};

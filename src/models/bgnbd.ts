@@ -119,7 +119,7 @@ export function expectedPurchases(params: BgNbdParameters, t: number, customer: 
  */
 export function expectedPurchasesEach(params: BgNbdParameters, ts: readonly number[], customer: RfmGroup): number[] {
   const denominator = aliveDenominator(params, customer);
-  return expectedPurchasesIfAlive(params, ts, customer).map((numerator, i) => (ts[i] <= 0 ? 0 : numerator / denominator));
+  return perDenominator(expectedPurchasesIfAlive(params, ts, customer), ts, denominator);
 }
 
 /**
@@ -132,6 +132,11 @@ export function expectedPurchasesIfAlive({r, alpha, a, b}: BgNbdParameters, ts: 
   const series = hyp2f1Each(r + x, b + x, a + b + x - 1, ahead.map((t) => t / (alpha + T + t)));
   let k = 0;
   return ts.map((t) => (t <= 0 ? 0 : ((a + b + x - 1) / (a - 1)) * (1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * series[k++])));
+}
+
+/** The expected purchases from their numerators at each horizon of ts: each over the denominator, 0 where t ≤ 0. */
+export function perDenominator(numerators: readonly number[], ts: readonly number[], denominator: number): number[] {
+  return numerators.map((numerator, i) => (ts[i] <= 0 ? 0 : numerator / denominator));
 }
 
 /** 1 / P(alive | x, t_x, T): expectedPurchasesEach's denominator. */

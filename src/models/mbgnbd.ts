@@ -14,7 +14,7 @@
  *   L = B(a, b + x + 1)/B(a, b) · Γ(r + x) α^r / Γ(r)
  *       · [(α + T)^−(r+x) + a/(b + x) · (α + t_x)^−(r+x)]
  */
-import type {BgNbdParameters, FitSummary, RfmGroup} from "./bgnbd.js";
+import {perDenominator, type BgNbdParameters, type FitSummary, type RfmGroup} from "./bgnbd.js";
 import {hyp2f1Each, lgamma} from "./special.js";
 
 export type MbgNbdParameters = BgNbdParameters;
@@ -73,7 +73,7 @@ export function mbgnbdExpectedPurchases(params: MbgNbdParameters, t: number, cus
 /** mbgnbdExpectedPurchases at each horizon of ts (0 where t ≤ 0): the t-free part once, every t's ₂F₁ together (hyp2f1Each). */
 export function mbgnbdExpectedPurchasesEach(params: MbgNbdParameters, ts: readonly number[], customer: RfmGroup): number[] {
   const denominator = mbgnbdAliveDenominator(params, customer);
-  return mbgnbdExpectedPurchasesIfAlive(params, ts, customer).map((numerator, i) => (ts[i] <= 0 ? 0 : numerator / denominator));
+  return perDenominator(mbgnbdExpectedPurchasesIfAlive(params, ts, customer), ts, denominator);
 }
 
 /** The numerators of mbgnbdExpectedPurchasesEach: they depend on x and T only (as bgnbd.ts's expectedPurchasesIfAlive). */

@@ -7,7 +7,7 @@
  * describes a customer base best is an empirical question; src/metrics/clv.ts
  * answers it on a holdout period.
  */
-import {aliveDenominator, expectedPurchasesEach, expectedPurchasesIfAlive, prepare as prepareBgNbd, probabilityAlive, type BgNbdFit, type RfmGroup} from "./bgnbd.js";
+import {aliveDenominator, expectedPurchasesEach, expectedPurchasesIfAlive, perDenominator, prepare as prepareBgNbd, probabilityAlive, type BgNbdFit, type RfmGroup} from "./bgnbd.js";
 import {mbgnbdAliveDenominator, mbgnbdExpectedPurchasesEach, mbgnbdExpectedPurchasesIfAlive, mbgnbdProbabilityAlive, prepareMbgNbd, type MbgNbdFit} from "./mbgnbd.js";
 import {maximizeLogLikelihood} from "./optimize.js";
 import {paretoNbdExpectedPurchasesEach, paretoNbdProbabilityAlive, prepareParetoNbd, type ParetoNbdFit} from "./paretonbd.js";
@@ -156,8 +156,7 @@ export function expectedPurchasesCurve(fit: PurchaseFit, ts: readonly number[]):
     const key = `${customer.x} ${customer.T}`;
     let numerator = numerators.get(key);
     if (!numerator) numerators.set(key, (numerator = ifAlive(fit, ts, customer)));
-    const denominator = denominatorOf(fit, customer);
-    return numerator.map((value, i) => (ts[i] <= 0 ? 0 : value / denominator));
+    return perDenominator(numerator, ts, denominatorOf(fit, customer));
   };
 }
 
