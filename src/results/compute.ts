@@ -2,8 +2,9 @@
  * Compute once: every published table (tables.ts) computed in one process from one read-only opening of
  * the warehouse, sharing what two tables need (ResultContext), and kept in the results store
  * (src/warehouse/results.ts) under the key of the warehouse, config and code. `rapport build` calls
- * computeResults after the ingest and before Framework runs the data loaders, which then only copy the
- * stored files (publishTable, stored.ts: the build names their folder in RAPPORT_RESULTS); a loader run
+ * computeResults after the ingest and before Framework runs, and puts the stored files in Framework's loader
+ * cache, so their data loaders do not run (seedLoaderCache, src/cli/cache.ts; a loader that runs all the same
+ * copies its stored file: publishTable, stored.ts, from the folder the build names in RAPPORT_RESULTS); a loader run
  * on its own (`rapport preview`, a test) whose result is not stored computes its table itself and stores it.
  *
  * The tables are computed in two lanes side by side, each on a DuckDB connection of its own (lanes). A lane

@@ -1,9 +1,10 @@
 /**
  * What each data loader under reports/data runs: writes one published table to stdout.
  *
- * Under `rapport build` every table was computed and stored before Framework started (compute.ts), and
- * the build names the stored generation's folder in RAPPORT_RESULTS for Framework's loaders. The loader
- * then copies its file and imports nothing else (src/warehouse/results.ts: Node's own modules): no DuckDB, no metric code, no key to hash. Framework
+ * Under `rapport build` every table was computed and stored before Framework started (compute.ts), and the
+ * build puts the stored files in Framework's loader cache (seedLoaderCache, src/cli/cache.ts), so the loaders
+ * of those tables do not run at all. It also names the stored generation's folder in RAPPORT_RESULTS; a loader
+ * that runs all the same (its file was not seeded) then copies its file and imports nothing else (src/warehouse/results.ts: Node's own modules): no DuckDB, no metric code, no key to hash. Framework
  * runs the loaders one after the other, and one that went through publish (compute.ts) spent about a
  * second on its imports, the warehouse's opening and the key's hash of the code before it read its file.
  *

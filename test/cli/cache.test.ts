@@ -1,7 +1,7 @@
-import {existsSync, mkdirSync, utimesSync, writeFileSync} from "node:fs";
+import {existsSync, mkdirSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
-import {loaderCacheKey, refreshLoaderCache} from "../../src/cli/cache.js";
+import {loaderCacheKey, refreshLoaderCache, seedLoaderCache} from "../../src/cli/cache.js";
 import {tempTree} from "../support/fixtures.js";
 
 describe("loaderCacheKey and refreshLoaderCache", () => {
@@ -41,5 +41,27 @@ describe("loaderCacheKey and refreshLoaderCache", () => {
     writeFileSync(cached, "fresh");
     expect(refreshLoaderCache(inputs)).toBe(false);
     expect(existsSync(cached)).toBe(true);
+  });
+
+  it("seedLoaderCache(inputs, results) puts each stored table with a data loader into Framework's cache, newer than its loader", () => {
+    const dir = tempTree({
+      "reports/data/a.json.ts": "loader a",
+      "reports/data/b.arrow.ts": "loader b",
+      "reports/data/clock.json.ts": "a loader with no stored result",
+      "results/a.json": '{"a": 1}',
+      "results/b.arrow": "ARROW1",
+      "results/orphan.json": "no loader of this name",
+      [`results/a.json.tmp-123`]: "a write cut short"
+    });
+    // A loader edited after the results were stored would still be older than the seeded copy.
+    utimesSync(join(dir, "reports/data/a.json.ts"), new Date(), new Date());
+    expect(seedLoaderCache({cwd: dir, root: "reports"}, join(dir, "results"))).toEqual(["a.json", "b.arrow"]);
+    const cache = join(dir, "reports/.observablehq/cache/data");
+    expect(readdirSync(cache).sort()).toEqual(["a.json", "b.arrow"]);
+    expect(readFileSync(join(cache, "a.json"), "utf-8")).toBe('{"a": 1}');
+    expect(readFileSync(join(cache, "b.arrow"), "utf-8")).toBe("ARROW1");
+    // Framework's rule (loader.ts): a cached output at least as new as its loader is fresh and the loader does not run.
+    for (const name of ["a.json", "b.arrow"]) expect(statSync(join(cache, name)).mtimeMs).toBeGreaterThanOrEqual(statSync(join(dir, "reports/data", `${name}.ts`)).mtimeMs);
+    expect(seedLoaderCache({cwd: dir, root: "reports"}, join(dir, "no-results"))).toEqual([]);
   });
 });
