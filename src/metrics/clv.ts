@@ -237,10 +237,10 @@ export function holdoutOf(purchases: PurchaseFit, groups: readonly (RfmGroup & {
  * Every customer's RFM summary with every breakdown (rfmCustomersSql's profile rows) as temporary tables,
  * for all data (_clv_all) and up to calibrationEnd (_clv_cal), made once per memo, with a view per table and
  * breakdown that names the breakdown's column "group" (_clv_all_segment, _clv_cal_segment, …). Returns the
- * view's name. clv.json and `rapport metrics clv --by` (the group pages) read them: two reads of the orders
+ * view's name (without a breakdown, the table's: every customer's row, with the breakdowns as columns). clv.json and `rapport metrics clv --by` (the group pages) read them: two reads of the orders
  * in a refresh instead of two per breakdown and table. The rows are rfmCustomersSql(options, by)'s.
  */
-export async function clvCustomers(db: {run(sql: string): Promise<unknown>}, calibrationEnd: string, memo: <T>(key: string, f: () => Promise<T>) => Promise<T>): Promise<(table: "all" | "cal", by: Breakdown) => string> {
+export async function clvCustomers(db: {run(sql: string): Promise<unknown>}, calibrationEnd: string, memo: <T>(key: string, f: () => Promise<T>) => Promise<T>): Promise<(table: "all" | "cal", by?: Breakdown) => string> {
   await memo(`clv customers ${calibrationEnd}`, async () => {
     await db.run(`CREATE OR REPLACE TEMP TABLE _clv_all AS ${rfmCustomersSql({}, undefined, {profile: true})}`);
     await db.run(`CREATE OR REPLACE TEMP TABLE _clv_cal AS ${rfmCustomersSql({calibrationEnd}, undefined, {profile: true})}`);
@@ -249,7 +249,7 @@ export async function clvCustomers(db: {run(sql: string): Promise<unknown>}, cal
     }
     return true;
   });
-  return (table, by) => `_clv_${table}_${by}`;
+  return (table, by) => (by ? `_clv_${table}_${by}` : `_clv_${table}`);
 }
 
 /** The calibration end the site and `metrics clv` use: the last quarter of the data's span, in whole weeks, is the holdout. */

@@ -33,6 +33,13 @@ export interface MetricOptions {
   minResponses?: number;
   /** clv: a group with fewer repeat customers is valued with the pooled fit (default defaultMinGroupRepeaters; rapport.config.json clvMinGroupRepeaters). */
   minGroupRepeaters?: number;
+  /**
+   * retention and clv: only these parts of the result (default all; the others are left out): retention's triangle,
+   * repeatRate, churn and recurringRevenue; clv's historical and model (its predicted, the rest of the work, always). Not a CLI flag: the
+   * group pages (src/results/groups.ts) need retention's triangle and repeat rates and clv's predictions only, and
+   * each part left out is a query at a million customers (clv's historical curves about 1 s per breakdown).
+   */
+  parts?: readonly string[];
 }
 
 /**
@@ -51,6 +58,14 @@ export function pooledClvFit(db: Database, {unit, model, table}: {unit: TimeUnit
   return memo(`clv pooled fit ${unit} ${model}`, () => fitClv(db, {unit, table, model}));
 }
 
+/**
+ * Each group of a breakdown's fit on all data (fitByGroup with the pooled fit pooledClvFit memoizes), once per memo:
+ * clv.json and the group pages' `metrics clv --by` ask for the same ones (their checks on the holdout differ).
+ */
+export function groupFitsOnAllData(db: Database, {by, ...options}: {unit: TimeUnit; table: string; model: ModelComparison["chosen"]; minRepeaters: number; by: Breakdown}, pooled: ClvFitResult, memo: Memo) {
+  return memo(`clv group fits on all data ${options.unit} ${by} ${options.model} ${options.minRepeaters} ${pooled.binDays}`, () => fitByGroup(db, options, pooled, {memo, by}));
+}
+
 export async function computeMetric(db: Database, name: string, options: MetricOptions, memo: Memo = noMemo): Promise<unknown> {
   const period = parsePeriod(options.period ?? "month");
   switch (name) {
@@ -59,11 +74,12 @@ export async function computeMetric(db: Database, name: string, options: MetricO
       const subscriptions = Number((await db.all<{n: bigint}>("SELECT count(*) AS n FROM subscriptions"))[0].n);
       // Each customer's periods, computed once for the three queries (and, in a refresh, for every breakdown).
       const sources = await customerActivity(db, [period], memo);
+      const want = wanted(options);
       return {
-        triangle: await db.all(cohortSql({period, by, minCohort: options.minCohort}, sources)),
-        repeatRate: await db.all(repeatRateSql({period, by, minCohort: options.minCohort}, sources)),
-        churn: await db.all(churnSql({period, by}, sources)),
-        recurringRevenue: subscriptions > 0 ? await db.all(mrrRetentionSql({period, by})) : null
+        ...(want("triangle") && {triangle: await db.all(cohortSql({period, by, minCohort: options.minCohort}, sources))}),
+        ...(want("repeatRate") && {repeatRate: await db.all(repeatRateSql({period, by, minCohort: options.minCohort}, sources))}),
+        ...(want("churn") && {churn: await db.all(churnSql({period, by}, sources))}),
+        ...(want("recurringRevenue") && {recurringRevenue: subscriptions > 0 ? await db.all(mrrRetentionSql({period, by})) : null})
       };
     }
     case "nps": {
@@ -84,17 +100,19 @@ export async function computeMetric(db: Database, name: string, options: MetricO
         // A quarter holding a withheld month is withheld too, so the months shown cannot give it away.
         // Each customer's order days, made once for the periods (and both scorecards of a build).
         const days = await scorecardDays(db, memo);
-        const inputs = async (p: typeof period) => ({
-          counts: await db.all<ScorecardCountRow>(scorecardCountsSql(p, {days})),
-          durations: await db.all<ScorecardDurationRow>(scorecardDurationsSql(p)),
-          coverage: (await db.all<ScorecardCoverage>(scorecardCoverageSql()))[0]
-        });
+        // Once per period and memo: the quarter's withholding needs the month's inputs, which a build has computed already.
+        const inputs = (p: typeof period) =>
+          memo(`scorecard inputs ${p}`, async () => ({
+            counts: await db.all<ScorecardCountRow>(scorecardCountsSql(p, {days})),
+            durations: await db.all<ScorecardDurationRow>(scorecardDurationsSql(p)),
+            coverage: (await db.all<ScorecardCoverage>(scorecardCoverageSql()))[0]
+          }));
         const minGroup = options.minResponses;
         const alsoWithhold = period === "quarter" ? withheldWithin(scorecard(await inputs("month"), {period: "month", minGroup})) : undefined;
         return scorecard(await inputs(period), {period, minGroup, alsoWithhold});
       }
     case "clv":
-      return clvMetrics(db, parseBreakdown(options.by), {minGroupRepeaters: options.minGroupRepeaters}, memo);
+      return clvMetrics(db, parseBreakdown(options.by), {minGroupRepeaters: options.minGroupRepeaters, want: wanted(options)}, memo);
     case "emotion":
       return emotionMetrics(db, period);
     case "satisfaction": {
@@ -105,6 +123,11 @@ export async function computeMetric(db: Database, name: string, options: MetricO
     default:
       throw new MetricError(`unknown metric "${name}" (expected ${metricNames.join(", ")})`);
   }
+}
+
+/** Whether options.parts asks for a part of the result (every part when it names none). */
+function wanted({parts}: MetricOptions): (part: string) => boolean {
+  return (part) => parts === undefined || parts.includes(part);
 }
 
 /** Whether the warehouse has the table and a row in it (an export may hold no ratings: an empty table). */
@@ -196,7 +219,12 @@ async function emotionMetrics(db: Database, period: ReturnType<typeof parsePerio
  * predictions are checked on the holdout. Customers are grouped by (group, x, t_x, T) with their spend
  * summed, and expected purchases are computed once per distinct (x, t_x, T) and fit.
  */
-async function clvMetrics(db: Database, by: Breakdown | undefined, {unit = "week" as TimeUnit, minGroupRepeaters = defaultMinGroupRepeaters} = {}, memo: Memo) {
+async function clvMetrics(
+  db: Database,
+  by: Breakdown | undefined,
+  {unit = "week" as TimeUnit, minGroupRepeaters = defaultMinGroupRepeaters, want = (_: string) => true}: {unit?: TimeUnit; minGroupRepeaters?: number; want?: (part: string) => boolean} = {},
+  memo: Memo
+) {
   const {calibrationEnd} = await memo("clv calibration end", () => defaultCalibrationEnd(db));
   // With groups: every customer's summaries with every breakdown, made once per refresh and shared with clv.json
   // (clvCustomers); the per-group checks need the calibration ones. Without: one pass over the orders of its own.
@@ -216,7 +244,7 @@ async function clvMetrics(db: Database, by: Breakdown | undefined, {unit = "week
       const binDays = fit.binDays;
       const calibrated = await memo(`clv calibrated fit ${unit} ${model} ${calibrationEnd} ${binDays}`, () => fitClv(db, {unit, table: calibration, model, calibrationEnd, binDays}));
       const checks = new Map((await fitByGroup(db, {unit, calibrationEnd, table: calibration, model, minRepeaters: minGroupRepeaters}, calibrated, {memo, by})).map((g) => [g.group, g.holdout]));
-      groupFits = (await fitByGroup(db, {unit, table, model, minRepeaters: minGroupRepeaters}, fit, {memo, by})).map((g) => ({...g, holdout: checks.get(g.group) ?? null}));
+      groupFits = (await groupFitsOnAllData(db, {unit, table, model, minRepeaters: minGroupRepeaters, by}, fit, memo)).map((g) => ({...g, holdout: checks.get(g.group) ?? null}));
     }
     // Predict on the histories the model was fitted on: binned by week when the fit binned them (a large
     // customer base), which cuts a million customers' 700,000 distinct histories to about 200,000.
@@ -250,8 +278,8 @@ async function clvMetrics(db: Database, by: Breakdown | undefined, {unit = "week
     predicted.set(g.group, cell);
   }
   return {
-    historical: await db.all(cumulativeRevenueSql({by}, await customerActivity(db, ["month"], memo))),
-    model: {model: fit.model, purchases: fit.purchases, gammaGamma: fit.gammaGamma, unit, comparison: comparisonSummary(comparison)},
+    ...(want("historical") && {historical: await db.all(cumulativeRevenueSql({by}, await customerActivity(db, ["month"], memo)))}),
+    ...(want("model") && {model: {model: fit.model, purchases: fit.purchases, gammaGamma: fit.gammaGamma, unit, comparison: comparisonSummary(comparison)}}),
     predicted: [...predicted.values()].map((p) => {
       const g = fitOf.get(p.group);
       return {

@@ -75,11 +75,11 @@ async function groupFigures(context: ResultContext): Promise<GroupsFile> {
     const mine = pages.filter((p) => p.by === kind.by);
     if (!mine.length) continue;
     const nps = (await metric("nps", {by: kind.by, period: "quarter"})) as {group: string; period: Date; incomplete: boolean; responses: number; nps: number; low: number; high: number; promoterShare: number; detractorShare: number}[];
-    const retention = (await metric("retention", {by: kind.by, period: "quarter", minCohort: minGroupSize})) as {
+    const retention = (await metric("retention", {by: kind.by, period: "quarter", minCohort: minGroupSize, parts: ["triangle", "repeatRate"]})) as {
       triangle: {group: string; cohort: Date; k: number; rate: number; incomplete: boolean}[];
       repeatRate: {group: string; cohort: Date; customers: number; repeatRate: number}[];
     };
-    const clv = (await metric("clv", {by: kind.by, minGroupRepeaters})) as {
+    const clv = (await metric("clv", {by: kind.by, minGroupRepeaters, parts: ["predicted"]})) as {
       predicted: {group: string; customers: number; meanClv12: number; months: number; monthlyDiscount: number; fit?: string; holdout?: {actual: number; predicted: number; error: number} | null}[];
     };
     const next = new Map(retention.triangle.filter((t) => t.k === 1).map((t) => [`${t.group}|${day(t.cohort)}`, t.incomplete ? null : t.rate]));

@@ -49,6 +49,46 @@ describe("rapport metrics clv: predicted CLV per group", async () => {
   });
 });
 
+describe("computeMetric's parts: what the group pages ask for", async () => {
+  const path = `${tempTree({})}/sample-parts.duckdb`;
+  await ingest(["data/sample"], {cwd: root, config: parseConfig({}), sources, warehouse: path});
+
+  it("computeMetric(db, name, {parts}) leaves out the other parts and gives the same figures for those it keeps", async () => {
+    const {retention, retentionParts, clv, clvParts} = await withDuckDB(async (db) => {
+      // Each in a fresh memo: the parts are computed, not taken from the whole result.
+      const memo = () => {
+        const m = new Map<string, Promise<unknown>>();
+        return <T,>(key: string, f: () => Promise<T>) => (m.get(key) ?? m.set(key, f()).get(key)) as Promise<T>;
+      };
+      const options = {by: "segment", period: "quarter", minCohort: 10};
+      return {
+        retention: (await computeMetric(db, "retention", options, memo())) as Record<string, unknown>,
+        retentionParts: (await computeMetric(db, "retention", {...options, parts: ["triangle", "repeatRate"]}, memo())) as Record<string, unknown>,
+        clv: (await computeMetric(db, "clv", {by: "segment"}, memo())) as Record<string, unknown>,
+        clvParts: (await computeMetric(db, "clv", {by: "segment", parts: ["predicted"]}, memo())) as Record<string, unknown>
+      };
+    }, path, {readOnly: true});
+    // The same rows, numbers to 1e-12: DuckDB's parallel sums (two threads) may differ in the last bits between two runs.
+    const same = (a: unknown, b: unknown, where: string): void => {
+      if (typeof a === "number" && typeof b === "number") return void expect(Math.abs(a - b), where).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(b)));
+      if (a && b && typeof a === "object" && !(a instanceof Date)) {
+        expect(Object.keys(a).sort(), where).toEqual(Object.keys(b).sort());
+        for (const key of Object.keys(b)) same((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${where}.${key}`);
+        return;
+      }
+      expect(a, where).toEqual(b);
+    };
+    expect(Object.keys(retention).sort()).toEqual(["churn", "recurringRevenue", "repeatRate", "triangle"]);
+    expect(Object.keys(retentionParts).sort()).toEqual(["repeatRate", "triangle"]);
+    expect((retention.triangle as unknown[]).length).toBeGreaterThan(100);
+    same(retentionParts.triangle, retention.triangle, "triangle");
+    same(retentionParts.repeatRate, retention.repeatRate, "repeatRate");
+    expect(Object.keys(clv).sort()).toEqual(["historical", "model", "predicted"]);
+    expect(Object.keys(clvParts)).toEqual(["predicted"]);
+    same(clvParts.predicted, clv.predicted, "predicted");
+  });
+});
+
 describe("fitClv reads the orders once", async () => {
   const path = `${tempTree({})}/cdnow.duckdb`;
   await ingest(["test/fixtures/cdnow/CDNOW_sample.txt"], {cwd: root, config: parseConfig({}), sources, warehouse: path});
