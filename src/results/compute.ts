@@ -18,7 +18,7 @@ import {projectRoot, warehousePath} from "../paths.js";
 import type {Database} from "../warehouse/duckdb.js";
 import {readWarehouse} from "../warehouse/read.js";
 import {complete, resultsKey, resultsStore, type ResultsStore} from "../warehouse/results.js";
-import {resultContext} from "./context.js";
+import {resultContext, type SharedMemo} from "./context.js";
 import {dropTemporary, publishedTables, tableNames, temporaryTables, type TableName} from "./tables.js";
 
 /**
@@ -41,8 +41,9 @@ export function resultsMemoryLimit(warehouseBytes = 0, env: NodeJS.ProcessEnv = 
  * The tables computed side by side with the rest, on a connection of their own: the CLV tables spend most
  * of their time fitting models in JavaScript (one core) while the others wait on DuckDB, so on two cores
  * the two lanes overlap. clv.json and groups.json share each group's CLV fit, so they share a lane (and its
- * memo); what both lanes need (each customer's months, the suppression patterns) each computes, since
- * temporary tables belong to one connection.
+ * memo); of what both lanes need, the values (the suppression patterns, the group pages) are computed once
+ * for both (ResultContext.shared), and the temporary tables (each customer's months) by each, since a
+ * temporary table belongs to one connection.
  */
 export const modelLane: readonly TableName[] = ["clv.json", "groups.json"];
 
@@ -67,11 +68,13 @@ export async function computeResults(path: string, {log = (_: string) => {}, loa
     const missing = published.filter((name) => store.read(name) === undefined);
     if (missing.length === 0) return {key, computed: [], seconds: 0};
     const lanes = [missing.filter((name) => modelLane.includes(name)), missing.filter((name) => !modelLane.includes(name))].filter((lane) => lane.length);
+    // What both lanes need and is not a temporary table (the suppression patterns, the group pages): once for both.
+    const shared: SharedMemo = new Map();
     const outcomes = await Promise.allSettled(
       lanes.map(async (lane, i) => {
         const laneDb = i === 0 ? db : await db.connect();
         try {
-          const context = resultContext(laneDb, config, log);
+          const context = resultContext(laneDb, config, log, shared);
           for (const [j, name] of lane.entries()) {
             const at = performance.now();
             store.write(name, await publishedTables[name](context));

@@ -17,6 +17,12 @@ export interface ResultContext {
   log(line: string): void;
   /** f(), computed once per key (keys name what they compute, with every input that changes it). */
   once<T>(key: string, f: () => Promise<T>): Promise<T>;
+  /**
+   * f(), computed once per key across the contexts of one refresh (computeResults' two lanes, each on a DuckDB
+   * connection of its own), on the connection of the context that asks first. For values only (rows, a
+   * suppression pattern): never for temporary tables, which belong to the connection that made them.
+   */
+  shared<T>(key: string, f: () => Promise<T>): Promise<T>;
   /** Removes once's keys that start with prefix: what they computed is computed again when next asked (its table was dropped). */
   forget(prefix: string): void;
 }
@@ -24,18 +30,26 @@ export interface ResultContext {
 /** A published table: its bytes, as its data loader writes them. */
 export type PublishedTable = (context: ResultContext) => Promise<string | Uint8Array>;
 
-export function resultContext(db: Database, config: RapportConfig, log: (line: string) => void = (line) => console.error(line)): ResultContext {
-  const memo = new Map<string, Promise<unknown>>();
-  const once = <T>(key: string, f: () => Promise<T>): Promise<T> => {
+/** A memo the contexts of one refresh share (ResultContext.shared). */
+export type SharedMemo = Map<string, Promise<unknown>>;
+
+function memoIn(memo: Map<string, Promise<unknown>>) {
+  return <T>(key: string, f: () => Promise<T>): Promise<T> => {
     let value = memo.get(key) as Promise<T> | undefined;
     if (!value) memo.set(key, (value = f()));
     return value;
   };
+}
+
+export function resultContext(db: Database, config: RapportConfig, log: (line: string) => void = (line) => console.error(line), shared: SharedMemo = new Map()): ResultContext {
+  const memo = new Map<string, Promise<unknown>>();
+  const once = memoIn(memo);
   return {
     db,
     config,
     log,
     once,
+    shared: memoIn(shared),
     forget: (prefix) => {
       for (const key of [...memo.keys()]) if (key.startsWith(prefix)) memo.delete(key);
     },

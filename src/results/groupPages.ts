@@ -6,7 +6,7 @@ import {groupPages as pagesOf} from "../metrics/groupPages.js";
 import type {ResultContext} from "./context.js";
 
 /** The group pages, shared with groups.json. */
-export const sharedGroupPages = ({db, config, once}: ResultContext) => once(`group pages ${config.minGroupSize}`, () => pagesOf(db, config.minGroupSize));
+export const sharedGroupPages = ({db, config, shared}: ResultContext) => shared(`group pages ${config.minGroupSize}`, () => pagesOf(db, config.minGroupSize));
 
 export async function groupPages(context: ResultContext): Promise<string> {
   const pages = await sharedGroupPages(context);

@@ -1,5 +1,5 @@
 /**
- * The suppression patterns two published tables share, computed once per refresh: the NPS cells nps.json
+ * The suppression patterns two published tables share, computed once per refresh (and for both of its lanes: ResultContext.shared): the NPS cells nps.json
  * withholds (which the group pages withhold too), and the cohort sizes retention.arrow withholds (the
  * group pages' cohorts likewise). Both run over every granularity and breakdown the tables publish, so the
  * pattern is the same wherever a cell appears.
@@ -17,8 +17,8 @@ export const publishedBreakdowns = [undefined, "segment", "region", "channel"] a
 export const npsTables = (["month", "quarter"] as const).flatMap((granularity) => publishedBreakdowns.map((by) => ({granularity, by: by ?? "all", sql: npsCountsSql({period: granularity, by})})));
 
 /** The NPS counts of npsTables, each with `hidden` (complementary suppression over the groups of a period and the months of a quarter). */
-export function npsCells({db, config: {minGroupSize}, once}: ResultContext) {
-  return once(`nps cells ${minGroupSize}`, () =>
+export function npsCells({db, config: {minGroupSize}, shared}: ResultContext) {
+  return shared(`nps cells ${minGroupSize}`, () =>
     suppressedRows<NpsCountRow & {granularity: string; by: string}>(
       db,
       npsTables.map((t) => `SELECT '${t.granularity}' AS granularity, '${t.by}' AS "by", *, (promoters + passives + detractors)::INTEGER AS size FROM (${t.sql})`),
@@ -32,8 +32,8 @@ export function npsCells({db, config: {minGroupSize}, once}: ResultContext) {
 export const cohortTables: [Period, Breakdown | undefined][] = [["week", undefined], ...(["month", "quarter"] as const).flatMap((p) => publishedBreakdowns.map((by) => [p, by] as [Period, Breakdown | undefined]))];
 
 /** The cohorts of cohortTables with their size, each with `hidden` (suppressed across groups and quarters). */
-export function cohortSizes({db, config: {minGroupSize}, once}: ResultContext) {
-  return once(`cohort sizes ${minGroupSize}`, async () => {
+export function cohortSizes({db, config: {minGroupSize}, once, shared}: ResultContext) {
+  return shared(`cohort sizes ${minGroupSize}`, async () => {
     const sources = await customerActivity(db, [], once);
     return suppressedRows<{granularity: string; by: string; group: string; period: Date}>(
       db,
