@@ -7,6 +7,7 @@ import {resolve} from "node:path";
 import {loadConfig} from "../config.js";
 import {exitCodes} from "../errors.js";
 import {dataDir} from "../paths.js";
+import {refreshLoaderCache} from "./cache.js";
 import type {Command} from "./command.js";
 import {runFramework} from "./framework.js";
 import {formatReport, runIngest} from "./ingest.js";
@@ -36,6 +37,12 @@ pages reload as you save them.`,
     if (report.failed.length) {
       process.stderr.write(formatReport(report, config.rejectThreshold));
       return exitCodes.rejectThreshold;
+    }
+    // Framework serves a loader's cached output while it is newer than the loader's file, whatever the warehouse
+    // holds: outputs a build (or a preview) left for other exports, config or code are dropped, on the key a build
+    // uses (cache.ts), so the pages show what the warehouse just ingested.
+    if (refreshLoaderCache({cwd, root: "reports", warehouse, env: {RAPPORT_DATA: process.env.RAPPORT_DATA}})) {
+      log("preview: exports, config or code changed since the data loaders last ran; they run again on each page's first view");
     }
     const stop = watchExports(dataDir(), async () => {
       const again = await ingestData().catch((error: Error) => (log(`preview: ${error.message}`), undefined));

@@ -2,10 +2,14 @@
  * Scheduled refreshes and privacy, end to end on a copy of the project: a new
  * export shows in the next build; a broken export fails the build with exit
  * code 66 (too many rejects) and leaves the last good dist/ exactly as it
- * was; distinctive personal values in the exports appear nowhere in the built
- * site, and a page that leaks one fails the build with 67.
+ * was; `rapport preview` started after the exports changed serves the new
+ * figures, not the loader outputs the last build cached; distinctive personal
+ * values in the exports appear nowhere in the built site, and a page that
+ * leaks one fails the build with 67.
  */
 import {appendFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync} from "node:fs";
+import {spawn} from "node:child_process";
+import {createServer} from "node:net";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {tableFromIPC} from "apache-arrow";
@@ -30,11 +34,10 @@ afterAll(() => {
   else process.env.RAPPORT_DATA = saved;
 });
 
-/** Net revenue of October 2026 (all channels) in the built site's data file. */
-function octoberRevenue(): number {
+/** Net revenue of October 2026 (all channels) in the built site's data file (or in bytes of it). */
+function octoberRevenue(bytes?: Uint8Array): number {
   const dir = join(project, "dist", "_file", "data");
-  const file = readdirSync(dir).find((f) => f.startsWith("monthly-activity."))!;
-  const table = tableFromIPC(readFileSync(join(dir, file)));
+  const table = tableFromIPC(bytes ?? readFileSync(join(dir, readdirSync(dir).find((f) => f.startsWith("monthly-activity."))!)));
   const rows = table.toArray().filter((r) => new Date(r.month).toISOString().startsWith("2026-10") && r.channel === "All channels");
   expect(rows).toHaveLength(1);
   return rows[0].net_revenue;
@@ -61,6 +64,32 @@ describe("rapport build on refreshed exports", () => {
     expect(snapshot()).toBe(before);
     rmSync(join(project, "data", "sample", "orders-broken.csv"));
   });
+});
+
+describe("rapport preview after a build", () => {
+  it("started after the exports changed, it shows what it ingested, not the loader outputs the last build left", async () => {
+    expect(await main(["build"], project)).toBe(exitCodes.ok);
+    const built = octoberRevenue();
+    writeFileSync(join(project, "data", "sample", "orders-preview.csv"), "id,customer_id,ordered_at,amount,currency,status\npreview-1,c-00002,2026-10-29T12:00:00Z,777.25,USD,completed\n");
+    const server = createServer();
+    await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+    const {port} = server.address() as {port: number};
+    await new Promise<void>((ok) => server.close(() => ok()));
+    const preview = spawn(process.execPath, [join(project, "src", "cli", "rapport.js"), "preview", "--port", String(port), "--host", "127.0.0.1"], {cwd: project, detached: true, stdio: "ignore"});
+    try {
+      let bytes: Uint8Array | undefined;
+      for (const deadline = Date.now() + 150_000; !bytes; ) {
+        const answer = await fetch(`http://127.0.0.1:${port}/_file/data/monthly-activity.arrow`).catch(() => undefined);
+        if (answer?.ok) bytes = new Uint8Array(await answer.arrayBuffer());
+        else if (Date.now() > deadline) throw new Error("rapport preview did not serve monthly-activity.arrow within 150 s");
+        else await new Promise((ok) => setTimeout(ok, 500));
+      }
+      expect(octoberRevenue(bytes)).toBeCloseTo(built + 777.25, 2);
+    } finally {
+      if (preview.pid) process.kill(-preview.pid, "SIGTERM"); // the preview and the Framework server it started
+      rmSync(join(project, "data", "sample", "orders-preview.csv"));
+    }
+  }, 300_000);
 });
 
 describe("rapport build and personal data", () => {
