@@ -59,18 +59,20 @@ export function refreshLoaderCache(inputs: CacheInputs): boolean {
 /**
  * Puts the tables a build just computed (the results store's folder, src/warehouse/results.ts) where Framework
  * keeps its data loaders' outputs, `<root>/.observablehq/cache/data/<name>`, for every data loader
- * `<root>/data/<name>.ts` with a stored result; returns their names. Framework takes a cached output newer
- * than its loader as fresh and does not run the loader, and the loader would only have copied the same file
- * (publishTable, src/results/stored.ts): each of the 14 cost a Node process with tsx, one after the other
- * (on the bench's million customers, with the tables stored, Framework and the privacy check took 29.2 s with
- * the loaders running and 22.5 s with their outputs cached). A loader without a stored result (freshness.json,
- * the build's own clock) still runs. Each file is copied to a temporary name and renamed, as Framework writes its own.
+ * `<root>/data/<name>.ts` that only writes the stored table (`publishTable("<name>")`, src/results/stored.ts);
+ * returns their names. Framework's build takes a cached output as it is (it loads with useStale), and its
+ * preview while the output is newer than its loader (the copy is), so neither runs those loaders, which would
+ * only have copied the same file: each cost a Node process with tsx, one after the other (on the bench's million
+ * customers, with the tables stored, Framework and the privacy check took 29.2 s with the loaders running and
+ * 22.5 s with their outputs cached). A loader that does anything else (freshness.json, the build's clock; one
+ * an analyst edited to publish something else under a table's name) is left to Framework. Each file is copied
+ * to a temporary name and renamed, as Framework writes its own.
  */
 export function seedLoaderCache({cwd, root}: Pick<CacheInputs, "cwd" | "root">, results: string): string[] {
   const cache = join(cwd, root, ".observablehq", "cache", "data");
   const seeded: string[] = [];
   for (const name of existsSync(results) ? readdirSync(results).sort() : []) {
-    if (!/^[\w.-]+$/.test(name) || name.includes(".tmp-") || !existsSync(join(cwd, root, "data", `${name}.ts`))) continue;
+    if (!/^[\w.-]+$/.test(name) || name.includes(".tmp-") || !publishesOnly(join(cwd, root, "data", `${name}.ts`), name)) continue;
     mkdirSync(cache, {recursive: true});
     const temporary = join(cache, `${name}.seed-${process.pid}`);
     copyFileSync(join(results, name), temporary);
@@ -78,6 +80,21 @@ export function seedLoaderCache({cwd, root}: Pick<CacheInputs, "cwd" | "root">, 
     seeded.push(name);
   }
   return seeded;
+}
+
+/** Whether the loader file exists and its code (comments aside) is the import of publishTable and `await publishTable("<name>")`. */
+function publishesOnly(loader: string, name: string): boolean {
+  if (!existsSync(loader)) return false;
+  const code = readFileSync(loader, "utf-8")
+    .replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, "")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
+  return (
+    code.length === 2 &&
+    /^import \{publishTable\} from ["'][./]*src\/results\/stored\.js["'];?$/.test(code[0]) &&
+    code[1].replace(/'/g, '"').replace(/;$/, "") === `await publishTable(${JSON.stringify(name)})`
+  );
 }
 
 function sourceFiles(dir: string): string[] {

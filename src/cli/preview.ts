@@ -28,21 +28,23 @@ pages reload as you save them.`,
     // The config is read again on each reload, so edits to it are picked up too.
     // Each reload holds the warehouse's lock (waiting for a build that holds it, up to 10 minutes).
     const warehouse = resolve(cwd, config.warehouse);
-    const ingestData = () =>
+    const ingestData = ({first = false} = {}) =>
       withLock(`${warehouse}.lock`, {command: "preview", waitSeconds: 600, log}, async () => {
         cleanLeftovers({cwd, warehouse, log});
-        return runIngest({paths: [dataDir()], cwd, config: await loadConfig(cwd, option("config")), log, mirror: true});
+        const report = await runIngest({paths: [dataDir()], cwd, config: await loadConfig(cwd, option("config")), log, mirror: true});
+        // Framework serves a loader's cached output while it is newer than the loader's file, whatever the warehouse
+        // holds: outputs a build (or a preview) left for other exports, config or code are dropped, on the key a
+        // build uses (cache.ts), so the pages show what the warehouse just ingested. Under the lock, so that a build
+        // does not fill the cache meanwhile.
+        if (first && !report.failed.length && refreshLoaderCache({cwd, root: "reports", warehouse, env: {RAPPORT_DATA: process.env.RAPPORT_DATA}})) {
+          log("preview: exports, config or code changed since the data loaders last ran; they run again on each page's first view");
+        }
+        return report;
       });
-    let report = await ingestData();
+    let report = await ingestData({first: true});
     if (report.failed.length) {
       process.stderr.write(formatReport(report, config.rejectThreshold));
       return exitCodes.rejectThreshold;
-    }
-    // Framework serves a loader's cached output while it is newer than the loader's file, whatever the warehouse
-    // holds: outputs a build (or a preview) left for other exports, config or code are dropped, on the key a build
-    // uses (cache.ts), so the pages show what the warehouse just ingested.
-    if (refreshLoaderCache({cwd, root: "reports", warehouse, env: {RAPPORT_DATA: process.env.RAPPORT_DATA}})) {
-      log("preview: exports, config or code changed since the data loaders last ran; they run again on each page's first view");
     }
     const stop = watchExports(dataDir(), async () => {
       const again = await ingestData().catch((error: Error) => (log(`preview: ${error.message}`), undefined));

@@ -44,12 +44,18 @@ describe("loaderCacheKey and refreshLoaderCache", () => {
   });
 
   it("seedLoaderCache(inputs, results) puts each stored table with a data loader into Framework's cache, newer than its loader", () => {
+    const loader = (name: string) => `// The stored table.\nimport {publishTable} from "../../src/results/stored.js";\n\nawait publishTable("${name}");\n`;
     const dir = tempTree({
-      "reports/data/a.json.ts": "loader a",
-      "reports/data/b.arrow.ts": "loader b",
+      "reports/data/a.json.ts": loader("a.json"),
+      "reports/data/b.arrow.ts": `/* block comment */\nimport {publishTable} from '../../src/results/stored.js'\nawait publishTable('b.arrow')\n`,
       "reports/data/clock.json.ts": "a loader with no stored result",
+      // An analyst's own loader under a published table's name, and one that publishes another table: Framework runs them.
+      "reports/data/c.json.ts": `${loader("c.json")}process.stdout.write("and more");\n`,
+      "reports/data/d.json.ts": loader("a.json"),
       "results/a.json": '{"a": 1}',
       "results/b.arrow": "ARROW1",
+      "results/c.json": "{}",
+      "results/d.json": "{}",
       "results/orphan.json": "no loader of this name",
       [`results/a.json.tmp-123`]: "a write cut short"
     });
@@ -60,7 +66,7 @@ describe("loaderCacheKey and refreshLoaderCache", () => {
     expect(readdirSync(cache).sort()).toEqual(["a.json", "b.arrow"]);
     expect(readFileSync(join(cache, "a.json"), "utf-8")).toBe('{"a": 1}');
     expect(readFileSync(join(cache, "b.arrow"), "utf-8")).toBe("ARROW1");
-    // Framework's rule (loader.ts): a cached output at least as new as its loader is fresh and the loader does not run.
+    // Framework's preview rule (loader.ts): a cached output at least as new as its loader is fresh (its build takes any cached output).
     for (const name of ["a.json", "b.arrow"]) expect(statSync(join(cache, name)).mtimeMs).toBeGreaterThanOrEqual(statSync(join(dir, "reports/data", `${name}.ts`)).mtimeMs);
     expect(seedLoaderCache({cwd: dir, root: "reports"}, join(dir, "no-results"))).toEqual([]);
   });

@@ -7,8 +7,8 @@
  * values in the exports appear nowhere in the built site, and a page that
  * leaks one fails the build with 67.
  */
-import {appendFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync} from "node:fs";
-import {spawn} from "node:child_process";
+import {appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync} from "node:fs";
+import {spawn, spawnSync} from "node:child_process";
 import {createServer} from "node:net";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
@@ -64,6 +64,39 @@ describe("rapport build on refreshed exports", () => {
     expect(snapshot()).toBe(before);
     rmSync(join(project, "data", "sample", "orders-broken.csv"));
   });
+});
+
+describe("rapport build and its data loaders", () => {
+  it("runs no data loader that would only copy its stored table: Framework takes the tables from its cache, as computed", async () => {
+    // The project's publishTable (what every such loader calls) notes each call in a file, when asked to.
+    const stored = join(project, "src", "results", "stored.ts");
+    const original = readFileSync(stored, "utf-8");
+    const calls = join(project, "publish-calls.txt");
+    writeFileSync(stored, original.replace("export async function publishTable(name: TableName, env: NodeJS.ProcessEnv = process.env): Promise<void> {", (line) => `${line}\n  if (env.RAPPORT_TEST_PUBLISH_CALLS) (await import("node:fs")).appendFileSync(env.RAPPORT_TEST_PUBLISH_CALLS, name + "\\n");`));
+    expect(readFileSync(stored, "utf-8")).toContain("RAPPORT_TEST_PUBLISH_CALLS");
+    process.env.RAPPORT_TEST_PUBLISH_CALLS = calls;
+    try {
+      expect(await main(["build"], project)).toBe(exitCodes.ok);
+      expect(existsSync(calls) ? readFileSync(calls, "utf-8") : "").toBe("");
+      // Run by hand, the loader does call it (the note works).
+      expect(spawnSync(process.execPath, ["--import", "tsx", join(project, "reports", "data", "guests.json.ts")], {cwd: project, env: process.env}).status).toBe(0);
+      expect(readFileSync(calls, "utf-8")).toBe("guests.json\n");
+      // And the site holds the tables the build computed: every file of the stored generation, byte for byte.
+      const results = join(project, ".rapport", "results");
+      const [generation] = readdirSync(results);
+      const data = join(project, "dist", "_file", "data");
+      const published = readdirSync(data);
+      for (const name of readdirSync(join(results, generation))) {
+        const [stem, ext] = [name.slice(0, name.lastIndexOf(".")), name.slice(name.lastIndexOf("."))];
+        const file = published.find((f) => f.startsWith(`${stem}.`) && f.endsWith(ext))!;
+        expect(readFileSync(join(data, file)).equals(readFileSync(join(results, generation, name))), name).toBe(true);
+      }
+    } finally {
+      delete process.env.RAPPORT_TEST_PUBLISH_CALLS;
+      writeFileSync(stored, original);
+      rmSync(calls, {force: true});
+    }
+  }, 300_000);
 });
 
 describe("rapport preview after a build", () => {
