@@ -8,7 +8,6 @@
  */
 import {spawn, type ChildProcess} from "node:child_process";
 import {existsSync, readFileSync, rmSync} from "node:fs";
-import {createServer} from "node:net";
 import {join, resolve} from "node:path";
 import type {Browser, Locator, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
@@ -17,6 +16,7 @@ import {serveStatic} from "../../src/cli/serve.js";
 import {loadConfig} from "../../src/config.js";
 import {projectRoot} from "../../src/paths.js";
 import {launchChromium} from "../support/browser.js";
+import {freePort} from "../support/process.js";
 import {settled, source, sqlCells, tableText} from "../support/notebook.js";
 import {visit} from "../support/visit.js";
 
@@ -28,14 +28,6 @@ const output = `dist.e2e-notebook-${process.pid}`;
 let browser: Browser;
 let preview: ChildProcess | undefined;
 let previewUrl: string;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-  const {port} = server.address() as {port: number};
-  await new Promise<void>((ok) => server.close(() => ok()));
-  return port;
-}
 
 beforeAll(async () => {
   browser = await launchChromium();

@@ -9,12 +9,12 @@
  */
 import {appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync} from "node:fs";
 import {spawn, spawnSync} from "node:child_process";
-import {createServer} from "node:net";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {tableFromIPC} from "apache-arrow";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {exitCodes, main} from "../../src/cli/main.js";
+import {freePort} from "../support/process.js";
 
 const repo = new URL("../..", import.meta.url).pathname;
 let project: string;
@@ -104,10 +104,7 @@ describe("rapport preview after a build", () => {
     expect(await main(["build"], project)).toBe(exitCodes.ok);
     const built = octoberRevenue();
     writeFileSync(join(project, "data", "sample", "orders-preview.csv"), "id,customer_id,ordered_at,amount,currency,status\npreview-1,c-00002,2026-10-29T12:00:00Z,777.25,USD,completed\n");
-    const server = createServer();
-    await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-    const {port} = server.address() as {port: number};
-    await new Promise<void>((ok) => server.close(() => ok()));
+    const port = await freePort();
     const preview = spawn(process.execPath, [join(project, "src", "cli", "rapport.js"), "preview", "--port", String(port), "--host", "127.0.0.1"], {cwd: project, detached: true, stdio: "ignore"});
     try {
       let bytes: Uint8Array | undefined;

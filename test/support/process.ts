@@ -5,6 +5,7 @@
  */
 import {spawn, type ChildProcess} from "node:child_process";
 import {existsSync, readdirSync, readFileSync} from "node:fs";
+import {createServer} from "node:net";
 import {fileURLToPath} from "node:url";
 
 const bin = fileURLToPath(new URL("../../src/cli/rapport.js", import.meta.url));
@@ -39,6 +40,15 @@ export function startRapport(args: string[], {cwd, env = {}}: {cwd: string; env?
 /** Kills (SIGKILL) every process started here that is still running. */
 export function stopAll(): void {
   for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+}
+
+/** A TCP port free on 127.0.0.1 just now, for a server that must be told its port (Framework's preview). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  const {port} = server.address() as {port: number};
+  await new Promise<void>((ok) => server.close(() => ok()));
+  return port;
 }
 
 /** Polls until f() is truthy (returns it) or the time is up (throws with what). */
