@@ -58,8 +58,27 @@ type Historical = {cohort: Date; group: string; months: number; customers: numbe
 type Fits = Pick<GroupFit, "purchases" | "gammaGamma">;
 type GroupCheck = Omit<GroupFit, "purchases" | "gammaGamma"> & {by: Breakdown; holdout: ClvFitResult["holdout"]; fits: Fits};
 
-export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepeaters}}: ResultContext): Promise<string> {
-  const sources = await customerActivity(db, ["month"], once);
+/**
+ * clv.json's historical curves: every group's cumulative revenue per customer by monthly cohort, up to maxMonths.
+ * A value of the refresh (ResultContext.shared), not of the lane: it reads each customer's months (customerActivity),
+ * which the other lane of a refresh makes for its own tables, so computeResults has that lane compute it
+ * (lanePrefetch, tables.ts) and this lane makes no copy of those tables.
+ */
+export function clvHistorical({db, once, shared, config: {minGroupSize}}: ResultContext): Promise<(Historical & {by: string})[]> {
+  return shared(`clv historical ${minGroupSize}`, async () => {
+    const sources = await customerActivity(db, ["month"], once);
+    const historical: (Historical & {by: string})[] = [];
+    for (const by of [undefined, ...breakdowns]) {
+      for (const row of await db.all<Historical>(cumulativeRevenueSql({by, minCohort: minGroupSize}, sources))) {
+        if (row.months <= maxMonths) historical.push({...row, by: by ?? "all"});
+      }
+    }
+    return historical;
+  });
+}
+
+export async function clv(context: ResultContext): Promise<string> {
+  const {db, log, once, config: {minGroupSize, clvMinGroupRepeaters}} = context;
   const started = performance.now();
   let lap = started;
   // What each step took, on the log (quiet in a build unless --verbose).
@@ -93,12 +112,7 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
   }
   const profiles = await readProfiles(db, customerProfileGroupsSql({unit, binDays: fit.binDays}, "_clv_all"));
   step(`${profiles.length} customer profiles read (${profiles.histories.length} distinct histories)`);
-  const historical: (Historical & {by: string})[] = [];
-  for (const by of [undefined, ...breakdowns]) {
-    for (const row of await db.all<Historical>(cumulativeRevenueSql({by, minCohort: minGroupSize}, sources))) {
-      if (row.months <= maxMonths) historical.push({...row, by: by ?? "all"});
-    }
-  }
+  const historical = await clvHistorical(context);
 
   // Per customer group and fit: CLV = discounted expected purchases × expected spend, and P(alive); the two
   // model figures once per fit and distinct (x, t_x, T).
@@ -141,13 +155,17 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
     by: string;
     group: string;
     fits: Fits;
+    /** Whether fits is the pooled fit: the customer's value is then clv[i], computed below. */
+    isPooled: boolean;
     totals: Sums;
     cells: Map<number, Sums & {cohort: string}>;
-    histogram: Map<number, {by: string; group: string; bin: number; customers: number}>;
-    alive: Map<number, {by: string; group: string; x: number; recency: number; customers: number; alive: number}>;
+    /** By bin, and by x × recency bin (arrays: both indexes are small). */
+    histogram: ({by: string; group: string; bin: number; customers: number} | undefined)[];
+    alive: ({by: string; group: string; x: number; recency: number; customers: number; alive: number} | undefined)[];
   }
   const kinds = ["all", ...breakdowns] as const;
-  const members = kinds.map(() => new Map<string, Member>());
+  // Per kind, by the group's code in profiles.names (all customers: code 0).
+  const members = kinds.map(() => [] as (Member | undefined)[]);
   const clv = new Float64Array(profiles.length);
   for (let i = 0; i < profiles.length; i++) clv[i] = clvOf(i, pooled);
 
@@ -169,31 +187,26 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
   const cells: (Sums & {cohort: string})[] = [];
   const histogram: {by: string; group: string; bin: number; customers: number}[] = [];
   const aliveCells: {by: string; group: string; x: number; recency: number; customers: number; alive: number}[] = [];
-  const memberOf = (kind: number, group: string): Member => {
-    let m = members[kind].get(group);
+  const memberOf = (kind: number, code: number): Member => {
+    let m = members[kind][code];
     if (!m) {
       const by = kinds[kind];
+      const group = kind === 0 ? "all" : profiles.names[kind - 1][code];
       const sums = {by, group, customers: 0, clv: 0, alive: 0, oneTime: 0};
       totals.push(sums);
-      members[kind].set(group, (m = {by, group, fits: fitsOf.get(`${by}\t${group}`) ?? pooled, totals: sums, cells: new Map(), histogram: new Map(), alive: new Map()}));
+      const fits = fitsOf.get(`${by}\t${group}`) ?? pooled;
+      members[kind][code] = m = {by, group, fits, isPooled: fits === pooled, totals: sums, cells: new Map(), histogram: [], alive: []};
     }
     return m;
   };
-  const find = <K, T>(map: Map<K, T>, list: T[], key: K, empty: () => T): T => {
-    let t = map.get(key);
-    if (!t) {
-      map.set(key, (t = empty()));
-      list.push(t);
-    }
-    return t;
-  };
-  // Outside the loop: a closure made per profile and group cost more than the sums (and tsx names each one).
   const add = (s: Sums, n: number, value: number, alive: number, oneTime: boolean) => {
     s.customers += n;
     s.clv += n * value;
     s.alive += n * alive;
     if (oneTime) s.oneTime += n;
   };
+  // The hot loop (a million profiles × five groups each): no closure or string is made per profile and group, and a
+  // customer valued with the pooled fit reuses clv[i] (the same product of the same two figures).
   const isoDates = new Map<number, string>();
   for (let i = 0; i < profiles.length; i++) {
     const cohortKey = profiles.cohort[i];
@@ -202,19 +215,28 @@ export async function clv({db, log, once, config: {minGroupSize, clvMinGroupRepe
     const n = profiles.n[i];
     const x = Math.min(profiles.x[i], maxFrequency);
     const recency = recencyOf(profiles.daysSinceLast[i]);
+    const aliveIndex = x * recencyEdges.length + recency;
+    const oneTime = profiles.x[i] === 0;
     for (let kind = 0; kind < kinds.length; kind++) {
-      const m = memberOf(kind, kind === 0 ? "all" : profiles.names[kind - 1][profiles.groups[kind - 1][i]]);
-      const {by, group, fits} = m;
-      const value = clvOf(i, fits);
-      const alive = aliveOf(i, fits);
-      const oneTime = profiles.x[i] === 0;
+      const m = memberOf(kind, kind === 0 ? 0 : profiles.groups[kind - 1][i]);
+      const {by, group} = m;
+      const value = m.isPooled ? clv[i] : clvOf(i, m.fits);
+      const alive = aliveOf(i, m.fits);
       add(m.totals, n, value, alive, oneTime);
-      add(find(m.cells, cells, cohortKey, () => ({by, group, cohort, customers: 0, clv: 0, alive: 0, oneTime: 0})), n, value, alive, oneTime);
+      let c = m.cells.get(cohortKey);
+      if (!c) {
+        m.cells.set(cohortKey, (c = {by, group, cohort, customers: 0, clv: 0, alive: 0, oneTime: 0}));
+        cells.push(c);
+      }
+      add(c, n, value, alive, oneTime);
       const bin = binOf(value);
-      find(m.histogram, histogram, bin, () => ({by, group, bin, customers: 0})).customers += n;
-      const c = find(m.alive, aliveCells, x * recencyEdges.length + recency, () => ({by, group, x, recency, customers: 0, alive: 0}));
-      c.customers += n;
-      c.alive += n * alive;
+      let h = m.histogram[bin];
+      if (!h) histogram.push((h = m.histogram[bin] = {by, group, bin, customers: 0}));
+      h.customers += n;
+      let a = m.alive[aliveIndex];
+      if (!a) aliveCells.push((a = m.alive[aliveIndex] = {by, group, x, recency, customers: 0, alive: 0}));
+      a.customers += n;
+      a.alive += n * alive;
     }
   }
 

@@ -19,7 +19,7 @@ import type {Database} from "../warehouse/duckdb.js";
 import {readWarehouse} from "../warehouse/read.js";
 import {complete, resultsKey, resultsStore, type ResultsStore} from "../warehouse/results.js";
 import {resultContext, type SharedMemo} from "./context.js";
-import {dropTemporary, publishedTables, tableNames, temporaryTables, type TableName} from "./tables.js";
+import {dropTemporary, lanePrefetch, publishedTables, tableNames, temporaryTables, type TableName} from "./tables.js";
 
 /**
  * DuckDB's memory cap while computing results: 2 GB, so that the site build stays under 4 GB at a million
@@ -41,9 +41,10 @@ export function resultsMemoryLimit(warehouseBytes = 0, env: NodeJS.ProcessEnv = 
  * The tables computed side by side with the rest, on a connection of their own: the CLV tables spend most
  * of their time fitting models in JavaScript (one core) while the others wait on DuckDB, so on two cores
  * the two lanes overlap. clv.json and groups.json share each group's CLV fit, so they share a lane (and its
- * memo); of what both lanes need, the values (the suppression patterns, the group pages) are computed once
- * for both (ResultContext.shared), and the temporary tables (each customer's months) by each, since a
- * temporary table belongs to one connection.
+ * memo); of what both lanes need, the values (the suppression patterns, the group pages, the metrics) are
+ * computed once for both (ResultContext.shared). A temporary table belongs to one connection, so the parts of
+ * the model lane's tables that read each customer's periods are computed by the other lane, which makes those
+ * tables for its own (lanePrefetch, tables.ts), before its own tables.
  */
 export const modelLane: readonly TableName[] = ["clv.json", "groups.json"];
 
@@ -67,7 +68,10 @@ export async function computeResults(path: string, {log = (_: string) => {}, loa
     const published = loaders === undefined ? tableNames : tableNames.filter((name) => existsSync(join(loaders, `${name}.ts`)));
     const missing = published.filter((name) => store.read(name) === undefined);
     if (missing.length === 0) return {key, computed: [], seconds: 0};
-    const lanes = [missing.filter((name) => modelLane.includes(name)), missing.filter((name) => !modelLane.includes(name))].filter((lane) => lane.length);
+    const models = missing.filter((name) => modelLane.includes(name));
+    const lanes = [models, missing.filter((name) => !modelLane.includes(name))].filter((lane) => lane.length);
+    // What the other lane computes for the model lane before its own tables (lanePrefetch): when both lanes run.
+    const prefetch = lanes.length === 2 ? models.flatMap((name) => lanePrefetch[name] ?? []) : [];
     // What both lanes need and is not a temporary table (the suppression patterns, the group pages): once for both.
     const shared: SharedMemo = new Map();
     const outcomes = await Promise.allSettled(
@@ -75,6 +79,13 @@ export async function computeResults(path: string, {log = (_: string) => {}, loa
         const laneDb = i === 0 ? db : await db.connect();
         try {
           const context = resultContext(laneDb, config, log, shared);
+          if (i === 1 && prefetch.length) {
+            const at = performance.now();
+            for (const part of prefetch) await part(context);
+            log(`results: the model lane's parts in ${((performance.now() - at) / 1000).toFixed(1)} s`);
+            // A family none of this lane's own tables reads goes at once.
+            for (const family of temporaryTables) if (!lane.some((name) => family.readers.includes(name))) await dropTemporary(laneDb, family, context.forget);
+          }
           for (const [j, name] of lane.entries()) {
             const at = performance.now();
             store.write(name, await publishedTables[name](context));

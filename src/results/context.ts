@@ -11,7 +11,11 @@ import type {Database} from "../warehouse/duckdb.js";
 export interface ResultContext {
   db: Database;
   config: RapportConfig;
-  /** computeMetric(db, name, options), computed once per name and options, sharing its parts (the CLV fits) through once. */
+  /**
+   * computeMetric(db, name, options), computed once per name and options in the refresh (a value of shared: in either
+   * lane, on the connection of the lane that asks first), sharing its parts (the CLV fits, each customer's periods)
+   * through that lane's once.
+   */
   metric(name: MetricName, options: MetricOptions): Promise<unknown>;
   /** Where a table tells what it computed (a line on stderr for a data loader; quiet in a build unless --verbose). */
   log(line: string): void;
@@ -44,15 +48,16 @@ function memoIn(memo: Map<string, Promise<unknown>>) {
 export function resultContext(db: Database, config: RapportConfig, log: (line: string) => void = (line) => console.error(line), shared: SharedMemo = new Map()): ResultContext {
   const memo = new Map<string, Promise<unknown>>();
   const once = memoIn(memo);
+  const refresh = memoIn(shared);
   return {
     db,
     config,
     log,
     once,
-    shared: memoIn(shared),
+    shared: refresh,
     forget: (prefix) => {
       for (const key of [...memo.keys()]) if (key.startsWith(prefix)) memo.delete(key);
     },
-    metric: (name, options) => once(`metric ${name} ${JSON.stringify(options, Object.keys(options).sort())}`, () => computeMetric(db, name, options, once))
+    metric: (name, options) => refresh(`metric ${name} ${JSON.stringify(options, Object.keys(options).sort())}`, () => computeMetric(db, name, options, once))
   };
 }

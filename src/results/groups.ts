@@ -60,6 +60,25 @@ export async function groups(context: ResultContext): Promise<string> {
   return JSON.stringify(out);
 }
 
+/** A kind's quarterly cohorts as `rapport metrics retention --by <kind> --period quarter` gives them: the triangle and the repeat rates. */
+function groupRetention(context: ResultContext, by: GroupPage["by"]) {
+  return context.metric("retention", {by, period: "quarter", minCohort: context.config.minGroupSize, parts: ["triangle", "repeatRate"]}) as Promise<{
+    triangle: {group: string; cohort: Date; k: number; rate: number; incomplete: boolean}[];
+    repeatRate: {group: string; cohort: Date; customers: number; repeatRate: number}[];
+  }>;
+}
+
+/**
+ * The parts of groups.json that read each customer's periods, which computeResults has the other lane compute
+ * (lanePrefetch, tables.ts): the cohorts of every kind with a page (groupRetention), and the cohort sizes
+ * retention.arrow withholds.
+ */
+export async function groupRetentions(context: ResultContext): Promise<void> {
+  await cohortSizes(context);
+  const pages = await sharedGroupPages(context);
+  for (const kind of groupKinds) if (pages.some((p) => p.by === kind.by)) await groupRetention(context, kind.by);
+}
+
 async function groupFigures(context: ResultContext): Promise<GroupsFile> {
   const {db, metric, config: {minGroupSize, clvMinGroupRepeaters: minGroupRepeaters}} = context;
   const pages = await sharedGroupPages(context);
@@ -75,10 +94,7 @@ async function groupFigures(context: ResultContext): Promise<GroupsFile> {
     const mine = pages.filter((p) => p.by === kind.by);
     if (!mine.length) continue;
     const nps = (await metric("nps", {by: kind.by, period: "quarter"})) as {group: string; period: Date; incomplete: boolean; responses: number; nps: number; low: number; high: number; promoterShare: number; detractorShare: number}[];
-    const retention = (await metric("retention", {by: kind.by, period: "quarter", minCohort: minGroupSize, parts: ["triangle", "repeatRate"]})) as {
-      triangle: {group: string; cohort: Date; k: number; rate: number; incomplete: boolean}[];
-      repeatRate: {group: string; cohort: Date; customers: number; repeatRate: number}[];
-    };
+    const retention = await groupRetention(context, kind.by);
     const clv = (await metric("clv", {by: kind.by, minGroupRepeaters, parts: ["predicted"]})) as {
       predicted: {group: string; customers: number; meanClv12: number; months: number; monthlyDiscount: number; fit?: string; holdout?: {actual: number; predicted: number; error: number} | null}[];
     };

@@ -6,10 +6,10 @@
 import type {Database} from "../warehouse/duckdb.js";
 import {activityGroups} from "./activityGroups.js";
 import {churn} from "./churn.js";
-import {clv} from "./clv.js";
-import type {PublishedTable} from "./context.js";
+import {clv, clvHistorical} from "./clv.js";
+import type {PublishedTable, ResultContext} from "./context.js";
 import {groupPages} from "./groupPages.js";
-import {groups} from "./groups.js";
+import {groupRetentions, groups} from "./groups.js";
 import {guests} from "./guests.js";
 import {monthlyActivity} from "./monthlyActivity.js";
 import {nps} from "./nps.js";
@@ -62,6 +62,19 @@ export const temporaryTables: readonly TemporaryFamily[] = [
   {prefix: "_scorecard_", memo: "scorecard days", readers: ["scorecard.json"]},
   {prefix: "_clv_", memo: "clv customers ", readers: ["clv.json", "groups.json"]}
 ];
+
+/**
+ * The parts of the model lane's tables (modelLane, compute.ts) that read each customer's periods (the _activity_
+ * family), by table: values of the refresh (ResultContext.shared) that the other lane computes before its own
+ * tables, since it makes those temporary tables for its own tables anyway. The model lane then finds them
+ * computed and makes no copy of the tables (a temporary table belongs to one connection): at a million customers
+ * its copies of each customer's first order, months and quarters took about 10 s of the two cores. Were the
+ * model lane to ask first, it would compute a part itself, with the same result.
+ */
+export const lanePrefetch: Partial<Record<TableName, (context: ResultContext) => Promise<unknown>>> = {
+  "clv.json": clvHistorical,
+  "groups.json": groupRetentions
+};
 
 /**
  * Drops a family's temporary views and tables on db's connection (the views first: they read the tables),

@@ -2,7 +2,8 @@ import {describe, expect, it} from "vitest";
 import {loadConfig} from "../../src/config.js";
 import {projectRoot} from "../../src/paths.js";
 import {resultContext} from "../../src/results/context.js";
-import {dropTemporary, publishedTables, tableNames, temporaryTables} from "../../src/results/tables.js";
+import {modelLane} from "../../src/results/compute.js";
+import {dropTemporary, lanePrefetch, publishedTables, tableNames, temporaryTables} from "../../src/results/tables.js";
 import type {Database} from "../../src/warehouse/duckdb.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
 import {sampleWarehouse} from "../support/published.js";
@@ -40,6 +41,33 @@ describe("temporary tables shared by the published tables, dropped when no table
       expect(await temporary(db, "", {views: true})).toEqual([]);
     }, warehouse);
     for (const {prefix, readers: declared} of temporaryTables) expect([prefix, readers.get(prefix)!.sort()]).toEqual([prefix, [...declared].sort()]);
+  }, 240_000);
+
+  it("the model lane's tables, their parts computed on another connection (lanePrefetch), make no _activity_ table and give the same bytes", async () => {
+    const {warehouse} = await sampleWarehouse();
+    const config = await loadConfig(projectRoot);
+    await readWarehouse(async (db) => {
+      const alone = new Map<string, Buffer>();
+      for (const name of modelLane) {
+        const context = resultContext(db, config, () => {});
+        alone.set(name, Buffer.from(await publishedTables[name](context)));
+        for (const family of temporaryTables) await dropTemporary(db, family, context.forget);
+      }
+      // As computeResults runs them: the other lane's context, on a connection of its own, computes the parts first.
+      const shared = new Map<string, Promise<unknown>>();
+      const other = await db.connect();
+      try {
+        const otherContext = resultContext(other, config, () => {}, shared);
+        for (const name of modelLane) await lanePrefetch[name]!(otherContext);
+        const context = resultContext(db, config, () => {}, shared);
+        for (const name of modelLane) {
+          expect([name, Buffer.from(await publishedTables[name](context)).equals(alone.get(name)!)]).toEqual([name, true]);
+        }
+        expect(await temporary(db, "_activity_")).toEqual([]);
+      } finally {
+        other.close();
+      }
+    }, warehouse);
   }, 240_000);
 
   it("a dropped table is made again when a later table asks (the memo forgets it), with the same result", async () => {
