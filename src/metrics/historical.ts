@@ -16,11 +16,12 @@
 import {cohortSql, type ActivitySources} from "./retention.js";
 import type {Breakdown} from "./periods.js";
 
-export function cumulativeRevenueSql({by, minCohort = 10}: {by?: Breakdown; minCohort?: number} = {}, sources?: ActivitySources): string {
+/** cohorts: a relation holding cohortSql's monthly rows for by and minCohort (cohortTable), else computed here. */
+export function cumulativeRevenueSql({by, minCohort = 10}: {by?: Breakdown; minCohort?: number} = {}, sources?: ActivitySources, cohorts?: string): string {
   return `SELECT cohort, "group", k AS months, customers, revenue,
   sum(revenue) OVER (PARTITION BY cohort, "group" ORDER BY k) / customers AS "cumulativePerCustomer",
   small, incomplete
-FROM (${cohortSql({period: "month", by, minCohort}, sources)})
+FROM ${cohorts ?? `(${cohortSql({period: "month", by, minCohort}, sources)})`}
 ORDER BY "group", cohort, months`;
 }
 

@@ -11,7 +11,7 @@ import {clvCustomers, compareModels, defaultCalibrationEnd, defaultMinGroupRepea
 import {cumulativeRevenueSql} from "./historical.js";
 import {npsCountsSql, npsFromCounts, npsTrend, type NpsCountRow} from "./nps.js";
 import {parseBreakdown, parsePeriod, periodSql, type Breakdown} from "./periods.js";
-import {churnSql, cohortSql, customerActivity, mrrRetentionSql, repeatRateSql} from "./retention.js";
+import {churnSql, cohortTable, customerActivity, mrrRetentionSql, repeatRateSql} from "./retention.js";
 import {dominantLanguage} from "./language.js";
 import {ratingCountsSql, satisfaction, type RatingCountRow} from "./satisfaction.js";
 import {distinguishingWords, emotionScorer, emotionTrend, languageCounts, spearman, type CountedText} from "./sentiment.js";
@@ -76,7 +76,7 @@ export async function computeMetric(db: Database, name: string, options: MetricO
       const sources = await customerActivity(db, [period], memo);
       const want = wanted(options);
       return {
-        ...(want("triangle") && {triangle: await db.all(cohortSql({period, by, minCohort: options.minCohort}, sources))}),
+        ...(want("triangle") && {triangle: await db.all(`SELECT * FROM ${await cohortTable(db, {period, by, minCohort: options.minCohort}, sources, memo)} ORDER BY "group", cohort, k`)}),
         ...(want("repeatRate") && {repeatRate: await db.all(repeatRateSql({period, by, minCohort: options.minCohort}, sources))}),
         ...(want("churn") && {churn: await db.all(churnSql({period, by}, sources))}),
         ...(want("recurringRevenue") && {recurringRevenue: subscriptions > 0 ? await db.all(mrrRetentionSql({period, by})) : null})

@@ -105,6 +105,22 @@ export async function customerActivity(db: {run(sql: string): Promise<unknown>},
   return {firsts, steps};
 }
 
+/**
+ * cohortSql's rows as a temporary table of db (in its order), made once per memo, period, breakdown and
+ * minCohort: a refresh reads the same triangles in several tables (retention.arrow; the monthly ones in clv.json's
+ * historical curves, the quarterly ones in the group pages), and each computation joins every customer's periods
+ * with their group. Named like customerActivity's tables (and under its memo's prefix), so they go with them.
+ */
+export async function cohortTable(db: {run(sql: string): Promise<unknown>}, options: CohortOptions, sources: ActivitySources, memo: Memo): Promise<string> {
+  const {period, by, minCohort = 10} = options;
+  if (!Number.isInteger(minCohort)) throw new Error(`minCohort must be an integer (got ${minCohort})`);
+  return memo(`activity cohorts ${period} ${by ?? "all"} ${minCohort}`, async () => {
+    const table = `_activity_cohorts_${period}_${by ?? "all"}_${minCohort}`;
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${cohortSql(options, sources)}`);
+    return table;
+  });
+}
+
 export function cohortSql({period, by, minCohort = 10}: CohortOptions, sources?: ActivitySources): string {
   const p = (x: string) => periodSql(period, x);
   const window = retentionWindow[period];

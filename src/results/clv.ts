@@ -12,7 +12,7 @@
  */
 import {clvCustomers, compareModels, defaultCalibrationEnd, fitByGroup, type ClvFitResult, type GroupFit} from "../metrics/clv.js";
 import {cumulativeRevenueSql} from "../metrics/historical.js";
-import {customerActivity} from "../metrics/retention.js";
+import {cohortTable, customerActivity} from "../metrics/retention.js";
 import {breakdowns, type Breakdown} from "../metrics/periods.js";
 import {customerProfileGroupsSql} from "../metrics/rfm.js";
 import {modelLabels, parametersOf, probabilityAliveOf, type PurchaseFit} from "../models/purchases.js";
@@ -69,7 +69,8 @@ export function clvHistorical({db, once, shared, config: {minGroupSize}}: Result
     const sources = await customerActivity(db, ["month"], once);
     const historical: (Historical & {by: string})[] = [];
     for (const by of [undefined, ...breakdowns]) {
-      for (const row of await db.all<Historical>(cumulativeRevenueSql({by, minCohort: minGroupSize}, sources))) {
+      const cohorts = await cohortTable(db, {period: "month", by, minCohort: minGroupSize}, sources, once);
+      for (const row of await db.all<Historical>(cumulativeRevenueSql({by, minCohort: minGroupSize}, sources, cohorts))) {
         if (row.months <= maxMonths) historical.push({...row, by: by ?? "all"});
       }
     }

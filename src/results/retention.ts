@@ -8,7 +8,7 @@
  * away. A withheld cohort publishes no size and no figure (`small` is true).
  */
 import {toArrowStream} from "../format/arrow.js";
-import {cohortSql, customerActivity, repeatRateSql} from "../metrics/retention.js";
+import {cohortTable, customerActivity, repeatRateSql} from "../metrics/retention.js";
 import {periods} from "../metrics/periods.js";
 import type {ResultContext} from "./context.js";
 import {cohortSizes, cohortTables} from "./suppressed.js";
@@ -34,7 +34,7 @@ export async function retention(context: ResultContext): Promise<Uint8Array> {
           `SELECT '${period}' AS granularity, '${by ?? "all"}' AS "by", t."group", t.cohort, t.k, CASE WHEN h.hidden THEN NULL ELSE t.customers END AS customers,
              ${["retained", "rate", "windowRate", "revenueRate", "churn"].map(withheld).join(", ")},
              CASE WHEN h.hidden THEN NULL ELSE round(r."repeatRate", 4) END AS "repeatRate", t.incomplete, h.hidden AS small
-           FROM (${cohortSql({period, by, minCohort: minGroupSize}, sources)}) t
+           FROM ${await cohortTable(db, {period, by, minCohort: minGroupSize}, sources, context.once)} t
            JOIN _cohort_hidden h ON h.granularity = '${period}' AND h."by" = '${by ?? "all"}' AND h."group" = t."group" AND h.cohort = t.cohort
            LEFT JOIN (${repeatRateSql({period, by, minCohort: minGroupSize}, sources)}) r ON r.cohort = t.cohort AND r."group" = t."group" AND t.k = 0
            ORDER BY t."group", t.cohort, t.k`
