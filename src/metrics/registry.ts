@@ -59,6 +59,15 @@ export function pooledClvFit(db: Database, {unit, model, table}: {unit: TimeUnit
 }
 
 /**
+ * The pooled fit up to the calibration end (on every customer, not the comparison's sample), once per memo: what
+ * the holdout check of a group valued with the pooled fit uses, in `metrics clv --by` and clv.json alike. The
+ * same whichever table of calibration summaries (with or without a breakdown column) it is read from.
+ */
+export function calibratedClvFit(db: Database, {unit, model, table, calibrationEnd, binDays}: {unit: TimeUnit; model: ModelComparison["chosen"]; table: string; calibrationEnd: string; binDays: number}, memo: Memo = noMemo): Promise<ClvFitResult> {
+  return memo(`clv calibrated fit ${unit} ${model} ${calibrationEnd} ${binDays}`, () => fitClv(db, {unit, table, model, calibrationEnd, binDays}));
+}
+
+/**
  * Each group of a breakdown's fit on all data (fitByGroup with the pooled fit pooledClvFit memoizes), once per memo:
  * clv.json and the group pages' `metrics clv --by` ask for the same ones (their checks on the holdout differ).
  */
@@ -242,7 +251,7 @@ async function clvMetrics(
     fit = await pooledClvFit(db, {unit, table, model}, memo);
     if (calibration && by) {
       const binDays = fit.binDays;
-      const calibrated = await memo(`clv calibrated fit ${unit} ${model} ${calibrationEnd} ${binDays}`, () => fitClv(db, {unit, table: calibration, model, calibrationEnd, binDays}));
+      const calibrated = await calibratedClvFit(db, {unit, table: calibration, model, calibrationEnd, binDays}, memo);
       const checks = new Map((await fitByGroup(db, {unit, calibrationEnd, table: calibration, model, minRepeaters: minGroupRepeaters}, calibrated, {memo, by})).map((g) => [g.group, g.holdout]));
       groupFits = (await groupFitsOnAllData(db, {unit, table, model, minRepeaters: minGroupRepeaters, by}, fit, memo)).map((g) => ({...g, holdout: checks.get(g.group) ?? null}));
     }

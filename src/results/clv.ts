@@ -19,7 +19,7 @@ import {modelLabels, parametersOf, probabilityAliveOf, type PurchaseFit} from ".
 import type {RfmGroup} from "../models/bgnbd.js";
 import {daysPerMonth, discountedPurchasesOf} from "../models/clv.js";
 import {expectedSpend} from "../models/gammagamma.js";
-import {groupFitsOnAllData, pooledClvFit} from "../metrics/registry.js";
+import {calibratedClvFit, groupFitsOnAllData, pooledClvFit} from "../metrics/registry.js";
 import {eachRows} from "../warehouse/duckdb.js";
 import type {ResultContext} from "./context.js";
 
@@ -100,8 +100,9 @@ export async function clv(context: ResultContext): Promise<string> {
   // just made (it made its own, 2.8 s at a million customers).
   const fit = await pooledClvFit(db, {unit, model, table: view("all")}, once);
   step("pooled fit");
-  const calibrated = comparison.models.find((m) => m.model === model)!;
-  const pooledCalibration = {...fit, purchases: calibrated.purchases, gammaGamma: null};
+  // A group valued with the pooled fit is checked with the pooled fit up to the calibration end, as `metrics clv --by`
+  // checks it (the group pages; computed once for both).
+  const pooledCalibration = await calibratedClvFit(db, {unit, table: view("cal"), model, calibrationEnd, binDays: fit.binDays}, once);
   // Per breakdown: each group's own fit (or the pooled one), on all data for the values, and up to the calibration end for the check.
   const groupFits: GroupCheck[] = [];
   for (const by of breakdowns) {

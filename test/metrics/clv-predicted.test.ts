@@ -1,7 +1,6 @@
 import {describe, expect, it} from "vitest";
 import {sources} from "../../loaders/index.js";
 import {computeMetric} from "../../src/metrics/registry.js";
-import {parseConfig} from "../../src/config.js";
 import {ingest} from "../../src/ingest/ingest.js";
 import {fitClv} from "../../src/metrics/clv.js";
 import {customerGroupsSql, rfmCustomersSql, rfmGroupsSql, spendGroupsSql} from "../../src/metrics/rfm.js";
@@ -11,6 +10,11 @@ import {fitGammaGamma, type GammaGammaFit} from "../../src/models/gammagamma.js"
 import {customerLifetimeValue} from "../../src/models/clv.js";
 import {withDuckDB} from "../../src/warehouse/duckdb.js";
 import {tempTree} from "../support/fixtures.js";
+import {loadConfig, parseConfig} from "../../src/config.js";
+import {projectRoot} from "../../src/paths.js";
+import {resultContext} from "../../src/results/context.js";
+import {publishedTables} from "../../src/results/tables.js";
+import {writeSample} from "../../src/sample/write.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 
@@ -119,5 +123,40 @@ describe("fitClv reads the orders once", async () => {
     expect(fromTable.holdout!.actual).toBe(fit.holdout!.actual);
     expect(Math.abs(fromTable.holdout!.predicted / fit.holdout!.predicted - 1)).toBeLessThan(1e-6);
     expect(fit.binDays).toBe(1);
+  });
+});
+
+describe("a group valued with the pooled fit: clv.json checks it on the holdout as `metrics clv --by` does", async () => {
+  // More customers than the model comparison fits (maxComparisonCustomers): it fits a sample, which must not be
+  // what a pooled group is checked with (on the bundled sample the comparison's fit and the full one are the same).
+  const dir = tempTree({});
+  await writeSample(`${dir}/data`, {customers: 25_000, seed: 3});
+  const path = `${dir}/pooled.duckdb`;
+  await ingest([`${dir}/data`], {cwd: dir, config: parseConfig({}), sources, warehouse: path});
+
+  it("with clvMinGroupRepeaters above some segments' repeat customers, clv.json's holdout of each pooled segment is the metric's", async () => {
+    const config = await loadConfig(projectRoot);
+    const {table, metric, pooled} = await withDuckDB(async (db) => {
+      const sizes = await db.all<{repeaters: number}>(
+        `SELECT count(DISTINCT customer_id) FILTER (WHERE n > 1)::INTEGER AS repeaters FROM (SELECT customer_id, any_value(coalesce(c.segment, 'unknown')) AS segment, count(DISTINCT o.ordered_at::DATE) AS n
+           FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE o.status = 'completed' GROUP BY customer_id) GROUP BY segment ORDER BY 1`
+      );
+      // Between the smallest and the largest segment's repeat customers: some segments pooled, some with their own fit.
+      const minGroupRepeaters = Math.floor((sizes[0].repeaters + sizes.at(-1)!.repeaters) / 2);
+      const context = resultContext(db, {...config, clvMinGroupRepeaters: minGroupRepeaters}, () => {});
+      const table = JSON.parse(String(await publishedTables["clv.json"](context))) as {comparison: {sampleEvery: number}; groupFits: {by: string; group: string; fit: string; holdout: {actual: number; predicted: number} | null}[]};
+      const metric = (await computeMetric(db, "clv", {by: "segment", minGroupRepeaters})) as {predicted: {group: string; fit?: string; holdout?: {actual: number; predicted: number} | null}[]};
+      return {table, metric, pooled: table.groupFits.filter((g) => g.by === "segment" && g.fit === "pooled")};
+    }, path, {readOnly: true});
+    expect(table.comparison.sampleEvery).toBeGreaterThan(1);
+    expect(pooled.length).toBeGreaterThan(0);
+    expect(table.groupFits.some((g) => g.by === "segment" && g.fit === "own")).toBe(true);
+    for (const g of pooled) {
+      const m = metric.predicted.find((p) => p.group === g.group)!;
+      expect(m.fit).toBe("pooled");
+      expect(g.holdout).not.toBeNull();
+      expect([g.group, g.holdout!.actual]).toEqual([g.group, m.holdout!.actual]);
+      expect(Math.abs(g.holdout!.predicted / m.holdout!.predicted - 1)).toBeLessThan(1e-9);
+    }
   });
 });
