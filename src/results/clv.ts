@@ -20,7 +20,7 @@ import type {RfmGroup} from "../models/bgnbd.js";
 import {daysPerMonth, discountedPurchasesOf} from "../models/clv.js";
 import {expectedSpend} from "../models/gammagamma.js";
 import {calibratedClvFit, groupFitsOnAllData, pooledClvFit} from "../metrics/registry.js";
-import {eachRows} from "../warehouse/duckdb.js";
+import {eachChunk, literal} from "../warehouse/duckdb.js";
 import type {ResultContext} from "./context.js";
 
 const unit = "week";
@@ -33,7 +33,6 @@ const maxFrequency = 10;
 /** Months since the last purchase: the lower edges of the recency bins (the last is open). */
 const recencyEdges = [0, 1, 2, 3, 6, 9, 12, 18, 24, 36];
 
-type Profile = {cohort: Date; x: number; t_x: number; T: number; zbar: number; days_since_last: number; n: number} & Record<Breakdown, string>;
 /**
  * Every customer profile (customerProfileGroupsSql's rows, in its order) in columns: numbers in typed arrays,
  * each breakdown's values as indexes into its list of names, and each (x, t_x, T) as an index into the list of
@@ -345,7 +344,12 @@ export async function clv(context: ResultContext): Promise<string> {
   return json;
 }
 
-/** Streams the profiles query into columns (see Profiles), a chunk of rows at a time. */
+/**
+ * The profiles query's rows in columns (see Profiles). Its rows go to a temporary table first, so that each
+ * breakdown's values are listed once and each profile carries the index of its value (an integer, where a
+ * row object took one string per breakdown, and a Date for its cohort: 2.5 s of the 4.2 s this took at a
+ * million customers); then they are read a chunk of DuckDB's vectors at a time, in the query's order.
+ */
 async function readProfiles(db: ResultContext["db"], sql: string): Promise<Profiles> {
   let capacity = 1 << 16;
   const grow = <A extends Float64Array | Int32Array | Uint32Array>(a: A, make: (n: number) => A): A => {
@@ -365,41 +369,58 @@ async function readProfiles(db: ResultContext["db"], sql: string): Promise<Profi
     names: breakdowns.map(() => []),
     histories: []
   };
-  const codes = breakdowns.map(() => new Map<string, number>());
-  const historyIds = new Map<string, number>();
-  await eachRows<Profile>(db, sql, (rows) => {
-    if (p.length + rows.length > capacity) {
-      while (p.length + rows.length > capacity) capacity *= 2;
-      p.cohort = grow(p.cohort, (n) => new Float64Array(n));
-      p.zbar = grow(p.zbar, (n) => new Float64Array(n));
-      for (const k of ["x", "daysSinceLast", "n", "history"] as const) p[k] = grow(p[k], (n) => new Int32Array(n));
-      p.groups = p.groups.map((g) => grow(g, (n) => new Uint32Array(n)));
-    }
-    for (const row of rows) {
-      const i = p.length++;
-      p.cohort[i] = row.cohort.getTime();
-      p.x[i] = row.x;
-      p.zbar[i] = row.zbar;
-      p.daysSinceLast[i] = row.days_since_last;
-      p.n[i] = row.n;
-      const key = `${row.x} ${row.t_x} ${row.T}`;
-      let id = historyIds.get(key);
-      if (id === undefined) {
-        historyIds.set(key, (id = p.histories.length));
-        p.histories.push({x: row.x, t_x: row.t_x, T: row.T});
-      }
-      p.history[i] = id;
-      breakdowns.forEach((b, k) => {
-        const name = row[b];
-        let code = codes[k].get(name);
-        if (code === undefined) {
-          codes[k].set(name, (code = p.names[k].length));
-          p.names[k].push(name);
+  const table = "_clv_profiles";
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${sql}`);
+  try {
+    const [lists] = await db.all<Record<Breakdown, string[]>>(`SELECT ${breakdowns.map((b) => `list(DISTINCT "${b}" ORDER BY "${b}") AS "${b}"`).join(", ")} FROM ${table}`);
+    p.names = breakdowns.map((b) => lists[b] ?? []);
+    const code = (b: Breakdown, k: number) => `list_position([${p.names[k].map(literal).join(", ")}]::VARCHAR[], "${b}")::INTEGER - 1`;
+    // Per (x, T, t_x): its index in p.histories.
+    const historyIds = new Map<number, Map<number, Map<number, number>>>();
+    await eachChunk(
+      db,
+      `SELECT date_diff('day', DATE '1970-01-01', cohort)::INTEGER, x::INTEGER, t_x::DOUBLE, "T"::DOUBLE, zbar::DOUBLE, days_since_last::INTEGER, n::INTEGER, ${breakdowns.map(code).join(", ")} FROM ${table}`,
+      (chunk) => {
+        const rows = chunk.rowCount;
+        if (p.length + rows > capacity) {
+          while (p.length + rows > capacity) capacity *= 2;
+          p.cohort = grow(p.cohort, (n) => new Float64Array(n));
+          p.zbar = grow(p.zbar, (n) => new Float64Array(n));
+          for (const k of ["x", "daysSinceLast", "n", "history"] as const) p[k] = grow(p[k], (n) => new Int32Array(n));
+          p.groups = p.groups.map((g) => grow(g, (n) => new Uint32Array(n)));
         }
-        p.groups[k][i] = code;
-      });
-    }
-  });
+        const [cohort, x, tx, T, zbar, daysSinceLast, n, ...groups] = Array.from({length: chunk.columnCount}, (_, c) => chunk.getColumnVector(c));
+        for (let j = 0; j < rows; j++) {
+          const i = p.length++;
+          p.cohort[i] = (cohort.getItem(j) as number) * 86_400_000;
+          const xi = x.getItem(j) as number;
+          const ti = tx.getItem(j) as number;
+          const Ti = T.getItem(j) as number;
+          p.x[i] = xi;
+          p.zbar[i] = zbar.getItem(j) as number;
+          p.daysSinceLast[i] = daysSinceLast.getItem(j) as number;
+          p.n[i] = n.getItem(j) as number;
+          let byT = historyIds.get(xi);
+          if (!byT) historyIds.set(xi, (byT = new Map()));
+          let byTx = byT.get(Ti);
+          if (!byTx) byT.set(Ti, (byTx = new Map()));
+          let id = byTx.get(ti);
+          if (id === undefined) {
+            byTx.set(ti, (id = p.histories.length));
+            p.histories.push({x: xi, t_x: ti, T: Ti});
+          }
+          p.history[i] = id;
+          for (let k = 0; k < groups.length; k++) {
+            const g = groups[k].getItem(j) as number | null;
+            if (g === null || g < 0) throw new Error(`clv.json: a customer profile without a ${breakdowns[k]} (expected 'unknown' for a missing one)`);
+            p.groups[k][i] = g;
+          }
+        }
+      }
+    );
+  } finally {
+    await db.run(`DROP TABLE IF EXISTS ${table}`);
+  }
   return p;
 }
 
