@@ -68,6 +68,16 @@ export function calibratedClvFit(db: Database, {unit, model, table, calibrationE
 }
 
 /**
+ * Each group of a breakdown checked on the holdout: its fit up to the calibration end (its own, or calibrated, the
+ * pooled one of calibratedClvFit), by group, once per memo: clv.json and the group pages' `metrics clv --by` show
+ * the same checks.
+ */
+export async function groupChecksOnHoldout(db: Database, {by, ...options}: {unit: TimeUnit; table: string; model: ModelComparison["chosen"]; minRepeaters: number; calibrationEnd: string; by: Breakdown}, calibrated: ClvFitResult, memo: Memo) {
+  const fits = await memo(`clv group checks ${options.unit} ${by} ${options.model} ${options.minRepeaters} ${options.calibrationEnd} ${calibrated.binDays}`, () => fitByGroup(db, options, calibrated, {memo, by}));
+  return new Map(fits.map((g) => [g.group, g.holdout]));
+}
+
+/**
  * Each group of a breakdown's fit on all data (fitByGroup with the pooled fit pooledClvFit memoizes), once per memo:
  * clv.json and the group pages' `metrics clv --by` ask for the same ones (their checks on the holdout differ).
  */
@@ -252,7 +262,7 @@ async function clvMetrics(
     if (calibration && by) {
       const binDays = fit.binDays;
       const calibrated = await calibratedClvFit(db, {unit, table: calibration, model, calibrationEnd, binDays}, memo);
-      const checks = new Map((await fitByGroup(db, {unit, calibrationEnd, table: calibration, model, minRepeaters: minGroupRepeaters}, calibrated, {memo, by})).map((g) => [g.group, g.holdout]));
+      const checks = await groupChecksOnHoldout(db, {unit, calibrationEnd, table: calibration, model, minRepeaters: minGroupRepeaters, by}, calibrated, memo);
       groupFits = (await groupFitsOnAllData(db, {unit, table, model, minRepeaters: minGroupRepeaters, by}, fit, memo)).map((g) => ({...g, holdout: checks.get(g.group) ?? null}));
     }
     // Predict on the histories the model was fitted on: binned by week when the fit binned them (a large

@@ -10,7 +10,7 @@
  * checks. Any figure describing fewer than minGroupSize customers is withheld (its count kept, its
  * value null).
  */
-import {clvCustomers, compareModels, defaultCalibrationEnd, fitByGroup, type ClvFitResult, type GroupFit} from "../metrics/clv.js";
+import {clvCustomers, compareModels, defaultCalibrationEnd, type ClvFitResult, type GroupFit} from "../metrics/clv.js";
 import {cumulativeRevenueSql} from "../metrics/historical.js";
 import {cohortTable, customerActivity} from "../metrics/retention.js";
 import {breakdowns, type Breakdown} from "../metrics/periods.js";
@@ -19,7 +19,7 @@ import {modelLabels, parametersOf, probabilityAliveOf, type PurchaseFit} from ".
 import type {RfmGroup} from "../models/bgnbd.js";
 import {daysPerMonth, discountedPurchasesOf} from "../models/clv.js";
 import {expectedSpend} from "../models/gammagamma.js";
-import {calibratedClvFit, groupFitsOnAllData, pooledClvFit} from "../metrics/registry.js";
+import {calibratedClvFit, groupChecksOnHoldout, groupFitsOnAllData, pooledClvFit} from "../metrics/registry.js";
 import {eachChunk, literal} from "../warehouse/duckdb.js";
 import type {ResultContext} from "./context.js";
 
@@ -105,7 +105,7 @@ export async function clv(context: ResultContext): Promise<string> {
   // Per breakdown: each group's own fit (or the pooled one), on all data for the values, and up to the calibration end for the check.
   const groupFits: GroupCheck[] = [];
   for (const by of breakdowns) {
-    const checks = new Map((await fitByGroup(db, {unit, calibrationEnd, table: view("cal", by), model, minRepeaters: clvMinGroupRepeaters}, pooledCalibration, {memo: once, by})).map((g) => [g.group, g.holdout]));
+    const checks = await groupChecksOnHoldout(db, {unit, calibrationEnd, table: view("cal", by), model, minRepeaters: clvMinGroupRepeaters, by}, pooledCalibration, once);
     for (const {purchases, gammaGamma, ...g} of await groupFitsOnAllData(db, {unit, table: view("all", by), model, minRepeaters: clvMinGroupRepeaters, by}, fit, once)) {
       groupFits.push({...g, by, holdout: checks.get(g.group) ?? null, fits: {purchases, gammaGamma}});
     }
