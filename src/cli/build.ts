@@ -111,7 +111,8 @@ async function buildLocked(cwd: string, warehouse: string, config: Awaited<Retur
   let results: Awaited<ReturnType<typeof computeResults>> | undefined;
   if (!unchanged) {
     results = await computeResults(source, {log: verbose ? log : undefined, loaders: resolve(cwd, "reports", "data")});
-    log(results.computed.length ? `results: ${results.computed.length} tables computed in ${results.seconds.toFixed(1)} s` : "results: no table to compute (each is stored for this warehouse, config and code)");
+    const copied = results.reused.length ? `, ${results.reused.length} copied from the last refresh (${results.reused.join(", ")}: what they read did not change)` : "";
+    log(results.computed.length || results.reused.length ? `results: ${results.computed.length} tables computed in ${results.seconds.toFixed(1)} s${copied}` : "results: no table to compute (each is stored for this warehouse, config and code)");
   }
   const built = unchanged ? "ok" : await buildSite(cwd, source, log, config.private, verbose, results && resultsStore(source, results.key).folder);
   if (built === "ok") {

@@ -10,16 +10,16 @@
  * The tables are computed in two lanes side by side, each on a DuckDB connection of its own (lanes). A lane
  * drops the temporary tables its tables share once their last reader is stored (temporaryTables).
  */
-import {existsSync, statSync} from "node:fs";
+import {existsSync, readFileSync, statSync} from "node:fs";
 import {totalmem} from "node:os";
 import {join} from "node:path";
 import {loadConfig, type RapportConfig} from "../config.js";
 import {projectRoot, warehousePath} from "../paths.js";
 import type {Database} from "../warehouse/duckdb.js";
 import {readWarehouse} from "../warehouse/read.js";
-import {complete, resultsKey, resultsStore, type ResultsStore} from "../warehouse/results.js";
+import {complete, keysFile, resultsKey, resultsStore, storedElsewhere, tableKeys, type ResultsStore} from "../warehouse/results.js";
 import {resultContext, type SharedMemo} from "./context.js";
-import {dropTemporary, lanePrefetch, publishedTables, tableNames, temporaryTables, type TableName} from "./tables.js";
+import {dropTemporary, lanePrefetch, publishedTables, tableNames, tableReads, temporaryTables, type TableName} from "./tables.js";
 
 /**
  * DuckDB's memory cap while computing results: 2 GB, so that the site build stays under 4 GB at a million
@@ -57,17 +57,28 @@ async function storeOf(db: Database, path: string, config: RapportConfig): Promi
 /**
  * Computes every published table of the warehouse at path that is not stored yet under its key, and stores
  * it: of the tables whose data loader is in the folder loaders (a site's reports/data; default every
- * table). Returns the key and what was computed (nothing when nothing changed since the last computation).
+ * table). A table whose own inputs (the warehouse tables it reads, tableReads; the config; the code) are
+ * those of a table stored by an earlier refresh is copied from there instead (tableKeys). Returns the key,
+ * what was computed and what was copied (nothing when nothing changed since the last computation).
  * Throws on the first table that fails: a build must not publish a site of half-computed tables.
  */
-export async function computeResults(path: string, {log = (_: string) => {}, loaders}: {log?: (line: string) => void; loaders?: string} = {}): Promise<{key: string; computed: TableName[]; seconds: number}> {
+export async function computeResults(path: string, {log = (_: string) => {}, loaders}: {log?: (line: string) => void; loaders?: string} = {}): Promise<{key: string; computed: TableName[]; reused: TableName[]; seconds: number}> {
   const started = performance.now();
   const config = await loadConfig(projectRoot);
   return readWarehouse(async (db) => {
     const {key, store} = await storeOf(db, path, config);
     const published = loaders === undefined ? tableNames : tableNames.filter((name) => existsSync(join(loaders, `${name}.ts`)));
+    if (published.every((name) => store.read(name) !== undefined)) return {key, computed: [], reused: [], seconds: 0};
+    const keys = await tableKeys(db, Object.fromEntries(published.map((name) => [name, tableReads[name]])), {config, root: projectRoot});
+    const reused: TableName[] = [];
+    for (const name of published) {
+      const earlier = store.read(name) === undefined ? storedElsewhere(path, key, name, keys[name]) : undefined;
+      if (!earlier) continue;
+      store.write(name, readFileSync(earlier));
+      reused.push(name);
+      log(`results: ${name} copied from an earlier refresh (${tableReads[name].join(", ")} unchanged)`);
+    }
     const missing = published.filter((name) => store.read(name) === undefined);
-    if (missing.length === 0) return {key, computed: [], seconds: 0};
     const models = missing.filter((name) => modelLane.includes(name));
     const lanes = [models, missing.filter((name) => !modelLane.includes(name))].filter((lane) => lane.length);
     // What the other lane computes for the model lane before its own tables (lanePrefetch): when both lanes run.
@@ -103,7 +114,9 @@ export async function computeResults(path: string, {log = (_: string) => {}, loa
     // Both lanes end before the warehouse closes; the first failure fails the computation.
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
     if (failed) throw failed.reason;
-    return {key, computed: missing, seconds: (performance.now() - started) / 1000};
+    // Last, so that a generation lists only tables it holds whole.
+    store.write(keysFile, JSON.stringify(keys, null, 2) + "\n");
+    return {key, computed: missing, reused, seconds: (performance.now() - started) / 1000};
   }, path, {memoryLimit: resultsMemoryLimit(statSync(path).size)});
 }
 

@@ -42,6 +42,29 @@ export type TableName = keyof typeof publishedTables;
 export const tableNames = Object.keys(publishedTables) as TableName[];
 
 /**
+ * The warehouse tables each published table reads, directly or through the metrics and temporary tables it
+ * uses: a refresh copies a table from the refresh before when none of them changed (tableKeys,
+ * src/warehouse/results.ts). test/results/reads.test.ts records the SQL of each table computed alone and
+ * checks that it reads exactly these.
+ */
+export const tableReads = {
+  "monthly-activity.arrow": ["customers", "orders", "returns"],
+  "activity-groups.arrow": ["customers", "orders", "returns"],
+  "guests.json": ["guest_orders", "orders", "returns"],
+  "quality.json": ["_files", "_rejects", "customers", "nps_responses", "orders", "ratings", "subscriptions", "tickets"],
+  "group-pages.json": ["customers"],
+  "nps.json": ["customers", "nps_responses"],
+  "retention.arrow": ["customers", "orders", "returns"],
+  "churn.json": ["customers", "orders"],
+  "clv.json": ["customers", "orders", "returns"],
+  "groups.json": ["customers", "nps_responses", "orders", "returns", "subscriptions"],
+  "scorecard.json": ["nps_responses", "orders", "tickets"],
+  "satisfaction.json": ["customers", "ratings"],
+  "service.json": ["customers", "nps_responses", "tickets"],
+  "voice.json": ["customers", "nps_responses", "ratings", "tickets"]
+} as const satisfies Record<TableName, readonly string[]>;
+
+/**
  * The temporary tables a refresh shares between published tables, by family: the tables and views whose
  * names start with prefix, made under the memo keys that start with memo (customerActivity,
  * scorecardDays, clvCustomers), and the published tables that read them (directly or through a part they

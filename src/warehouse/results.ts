@@ -14,6 +14,13 @@
  * so a reader sees a whole result or none; a build that fails halfway leaves
  * at most a folder nobody's key names, removed by the next successful build
  * (pruneResults).
+ *
+ * Each table also has a key of its own inputs only (tableKeys): the content of
+ * the warehouse tables it reads, the configuration and the code. A generation
+ * lists them in its _keys.json, so that a refresh whose new rows touch only
+ * some tables (a day of new orders leaves the NPS, service and voice tables as
+ * they were) copies the others from the generation before (storedElsewhere)
+ * instead of computing them again.
  */
 import {createHash} from "node:crypto";
 import {existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync} from "node:fs";
@@ -60,6 +67,65 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir, {withFileTypes: true, recursive: true})
     .filter((e) => e.isFile() && /\.(ts|js|mjs|json|sql)$/.test(e.name))
     .map((e) => join(e.parentPath, e.name));
+}
+
+/**
+ * A fingerprint of the content of each named warehouse table: its columns with their types, its row count,
+ * and the sum of its rows' hashes (DuckDB's 64-bit hash of the row as a struct, summed as a HUGEINT: the
+ * order of the rows does not matter, and a repeated row counts twice). A write that changes, adds or
+ * removes a row changes it, but for a collision of that hash, which is not a cryptographic one: exports
+ * crafted to collide could make a refresh reuse a table computed before them. 0.6 s for 9.9 M orders on 2 cores.
+ */
+export async function tableFingerprints(db: Database, names: readonly string[]): Promise<Record<string, string>> {
+  const fingerprints: Record<string, string> = {};
+  for (const name of [...new Set(names)].sort()) {
+    if (!/^\w+$/.test(name)) throw new Error(`invalid table name: ${JSON.stringify(name)}`);
+    const columns = await db.all<{c: string}>(
+      `SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_index) AS c FROM duckdb_columns() WHERE NOT internal AND schema_name = 'main' AND table_name = '${name}'`
+    );
+    const [{n, h}] = await db.all<{n: string; h: string | null}>(`SELECT count(*)::VARCHAR AS n, sum(hash(t))::VARCHAR AS h FROM "${name}" t`);
+    fingerprints[name] = `${columns[0]?.c ?? ""}|${n}|${h ?? ""}`;
+  }
+  return fingerprints;
+}
+
+/**
+ * The key of each table's own inputs (reads: the warehouse tables each reads, src/results/tables.ts tableReads):
+ * their fingerprints, the configuration and the code (as resultsKey). Two refreshes give a table the same key
+ * when none of them changed, whatever else in the warehouse did.
+ */
+export async function tableKeys(db: Database, reads: Readonly<Record<string, readonly string[]>>, {config, root}: {config: unknown; root: string}): Promise<Record<string, string>> {
+  const fingerprints = await tableFingerprints(db, Object.values(reads).flat());
+  const keys: Record<string, string> = {};
+  for (const [name, tables] of Object.entries(reads)) {
+    const hash = createHash("sha256").update(JSON.stringify([name, config, codeVersion(root), [...tables].sort().map((t) => [t, fingerprints[t]])]));
+    keys[name] = hash.digest("hex").slice(0, 32);
+  }
+  return keys;
+}
+
+/** The file in a generation that lists the key of each of its tables' own inputs (tableKeys). */
+export const keysFile = "_keys.json";
+
+/**
+ * A stored table of another generation (beside the warehouse at path, other than except) whose own inputs had
+ * this key, or undefined: the newest such file.
+ */
+export function storedElsewhere(warehouse: string, except: string, name: string, key: string): string | undefined {
+  const root = resultsRoot(warehouse);
+  if (!existsSync(root)) return undefined;
+  const found: {file: string; at: number}[] = [];
+  for (const entry of readdirSync(root)) {
+    if (entry === except || !existsSync(join(root, entry, keysFile))) continue;
+    const file = storedFile(join(root, entry), name);
+    try {
+      const keys = JSON.parse(readFileSync(join(root, entry, keysFile), "utf-8")) as Record<string, string>;
+      if (keys[name] === key && existsSync(file)) found.push({file, at: statSync(file).mtimeMs});
+    } catch {
+      // An unreadable list (a generation written halfway) names nothing to reuse.
+    }
+  }
+  return found.sort((a, b) => b.at - a.at)[0]?.file;
 }
 
 /** One generation of results: read and write its tables by name. */
