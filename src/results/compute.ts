@@ -17,7 +17,7 @@ import {loadConfig, type RapportConfig} from "../config.js";
 import {projectRoot, warehousePath} from "../paths.js";
 import type {Database} from "../warehouse/duckdb.js";
 import {readWarehouse} from "../warehouse/read.js";
-import {complete, keysFile, resultsKey, resultsStore, storedElsewhere, tableKeys, type ResultsStore} from "../warehouse/results.js";
+import {complete, keyFile, resultsKey, resultsStore, storedElsewhere, tableKeys, type ResultsStore} from "../warehouse/results.js";
 import {resultContext, type SharedMemo} from "./context.js";
 import {dropTemporary, lanePrefetch, publishedTables, tableNames, tableReads, temporaryTables, type TableName} from "./tables.js";
 
@@ -70,14 +70,8 @@ export async function computeResults(path: string, {log = (_: string) => {}, loa
     const published = loaders === undefined ? tableNames : tableNames.filter((name) => existsSync(join(loaders, `${name}.ts`)));
     if (published.every((name) => store.read(name) !== undefined)) return {key, computed: [], reused: [], seconds: 0};
     const keys = await tableKeys(db, Object.fromEntries(published.map((name) => [name, tableReads[name]])), {config, root: projectRoot});
-    const reused: TableName[] = [];
-    for (const name of published) {
-      const earlier = store.read(name) === undefined ? storedElsewhere(path, key, name, keys[name]) : undefined;
-      if (!earlier) continue;
-      store.write(name, readFileSync(earlier));
-      reused.push(name);
-      log(`results: ${name} copied from an earlier refresh (${tableReads[name].join(", ")} unchanged)`);
-    }
+    const reused = published.filter((name) => store.read(name) === undefined && reuse(store, path, key, name, keys[name]));
+    for (const name of reused) log(`results: ${name} copied from an earlier refresh (${tableReads[name].join(", ")} unchanged)`);
     const missing = published.filter((name) => store.read(name) === undefined);
     const models = missing.filter((name) => modelLane.includes(name));
     const lanes = [models, missing.filter((name) => !modelLane.includes(name))].filter((lane) => lane.length);
@@ -100,6 +94,7 @@ export async function computeResults(path: string, {log = (_: string) => {}, loa
           for (const [j, name] of lane.entries()) {
             const at = performance.now();
             store.write(name, await publishedTables[name](context));
+            store.write(keyFile(name), keys[name]);
             log(`results: ${name} in ${((performance.now() - at) / 1000).toFixed(1)} s`);
             // Give the room of the temporary tables whose last reader in the lane this was to the tables after it.
             for (const family of temporaryTables) {
@@ -114,10 +109,20 @@ export async function computeResults(path: string, {log = (_: string) => {}, loa
     // Both lanes end before the warehouse closes; the first failure fails the computation.
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
     if (failed) throw failed.reason;
-    // Last, so that a generation lists only tables it holds whole.
-    store.write(keysFile, JSON.stringify(keys, null, 2) + "\n");
     return {key, computed: missing, reused, seconds: (performance.now() - started) / 1000};
   }, path, {memoryLimit: resultsMemoryLimit(statSync(path).size)});
+}
+
+/**
+ * Copies name into store from another generation of the warehouse at path (not the one of key) whose table had
+ * the key tableKey of its own inputs, with that key beside it; whether there was one.
+ */
+function reuse(store: ResultsStore, path: string, key: string, name: TableName, tableKey: string): boolean {
+  const earlier = storedElsewhere(path, key, name, tableKey);
+  if (!earlier) return false;
+  store.write(name, readFileSync(earlier));
+  store.write(keyFile(name), tableKey);
+  return true;
 }
 
 /** Whether every table of the warehouse at path is stored under its current key. */
@@ -128,16 +133,20 @@ export async function resultsComplete(path: string): Promise<boolean> {
 
 /**
  * A data loader's job outside `rapport build` (publishTable, stored.ts): writes the stored table to stdout,
- * computing (and storing) it first when the store does not have it under the current key.
+ * computing (and storing) it first when the store does not have it under the current key, or copying it from an
+ * earlier generation when what it reads did not change (tableKeys).
  */
 export async function publish(name: TableName, path = warehousePath()): Promise<void> {
   const config = await loadConfig(projectRoot);
   const bytes = await readWarehouse(async (db) => {
-    const {store} = await storeOf(db, path, config);
+    const {key, store} = await storeOf(db, path, config);
     const stored = store.read(name);
     if (stored) return stored;
+    const {[name]: tableKey} = await tableKeys(db, {[name]: tableReads[name]}, {config, root: projectRoot});
+    if (reuse(store, path, key, name, tableKey)) return store.read(name)!;
     const computed = await publishedTables[name](resultContext(db, config));
     store.write(name, computed);
+    store.write(keyFile(name), tableKey);
     return computed;
   }, path, {memoryLimit: resultsMemoryLimit(statSync(path).size)});
   process.stdout.write(bytes);

@@ -16,11 +16,11 @@
  * (pruneResults).
  *
  * Each table also has a key of its own inputs only (tableKeys): the content of
- * the warehouse tables it reads, the configuration and the code. A generation
- * lists them in its _keys.json, so that a refresh whose new rows touch only
- * some tables (a day of new orders leaves the NPS, service and voice tables as
- * they were) copies the others from the generation before (storedElsewhere)
- * instead of computing them again.
+ * the warehouse tables it reads, the configuration and the code, written
+ * beside it (`<table>.key`, after the table), so that a refresh whose new rows
+ * touch only some tables (a day of new orders leaves the NPS, service and
+ * voice tables as they were) copies the others from the generation before
+ * (storedElsewhere) instead of computing them again.
  */
 import {createHash} from "node:crypto";
 import {existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync} from "node:fs";
@@ -104,26 +104,25 @@ export async function tableKeys(db: Database, reads: Readonly<Record<string, rea
   return keys;
 }
 
-/** The file in a generation that lists the key of each of its tables' own inputs (tableKeys). */
-export const keysFile = "_keys.json";
+/** The name of the file beside a stored table that holds the key of its own inputs (tableKeys). */
+export function keyFile(name: string): string {
+  return `${name}.key`;
+}
 
 /**
- * A stored table of another generation (beside the warehouse at path, other than except) whose own inputs had
- * this key, or undefined: the newest such file.
+ * A table stored by another generation (beside the warehouse, other than the one named except) whose own inputs
+ * had this key, or undefined: the newest such file. A table whose key file is missing (stored by older code, or
+ * by a run that stopped between the two writes) is not reused.
  */
 export function storedElsewhere(warehouse: string, except: string, name: string, key: string): string | undefined {
   const root = resultsRoot(warehouse);
   if (!existsSync(root)) return undefined;
   const found: {file: string; at: number}[] = [];
   for (const entry of readdirSync(root)) {
-    if (entry === except || !existsSync(join(root, entry, keysFile))) continue;
+    if (entry === except) continue;
     const file = storedFile(join(root, entry), name);
-    try {
-      const keys = JSON.parse(readFileSync(join(root, entry, keysFile), "utf-8")) as Record<string, string>;
-      if (keys[name] === key && existsSync(file)) found.push({file, at: statSync(file).mtimeMs});
-    } catch {
-      // An unreadable list (a generation written halfway) names nothing to reuse.
-    }
+    const keyed = storedFile(join(root, entry), keyFile(name));
+    if (existsSync(file) && existsSync(keyed) && readFileSync(keyed, "utf-8") === key) found.push({file, at: statSync(file).mtimeMs});
   }
   return found.sort((a, b) => b.at - a.at)[0]?.file;
 }

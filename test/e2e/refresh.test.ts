@@ -86,7 +86,11 @@ describe("rapport build and its data loaders", () => {
       const [generation] = readdirSync(results);
       const data = join(project, "dist", "_file", "data");
       const published = readdirSync(data);
-      for (const name of readdirSync(join(results, generation))) {
+      const files = readdirSync(join(results, generation));
+      const tables = files.filter((name) => !name.endsWith(".key"));
+      // Beside each table, the key of what it read (src/warehouse/results.ts tableKeys), and nothing else.
+      expect(files.filter((name) => name.endsWith(".key")).sort()).toEqual(tables.map((name) => `${name}.key`).sort());
+      for (const name of tables) {
         const [stem, ext] = [name.slice(0, name.lastIndexOf(".")), name.slice(name.lastIndexOf("."))];
         const file = published.find((f) => f.startsWith(`${stem}.`) && f.endsWith(ext))!;
         expect(readFileSync(join(data, file)).equals(readFileSync(join(results, generation, name))), name).toBe(true);

@@ -1,16 +1,16 @@
 import {cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {describe, expect, it} from "vitest";
+import {describe, expect, it, vi} from "vitest";
 import {sources} from "../../loaders/index.js";
 import {loadConfig, parseConfig} from "../../src/config.js";
 import {ingest} from "../../src/ingest/ingest.js";
 import {projectRoot} from "../../src/paths.js";
-import {computeResults} from "../../src/results/compute.js";
+import {computeResults, publish} from "../../src/results/compute.js";
 import {resultContext} from "../../src/results/context.js";
 import {dropTemporary, publishedTables, tableNames, tableReads, temporaryTables} from "../../src/results/tables.js";
 import {readWarehouse} from "../../src/warehouse/read.js";
-import {keysFile, resultsRoot, resultsStore, tableFingerprints} from "../../src/warehouse/results.js";
+import {keyFile, resultsRoot, resultsStore, tableFingerprints} from "../../src/warehouse/results.js";
 import {withDuckDB} from "../../src/warehouse/duckdb.js";
 import {repo, sampleWarehouse} from "../support/published.js";
 import {recordingDatabase, tablesRead} from "../support/reads.js";
@@ -92,7 +92,26 @@ describe("what each published table reads, and a refresh that copies the tables 
       const after = tables(second.key);
       // The answers mattered: every table that reads them changed.
       for (const name of tableNames.filter((n) => (tableReads[n] as readonly string[]).includes("nps_responses"))) expect([name, after.get(name)!.equals(before.get(name)!)]).toEqual([name, false]);
-      expect(JSON.parse(readFileSync(join(resultsRoot(warehouse), second.key, keysFile), "utf-8"))).toHaveProperty("voice.json");
+      // Each table, computed or copied, has the key of its own inputs beside it, the same as before for a copied one.
+      const keyOf = (key: string, name: string) => readFileSync(join(resultsRoot(warehouse), key, keyFile(name)), "utf-8");
+      for (const name of tableNames) expect([name, keyOf(second.key, name) === keyOf(first.key, name)]).toEqual([name, unchanged.includes(name)]);
+
+      // A data loader run alone (rapport preview) whose table is not stored copies it too, key and all.
+      const folder = join(resultsRoot(warehouse), second.key);
+      expect(unchanged).toContain("retention.arrow");
+      rmSync(join(folder, "retention.arrow"));
+      rmSync(join(folder, keyFile("retention.arrow")));
+      const written: Buffer[] = [];
+      const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => (written.push(Buffer.from(chunk)), true));
+      const compute = vi.spyOn(publishedTables, "retention.arrow").mockRejectedValue(new Error("computed, not copied"));
+      try {
+        await publish("retention.arrow", warehouse);
+      } finally {
+        write.mockRestore();
+        compute.mockRestore();
+      }
+      expect(Buffer.concat(written).equals(before.get("retention.arrow")!)).toBe(true);
+      expect(keyOf(second.key, "retention.arrow")).toBe(keyOf(first.key, "retention.arrow"));
 
       // From scratch: the same bytes for every table, copied or computed.
       rmSync(resultsRoot(warehouse), {recursive: true, force: true});
