@@ -51,6 +51,16 @@ export type Memo = <T>(key: string, f: () => Promise<T>) => Promise<T>;
 const noMemo: Memo = (_key, f) => f();
 
 /**
+ * The comparison of the purchase models on the holdout, once per memo: the one sample of customers (drawn from the
+ * orders) that clv.json, `metrics clv` and `metrics clv --by` all choose their model by. `--by` had compared the models
+ * on its calibration summaries, every customer with an order before the calibration end rather than clv.json's
+ * sample, and on a 1M warehouse a day of new orders later it chose MBG/NBD where clv.json chose BG/NBD.
+ */
+export function clvComparison(db: Database, {unit, calibrationEnd}: {unit: TimeUnit; calibrationEnd: string}, memo: Memo = noMemo): Promise<ModelComparison> {
+  return memo(`clv comparison ${unit} ${calibrationEnd}`, () => compareModels(db, {unit, calibrationEnd}));
+}
+
+/**
  * The CLV purchase model and Gamma-Gamma fit on all data, pooled over every customer, once per memo: the
  * same whichever table of rfmCustomersSql rows (with or without a breakdown column) it is read from.
  */
@@ -253,9 +263,7 @@ async function clvMetrics(
   const table = view?.("all", by!) ?? own;
   let comparison, fit, groupFits, groups;
   try {
-    // With groups, the comparison samples a table of every customer's calibration summary (the same rows whichever the
-    // breakdown); without, it samples the orders itself.
-    comparison = await memo(`clv comparison ${unit} ${calibrationEnd} ${by ? "customers" : "orders"}`, () => compareModels(db, {unit, calibrationEnd, table: calibration}));
+    comparison = await clvComparison(db, {unit, calibrationEnd}, memo);
     const model = comparison.chosen;
     if (!view) await db.run(`CREATE OR REPLACE TEMP TABLE ${own} AS ${rfmCustomersSql({})}`);
     fit = await pooledClvFit(db, {unit, table, model}, memo);

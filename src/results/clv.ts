@@ -10,7 +10,7 @@
  * checks. Any figure describing fewer than minGroupSize customers is withheld (its count kept, its
  * value null).
  */
-import {clvCustomers, compareModels, defaultCalibrationEnd, type ClvFitResult, type GroupFit} from "../metrics/clv.js";
+import {clvCustomers, defaultCalibrationEnd, type ClvFitResult, type GroupFit} from "../metrics/clv.js";
 import {cumulativeRevenueSql} from "../metrics/historical.js";
 import {cohortTable, customerActivity} from "../metrics/retention.js";
 import {breakdowns, type Breakdown} from "../metrics/periods.js";
@@ -19,7 +19,7 @@ import {modelLabels, parametersOf, probabilityAliveOf, type PurchaseFit} from ".
 import type {RfmGroup} from "../models/bgnbd.js";
 import {daysPerMonth, discountedPurchasesOf} from "../models/clv.js";
 import {expectedSpend} from "../models/gammagamma.js";
-import {calibratedClvFit, groupChecksOnHoldout, groupFitsOnAllData, pooledClvFit} from "../metrics/registry.js";
+import {calibratedClvFit, clvComparison, groupChecksOnHoldout, groupFitsOnAllData, pooledClvFit} from "../metrics/registry.js";
 import {eachChunk, literal} from "../warehouse/duckdb.js";
 import type {ResultContext} from "./context.js";
 
@@ -88,7 +88,7 @@ export async function clv(context: ResultContext): Promise<string> {
     lap = now;
   };
   const {calibrationEnd, ...bounds} = await once("clv calibration end", () => defaultCalibrationEnd(db));
-  const comparison = await compareModels(db, {unit, calibrationEnd});
+  const comparison = await clvComparison(db, {unit, calibrationEnd}, once);
   step(`${comparison.models.length} models compared on the holdout`);
   const model = comparison.chosen;
   // Every customer's summary with every breakdown, once for all data (_clv_all) and once up to the calibration end, with a

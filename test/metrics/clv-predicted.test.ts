@@ -159,4 +159,18 @@ describe("a group valued with the pooled fit: clv.json checks it on the holdout 
       expect(Math.abs(g.holdout!.predicted / m.holdout!.predicted - 1)).toBeLessThan(1e-9);
     }
   });
+
+  it("clv.json, `metrics clv` and `metrics clv --by` choose their purchase model by one comparison, on one sample of customers", async () => {
+    const config = await loadConfig(projectRoot);
+    type Comparison = {chosen: string; sampleEvery: number; models: {model: string; error: number}[]};
+    const errors = (c: Comparison) => ({chosen: c.chosen, sampleEvery: c.sampleEvery, errors: c.models.map((m) => [m.model, m.error])});
+    const {table, pooled, grouped} = await withDuckDB(async (db) => {
+      const table = JSON.parse(String(await publishedTables["clv.json"](resultContext(db, config, () => {})))) as {comparison: Comparison};
+      const metric = async (options: {by?: string}) => ((await computeMetric(db, "clv", options)) as {model: {comparison: Comparison}}).model.comparison;
+      return {table: table.comparison, pooled: await metric({}), grouped: await metric({by: "segment"})};
+    }, path, {readOnly: true});
+    expect(table.sampleEvery).toBeGreaterThan(1);
+    expect(errors(pooled)).toEqual(errors(table));
+    expect(errors(grouped)).toEqual(errors(table));
+  });
 });
