@@ -68,11 +68,12 @@ export async function computeResults(path: string, {log = (_: string) => {}, loa
   return readWarehouse(async (db) => {
     const {key, store} = await storeOf(db, path, config);
     const published = loaders === undefined ? tableNames : tableNames.filter((name) => existsSync(join(loaders, `${name}.ts`)));
-    if (published.every((name) => store.read(name) !== undefined)) return {key, computed: [], reused: [], seconds: 0};
-    const keys = await tableKeys(db, Object.fromEntries(published.map((name) => [name, tableReads[name]])), {config, root: projectRoot});
-    const reused = published.filter((name) => store.read(name) === undefined && reuse(store, path, key, name, keys[name]));
+    const absent = published.filter((name) => !complete(store, [name]));
+    if (absent.length === 0) return {key, computed: [], reused: [], seconds: 0};
+    const keys = await tableKeys(db, Object.fromEntries(absent.map((name) => [name, tableReads[name]])), {config, root: projectRoot});
+    const reused = absent.filter((name) => reuse(store, path, key, name, keys[name]));
     for (const name of reused) log(`results: ${name} copied from an earlier refresh (${tableReads[name].join(", ")} unchanged)`);
-    const missing = published.filter((name) => store.read(name) === undefined);
+    const missing = absent.filter((name) => !reused.includes(name));
     const models = missing.filter((name) => modelLane.includes(name));
     const lanes = [models, missing.filter((name) => !modelLane.includes(name))].filter((lane) => lane.length);
     // What the other lane computes for the model lane before its own tables (lanePrefetch): when both lanes run.
@@ -93,8 +94,7 @@ export async function computeResults(path: string, {log = (_: string) => {}, loa
           }
           for (const [j, name] of lane.entries()) {
             const at = performance.now();
-            store.write(name, await publishedTables[name](context));
-            store.write(keyFile(name), keys[name]);
+            keep(store, name, await publishedTables[name](context), keys[name]);
             log(`results: ${name} in ${((performance.now() - at) / 1000).toFixed(1)} s`);
             // Give the room of the temporary tables whose last reader in the lane this was to the tables after it.
             for (const family of temporaryTables) {
@@ -120,9 +120,14 @@ export async function computeResults(path: string, {log = (_: string) => {}, loa
 function reuse(store: ResultsStore, path: string, key: string, name: TableName, tableKey: string): boolean {
   const earlier = storedElsewhere(path, key, name, tableKey);
   if (!earlier) return false;
-  store.write(name, readFileSync(earlier));
-  store.write(keyFile(name), tableKey);
+  keep(store, name, readFileSync(earlier), tableKey);
   return true;
+}
+
+/** Stores a table, then the key of its own inputs beside it (a table without its key is never copied). */
+function keep(store: ResultsStore, name: TableName, bytes: string | Uint8Array, tableKey: string): void {
+  store.write(name, bytes);
+  store.write(keyFile(name), tableKey);
 }
 
 /** Whether every table of the warehouse at path is stored under its current key. */
@@ -145,8 +150,7 @@ export async function publish(name: TableName, path = warehousePath()): Promise<
     const {[name]: tableKey} = await tableKeys(db, {[name]: tableReads[name]}, {config, root: projectRoot});
     if (reuse(store, path, key, name, tableKey)) return store.read(name)!;
     const computed = await publishedTables[name](resultContext(db, config));
-    store.write(name, computed);
-    store.write(keyFile(name), tableKey);
+    keep(store, name, computed, tableKey);
     return computed;
   }, path, {memoryLimit: resultsMemoryLimit(statSync(path).size)});
   process.stdout.write(bytes);
