@@ -103,11 +103,26 @@ function force(mark: ChartPlan["mark"], columns: readonly ResultColumn[], rows: 
   return x && y ? {mark, x, y, xTime: x === times[0], description: `${y} against ${x}, a dot per row`} : null;
 }
 
+// Plot writes ticks in full ("15,000,000"), which the chart's 60-pixel left margin cuts to "5,000,000".
+const compact = new Intl.NumberFormat("en-US", {notation: "compact", maximumSignificantDigits: 3});
+
+/**
+ * The tick labels of a numeric axis over values: Plot's own ("250,000") below a million, compact from
+ * there ("15M", "2.5B"), so that no label is cut off; the tooltips keep the full figures. Saved pages
+ * call it too (notebook-format.ts).
+ */
+export function numberTicks(values: Iterable<unknown>): ((n: number) => string) | undefined {
+  let largest = 0;
+  for (const v of values) if (typeof v === "number" && Math.abs(v) > largest) largest = Math.abs(v);
+  return largest >= 1e6 ? compact.format : undefined;
+}
+
 /** Draws a plan at a width (once chartsReady() has resolved). */
 export function drawChart(plan: ChartPlan, rows: readonly Record<string, unknown>[], {width = 640} = {}) {
   if (!Plot) throw new Error("drawChart before chartsReady()");
   const {x, y, series} = plan;
   const present = rows.filter((d) => d[x] != null && d[y] != null);
+  const ticks = (column: string) => numberTicks(present.map((d) => d[column]));
   const common = {width, ariaLabel: `Quick chart: ${plan.description}`, ariaDescription: `Drawn from the cell's result.`};
   switch (plan.mark) {
     case "line":
@@ -115,9 +130,9 @@ export function drawChart(plan: ChartPlan, rows: readonly Record<string, unknown
         ...common,
         height: 280,
         marginLeft: 60,
-        x: {type: plan.xTime ? "utc" : "linear", label: x},
+        x: {type: plan.xTime ? "utc" : "linear", label: x, ...(plan.xTime ? {} : {tickFormat: ticks(x)})},
         // Start at zero when every value is at least zero, so a line's ups and downs are not overstated.
-        y: {label: y, grid: true, zero: present.every((d) => (d[y] as number) >= 0)},
+        y: {label: y, grid: true, zero: present.every((d) => (d[y] as number) >= 0), tickFormat: ticks(y)},
         color: series ? {legend: true, label: series} : undefined,
         marks: [
           // Markers only while they stay apart; the tooltip follows the pointer along the line.
@@ -133,7 +148,7 @@ export function drawChart(plan: ChartPlan, rows: readonly Record<string, unknown
         height: 40 + 24 * new Set(labels).size,
         marginLeft: Math.min(Math.max(60, 7 * longest + 10), Math.round(width / 3)),
         marginRight: 20,
-        x: {label: x, grid: true},
+        x: {label: x, grid: true, tickFormat: ticks(x)},
         y: {label: null, domain: [...new Set(labels)], tickFormat: (l: string) => (l.length > 24 ? `${l.slice(0, 23)}…` : l)},
         marks: [Plot.barX(bars, {y: (d: Record<string, unknown>) => String(d[y]), x, fill: "var(--theme-foreground-focus)", tip: {channels: {[y]: (d: Record<string, unknown>) => String(d[y])}}}), Plot.ruleX([0])]
       });
@@ -143,8 +158,8 @@ export function drawChart(plan: ChartPlan, rows: readonly Record<string, unknown
         ...common,
         height: 300,
         marginLeft: 60,
-        x: {label: x, grid: true, ...(plan.xTime ? {type: "utc"} : {})},
-        y: {label: y, grid: true},
+        x: {label: x, grid: true, ...(plan.xTime ? {type: "utc"} : {tickFormat: ticks(x)})},
+        y: {label: y, grid: true, tickFormat: ticks(y)},
         marks: [Plot.dot(present, {x, y, fill: "currentColor", fillOpacity: 0.6, r: 3, tip: true})]
       });
   }

@@ -172,6 +172,7 @@ export function toPage(doc: NotebookDoc, {title, tables, charts, components = ".
     "",
     "```js",
     `import {publishedDatabase} from "${components}/notebook-catalogue.js";`,
+    ...(charts.some(Boolean) ? [`import {numberTicks} from "${components}/notebook-chart.js";`] : []),
     "// The published tables these cells read (the same the Explore page offers), and the named cells as views.",
     `const db = await publishedDatabase(${JSON.stringify(used)}${views.length ? ", {" : ""}`,
     ...views.map((c, i) => `  ${c.name}: ${template(viewBody(c.source))}${i < views.length - 1 ? "," : ""}`),
@@ -203,13 +204,15 @@ export function plotCode(plan: ChartPlan, id: string): string {
   const [qx, qy] = [quote(x), quote(y)];
   const rows = `const ${data} = Array.from(${id}).filter((d) => d[${qx}] != null && d[${qy}] != null)${plan.mark === "bar" ? `.slice(0, ${plan.shown ?? 40})` : ""};`;
   const aria = `ariaLabel: ${quote(`Chart: ${plan.description}`)}`;
+  // Tick labels as the notebook writes them (numberTicks: compact from a million, so none is cut off).
+  const ticks = (q: string) => `, tickFormat: numberTicks(${data}.map((d) => d[${q}]))`;
   switch (plan.mark) {
     case "line":
       return `${rows}
 display(resize((width) => Plot.plot({
   width, height: 280, marginLeft: 60, ${aria},
-  x: {type: ${quote(plan.xTime ? "utc" : "linear")}, label: ${qx}},
-  y: {label: ${qy}, grid: true, zero: ${data}.every((d) => d[${qy}] >= 0)},${series ? `\n  color: {legend: true, label: ${quote(series)}},` : ""}
+  x: {type: ${quote(plan.xTime ? "utc" : "linear")}, label: ${qx}${plan.xTime ? "" : ticks(qx)}},
+  y: {label: ${qy}, grid: true, zero: ${data}.every((d) => d[${qy}] >= 0)${ticks(qy)}},${series ? `\n  color: {legend: true, label: ${quote(series)}},` : ""}
   marks: [Plot.lineY(${data}, {x: ${qx}, y: ${qy}, ${series ? `stroke: ${quote(series)}, z: ${quote(series)}, ` : ""}sort: ${qx}, marker: ${data}.length <= 60 ? "dot" : undefined, tip: true})]
 })));`;
     case "bar":
@@ -218,7 +221,7 @@ const ${id}_labels = [...new Set(${data}.map((d) => String(d[${qy}])))];
 display(resize((width) => Plot.plot({
   width, height: 40 + 24 * ${id}_labels.length, marginRight: 20, ${aria},
   marginLeft: Math.min(Math.max(60, 7 * Math.max(...${id}_labels.map((l) => l.length)) + 10), Math.round(width / 3)),
-  x: {label: ${qx}, grid: true},
+  x: {label: ${qx}, grid: true${ticks(qx)}},
   y: {label: null, domain: ${id}_labels, tickFormat: (l) => (l.length > 24 ? l.slice(0, 23) + "…" : l)},
   marks: [Plot.barX(${data}, {y: (d) => String(d[${qy}]), x: ${qx}, fill: "var(--theme-foreground-focus)", tip: true}), Plot.ruleX([0])]
 })));`;
@@ -226,8 +229,8 @@ display(resize((width) => Plot.plot({
       return `${rows}
 display(resize((width) => Plot.plot({
   width, height: 300, marginLeft: 60, ${aria},
-  x: {label: ${qx}, grid: true${plan.xTime ? ', type: "utc"' : ""}},
-  y: {label: ${qy}, grid: true},
+  x: {label: ${qx}, grid: true${plan.xTime ? ', type: "utc"' : ticks(qx)}},
+  y: {label: ${qy}, grid: true${ticks(qy)}},
   marks: [Plot.dot(${data}, {x: ${qx}, y: ${qy}, fill: "currentColor", fillOpacity: 0.6, r: 3, tip: true})]
 })));`;
   }

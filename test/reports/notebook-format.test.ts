@@ -4,6 +4,7 @@ import {join} from "node:path";
 import {afterEach, describe, expect, it} from "vitest";
 import {fromJson, fromPage, mentions, nameProblem, pageSlug, toJson, toPage, viewBody, type NotebookDoc} from "../../reports/components/notebook-format.js";
 import {publishedTables, tableSql} from "../../reports/components/notebook-docs.js";
+import {numberTicks} from "../../reports/components/notebook-chart.js";
 import {listPages, otherPagesSection, pageInfo} from "../../src/cli/notebook-pages.js";
 import {readPage, savePage} from "../../src/cli/notebook-save.js";
 
@@ -65,6 +66,40 @@ describe("toPage(doc) and fromPage(markdown)", () => {
     expect(page.match(/```js\n\/\/ chart: /g)).toHaveLength(2);
     expect(page).toContain('Plot.barX(last_year_chart, {y: (d) => String(d["channel"]), x: "revenue"');
     expect(page).toContain('x: {type: "utc", label: "cohort"}');
+  });
+
+  it("the Plot cells label large numbers compactly, as the notebook's charts do (numberTicks), and others as Plot does", () => {
+    expect(page).toContain('import {numberTicks} from "./components/notebook-chart.js";');
+    const blocks = [...page.matchAll(/```js\n([\s\S]*?)\n```/g)].map((m) => m[1]).filter((b) => b.startsWith("// chart"));
+    // Run each cell with a Plot that hands back its options, on rows in the millions and on small ones.
+    const stub = {plot: (o: unknown) => o, barX: () => "bar", ruleX: () => "rule", lineY: () => "line", dot: () => "dot"};
+    const run = (block: string, rows: Record<string, unknown>[]) => {
+      let options: Record<string, {tickFormat?: (n: number) => string}> = {};
+      new Function("display", "resize", "Plot", "numberTicks", "last_year", "cell_4", block)(
+        (o: typeof options) => (options = o),
+        (f: (width: number) => unknown) => f(640),
+        stub,
+        numberTicks,
+        rows,
+        rows
+      );
+      return options;
+    };
+    const bars = run(blocks[0], [{channel: "organic", revenue: 15_250_000}, {channel: "paid", revenue: 2_000_000}]);
+    expect(bars.x.tickFormat?.(15_000_000)).toBe("15M");
+    expect(bars.x.tickFormat?.(2_500_000)).toBe("2.5M");
+    expect(run(blocks[0], [{channel: "organic", revenue: 999_999}]).x.tickFormat).toBeUndefined();
+    const line = run(blocks[1], [{cohort: new Date("2026-01-01"), rate: 1_234_000_000}]);
+    expect(line.y.tickFormat?.(1_250_000_000)).toBe("1.25B");
+    expect(line.x.tickFormat).toBeUndefined(); // a time axis keeps Plot's dates
+    expect(run(blocks[1], [{cohort: new Date("2026-01-01"), rate: 0.25}]).y.tickFormat).toBeUndefined();
+  });
+
+  it("numberTicks(values): Plot's own labels below a million in absolute value, compact from there; non-numbers ignored", () => {
+    expect(numberTicks([0, 12_345, -999_999, null, "a"])).toBeUndefined();
+    expect(numberTicks([])).toBeUndefined();
+    const format = numberTicks([3, -1_000_000])!;
+    expect([0, 500_000, -1_000_000, 12_500_000, 2e9].map(format)).toEqual(["0", "500K", "-1M", "12.5M", "2B"]);
   });
 
   it("the Plot cells are valid JavaScript", () => {
