@@ -15,7 +15,7 @@ export interface RevenueRow {
  * withheld figures are left out. channels fixes the colour of each channel,
  * so every chart on a page colours a channel the same way.
  */
-export function revenueChart(rows: Iterable<RevenueRow>, {width = 640, height = 320, channels}: {width?: number; height?: number; channels?: string[]} = {}) {
+export function revenueChart(rows: Iterable<RevenueRow>, {width = 640, height = 320, channels, partial}: {width?: number; height?: number; channels?: string[]; partial?: Date} = {}) {
   return Plot.plot({
     width,
     height,
@@ -31,6 +31,8 @@ export function revenueChart(rows: Iterable<RevenueRow>, {width = 640, height = 
           x2: (d: RevenueRow) => new Date(Date.UTC(d.month.getUTCFullYear(), d.month.getUTCMonth() + 1, 1)),
           y: "net_revenue",
           fill: "channel",
+          // The month in progress (partial: its first day) drawn lighter, so its short bar is not read as a fall.
+          ...(partial ? {fillOpacity: (d: RevenueRow) => (+d.month >= +partial ? 0.35 : 1)} : {}),
           inset: 0.5,
           channels: {Channel: {value: (d: RevenueRow) => groupLabel(d.channel)}, "Net revenue": {value: "net_revenue"}},
           tip: {format: {x1: (d: Date) => fmt.month(d), x2: false, fill: false, y: false, Channel: true, "Net revenue": (x: number) => fmt.money(x)}}

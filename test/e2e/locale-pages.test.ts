@@ -22,9 +22,9 @@ let site: StaticServer;
 let browser: Browser;
 const saved = process.env.RAPPORT_DATA;
 
-/** The last day in a sample CSV's column, "2026-10-31". */
+/** The last day in a CSV's column of the test's exports, "2026-11-02". */
 function lastDay(file: string, column: string): string {
-  const [head, ...lines] = readFileSync(join(sample, file), "utf-8").trim().split("\n");
+  const [head, ...lines] = readFileSync(join(project, "data", file), "utf-8").trim().split("\n");
   const i = head.split(",").indexOf(column);
   return lines.map((l) => l.split(",")[i].slice(0, 10)).sort().at(-1)!;
 }
@@ -43,8 +43,11 @@ beforeAll(async () => {
     `export default {root: "reports", output: process.env.RAPPORT_OUTPUT ?? "dist", title: "rapport", style: "style.css", head: '<link rel="icon" href="data:,">', pages: [{name: "NPS", path: "/nps"}, {name: "Service", path: "/service"}], globalStylesheets: [], search: false, duckdb: {extensions: {json: null, parquet: null}}};\n`
   );
   for (const file of ["customers.csv", "nps_responses.csv", "tickets.csv"]) cpSync(join(sample, file), join(project, "data", file));
-  // The same orders, in pounds.
-  writeFileSync(join(project, "data", "orders.csv"), readFileSync(join(sample, "orders.csv"), "utf-8").replace(/,USD,/g, ",GBP,"));
+  // The same orders, in pounds, and twelve more on 2 November (£10.25 each, from twelve customers): the data end two
+  // days into a month, as a nightly refresh's do.
+  const orders = readFileSync(join(sample, "orders.csv"), "utf-8").replace(/,USD,/g, ",GBP,");
+  const november = Array.from({length: 12}, (_, i) => `o-${9001 + i},c-${String(i + 1).padStart(5, "0")},2026-11-02T09:${String(10 + i)}:00Z,10.25,GBP,completed`);
+  writeFileSync(join(project, "data", "orders.csv"), `${orders.trimEnd()}\n${november.join("\n")}\n`);
   writeFileSync(join(project, "data", "rapport.config.json"), JSON.stringify({locale: "en-GB"}));
   for (const entry of ["src", "loaders", "node_modules"]) symlinkSync(join(repo, entry), join(project, entry), "dir");
   cpSync(join(repo, "package.json"), join(project, "package.json"));
@@ -94,10 +97,20 @@ describe("the report pages of a GBP data set with locale en-GB", () => {
     }
   });
 
-  it("/ (the Overview) shows the pounds: net revenue in £, never $", async () => {
+  it("/ (the Overview) shows the pounds: net revenue in £, never $; its cards describe the last whole month and the month in progress apart", async () => {
     const {page, errors} = await visit(browser, site.url);
     try {
       expect(await page.locator("[data-metric=net_revenue] .big").innerText()).toMatch(/^£\d{1,3}(,\d{3})*$/);
+      // The data run through 2 November: the cards are October's, against September, and November is said apart.
+      expect(await page.locator("main h3", {hasText: "all customers"}).innerText()).toBe("October 2026, all customers");
+      expect(await page.locator("[data-metric=orders] .muted").innerText()).toMatch(/ vs September 2026$/);
+      expect(await page.locator("[data-partial]").innerText()).toBe(
+        "November 2026 is not over: the data run through 2 November 2026 (2 days). So far: net revenue £123, 12 orders, 12 active customers. " +
+          "The cards compare whole months, as plain differences; the scorecard above shows which changes are larger than chance."
+      );
+      // No untested change is coloured as better or worse.
+      expect(await page.locator("main .grid-cols-4 .green, main .grid-cols-4 .red").count()).toBe(0);
+      await expect.poll(() => page.locator("[data-chart=net-revenue-by-month] .rapport-summary").innerText(), {timeout: 10_000}).toContain("November 2026 (lighter) is not over: it holds 2 days of orders.");
       expect(await page.locator("[data-chart=monthly-figures] form table").innerText()).toMatch(/£\d/);
       expect(await page.locator("main").innerText()).not.toMatch(/NaN|\$/);
       expect(errors).toEqual([]);
