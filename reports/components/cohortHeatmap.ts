@@ -86,12 +86,16 @@ export function cohortHeatmap(allRows: readonly CohortCell[], {width = 640, metr
   const kept = new Set(cohortDates.slice(-maxTriangleRows));
   const rows = allRows.filter((d) => kept.has(+d.cohort));
   const maxK = rows.reduce((m, d) => Math.max(m, d.k), 0);
-  const marginLeft = period === "week" ? 130 : 72; // "Nov 2023" and its tick; a week's cohort names its day
-  const plotWidth = Math.max(width, marginLeft + marginRight + (maxK + 2) * minCellWidth);
-  const cellWidth = (plotWidth - marginLeft - marginRight) / (maxK + 2); // the "Size" column and a column per period
+  const sizes = rows.filter((d) => d.k === 0);
+  const sizeText = (d: CohortCell) => (d.small || d.customers == null ? "few" : fmt.number(d.customers));
+  // The sizes sit in the left margin, between the cohorts' names and the first column, as wide as the longest
+  // ("245,318" at a million customers; a cell is about 23 pixels): a column of the grid would be too narrow.
+  const sizeWidth = Math.max(28, 6.5 * Math.max(4, ...sizes.map((d) => sizeText(d).length)) + 8);
+  const marginLeft = (period === "week" ? 130 : 72) + sizeWidth; // "Nov 2023" and its tick; a week's cohort names its day
+  const plotWidth = Math.max(width, marginLeft + marginRight + (maxK + 1) * minCellWidth);
+  const cellWidth = (plotWidth - marginLeft - marginRight) / (maxK + 1); // a column per period
   const top = colourTop(rows, metric);
   const isDark = dark();
-  const sizes = rows.filter((d) => d.k === 0);
   const format = (d: Date) => cohortName(d, period).replace(/^week of /, "");
   // Text that reads on its cell: light on the strong end of the scale (dark blue), dark elsewhere; the scale runs the other way in dark mode.
   const ink = (d: CohortCell) => {
@@ -107,8 +111,8 @@ export function cohortHeatmap(allRows: readonly CohortCell[], {width = 640, metr
     marginLeft,
     marginRight,
     padding: 0.04,
-    x: {label: `${period[0].toUpperCase()}${period.slice(1)}s since the first order →`, axis: "top", domain: ["size", ...Array.from({length: maxK + 1}, (_, k) => k)], tickFormat: (k: number | string) => (k === "size" ? "Size" : String(k))},
-    y: {label: "Cohort", tickFormat: format, type: "band"},
+    x: {label: `${period[0].toUpperCase()}${period.slice(1)}s since the first order →`, axis: "top", domain: Array.from({length: maxK + 1}, (_, k) => k)},
+    y: {label: "Cohort", tickFormat: format, type: "band", tickSize: 0, tickPadding: sizeWidth + 4},
     // On a dark page the scale runs from dark to light, so strong cells stand out and empty ones recede.
     color: {type: "linear", scheme: "blues", reverse: isDark, domain: [0, top], clamp: true, legend: true, label: `${metricLabel(metric, period)}; darkest: ${cellText(top)} or more`, tickFormat: (x: number) => cellText(x)},
     marks: [
@@ -116,7 +120,8 @@ export function cohortHeatmap(allRows: readonly CohortCell[], {width = 640, metr
       Plot.cell(rows.filter((d) => d.small), {x: "k", y: "cohort", fill: "var(--theme-foreground-faintest)", inset: 0.5}),
       Plot.cell(rows.filter((d) => d.incomplete), {x: "k", y: "cohort", stroke: "currentColor", strokeDasharray: "2,2", strokeOpacity: 0.5, inset: 1}),
       Plot.text(rows.filter((d) => !d.small && d[metric] != null), {x: "k", y: "cohort", text: (d: CohortCell) => cellText(d[metric]), fill: ink, fontSize: cellWidth < 25 ? 8.5 : 9, className: "rapport-cell-value"}),
-      Plot.text(sizes, {x: () => "size", y: "cohort", text: (d: CohortCell) => (d.small || d.customers == null ? "few" : fmt.number(d.customers)), fill: "currentColor", fontSize: 10, textAnchor: "end", dx: cellWidth / 2 - 2, className: "rapport-cohort-size"}),
+      Plot.text(sizes, {y: "cohort", frameAnchor: "left", text: sizeText, fill: "currentColor", fontSize: 10, textAnchor: "end", dx: -4, className: "rapport-cohort-size"}),
+      Plot.text(["Size"], {frameAnchor: "top-left", textAnchor: "end", lineAnchor: "bottom", dx: -4, dy: -9, fontSize: 10, fill: "currentColor", className: "rapport-cohort-size-head"}),
       Plot.tip(
         rows,
         Plot.pointer({

@@ -136,6 +136,41 @@ describe("the Retention page", () => {
     }
   });
 
+  it("writes a million customers' cohort sizes beside the cohorts' names, overlapping neither them nor the first column", async () => {
+    const {page, errors} = await visit(browser, siteUrl + "retention");
+    try {
+      // The page's own component, drawn on 36 monthly cohorts of a million-customer site (sizes of six digits, cells about
+      // 22 pixels wide), in the page.
+      // (As text: vitest would rewrite an import() in a function handed to the page.)
+      const boxes = (await page.evaluate(`(async () => {
+        const href = [...document.querySelectorAll("link[rel=modulepreload]")].map((l) => l.href).find((h) => h.includes("/_import/components/cohortHeatmap."));
+        const {cohortHeatmap} = await import(href);
+        const cells = [];
+        for (let c = 0; c < 36; c++)
+          for (let k = 0; k < 36 - c; k++)
+            cells.push({cohort: new Date(Date.UTC(2023, 10 + c, 1)), k, customers: 245318 - 1000 * c, rate: k ? 0.3 : 1, windowRate: null, revenueRate: null, incomplete: false, small: false});
+        const figure = cohortHeatmap(cells, {width: 900, metric: "rate", period: "month"});
+        document.querySelector("main").append(figure);
+        const svg = figure.querySelector("svg[aria-label^='Cohort retention heatmap']");
+        const box = (e) => e.getBoundingClientRect();
+        const sizes = [...svg.querySelectorAll(".rapport-cohort-size text")];
+        const names = [...svg.querySelectorAll("g[aria-label='y-axis tick label'] text")].map(box);
+        const firstColumn = Math.min(...[...svg.querySelectorAll("g[aria-label='cell'] rect")].map((r) => box(r).left));
+        return {sizes: sizes.map((t) => [box(t).left, box(t).right]), names: names.map((b) => [b.left, b.right]), firstColumn, texts: sizes.map((t) => t.textContent)};
+      })()`)) as {sizes: number[][]; names: number[][]; firstColumn: number; texts: string[]};
+      expect(boxes.texts).toContain("245,318");
+      expect(boxes.sizes.length).toBe(36);
+      expect(boxes.names.length).toBe(36);
+      for (let i = 0; i < 36; i++) {
+        expect(boxes.sizes[i][1], `size ${i} ends before the first column`).toBeLessThanOrEqual(boxes.firstColumn);
+        expect(boxes.names[i][1], `cohort name ${i} ends before its size begins`).toBeLessThanOrEqual(boxes.sizes[i][0]);
+      }
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it("fits the monthly triangle inside its card on a laptop, and on a phone scrolls it inside the card and says so", async () => {
     for (const [width, fits] of [[1366, true], [390, false]] as const) {
       const {page, errors} = await visit(browser, siteUrl + "retention", {width, height: 900});
