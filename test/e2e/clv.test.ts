@@ -25,6 +25,7 @@ beforeAll(async () => void (browser = await launchChromium()));
 afterAll(async () => browser?.close());
 
 const dollars = (value: number) => `$${Math.round(value).toLocaleString("en")}`;
+const dataFile = (pattern: RegExp) => readFileSync(join(distDir, "_file", "data", readdirSync(join(distDir, "_file", "data")).find((f) => pattern.test(f))!));
 const text = async (page: Page, metric: string) => (await page.locator(`[data-metric=${metric}] .big`).textContent())!.trim();
 
 /** The 12-month revenue per customer the page should show: size-weighted, over the cohorts that completed month 11 and are large enough. */
@@ -62,6 +63,11 @@ describe("the Lifetime value page", () => {
     const {page, errors} = await visit(browser, siteUrl + "clv");
     try {
       expect(await text(page, "clv12")).toBe(dollars(all.meanClv12));
+      // All customers: the model comparison's check on its sample, as clv.json publishes it.
+      const holdout = (JSON.parse(dataFile(/^clv\..*\.json$/).toString("utf-8")) as {holdout: {weeks: number; actual: number; predicted: number; customers: number}}).holdout;
+      expect(await page.locator("[data-metric=clv12] .muted").textContent()).toContain(
+        `checked on the last ${holdout.weeks} weeks, its forecast of repeat purchases was ${Math.round(Math.abs(holdout.predicted / holdout.actual - 1) * 100)}% too ${holdout.predicted > holdout.actual ? "high" : "low"} (${Math.round(holdout.predicted).toLocaleString("en")} forecast, ${holdout.actual.toLocaleString("en")} made, ${holdout.customers.toLocaleString("en")} sampled customers)`
+      );
       for (const [label, expected] of [
         ["Segment: Enterprise", bySegment.find((p) => p.group === "Enterprise")!],
         ["Segment: SMB", bySegment.find((p) => p.group === "SMB")!],
@@ -70,6 +76,12 @@ describe("the Lifetime value page", () => {
         await page.locator("main select").selectOption({label});
         await expect.poll(() => text(page, "clv12"), {timeout: 10_000}).toBe(dollars(expected.meanClv12));
         expect(await page.locator("[data-metric=clv12] .muted").textContent()).toContain(`${expected.customers.toLocaleString("en")} customers in the ${label.replace(/^(\w+): (.*)$/, (_, by: string, group: string) => `${group} ${by.toLowerCase()}`)}`);
+        // The value's uncertainty: how far the group's model was off on the holdout weeks, as the metric checks it.
+        const {actual, predicted} = (expected as unknown as {holdout: {actual: number; predicted: number}}).holdout;
+        const off = Math.round(Math.abs(predicted / actual - 1) * 100);
+        expect(await page.locator("[data-metric=clv12] .muted").textContent()).toContain(
+          `its forecast of repeat purchases was ${off}% too ${predicted > actual ? "high" : "low"} (${Math.round(predicted).toLocaleString("en")} forecast, ${actual.toLocaleString("en")} made)`
+        );
       }
       // The figures differ between groups, so the check above could fail.
       expect(dollars(bySegment.find((p) => p.group === "Enterprise")!.meanClv12)).not.toBe(dollars(all.meanClv12));
