@@ -22,6 +22,7 @@ export {columnDocs, publishedTables} from "./notebook-docs.js";
 const attachments: Record<string, Attachment> = {
   "data/activity-groups.arrow": FileAttachment("../data/activity-groups.arrow"),
   "data/clv.json": FileAttachment("../data/clv.json"),
+  "data/freshness.json": FileAttachment("../data/freshness.json"),
   "data/monthly-activity.arrow": FileAttachment("../data/monthly-activity.arrow"),
   "data/nps.json": FileAttachment("../data/nps.json"),
   "data/quality.json": FileAttachment("../data/quality.json"),
@@ -102,7 +103,7 @@ export function openPublished(): Published {
   function read(table: PublishedTable): ReturnType<typeof tableSources> {
     let sources = sourcesOf.get(table.name);
     if (!sources) {
-      const entries = Object.entries(table.from).map(([name, {file, array}]) => ({name, file: files[file], array}));
+      const entries = Object.entries(table.from).map(([name, {file, array, row}]) => ({name, file: files[file], array, row}));
       // tableSources reads JSON now and passes Arrow files on as they are: start fetching those too.
       for (const {file} of entries) if (!/\.json$/i.test(file.name)) file.arrayBuffer().catch(() => {});
       sources = tableSources(entries);

@@ -30,7 +30,7 @@ export interface PublishedTable {
   name: string;
   about: string;
   /** The loader files it is made of: private name → file under reports/ (and, for a JSON object, the array in it). */
-  from: Record<string, {file: string; array?: string}>;
+  from: Record<string, {file: string; array?: string; row?: boolean}>;
   /** SQL making the published table from the private ones. */
   select: string;
   columns: readonly ColumnDoc[];
@@ -48,7 +48,8 @@ const activityColumns: ColumnDoc[] = [
   {name: "active_customers", type: "INTEGER", about: "Customers with at least one completed order in the month."},
   {name: "new_customers", type: "INTEGER", about: "Customers whose first completed order was in the month."},
   {name: "net_revenue", type: "DOUBLE", about: "Completed orders' amounts less refunds, in the data's currency."},
-  {name: "suppressed", type: "BOOLEAN", about: "True when the figures are withheld (blank) because the group had too few active customers to keep them anonymous."}
+  {name: "suppressed", type: "BOOLEAN", about: "True when the figures are withheld (blank) because the group had too few active customers to keep them anonymous."},
+  {name: "incomplete", type: "BOOLEAN", about: "True when the month is not over: the data end inside it, so its figures will still grow (compare whole months with NOT incomplete)."}
 ];
 
 /** Every published table, in the order the table list shows them. */
@@ -56,8 +57,10 @@ export const publishedTables: readonly PublishedTable[] = [
   {
     name: "activity",
     about: "A row per month and group: orders, active and new customers, net revenue. Totals: breakdown = 'all'.",
-    from: {_channels: {file: "data/monthly-activity.arrow"}, _groups: {file: "data/activity-groups.arrow"}},
-    select: `SELECT * FROM (SELECT month::DATE AS month, CASE WHEN channel = 'All channels' THEN 'all' ELSE 'channel' END AS breakdown,
+    // incomplete: the month ends after the data's last day (freshness.json's latestRecord, as the pages' "Data through").
+    from: {_channels: {file: "data/monthly-activity.arrow"}, _groups: {file: "data/activity-groups.arrow"}, _freshness: {file: "data/freshness.json", row: true}},
+    select: `SELECT *, month + INTERVAL 1 MONTH > (SELECT CAST("latestRecord" AS TIMESTAMP)::DATE + 1 FROM _freshness) AS incomplete
+FROM (SELECT month::DATE AS month, CASE WHEN channel = 'All channels' THEN 'all' ELSE 'channel' END AS breakdown,
   CASE WHEN channel = 'All channels' THEN 'all' ELSE channel END AS group_name, orders, active_customers, new_customers, net_revenue, suppressed FROM _channels
 UNION ALL
 SELECT month::DATE, "by", "group", orders, active_customers, new_customers, net_revenue, suppressed FROM _groups)

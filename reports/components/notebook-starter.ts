@@ -9,12 +9,12 @@ import type {NotebookDoc} from "./notebook-format.js";
 
 export const starter: NotebookDoc = {
   cells: [
-    {kind: "md", source: "**Revenue, month by month**, all customers together (the rows with `breakdown = 'all'`)."},
+    {kind: "md", source: "**Revenue, month by month**, all customers together (the rows with `breakdown = 'all'`), whole months only (`NOT incomplete`)."},
     {
       kind: "sql",
       source: `SELECT month, net_revenue, active_customers
 FROM activity
-WHERE breakdown = 'all'
+WHERE breakdown = 'all' AND NOT incomplete
 ORDER BY month`
     },
     {

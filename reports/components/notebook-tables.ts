@@ -5,7 +5,8 @@
  * Arrow files go to DuckDB as they are. A JSON file holding an array of
  * objects becomes one table; from a JSON object, `array` names the property
  * holding the table's rows (without it, every property that holds an array of
- * objects becomes a table name_property). A file is read once however many
+ * objects becomes a table name_property), and `row` makes the object itself a
+ * table of one row. A file is read once however many
  * tables it gives. JSON has no types, so each
  * column's type is inferred from its values: numbers → DOUBLE, true/false →
  * BOOLEAN, ISO dates → DATE (all at midnight UTC) or TIMESTAMP, anything else
@@ -27,6 +28,8 @@ export interface TableEntry {
   file: Attachment;
   /** For a JSON object: the property whose array is this table (default: every array of objects, as name_property). */
   array?: string;
+  /** For a JSON object: the object itself is the table's one row (freshness.json). */
+  row?: boolean;
   /** One line saying what a row is, shown in the table list. */
   about?: string;
 }
@@ -60,7 +63,9 @@ export async function tableSources(entries: readonly TableEntry[]): Promise<Sour
     const value = await read.get(entry.file.name)!;
     const parts: [string, unknown][] = Array.isArray(value)
       ? [[entry.name, value]]
-      : entry.array
+      : entry.row
+        ? [[entry.name, [value]]]
+        : entry.array
         ? [[entry.name, (value as Record<string, unknown>)[entry.array]]]
         : Object.entries(value as Record<string, unknown>)
             .filter(([, v]) => Array.isArray(v) && v.every(isRecord))

@@ -5,7 +5,8 @@
  * imports change. Before each build rapport computes a key over everything a
  * loader's output depends on: the warehouse file (size and modification time;
  * ingest leaves it untouched when no export changed), the loaders, the
- * library in src/ and loaders/, rapport.config.*, and package-lock.json. When the key differs
+ * library in src/ and loaders/, the page components under <root>/components (which a loader may import),
+ * rapport.config.*, and package-lock.json. When the key differs
  * from the last build's, the cached loader outputs are dropped so every
  * loader runs again; when it matches, the build reuses them at no cost.
  */
@@ -35,7 +36,8 @@ export function loaderCacheKey({cwd, root, warehouse, env = {}}: CacheInputs): s
     add("warehouse", "missing");
   }
   for (const [name, value] of Object.entries(env).sort()) add(`env:${name}`, value ?? "");
-  const code = [join(root, "data"), "src", "loaders"].flatMap((dir) => sourceFiles(join(cwd, dir)));
+  // reports/components too: a loader may import one (data/notebook-starter.json.ts renders the starter notebook's text).
+  const code = [join(root, "data"), join(root, "components"), "src", "loaders"].flatMap((dir) => sourceFiles(join(cwd, dir)));
   // The config beside the exports (RAPPORT_DATA) is read before the working folder's (src/config.ts findConfig).
   const configDirs = [cwd, ...(env.RAPPORT_DATA ? [resolve(cwd, env.RAPPORT_DATA)] : [])];
   const configs = configDirs.flatMap((dir) => ["rapport.config.json", "rapport.config.ts", "rapport.config.js"].map((f) => join(dir, f)));

@@ -8,7 +8,7 @@ describe("loaderCacheKey and refreshLoaderCache", () => {
   const project = () =>
     tempTree({"reports/data/a.json.ts": "loader", "src/m.ts": "library", "package-lock.json": "{}", "w.duckdb": "db", "reports/.observablehq/cache/data/a.json": "old"});
 
-  it("loaderCacheKey(inputs) changes with the warehouse, a loader, the library, the config, the lockfile and the data folder", () => {
+  it("loaderCacheKey(inputs) changes with the warehouse, a loader, the library, a page component, the config, the lockfile and the data folder", () => {
     const dir = project();
     const inputs = {cwd: dir, root: "reports", warehouse: join(dir, "w.duckdb"), env: {RAPPORT_DATA: "data/sample"}};
     const key = loaderCacheKey(inputs);
@@ -23,8 +23,16 @@ describe("loaderCacheKey and refreshLoaderCache", () => {
     writeFileSync(join(dir, "reports/data/a.json.ts"), "loader v2");
     const afterLoader = loaderCacheKey(inputs);
     expect(afterLoader).not.toBe(afterLibrary);
+    // A component a loader imports (data/notebook-starter.json.ts renders components/notebook-starter.ts's text).
+    mkdirSync(join(dir, "reports/components"), {recursive: true});
+    writeFileSync(join(dir, "reports/components/starter.ts"), "component");
+    const afterComponent = loaderCacheKey(inputs);
+    expect(afterComponent).not.toBe(afterLoader);
+    writeFileSync(join(dir, "reports/components/starter.ts"), "component v2");
+    const afterEdit = loaderCacheKey(inputs);
+    expect(afterEdit).not.toBe(afterComponent);
     writeFileSync(join(dir, "rapport.config.json"), '{"staleAfterDays": 10}');
-    expect(loaderCacheKey(inputs)).not.toBe(afterLoader);
+    expect(loaderCacheKey(inputs)).not.toBe(afterEdit);
     const afterConfig = loaderCacheKey(inputs);
     mkdirSync(join(dir, "data/sample"), {recursive: true});
     writeFileSync(join(dir, "data/sample/rapport.config.json"), '{"minGroupSize": 20}'); // the exports folder's config, which wins

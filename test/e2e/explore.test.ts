@@ -59,7 +59,7 @@ describe("the Explore page", () => {
       expect(await page.locator(".nb-figure svg g[aria-label='line'] path").count()).toBeGreaterThanOrEqual(2);
       expect(await page.locator(".nb-figure svg g[aria-label='bar'] rect").count()).toBeGreaterThan(1);
       const activity = page.locator(".nb-table[data-table=activity]");
-      expect(await activity.locator(".nb-table-size").textContent()).toMatch(/ rows · 8 columns$/);
+      expect(await activity.locator(".nb-table-size").textContent()).toMatch(/ rows · 9 columns$/);
       await activity.locator("summary").click();
       expect(await activity.locator("dt").allTextContents()).toContain("net_revenue DOUBLE");
       expect(await activity.locator("dd").first().textContent()).toContain("The calendar month");

@@ -5,6 +5,7 @@ import {afterEach, describe, expect, it} from "vitest";
 import {fromJson, fromPage, mentions, nameProblem, pageSlug, toJson, toPage, viewBody, type NotebookDoc} from "../../reports/components/notebook-format.js";
 import {publishedTables, tableSql} from "../../reports/components/notebook-docs.js";
 import {numberTicks} from "../../reports/components/notebook-chart.js";
+import {withDuckDB} from "../../src/warehouse/duckdb.js";
 import {listPages, otherPagesSection, pageInfo} from "../../src/cli/notebook-pages.js";
 import {readPage, savePage} from "../../src/cli/notebook-save.js";
 
@@ -139,6 +140,24 @@ describe("published tables", () => {
     const grouped = publishedTables.filter((t) => t.columns.some((c) => c.name === "breakdown"));
     expect(grouped.map((t) => t.name)).toEqual(["activity", "retention", "nps", "clv_groups", "clv_cohorts", "service_times"]);
     for (const t of grouped) expect(t.columns.map((c) => c.name)).toContain("group_name");
+  });
+
+  it("activity's incomplete is true for the month the data end inside, whatever the hour, and false for whole months (DuckDB in Node)", async () => {
+    const activity = publishedTables.find((t) => t.name === "activity")!;
+    const months = (latestRecord: string | null) =>
+      withDuckDB(async (db) => {
+        // The private tables as the notebook makes them: the two Arrow files' columns and freshness.json's one row.
+        await db.run(`CREATE TABLE _channels AS SELECT * FROM (VALUES (TIMESTAMP '2026-09-01', 'All channels', 5, 4, 1, 10.0, false), (TIMESTAMP '2026-10-01', 'All channels', 5, 4, 1, 10.0, false),
+          (TIMESTAMP '2026-11-01', 'All channels', 5, 4, 1, 10.0, false)) t(month, channel, orders, active_customers, new_customers, net_revenue, suppressed)`);
+        await db.run(`CREATE TABLE _groups AS SELECT * FROM (VALUES (TIMESTAMP '2026-11-01', 'segment', 'smb', 5, 4, 1, 10.0, false)) t(month, "by", "group", orders, active_customers, new_customers, net_revenue, suppressed)`);
+        await db.run(`CREATE TABLE _freshness AS SELECT ${latestRecord ? `TIMESTAMP '${latestRecord}'` : "NULL"} AS "latestRecord"`);
+        return db.all<{month: Date; breakdown: string; incomplete: boolean | null}>(`SELECT month, breakdown, incomplete FROM (${tableSql(activity)}) ORDER BY month, breakdown`);
+      });
+    const shown = (rows: {month: Date; breakdown: string; incomplete: boolean | null}[]) => rows.map((r) => `${new Date(r.month).toISOString().slice(0, 7)} ${r.breakdown} ${r.incomplete}`);
+    expect(shown(await months("2026-11-01 21:30:00"))).toEqual(["2026-09 all false", "2026-10 all false", "2026-11 all true", "2026-11 segment true"]);
+    expect(shown(await months("2026-11-30 00:00:01"))).toEqual(["2026-09 all false", "2026-10 all false", "2026-11 all false", "2026-11 segment false"]);
+    expect(shown(await months("2026-11-29 23:59:59"))).toEqual(["2026-09 all false", "2026-10 all false", "2026-11 all true", "2026-11 segment true"]);
+    expect(shown(await months(null))).toEqual(["2026-09 all null", "2026-10 all null", "2026-11 all null", "2026-11 segment null"]);
   });
 });
 

@@ -25,6 +25,8 @@ import {loaderOutput, publishedOutputs, referenceFile, sampleWarehouse, sha256} 
 //   bit (at most 1.3e-15 of its value; e.g. 0.10283647044350126 → …125): each customer's orders are summed
 //   per period before the cohort is joined (stepsSql, read once per refresh). Every other field of these
 //   outputs, and every published file (retention.arrow rounds the rate to 4 decimals), is byte-identical.
+// Remade on 2026-12-03: notebook-starter.json only (the starter's first text cell now says "whole months only
+// (`NOT incomplete`)", the activity table's new column); every other output is unchanged.
 // DuckDB runs on one thread here and for the reference (RAPPORT_DUCKDB_THREADS=1): with several, sums of
 // doubles add up in an order that varies from run to run, and the old code itself gave two different
 // `rapport metrics retention` outputs on one warehouse (a few last digits of revenue rates and CLV sums).
